@@ -1,0 +1,1 @@
+"""Ranked, faceted queries over the index, returning plain dataclasses."""

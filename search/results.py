@@ -1,0 +1,48 @@
+"""Plain dataclasses that ``search`` returns: no Whoosh object ever leaves the package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+#: (start, end) character offsets into a snippet, end exclusive.
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked search result, copied out of the index before the searcher moves on."""
+
+    id: str
+    title: str
+    date: datetime | None
+    source: str
+    category: str
+    places: tuple[str, ...]
+    score: float
+    snippet: str
+    highlights: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    """One facet value and how many matching articles carry it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """A page of hits plus whole-result-set facet counts and query diagnostics."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestion: str | None = None
+    relaxed: bool = False
+    partial: bool = False
+    took_ms: float = 0.0
+    page: int = 1
+    page_size: int = 10

@@ -1,0 +1,37 @@
+"""Shared fixtures: where the real corpora live, and the rule for when they are missing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("NEWSDESK_SHARED", REPO.parent / "shared"))
+SEED = SHARED / "seed" / "000_b98891cdbd8958c6.txt"
+
+
+def _require_shared(path: Path) -> Path:
+    if path.exists():
+        return path
+    reason = f"needs the shared corpora at {path} (set NEWSDESK_SHARED to their folder)"
+    if os.environ.get("NEWSDESK_REQUIRE_CORPORA") == "1":
+        pytest.fail(f"NEWSDESK_REQUIRE_CORPORA=1 but missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The ``shared/`` folder beside the checkout."""
+    return _require_shared(SHARED)
+
+
+@pytest.fixture(scope="session")
+def corpora(shared: Path) -> Path:
+    return _require_shared(shared / "corpora")
+
+
+@pytest.fixture(scope="session")
+def seed_path(shared: Path) -> Path:
+    return _require_shared(SEED)
