@@ -1,0 +1,1 @@
+"""Metadata extraction where a format gives none: places, dates, credits."""
