@@ -2,5 +2,16 @@
 
 from corpus.errors import CorpusError, NewsdeskError
 from corpus.model import Article
+from corpus.reader import read_corpora, read_corpus, sample_corpus_path
+from corpus.report import CorpusReport, Skip
 
-__all__ = ["Article", "CorpusError", "NewsdeskError"]
+__all__ = [
+    "Article",
+    "CorpusError",
+    "CorpusReport",
+    "NewsdeskError",
+    "Skip",
+    "read_corpora",
+    "read_corpus",
+    "sample_corpus_path",
+]

@@ -1,1 +1,7 @@
 """Ranked, faceted queries over the index, returning plain dataclasses."""
+
+from search.engine import Engine
+from search.errors import ArticleNotFoundError, QueryError
+from search.results import FacetCount, Hit, SearchResults
+
+__all__ = ["ArticleNotFoundError", "Engine", "FacetCount", "Hit", "QueryError", "SearchResults"]

@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from corpus.errors import NewsdeskError
 
 #: Modules exposing ``register(subparsers)``; order is the order shown in ``--help``.
-COMMAND_MODULES = ("corpus.cli",)
+COMMAND_MODULES = ("corpus.cli", "index.cli", "search.cli")
 
 #: Subcommand run when ``newsdesk`` is called with none.
 DEFAULT_COMMAND = "corpus"

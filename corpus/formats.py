@@ -1,0 +1,95 @@
+"""Which format a file is in, and which files are not articles at all (the ignore rules).
+
+Detection goes by extension first, then by content.  Files that are not articles by
+nature (READMEs, licences, checksum lists, DTDs, scripts, hidden files) are *ignored*
+with a reason rather than skipped, and so are plain-text files that sit beside a
+structured data file (Reuters' category lists, AG News' ``classes.txt``, TIME's stop
+list) unless they read like an article: those describe the data, they are not stories.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from enum import StrEnum
+
+from corpus.decoding import looks_binary
+from corpus.sources import Entry, is_hidden
+
+
+class Format(StrEnum):
+    """Input formats; the value is what ``Article.format`` and the summary show."""
+
+    PLAIN = "text"
+    JSONL = "jsonl"
+    CSV = "csv"
+    REUTERS = "reuters-sgml"
+    SMART = "smart"
+
+
+#: Formats holding many articles per file, whose folders' plain-text files are metadata.
+STRUCTURED = frozenset({Format.JSONL, Format.CSV, Format.REUTERS, Format.SMART})
+
+#: (glob on the lower-cased file name, reason shown in the report)
+IGNORED_NAMES = (
+    ("readme*", "documentation (README)"),
+    ("license*", "licence text"),
+    ("licence*", "licence text"),
+    ("copying*", "licence text"),
+    ("manifest*", "checksum manifest"),
+    ("sha256sums", "checksum list"),
+    ("sha1sums", "checksum list"),
+    ("md5sums", "checksum list"),
+    ("*.sha256", "checksum list"),
+    ("*.md5", "checksum list"),
+    ("*.dtd", "SGML document type definition"),
+    ("*.py", "Python script"),
+)
+
+_EXTENSIONS = {
+    ".sgm": Format.REUTERS,
+    ".sgml": Format.REUTERS,
+    ".jsonl": Format.JSONL,
+    ".ndjson": Format.JSONL,
+    ".json": Format.JSONL,
+    ".csv": Format.CSV,
+}
+
+BESIDE_DATA_REASON = "plain text beside a data file (metadata, not an article)"
+
+#: A line with this many words is a paragraph of prose, not a list or a note.
+PROSE_LINE_WORDS = 25
+
+
+def ignore_reason(entry: Entry) -> str | None:
+    """Why ``entry`` is not an article by its name alone, or None."""
+    if any(is_hidden(part) for part in entry.relative.split("/")):
+        return "hidden file"
+    name = entry.name.lower()
+    for pattern, reason in IGNORED_NAMES:
+        if fnmatch.fnmatchcase(name, pattern):
+            return reason
+    return None
+
+
+def detect_format(entry: Entry, head: bytes) -> Format | str:
+    """The format of a file from its name and first bytes, or the reason to skip it."""
+    if entry.size == 0 or (entry.size <= len(head) and not head.strip()):
+        return "empty file"
+    if looks_binary(head):
+        return "binary file"
+    suffix = "." + entry.name.rpartition(".")[2].lower() if "." in entry.name else ""
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    if head.lstrip(b"\xef\xbb\xbf \r\n").startswith(b"*TEXT "):
+        return Format.SMART
+    return Format.PLAIN
+
+
+def reads_like_article(head: bytes) -> bool:
+    """True when the text has a paragraph-per-line prose line (as the seed and BBC do).
+
+    Beside a data file this tells a story (the bundled seed next to ``reut2-000.sgm``)
+    from metadata: category lists, stop words and hard-wrapped notes never have a
+    line this long.
+    """
+    return any(len(line.split()) >= PROSE_LINE_WORDS for line in head.splitlines())

@@ -1,0 +1,122 @@
+"""CSV: a header row naming the fields, or the headerless AG News layout.
+
+AG News (``class,title,description``, no header, class 1-4) is recognised by a first
+row of exactly three fields whose first is a number.  Its text carries entity debris
+from a lost ``&`` (`` #36;`` for ``$``, ``quot;``), ``\\`` standing for a newline, and
+escaped ``&lt;b&gt;`` markup; all of it is decoded and the markup removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import itertools
+import re
+from collections.abc import Iterator
+from html.entities import name2codepoint
+
+from corpus.model import Article
+from corpus.readers.fields import known_field, record_to_article
+from corpus.report import CorpusReport
+from corpus.sources import Entry
+
+FORMAT = "csv"
+
+#: AG News class index -> category (from the dataset's ``classes.txt``).
+AG_NEWS_CLASSES = {"1": "World", "2": "Sports", "3": "Business", "4": "Sci/Tech"}
+
+#: An entity whose "&" became a space: " #36;" -> "$", " quot;" -> '"'.
+_ENTITY_DEBRIS = re.compile(r" ?(?<![&\w])(#\d{2,5}|[a-z]{2,8});")
+#: Markup tags (only real HTML tag names, so tickers like <AAPL.O> stay).
+_HTML_TAG = re.compile(
+    r"</?(?:a|b|i|u|em|strong|font|p|br|span|div|img|sup|sub|li|ul|ol|table|tr|td|h\d)"
+    r"\b[^<>]*>",
+    re.IGNORECASE,
+)
+
+
+def read_csv(text: str, entry: Entry, report: CorpusReport) -> Iterator[Article]:
+    """Yield one Article per data row."""
+    numbered = _numbered_rows(text, entry, report)
+    first = next(numbered, None)
+    if first is None:
+        return
+    header: list[str] | None = None
+    if not is_ag_news_row(first[1]):
+        header = first[1]
+        if not any(known_field(name) for name in header):
+            report.skip(entry.path, "CSV header names no known field (title, text ...)", 1)
+            return
+    rows = numbered if header is not None else itertools.chain([first], numbered)
+    for line, row in rows:
+        if any(cell.strip() for cell in row):
+            article = _row_article(row, header, entry, line, report)
+            if article is not None:
+                yield article
+
+
+def _numbered_rows(
+    text: str, entry: Entry, report: CorpusReport
+) -> Iterator[tuple[int, list[str]]]:
+    """CSV rows with the line each starts on; a malformed file ends with a skip."""
+    rows = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        start = rows.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            report.skip(entry.path, f"malformed CSV: {error}", start)
+            return
+        yield start, row
+
+
+def is_ag_news_row(row: list[str]) -> bool:
+    return len(row) == 3 and row[0].strip().isdigit()
+
+
+def _row_article(
+    row: list[str], header: list[str] | None, entry: Entry, line: int, report: CorpusReport
+) -> Article | None:
+    if header is None:
+        if len(row) != 3 or not row[0].strip().isdigit():
+            report.skip(
+                entry.path, f"expected 3 fields (class,title,description), got {len(row)}", line
+            )
+            return None
+        record = {
+            "title": clean_ag_news(row[1]),
+            "description": clean_ag_news(row[2]),
+            "category": AG_NEWS_CLASSES.get(row[0].strip(), row[0].strip()),
+            "source": "AG News",
+        }
+        return record_to_article(
+            record, entry=entry, line=line, article_format=FORMAT, report=report
+        )
+    if len(row) < len(header):
+        report.skip(entry.path, f"row has {len(row)} fields, header has {len(header)}", line)
+        return None
+    record = dict(zip(header, row, strict=False))
+    return record_to_article(record, entry=entry, line=line, article_format=FORMAT, report=report)
+
+
+def _entity(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name.startswith("#"):
+        code = int(name[1:])
+        if 128 <= code < 160:  # cp1252 punctuation written as numeric references
+            return bytes([code]).decode("cp1252", errors="replace")
+        return chr(code) if 0 < code < 0x110000 else match.group(0)
+    if name in name2codepoint:
+        return chr(name2codepoint[name])
+    return match.group(0)
+
+
+def clean_ag_news(text: str) -> str:
+    """Decode AG News' entity debris, backslash newlines and escaped markup."""
+    text = text.replace("\\", "\n")
+    text = _ENTITY_DEBRIS.sub(_entity, text)
+    text = _HTML_TAG.sub("", html.unescape(text))
+    return re.sub(r"[ ]{2,}", " ", text).strip()

@@ -1,0 +1,166 @@
+"""Mapping a JSON object or CSV row with the usual field names onto an Article.
+
+JSON Lines and header CSV files name their fields in many ways (``headline``,
+``pubDate``, ``published_at`` ...); both readers share this one mapping, and fill a
+missing date or place list from the text with the extraction functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from corpus.decoding import clean_text
+from corpus.model import Article
+from corpus.report import CorpusReport
+from corpus.sources import Entry
+
+#: Article field -> accepted names (compared lower-case, without "_", "-" or spaces).
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "guid", "uuid"),
+    "title": ("title", "headline"),
+    "body": ("body", "text", "content", "description", "article"),
+    "date": ("date", "published", "pubDate", "published_at", "datetime"),
+    "source": ("source", "publisher", "agency"),
+    "url": ("url", "link"),
+    "category": ("category", "section"),
+    "places": ("places", "locations"),
+    "topics": ("topics", "tags"),
+    "people": ("people", "persons"),
+    "organisations": ("organisations", "organizations", "orgs"),
+    "exchanges": ("exchanges",),
+    "captions": ("captions",),
+    "credits": ("credits", "byline", "author", "authors"),
+    "subheads": ("subheads",),
+    "dateline": ("dateline",),
+}
+
+LIST_FIELDS = (
+    "places", "topics", "people", "organisations", "exchanges", "captions", "credits", "subheads"
+)  # fmt: skip
+
+#: Longest derived title, in characters (cut at a word boundary).
+TITLE_LENGTH = 100
+
+
+def _normal_key(name: str) -> str:
+    return re.sub(r"[\s_\-]", "", name).lower()
+
+
+_ALIAS_TO_FIELD = {
+    _normal_key(alias): field for field, aliases in FIELD_ALIASES.items() for alias in aliases
+}
+
+
+def known_field(name: str) -> str | None:
+    """The Article field a column or key name maps to, or None."""
+    return _ALIAS_TO_FIELD.get(_normal_key(name))
+
+
+def _text(value: object) -> str:
+    """Any JSON value as plain text (lists joined as paragraphs, objects by their name)."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, Mapping):
+        return _text(value.get("name") or value.get("title") or "")
+    if isinstance(value, list | tuple):
+        return "\n\n".join(part for part in (_text(item) for item in value) if part)
+    return clean_text(str(value)).strip()
+
+
+def _list(value: object) -> tuple[str, ...]:
+    """A JSON array, or a string separated by ";" (else ","), as a tuple of strings."""
+    if isinstance(value, list | tuple):
+        items: Iterable[str] = (_text(item) for item in value)
+    else:
+        text = _text(value)
+        items = text.split(";" if ";" in text else ",")
+    return tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
+
+
+def derive_title(body: str) -> str:
+    """A title from the lede: its first line or sentence, cut at a word boundary."""
+    first = body.strip().split("\n", 1)[0]
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    if len(sentence) <= TITLE_LENGTH:
+        return sentence
+    return sentence[:TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _date(value: object) -> datetime | None:
+    from corpus.extract.dates import parse_date  # stream A
+
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = value / 1000 if value > 100_000_000_000 else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = _text(value)
+    return parse_date(text) if text else None
+
+
+@lru_cache(maxsize=4096)
+def canonical_places(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Given place names in their canonical spelling where the gazetteer knows them."""
+    from corpus.extract.places import canonical_place  # stream A
+
+    return tuple(dict.fromkeys(canonical_place(name) or name for name in names))
+
+
+def record_to_article(
+    record: Mapping[str, object],
+    *,
+    entry: Entry,
+    line: int | None,
+    article_format: str,
+    report: CorpusReport,
+) -> Article | None:
+    """The Article for one record, or None (and a skip) when it has no text at all."""
+    from corpus.extract.dates import find_date  # stream A
+    from corpus.extract.places import find_places
+
+    fields: dict[str, object] = {}
+    for key, value in record.items():
+        field = known_field(str(key))
+        if field is not None and field not in fields and value not in (None, "", [], {}):
+            fields[field] = value
+    title = _text(fields.get("title"))
+    body = _text(fields.get("body"))
+    if not title and not body:
+        report.skip(entry.path, "record has no title or text", line)
+        return None
+    lists = {name: _list(fields.get(name)) for name in LIST_FIELDS}
+    full_text = f"{title}\n\n{body}"
+    lists["places"] = canonical_places(lists["places"]) or find_places(full_text)
+    date = _date(fields["date"]) if "date" in fields else None
+    if "date" in fields and date is None:
+        report.warn(entry.path, f"unrecognised date {_text(fields['date'])[:40]!r}", line)
+    inferred = date is None
+    if date is None:
+        date = find_date(full_text)
+    article = Article(
+        id=_text(fields.get("id")),
+        title=title or derive_title(body),
+        body=body,
+        source=_text(fields.get("source")),
+        date=date,
+        date_inferred=inferred and date is not None,
+        category=_text(fields.get("category")),
+        url=_text(fields.get("url")),
+        dateline=_text(fields.get("dateline")),
+        path=entry.path,
+        format=article_format,
+        places=lists["places"],
+        topics=lists["topics"],
+        people=lists["people"],
+        organisations=lists["organisations"],
+        exchanges=lists["exchanges"],
+        captions=lists["captions"],
+        credits=lists["credits"],
+        subheads=lists["subheads"],
+    )
+    return article if article.id else replace(article, id=article.content_hash[:16])

@@ -1,0 +1,164 @@
+"""Plain-text articles, one per file: agency copy (the seed) and BBC-style files.
+
+Layout understood, line by line:
+
+* credit lines ("Posted with permission from AFP") set ``source`` and are dropped;
+* lines ending in a photo credit ("... AFP/File / AHMAD AL-RUBAYE") are captions;
+* "- Deadly counterattack in Syria -" lines are subheads, kept in the body in place;
+* a short first line followed by a blank line is the headline (BBC style), otherwise
+  the title is derived from the lede;
+* a wire dateline ("BAGHDAD (AFP) - ") opening the first paragraph sets ``dateline``;
+* every other run of lines is a paragraph; paragraphs are separated by a blank line.
+
+Dates and places are extracted from the text when the file gives none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.extract.agencies import agency_of_credit_line, split_dateline
+from corpus.extract.captions import Caption, parse_caption
+from corpus.extract.cleaning import clean_field, clean_text
+from corpus.extract.dates import find_date
+from corpus.extract.places import find_places
+from corpus.extract.titles import MAX_TITLE_LENGTH, title_from_lede
+from corpus.model import Article
+
+FORMAT = "text"
+_SUBHEAD = re.compile(r"^[-–—*•=]+\s*(?P<text>[^-–—*•=\s][^\n]{0,118}?)\s*[-–—*•=]+$")
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+@dataclass
+class _Layout:
+    """What the line-by-line pass found, in reading order."""
+
+    headline: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    subheads: list[str] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+    credit_sources: list[str] = field(default_factory=list)
+    reading_order: list[str] = field(default_factory=list)  # paragraphs and captions
+
+
+def _subhead(line: str) -> str | None:
+    if len(line) > 124:
+        return None
+    match = _SUBHEAD.match(line)
+    return match.group("text") if match and _HAS_WORD.search(match.group("text")) else None
+
+
+def _is_headline(lines: list[str], layout: _Layout) -> bool:
+    """A lone short line, before any paragraph, not ending like a sentence."""
+    line = lines[0]
+    return (
+        len(lines) == 1
+        and not layout.paragraphs
+        and not layout.headline
+        and len(line) <= MAX_TITLE_LENGTH
+        and (line.endswith("...") or not line.endswith((".", ",", ";", ":")))
+        and _HAS_WORD.search(line) is not None
+    )
+
+
+def _layout(text: str) -> _Layout:
+    layout = _Layout()
+    pending: list[str] = []  # content lines of the paragraph being read
+    candidate_headline = True
+
+    def flush(blank_follows: bool) -> None:
+        nonlocal candidate_headline
+        if not pending:
+            return
+        if candidate_headline and blank_follows and _is_headline(pending, layout):
+            layout.headline = pending[0]
+            layout.reading_order.append(pending[0])
+        else:
+            paragraph = " ".join(pending)
+            layout.paragraphs.append(paragraph)
+            layout.reading_order.append(paragraph)
+        candidate_headline = False
+        pending.clear()
+
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        if not line:
+            flush(blank_follows=True)
+            continue
+        source = agency_of_credit_line(line)
+        if source is not None:
+            flush(blank_follows=False)
+            layout.credit_sources.append(source)
+            continue
+        caption = parse_caption(line) if len(line) <= 600 else None
+        if caption is not None:
+            flush(blank_follows=False)
+            layout.captions.append(caption)
+            layout.reading_order.append(caption.text)
+            continue
+        subhead = _subhead(line)
+        if subhead is not None:
+            flush(blank_follows=False)
+            candidate_headline = False
+            layout.subheads.append(subhead)
+            layout.paragraphs.append(subhead)
+            layout.reading_order.append(subhead)
+            continue
+        pending.append(line)
+    flush(blank_follows=False)
+    if layout.headline and not layout.paragraphs:  # a lone line is the text, not a title
+        layout.paragraphs.append(layout.headline)
+        layout.headline = ""
+    return layout
+
+
+def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "") -> Article:
+    """Read one plain-text article.
+
+    Raises ``ValueError`` (with the reason) only when the text holds no article at all,
+    e.g. it is empty, only punctuation, or only a credit line.
+    """
+    text = clean_text(text)
+    layout = _layout(text)
+    paragraphs = layout.paragraphs
+    dateline_place, dateline_source = "", ""
+    first_text = next((i for i, p in enumerate(paragraphs) if p not in layout.subheads), None)
+    if first_text is not None:
+        dateline = split_dateline(paragraphs[first_text])
+        if dateline is not None:
+            dateline_place, dateline_source = dateline.place, dateline.agency
+            paragraphs[first_text] = dateline.text
+    body = "\n\n".join(paragraphs)
+    if layout.headline:
+        title = layout.headline
+    elif first_text is not None:
+        title = title_from_lede(paragraphs[first_text])
+    elif layout.captions:
+        title = title_from_lede(layout.captions[0].text)
+    else:
+        title = ""
+    if not _HAS_WORD.search(title) and not _HAS_WORD.search(body):
+        raise ValueError("no article text (empty, or only credit lines or punctuation)")
+    caption_sources = [caption.agency for caption in layout.captions]
+    sources = [*layout.credit_sources, dateline_source, *caption_sources]
+    date = find_date(text)
+    credits = dict.fromkeys(name for caption in layout.captions for name in caption.credits)
+    places_text = "\n".join([dateline_place, *layout.reading_order])
+    return Article(
+        id=clean_field(article_id),
+        title=clean_field(title),
+        body=body,
+        source=next((s for s in sources if s), ""),
+        date=date,
+        date_inferred=date is not None,
+        category=clean_field(category),
+        places=find_places(places_text),
+        captions=tuple(caption.text for caption in layout.captions),
+        credits=tuple(credits),
+        subheads=tuple(layout.subheads),
+        dateline=clean_field(dateline_place),
+        path=clean_field(path),
+        format=FORMAT,
+    )

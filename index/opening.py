@@ -1,0 +1,145 @@
+"""Opening the live generation for reading, with every failure mapped to an index error."""
+
+from __future__ import annotations
+
+import errno
+import os
+import pickle
+import struct
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError, Index, IndexVersionError
+
+from index.errors import (
+    IndexCorruptError,
+    IndexMissingError,
+    IndexUnreadableError,
+    NewsdeskIndexError,
+    SchemaVersionError,
+)
+from index.schema import SCHEMA_VERSION
+from index.store import CURRENT_FILE, GenerationMeta, read_current, read_meta, resolve_index_dir
+
+#: A writer may swap generations between our reading CURRENT and opening the folder.
+_OPEN_ATTEMPTS = 5
+
+#: What damaged Whoosh files raise when read (truncated, overwritten or missing parts).
+CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
+    EOFError,
+    struct.error,
+    pickle.UnpicklingError,
+    ValueError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    TypeError,
+    AssertionError,
+    OverflowError,
+    MemoryError,
+)
+
+
+def index_generation(index_dir: str | os.PathLike[str] | None = None) -> str:
+    """A token that changes whenever a new version of the index becomes live.
+
+    Every write publishes a new generation folder, so the name in ``CURRENT`` is the
+    token: one small file read, cheap enough to call before every query.  Empty string
+    when there is no index.
+    """
+    try:
+        return read_current(resolve_index_dir(index_dir)) or ""
+    except OSError:
+        return ""
+
+
+def current_generation_dir(index_dir: Path) -> Path:
+    """The live generation's folder; raises IndexMissingError/IndexCorruptError."""
+    try:
+        name = read_current(index_dir)
+    except PermissionError as error:
+        raise IndexUnreadableError(index_dir / CURRENT_FILE, "permission denied") from error
+    except OSError as error:
+        raise IndexUnreadableError(index_dir / CURRENT_FILE, error.strerror or str(error)) from error
+    if name is None:
+        raise IndexMissingError(index_dir)
+    if "/" in name or name.startswith("."):
+        raise IndexCorruptError(index_dir, f"{CURRENT_FILE} names {name!r}")
+    return index_dir / name
+
+
+def load_meta(index_dir: Path, generation_dir: Path) -> GenerationMeta:
+    try:
+        return read_meta(generation_dir)
+    except FileNotFoundError as error:
+        raise IndexCorruptError(index_dir, f"{generation_dir.name} has no metadata") from error
+    except PermissionError as error:
+        raise IndexUnreadableError(generation_dir, "permission denied") from error
+    except (OSError, ValueError) as error:
+        raise IndexCorruptError(index_dir, f"unreadable metadata: {error}") from error
+
+
+def check_schema(index_dir: Path, meta: GenerationMeta) -> None:
+    if meta.schema_version != SCHEMA_VERSION:
+        raise SchemaVersionError(index_dir, meta.schema_version, SCHEMA_VERSION)
+
+
+def open_generation(index_dir: Path, generation_dir: Path) -> Index:
+    """Open one generation's Whoosh index and touch every segment, mapping failures."""
+    try:
+        ix = whoosh_index.open_dir(str(generation_dir))
+        with ix.reader() as reader:  # opens each segment's files: catches damage early
+            reader.doc_count()
+            for fieldname in ("id",):
+                next(iter(reader.lexicon(fieldname)), None)
+        return ix
+    except IndexVersionError as error:
+        raise SchemaVersionError(index_dir, "of another Whoosh format", SCHEMA_VERSION) from error
+    except EmptyIndexError as error:
+        raise IndexCorruptError(index_dir, f"{generation_dir.name} holds no Whoosh index") from error
+    except PermissionError as error:
+        raise IndexUnreadableError(generation_dir, "permission denied") from error
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        if error.errno in (errno.EACCES, errno.EPERM):
+            raise IndexUnreadableError(generation_dir, "permission denied") from error
+        raise IndexCorruptError(index_dir, f"cannot read segment files: {error}") from error
+    except CORRUPTION_ERRORS as error:
+        raise IndexCorruptError(
+            index_dir, f"segment files unreadable: {type(error).__name__}: {error}"
+        ) from error
+
+
+def open_index(index_dir: str | os.PathLike[str] | None = None) -> Index:
+    """The Whoosh ``Index`` of the live generation, after checking its schema version.
+
+    Raises IndexMissingError, SchemaVersionError, IndexCorruptError or
+    IndexUnreadableError with a message saying what to do.  Reopen (do not
+    ``searcher.refresh()``) when :func:`index_generation` changes: each write publishes a
+    new folder and the old one is deleted.
+    """
+    directory = resolve_index_dir(index_dir)
+    if not directory.exists():
+        raise IndexMissingError(directory)
+    last_error: NewsdeskIndexError | None = None
+    for _ in range(_OPEN_ATTEMPTS):
+        generation_dir = current_generation_dir(directory)
+        try:
+            meta = load_meta(directory, generation_dir)
+            check_schema(directory, meta)
+            return open_generation(directory, generation_dir)
+        except (IndexCorruptError, FileNotFoundError) as error:
+            # A writer may have swapped in a new generation and deleted this one
+            # between our reads: retry while CURRENT keeps moving.
+            if read_current(directory) == generation_dir.name:
+                if isinstance(error, IndexCorruptError):
+                    raise
+                raise IndexCorruptError(directory, f"missing file: {error}") from error
+            last_error = (
+                error
+                if isinstance(error, IndexCorruptError)
+                else IndexCorruptError(directory, f"missing file: {error}")
+            )
+    assert last_error is not None
+    raise last_error

@@ -1,0 +1,139 @@
+"""``index_stats``: what is in the index, for ``newsdesk stats`` and the UI's status line."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh.reading import IndexReader
+
+from index.opening import load_meta, open_index
+from index.schema import FACET_FIELDS, TEXT_FIELDS
+from index.store import directory_size, resolve_index_dir
+
+#: Facet values shown per field.
+TOP_FACETS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """Counts and provenance of the live index generation."""
+
+    index_dir: str
+    generation: str
+    schema_version: int
+    articles: int
+    size_bytes: int
+    date_min: datetime | None
+    date_max: datetime | None
+    corpora: list[str]
+    built_at: str
+    build_seconds: float
+    last_update: dict[str, int] = field(default_factory=dict)
+    term_counts: dict[str, int] = field(default_factory=dict)
+    top_facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date_min"] = self.date_min.isoformat() if self.date_min else None
+        data["date_max"] = self.date_max.isoformat() if self.date_max else None
+        data["top_facets"] = {
+            name: [{"value": value, "count": count} for value, count in values]
+            for name, values in self.top_facets.items()
+        }
+        return data
+
+
+def _date_range(reader: IndexReader) -> tuple[datetime | None, datetime | None]:
+    """Min/max date over live documents, from the sortable column (no stored-field reads).
+
+    Raw column values are compared (they sort like the dates); articles without a date
+    hold the column's default, which is skipped.
+    """
+    if not reader.has_column("date"):
+        return None, None
+    field_type = reader.schema["date"]
+    missing = field_type.column_type.default_value()
+    column = reader.column_reader("date", translate=False)
+    raws = [column[docnum] for docnum in reader.all_doc_ids()]
+    present = [raw for raw in raws if raw != missing]
+    if not present:
+        return None, None
+    low: datetime = field_type.from_column_value(min(present))
+    high: datetime = field_type.from_column_value(max(present))
+    return low, high
+
+
+def _term_count(reader: IndexReader, fieldname: str) -> int:
+    return sum(1 for _ in reader.lexicon(fieldname))
+
+
+def _top_facet_values(reader: IndexReader, fieldname: str) -> list[tuple[str, int]]:
+    """Most frequent values over live documents, shown in their stored (display) form.
+
+    ``doc_frequency`` is cheap but still counts deleted documents until segments merge,
+    so it only shortlists candidates; their postings (which skip deletions) give the
+    exact counts.
+    """
+    if fieldname not in reader.indexed_field_names():
+        return []
+    frequencies = [
+        (reader.doc_frequency(fieldname, term), term) for term in reader.lexicon(fieldname)
+    ]
+    frequencies.sort(key=lambda pair: (-pair[0], pair[1]))
+    exact: list[tuple[int, str]] = []
+    for _, term in frequencies[: TOP_FACETS * 3]:
+        text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+        count = sum(1 for _ in reader.postings(fieldname, text).all_ids())
+        if count > 0:
+            exact.append((count, text))
+    exact.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [(_display_form(reader, fieldname, text), count) for count, text in exact[:TOP_FACETS]]
+
+
+def _display_form(reader: IndexReader, fieldname: str, term: str) -> str:
+    """The stored spelling ("Iraq") of an indexed, lower-cased term ("iraq")."""
+    for docnum in reader.postings(fieldname, term).all_ids():
+        stored = reader.stored_fields(docnum).get(fieldname, "")
+        for value in str(stored).split(","):
+            if value.strip().lower() == term:
+                return value.strip()
+        break
+    return term
+
+
+def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
+    """Stats of the live generation (raises the same errors as ``open_index``)."""
+    directory = resolve_index_dir(index_dir)
+    ix = open_index(directory)
+    generation_dir = Path(ix.storage.folder)
+    meta = load_meta(directory, generation_dir)
+    with ix.reader() as reader:
+        date_min, date_max = _date_range(reader)
+        indexed = set(reader.indexed_field_names())
+        term_counts = {
+            name: _term_count(reader, name)
+            for name in (*TEXT_FIELDS, *FACET_FIELDS)
+            if name in indexed
+        }
+        top_facets = {name: _top_facet_values(reader, name) for name in FACET_FIELDS}
+        articles = reader.doc_count()
+    return IndexStats(
+        index_dir=str(directory),
+        generation=generation_dir.name,
+        schema_version=meta.schema_version,
+        articles=articles,
+        size_bytes=directory_size(generation_dir),
+        date_min=date_min,
+        date_max=date_max,
+        corpora=list(meta.corpora),
+        built_at=meta.built_at,
+        build_seconds=meta.build_seconds,
+        last_update=dict(meta.last_update),
+        term_counts=term_counts,
+        top_facets={name: values for name, values in top_facets.items() if values},
+    )
+

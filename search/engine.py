@@ -1,0 +1,295 @@
+"""``Engine``: ranked, filtered, faceted search over one index, safe to share across threads.
+
+One Whoosh searcher stays open between queries (opening one per query re-reads every
+segment) and is replaced only when the index's generation token changes; the facet
+columns live and die with it.  Every result is copied into plain dataclasses before
+the lock is released, so callers never hold Whoosh objects.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.collectors import TimeLimitCollector
+from whoosh.index import Index
+from whoosh.searching import TimeLimit
+
+from corpus.model import Article
+from index.documents import document_to_article
+from index import index_generation, open_index
+from search.errors import ArticleNotFoundError, QueryError
+from search.facets import ALL_FACETS, MISSING_DATE, FacetColumns
+from search.filters import filter_query
+from search.highlight import make_snippet, match_spans
+from search.query import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
+from search.ranking import make_weighting
+from search.results import Hit, SearchResults, Span
+from search.suggest import suggest
+
+SORTS = ("relevance", "newest", "oldest")
+
+#: Seconds a query may spend collecting ranked hits before partial results are returned.
+TIME_LIMIT_SECONDS = 5.0
+#: Offer a did-you-mean when a query finds fewer articles than this.
+SUGGEST_BELOW = 3
+
+
+class Engine:
+    """Search one newsdesk index. Use ``Engine.open(dir)``; close it (or use ``with``)."""
+
+    def __init__(
+        self,
+        opener: Callable[[], Index],
+        generation: Callable[[], str],
+        *,
+        field_boosts: Mapping[str, float] | None = None,
+    ) -> None:
+        self._opener = opener
+        self._generation_of = generation
+        self._lock = threading.RLock()
+        self.field_boosts = dict(field_boosts or DEFAULT_FIELD_BOOSTS)
+        self.time_limit = TIME_LIMIT_SECONDS
+        self._index: Index | None = None
+        self._searcher: Any = None
+        self._facets: FacetColumns | None = None
+        self._generation = ""
+        self._reopen()
+
+    @classmethod
+    def open(cls, index_dir: str | Path | None = None) -> Engine:
+        """Open the index at ``index_dir`` (default: where ``newsdesk index`` writes)."""
+        return cls(lambda: open_index(index_dir), lambda: index_generation(index_dir))
+
+    @classmethod
+    def for_index(cls, ix: Index) -> Engine:
+        """An engine over an already-open Whoosh index (tests, benchmarks)."""
+        return cls(lambda: ix, lambda: str(ix.latest_generation()))
+
+    # -- lifecycle -------------------------------------------------------------------
+    def _reopen(self) -> None:
+        generation = self._generation_of()
+        index = self._opener()
+        searcher = index.searcher(weighting=make_weighting())
+        old = self._searcher
+        self._index, self._searcher, self._generation = index, searcher, generation
+        self._facets = FacetColumns(searcher.reader())
+        if old is not None:
+            old.close()
+
+    def refresh(self) -> bool:
+        """Reopen the searcher if a new index version was committed; True if it did."""
+        with self._lock:
+            if self._generation_of() == self._generation and self._searcher is not None:
+                return False
+            self._reopen()
+            return True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def whoosh_searcher(self, weighting: scoring.WeightingModel) -> Iterator[Any]:
+        """A separate Whoosh searcher with another scoring model (evaluation baselines)."""
+        with self._lock:
+            self.refresh()
+            index = self._index
+        assert index is not None
+        with index.searcher(weighting=weighting) as searcher:
+            yield searcher
+
+    @property
+    def article_count(self) -> int:
+        with self._lock:
+            self.refresh()
+            return int(self._searcher.doc_count())
+
+    # -- searching -------------------------------------------------------------------
+    def parse(self, query: str) -> ParsedQuery:
+        """Parse ``query`` against this index's vocabulary (raises QueryError)."""
+        with self._lock:
+            self.refresh()
+            return parse_query(query, self._searcher.reader(), field_boosts=self.field_boosts)
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        date_from: date | datetime | None = None,
+        date_to: date | datetime | None = None,
+        facets: bool = True,
+        facet_limit: int = 20,
+        sort: str = "relevance",
+        page: int = 1,
+        page_size: int = 10,
+    ) -> SearchResults:
+        """One page of results plus facet counts over the whole (filtered) result set."""
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if page < 1 or page_size < 1:
+            raise ValueError("page and page_size start at 1")
+        started = time.perf_counter()
+        with self._lock:
+            self.refresh()
+            searcher = self._searcher
+            parsed = parse_query(query, searcher.reader(), field_boosts=self.field_boosts)
+            restriction = filter_query(filters, date_from, date_to)
+            chosen, matched, relaxed = self._match(parsed, restriction)
+            if parsed.browse and sort == "relevance":
+                sort = "newest"
+            if sort == "relevance" and chosen is not None:
+                ranked, partial = self._ranked(chosen, matched, page * page_size)
+            else:
+                ranked, partial = self._by_date(matched, sort, page * page_size), False
+            page_hits = ranked[(page - 1) * page_size : page * page_size]
+            hits = tuple(self._hit(docnum, score, parsed) for docnum, score in page_hits)
+            counts = (
+                self._facets.count(matched, ALL_FACETS, facet_limit)
+                if facets and self._facets is not None
+                else {}
+            )
+            suggestion = (
+                suggest(searcher.reader(), query, parsed.words)
+                if len(matched) < SUGGEST_BELOW or relaxed
+                else None
+            )
+        return SearchResults(
+            query=query,
+            total=len(matched),
+            hits=hits,
+            facets=counts,
+            suggestion=suggestion,
+            relaxed=relaxed,
+            partial=partial,
+            took_ms=(time.perf_counter() - started) * 1000,
+            page=page,
+            page_size=page_size,
+        )
+
+    def _docs(self, query: wq.Query | None, restriction: wq.Query | None) -> set[int]:
+        parts = [q for q in (query, restriction) if q is not None]
+        combined = wq.Every() if not parts else parts[0] if len(parts) == 1 else wq.And(parts)
+        return set(self._searcher.docs_for_query(combined))
+
+    def _match(
+        self, parsed: ParsedQuery, restriction: wq.Query | None
+    ) -> tuple[wq.Query | None, set[int], bool]:
+        """(query used, matching docnums, relaxed?): all words first, then any word."""
+        matched = self._docs(parsed.strict, restriction)
+        if not matched and parsed.relaxed is not None:
+            relaxed_matched = self._docs(parsed.relaxed, restriction)
+            if relaxed_matched:
+                return parsed.relaxed, relaxed_matched, True
+        return parsed.strict, matched, False
+
+    def _ranked(
+        self, query: wq.Query, allowed: set[int], limit: int
+    ) -> tuple[list[tuple[int, float]], bool]:
+        if not allowed:
+            return [], False
+        collector = self._searcher.collector(limit=limit, filter=allowed)
+        timed = TimeLimitCollector(collector, self.time_limit, use_alarm=False)
+        partial = False
+        try:
+            self._searcher.search_with_collector(query, timed)
+        except TimeLimit:
+            partial = True
+        results = timed.results()
+        return [(hit.docnum, float(hit.score or 0.0)) for hit in results], partial
+
+    def _by_date(self, matched: set[int], sort: str, limit: int) -> list[tuple[int, float]]:
+        assert self._facets is not None
+        raw = self._facets.raw_dates()
+        if sort == "oldest":
+            order = sorted(matched, key=lambda d: (raw[d], d))
+        else:  # newest first; undated articles last
+            order = sorted(matched, key=lambda d: (-raw[d] if raw[d] != MISSING_DATE else 1, d))
+        return [(docnum, 0.0) for docnum in order[:limit]]
+
+    def _hit(self, docnum: int, score: float, parsed: ParsedQuery) -> Hit:
+        stored = self._searcher.stored_fields(docnum)
+        article = document_to_article(stored)
+        snippet, spans = make_snippet(
+            (article.body, "\n".join(article.captions), "\n".join(article.subheads), article.title),
+            parsed.highlight_terms,
+        )
+        return _to_hit(article, score, snippet, spans)
+
+    # -- single articles ---------------------------------------------------------------
+    def _docnum(self, article_id: str) -> int:
+        docnum = self._searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFoundError(article_id)
+        return int(docnum)
+
+    def get(self, article_id: str) -> Article:
+        """The full article (every field as the corpus read it)."""
+        with self._lock:
+            self.refresh()
+            return document_to_article(self._searcher.stored_fields(self._docnum(article_id)))
+
+    def related(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """Stories similar to the article (more-like-this on the body), itself excluded."""
+        with self._lock:
+            self.refresh()
+            docnum = self._docnum(article_id)
+            stored = self._searcher.stored_fields(docnum)
+            text = " ".join((stored.get("title", ""), stored.get("body", "")))
+            similar = self._searcher.more_like(docnum, "body", text=text, top=limit * 2 + 5)
+            own_hash = stored.get("content_hash")
+            hits: list[Hit] = []
+            for result in similar:
+                other = result.fields()
+                if other.get("content_hash") == own_hash or other["id"] == article_id:
+                    continue  # the article itself, or a verbatim duplicate of it
+                article = document_to_article(other)
+                snippet, spans = make_snippet((article.body, article.title), ())
+                hits.append(_to_hit(article, float(result.score or 0.0), snippet, spans))
+                if len(hits) >= limit:
+                    break
+            return hits
+
+    def match_spans(self, query: str, text: str) -> tuple[Span, ...]:
+        """Spans of the words in ``text`` that match the query's terms (stemming-aware)."""
+        parsed = self.parse(query)
+        return match_spans(text, parsed.highlight_terms)
+
+
+def _to_hit(article: Article, score: float, snippet: str, spans: tuple[Span, ...]) -> Hit:
+    return Hit(
+        id=article.id,
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        category=article.category,
+        places=article.places,
+        score=score,
+        snippet=snippet,
+        highlights=spans,
+    )
+
+
+__all__ = ["SORTS", "Engine", "QueryError"]

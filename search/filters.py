@@ -1,0 +1,73 @@
+"""Facet filters and date bounds as one Whoosh query: OR within a field, AND across."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+
+from whoosh import query as wq
+
+from search.dates import date_bounds
+from search.errors import QueryError
+from search.expand import fold
+from search.facets import DATE_FACETS, FIELD_FACETS
+from search.query import FIELD_ALIASES
+
+#: Keyword fields a filter may name (facets plus the other keyword fields).
+FILTERABLE = (*FIELD_FACETS, "credits", "exchanges")
+
+
+def filter_field(name: str) -> str:
+    """The schema field (or "month"/"year") a filter key names; QueryError if none."""
+    key = name.strip().lower()
+    if key in DATE_FACETS:
+        return key
+    target = FIELD_ALIASES.get(key)
+    if target not in FILTERABLE:
+        known = ", ".join((*FILTERABLE, *DATE_FACETS))
+        raise QueryError(f"cannot filter on {name!r}; filter fields are: {known}")
+    return target
+
+
+def _value_query(fieldname: str, value: str) -> wq.Query:
+    if fieldname in DATE_FACETS:
+        start, end = date_bounds(value, 0)
+        return wq.DateRange("date", start, end)
+    return wq.Term(fieldname, fold(value.strip()))
+
+
+def _as_start(when: date | datetime) -> datetime:
+    return when if isinstance(when, datetime) else datetime.combine(when, time.min)
+
+
+def _as_end(when: date | datetime) -> datetime:
+    return when if isinstance(when, datetime) else datetime.combine(when, time.max)
+
+
+def filter_query(
+    filters: Mapping[str, Sequence[str]] | None,
+    date_from: date | datetime | None = None,
+    date_to: date | datetime | None = None,
+) -> wq.Query | None:
+    """The restriction for ``engine.search`` (None when nothing is filtered)."""
+    clauses: list[wq.Query] = []
+    by_field: dict[str, list[str]] = {}
+    for name, values in (filters or {}).items():
+        if isinstance(values, str):
+            values = [values]
+        by_field.setdefault(filter_field(name), []).extend(v for v in values if v.strip())
+    for fieldname, values in by_field.items():
+        if not values:
+            continue
+        try:
+            options = [_value_query(fieldname, value) for value in values]
+        except QueryError as error:
+            raise QueryError(f"filter {fieldname}: {error.problem}") from None
+        clauses.append(options[0] if len(options) == 1 else wq.Or(options))
+    if date_from is not None or date_to is not None:
+        start = _as_start(date_from) if date_from is not None else None
+        end = _as_end(date_to) if date_to is not None else None
+        clauses.append(wq.DateRange("date", start, end))
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else wq.And(clauses)

@@ -1,0 +1,92 @@
+"""Splitting a query string into tokens, each with its position in the string."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from search.errors import QueryError
+
+#: ``name:`` at the start of a word (a field prefix, if the name is a known field).
+_FIELD = re.compile(r"([A-Za-z_]\w*):")
+#: ``word~`` or ``word~2``: a fuzzy word.
+_FUZZY = re.compile(r"^(.+?)~(\d*)$", re.DOTALL)
+_OPERATORS = {"AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR"}
+_STOP = set(' \t\n\r\f\v()"')
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """kind: WORD, PHRASE, FIELD, RANGE, LPAREN, RPAREN, AND, OR, NOT or MINUS."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    field: str | None = None
+    #: Edit distance for a fuzzy word (0 = the default for its length); None = not fuzzy.
+    fuzzy: int | None = None
+
+    def with_field(self, name: str) -> Token:
+        return replace(self, field=name) if self.kind in ("WORD", "PHRASE") else self
+
+
+def tokenize(text: str, known_fields: frozenset[str] | None = None) -> list[Token]:
+    """Tokens of ``text``; raises QueryError for an unclosed quote or date range.
+
+    A ``name:`` prefix becomes a FIELD token when ``name`` is followed by a value (the
+    parser rejects unknown names); a trailing ``name:`` with nothing after it is a word.
+    """
+    tokens: list[Token] = []
+    position = 0
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char.isspace():
+            position += 1
+        elif char in "()":
+            kind = "LPAREN" if char == "(" else "RPAREN"
+            tokens.append(Token(kind, char, position, position + 1))
+            position += 1
+        elif char == '"':
+            closing = text.find('"', position + 1)
+            if closing < 0:
+                raise QueryError("unclosed quote '\"'", position)
+            tokens.append(Token("PHRASE", text[position + 1 : closing], position, closing + 1))
+            position = closing + 1
+        elif (
+            char in "-+" and position + 1 < length and text[position + 1] not in _STOP | {"-", "+"}
+        ):
+            if char == "-":
+                tokens.append(Token("MINUS", char, position, position + 1))
+            position += 1
+        elif (match := _FIELD.match(text, position)) and _has_value(text, match.end()):
+            tokens.append(Token("FIELD", match.group(1), position, match.end()))
+            position = match.end()
+            if text[position] == "[":
+                closing = text.find("]", position)
+                if closing < 0:
+                    raise QueryError("unclosed date range '['", position)
+                tokens.append(Token("RANGE", text[position : closing + 1], position, closing + 1))
+                position = closing + 1
+        else:
+            end = position
+            while end < length and text[end] not in _STOP:
+                end += 1
+            tokens.append(_word(text[position:end], position, end))
+            position = end
+    return tokens
+
+
+def _has_value(text: str, position: int) -> bool:
+    return position < len(text) and not text[position].isspace() and text[position] != ")"
+
+
+def _word(word: str, start: int, end: int) -> Token:
+    if word in _OPERATORS:
+        return Token(_OPERATORS[word], word, start, end)
+    fuzzy = _FUZZY.match(word)
+    if fuzzy and fuzzy.group(1).strip("~"):
+        distance = int(fuzzy.group(2)) if fuzzy.group(2) else 0
+        return Token("WORD", fuzzy.group(1), start, end, fuzzy=distance)
+    return Token("WORD", word, start, end)

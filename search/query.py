@@ -1,0 +1,361 @@
+"""The query language: a small recursive-descent parser that builds Whoosh queries.
+
+Our own parser (rather than ``whoosh.qparser``) so that every malformed input becomes a
+``QueryError`` naming the problem and its position, field names have aliases, dates
+have a friendly syntax, and the "loose" words of a query are known, so the engine can
+relax an all-words query into a ranked any-word one. Tokenising lives in ``lexer.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from whoosh import query as wq
+
+from index.schema import build_schema
+from search.dates import date_query
+from search.errors import QueryError
+from search.expand import expand_words, fold
+from search.lexer import Token, tokenize
+
+#: Field names a user may type, mapped to schema fields ("text" = all full-text fields).
+FIELD_ALIASES: dict[str, str] = {
+    "title": "title",
+    "headline": "title",
+    "body": "body",
+    "text": "body",
+    "subhead": "subheads",
+    "subheads": "subheads",
+    "caption": "captions",
+    "captions": "captions",
+    "source": "source",
+    "agency": "source",
+    "category": "category",
+    "cat": "category",
+    "section": "category",
+    "topic": "topics",
+    "topics": "topics",
+    "place": "places",
+    "places": "places",
+    "location": "places",
+    "person": "people",
+    "people": "people",
+    "org": "organisations",
+    "orgs": "organisations",
+    "organisation": "organisations",
+    "organisations": "organisations",
+    "organization": "organisations",
+    "organizations": "organisations",
+    "credit": "credits",
+    "credits": "credits",
+    "exchange": "exchanges",
+    "exchanges": "exchanges",
+    "date": "date",
+    "id": "id",
+}
+
+#: Full-text fields searched by plain words, with their default BM25F boosts.
+DEFAULT_FIELD_BOOSTS: dict[str, float] = {
+    "title": 3.0,
+    "subheads": 1.5,
+    "captions": 1.5,
+    "body": 1.0,
+}
+
+#: Coordination factor of the relaxed any-word query (documents matching more words win).
+RELAXED_SCALE = 0.9
+
+_SCHEMA = build_schema()
+_TEXT_ANALYZER = _SCHEMA["body"].analyzer
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    """A plain word the user typed (for did-you-mean), with its place in the query."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """What the engine needs from a query string."""
+
+    text: str
+    #: All-words query; None means "every article" (browse mode).
+    strict: wq.Query | None
+    #: Any-word fallback (loose words OR-ed); None when relaxing changes nothing.
+    relaxed: wq.Query | None
+    #: Indexed (stemmed) terms whose occurrences should be highlighted.
+    highlight_terms: frozenset[str]
+    words: tuple[QueryWord, ...] = ()
+
+    @property
+    def browse(self) -> bool:
+        return self.strict is None
+
+
+def analyze_words(text: str) -> list[tuple[str, int]]:
+    """(stemmed term, position) pairs as the full-text fields index them."""
+    return [(token.text, token.pos) for token in _TEXT_ANALYZER(text, positions=True)]
+
+
+@dataclass
+class _Parser:
+    text: str
+    tokens: list[Token]
+    reader: Any
+    boosts: Mapping[str, float]
+    index: int = 0
+    highlight: set[str] = field(default_factory=set)
+    words: list[QueryWord] = field(default_factory=list)
+    negated: int = 0
+
+    # -- token helpers -------------------------------------------------------------
+    def peek(self) -> Token | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    # -- grammar -------------------------------------------------------------------
+    def parse_or(self) -> wq.Query:
+        branches = [self.combine_and(self.parse_and())]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.take()
+            if self.peek() is None or self.peek().kind in ("OR", "RPAREN"):  # type: ignore[union-attr]
+                raise QueryError("OR needs a word after it", token.start)
+            branches.append(self.combine_and(self.parse_and()))
+        return branches[0] if len(branches) == 1 else wq.Or(branches)
+
+    def parse_and(self) -> list[tuple[wq.Query, bool]]:
+        """Clauses joined by (implicit) AND; the flag marks loose plain words."""
+        clauses: list[tuple[wq.Query, bool]] = []
+        while (token := self.peek()) is not None and token.kind not in ("OR", "RPAREN"):
+            if token.kind == "AND":
+                self.take()
+                continue
+            clauses.append(self.parse_unary())
+        return clauses
+
+    def combine_and(self, clauses: list[tuple[wq.Query, bool]]) -> wq.Query:
+        queries = [query for query, _ in clauses if query is not None]
+        if not queries:
+            return wq.NullQuery
+        if len(queries) == 1:
+            return _standalone(queries[0])
+        return wq.And(queries)
+
+    def parse_unary(self) -> tuple[wq.Query, bool]:
+        token = self.take()
+        if token.kind in ("NOT", "MINUS"):
+            if self.peek() is None or self.peek().kind in ("OR", "RPAREN", "AND"):  # type: ignore[union-attr]
+                raise QueryError(f"{token.text!r} needs a word after it", token.start)
+            self.negated += 1
+            inner, _ = self.parse_unary()
+            self.negated -= 1
+            return (wq.Not(inner) if inner is not wq.NullQuery else wq.NullQuery), False
+        if token.kind == "LPAREN":
+            inner = self.parse_or()
+            closing = self.peek()
+            if closing is None:
+                raise QueryError("unclosed parenthesis '('", token.start)
+            self.take()
+            return inner, False
+        if token.kind == "RPAREN":
+            raise QueryError("')' without a matching '('", token.start)
+        if token.kind == "FIELD":
+            return self.parse_field(token), False
+        if token.kind == "PHRASE":
+            return self.phrase_query(token, None), False
+        loose = not self.negated
+        return self.word_query(token, None), loose
+
+    def parse_field(self, token: Token) -> wq.Query:
+        name = token.text.lower()
+        target = FIELD_ALIASES.get(name)
+        if target is None:
+            known = ", ".join(sorted(set(FIELD_ALIASES)))
+            raise QueryError(
+                f"unknown field {token.text!r} (known: {known}); "
+                "put text with a colon in quotes to search for it",
+                token.start,
+            )
+        value = self.peek()
+        if value is None or value.kind not in ("WORD", "PHRASE", "LPAREN", "RANGE"):
+            raise QueryError(f"field {token.text!r} needs a value after the colon", token.end)
+        self.take()
+        if target == "date":
+            if value.kind not in ("WORD", "RANGE", "PHRASE"):
+                raise QueryError("date needs a value like 2017, 2017-09 or [A to B]", value.start)
+            return date_query(value.text, value.start)
+        if value.kind == "RANGE":
+            raise QueryError(f"ranges are only allowed on date, not {token.text!r}", value.start)
+        if value.kind == "LPAREN":
+            return self.field_group(value, target)
+        if value.kind == "PHRASE":
+            return self.phrase_query(value, target)
+        return self.word_query(value, target)
+
+    def field_group(self, opening: Token, target: str) -> wq.Query:
+        """``field:(a OR b)``: every word inside applies to that field."""
+        depth = 1
+        inner: list[Token] = []
+        while depth:
+            token = self.peek()
+            if token is None:
+                raise QueryError("unclosed parenthesis '('", opening.start)
+            self.take()
+            depth += {"LPAREN": 1, "RPAREN": -1}.get(token.kind, 0)
+            if depth:
+                inner.append(token.with_field(target))
+        sub = _Parser(self.text, inner, self.reader, self.boosts, negated=self.negated)
+        result = sub.parse_or()
+        self.highlight |= sub.highlight
+        return result
+
+    # -- leaves --------------------------------------------------------------------
+    def text_fields(self, target: str | None) -> list[tuple[str, float]]:
+        if target is None:
+            return [(name, boost) for name, boost in self.boosts.items() if boost > 0]
+        return [(target, 1.0)]
+
+    def word_query(self, token: Token, target: str | None) -> wq.Query:
+        target = target or token.field
+        if target is not None and target not in DEFAULT_FIELD_BOOSTS:
+            return self.keyword_query(token, target)
+        word = token.text
+        if word.strip("*?") == "":
+            return wq.Every()
+        if "*" in word or "?" in word or token.fuzzy is not None:
+            terms = expand_words(self.reader, word, token.fuzzy, token.start)
+            if not self.negated:
+                self.highlight.update(terms)
+            return _any_field(self.text_fields(target), [(t, 0) for t in terms], single=True)
+        analyzed = analyze_words(word)
+        if not analyzed:
+            return wq.NullQuery
+        if not self.negated:
+            self.highlight.update(term for term, _ in analyzed)
+            if target is None and len(analyzed) == 1:
+                self.words.append(QueryWord(word, token.start, token.end))
+        return _any_field(self.text_fields(target), analyzed, single=False)
+
+    def phrase_query(self, token: Token, target: str | None) -> wq.Query:
+        target = target or token.field
+        if target is not None and target not in DEFAULT_FIELD_BOOSTS:
+            return self.keyword_query(token, target)
+        analyzed = analyze_words(token.text)
+        if not analyzed:
+            return wq.NullQuery
+        if not self.negated:
+            self.highlight.update(term for term, _ in analyzed)
+        return _any_field(self.text_fields(target), analyzed, single=False)
+
+    def keyword_query(self, token: Token, target: str) -> wq.Query:
+        """A facet/keyword field: the value is one term (lower-cased, accents folded)."""
+        value = fold(token.text.strip())
+        if target == "id":
+            return wq.Term("id", token.text.strip())
+        if not value:
+            return wq.NullQuery
+        if token.kind == "WORD" and value.endswith("*") and "*" not in value[:-1]:
+            prefix = value[:-1]
+            if not prefix:
+                return wq.Every()
+            return wq.Or([wq.Term(target, t) for t in _prefix_terms(self.reader, target, prefix)])
+        return wq.Term(target, value)
+
+
+def _prefix_terms(reader: Any, fieldname: str, prefix: str) -> list[str]:
+    if reader is None:
+        return []
+    return [
+        t.decode("utf-8") if isinstance(t, bytes) else t
+        for t in reader.expand_prefix(fieldname, prefix)
+    ]
+
+
+def _standalone(query: wq.Query) -> wq.Query:
+    """A lone negation means "everything except": give it something to subtract from."""
+    if isinstance(query, wq.Not):
+        return wq.And([wq.Every(), query])
+    return query
+
+
+def _any_field(
+    fields: Iterable[tuple[str, float]], analyzed: list[tuple[str, int]], *, single: bool
+) -> wq.Query:
+    """The same words in any of the fields (BM25F-style: each field with its boost).
+
+    ``single`` means "any one of these terms" (an expansion); otherwise several terms
+    form a phrase (a hyphenated word or a quoted phrase).
+    """
+    per_field: list[wq.Query] = []
+    for name, boost in fields:
+        if single:
+            if not analyzed:
+                continue
+            terms = [wq.Term(name, term, boost=boost) for term, _ in analyzed]
+            per_field.append(terms[0] if len(terms) == 1 else wq.Or(terms))
+        elif len(analyzed) == 1:
+            per_field.append(wq.Term(name, analyzed[0][0], boost=boost))
+        else:
+            positions = [pos for _, pos in analyzed]
+            gaps = [b - a for a, b in pairwise(positions)]
+            slop = max([1, *gaps])
+            words = [term for term, _ in analyzed]
+            per_field.append(wq.Phrase(name, words, slop=slop, boost=boost))
+    if not per_field:
+        return wq.NullQuery
+    return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+
+def parse_query(
+    text: str,
+    reader: Any = None,
+    *,
+    field_boosts: Mapping[str, float] | None = None,
+) -> ParsedQuery:
+    """Parse ``text``; raises QueryError (with a position) for anything malformed.
+
+    ``reader`` (a Whoosh IndexReader) expands prefixes, wildcards and fuzzy words to
+    the index's own vocabulary, so they match stemmed text and stay bounded in size.
+    """
+    tokens = tokenize(text)
+    if not tokens:
+        return ParsedQuery(text, None, None, frozenset())
+    parser = _Parser(text, tokens, reader, field_boosts or DEFAULT_FIELD_BOOSTS)
+    clauses = parser.parse_and()
+    if (token := parser.peek()) is not None and token.kind == "OR":
+        parser.index = 0
+        parser.highlight.clear()
+        parser.words.clear()
+        strict = parser.parse_or()
+        relaxed = None
+    else:
+        strict = parser.combine_and(clauses)
+        relaxed = _relax(clauses)
+    if (token := parser.peek()) is not None:
+        raise QueryError("')' without a matching '('", token.start)
+    if isinstance(strict, wq.Every):
+        strict = None
+    return ParsedQuery(text, strict, relaxed, frozenset(parser.highlight), tuple(parser.words))
+
+
+def _relax(clauses: list[tuple[wq.Query, bool]]) -> wq.Query | None:
+    """Keep fields, phrases and exclusions required; OR the loose words with coordination."""
+    loose = [query for query, is_loose in clauses if is_loose and query is not wq.NullQuery]
+    if len(loose) < 2:
+        return None
+    required = [query for query, is_loose in clauses if not is_loose and query is not wq.NullQuery]
+    any_word = wq.Or(loose, scale=RELAXED_SCALE)
+    if not required:
+        return any_word
+    return wq.And([*required, any_word])

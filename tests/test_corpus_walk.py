@@ -1,0 +1,165 @@
+"""Walking folders and archives: ids, ignore rules, bad input, and every shared corpus."""
+
+from __future__ import annotations
+
+import tarfile
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from corpus import Article, CorpusError, CorpusReport, read_corpora, read_corpus
+from corpus import sample_corpus_path as bundled_sample
+
+STORY = (
+    "Floods hit the valley\n\n"
+    "Heavy rain flooded the valley on Monday, forcing hundreds of families from their "
+    "homes as rivers burst their banks and roads were closed across the region.\n"
+)
+
+
+def read(path: Path) -> tuple[list[Article], CorpusReport]:
+    report = CorpusReport()
+    return list(read_corpus(path, report)), report
+
+
+def make_tree(root: Path) -> Path:
+    """A small corpus of two categories plus files that must be ignored."""
+    for relative in ("news/world/001.txt", "news/sport/001.txt", "news/sport/002.txt"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(STORY.replace("valley", f"valley {relative}"))
+    (root / "news/README.md").write_text("# about\n")
+    (root / "news/.hidden.txt").write_text(STORY)
+    (root / "news/convert.py").write_text("print(1)\n")
+    return root / "news"
+
+
+def test_missing_path_is_a_corpus_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no such file or folder"):
+        read_corpus(tmp_path / "nope")
+    with pytest.raises(CorpusError):
+        read_corpora([tmp_path, tmp_path / "nope"])  # checked before anything is read
+        raise AssertionError("read_corpora must check every path up front")
+
+
+def test_folder_ids_categories_and_ignore_rules(tmp_path: Path) -> None:
+    articles, report = read(make_tree(tmp_path))
+    assert [article.id for article in articles] == ["sport/001", "sport/002", "world/001"]
+    assert [article.category for article in articles] == ["sport", "sport", "world"]
+    assert report.skipped == []
+    reasons = {Path(entry.path).name: entry.reason for entry in report.ignored}
+    assert set(reasons) == {"README.md", ".hidden.txt", "convert.py"}
+    assert report.counts == Counter({"text": 3})
+
+
+@pytest.mark.parametrize("suffix", [".tar.gz", ".tgz", ".tar", ".zip"])
+def test_archives_read_in_place_as_their_folder(tmp_path: Path, suffix: str) -> None:
+    tree = make_tree(tmp_path / "src")
+    archive = tmp_path / f"news{suffix}"
+    if suffix == ".zip":
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for file in sorted(tree.rglob("*")):
+                zipped.write(file, file.relative_to(tree.parent).as_posix())
+    else:
+        mode = "w:gz" if "gz" in suffix else "w"
+        with tarfile.open(archive, mode) as tar:
+            tar.add(tree, arcname="news")
+    folder_articles, _ = read(tree.parent)
+    archive_articles, report = read(archive)
+    assert [article.id for article in archive_articles] == [a.id for a in folder_articles]
+    assert archive_articles[0].id == "news/sport/001"
+    assert archive_articles[0].path == f"{archive}::news/sport/001.txt"
+    assert len(report.ignored) == 3 and report.skipped == []
+
+
+def test_bad_input_gives_one_entry_each_and_good_files_still_read(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(STORY)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (tmp_path / "latin1.txt").write_bytes(
+        STORY.replace("Monday", "Monday \xa315m").encode("latin-1")
+    )
+    articles, report = read(tmp_path)
+    assert sorted(article.id for article in articles) == ["good", "latin1"]
+    assert {Path(skip.path).name: skip.reason for skip in report.skipped} == {
+        "empty.txt": "empty file",
+        "image.txt": "binary file",
+    }
+    [warning] = report.warnings
+    assert Path(warning.path).name == "latin1.txt" and warning.line == 3
+    assert "decoded as cp1252" in warning.reason
+    latin1 = next(article for article in articles if article.id == "latin1")
+    assert "£15m" in latin1.body
+
+
+def test_plain_text_beside_data_is_ignored_unless_it_is_a_story(tmp_path: Path) -> None:
+    (tmp_path / "data.jsonl").write_text('{"title": "t", "body": "b"}\n')
+    (tmp_path / "classes.txt").write_text("World\nSports\nBusiness\n")
+    (tmp_path / "story.txt").write_text(STORY)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "classes.txt").write_text(STORY)  # no data file in this folder
+    articles, report = read(tmp_path)
+    assert sorted(article.format for article in articles) == ["jsonl", "text", "text"]
+    assert [Path(entry.path).name for entry in report.ignored] == ["classes.txt"]
+
+
+def test_control_characters_never_reach_article_text(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(
+        '{"title": "Evil \\u001b[31mred", "body": "bell\\u0007 and \\u009b csi"}\n'
+    )
+    [article] = read(tmp_path)[0]
+    assert article.title == "Evil [31mred" and article.body == "bell and  csi"
+
+
+def test_bundled_sample(seed_path: Path) -> None:
+    articles, report = read(bundled_sample())
+    assert report.skipped == [] and report.warnings == []
+    assert Counter(article.source for article in articles) == {"Reuters": 1000, "AFP": 1}
+    seed = [article for article in articles if article.source == "AFP"]
+    assert [article.id for article in seed] == ["000_b98891cdbd8958c6"]
+    assert (bundled_sample() / seed_path.name).read_bytes() == seed_path.read_bytes()
+    [alone], _ = read(seed_path)
+    assert alone.id == "000_b98891cdbd8958c6" and alone.title == seed[0].title
+
+
+@pytest.mark.corpora
+def test_bbc_reads_completely(corpora: Path) -> None:
+    articles, report = read(corpora / "bbc")
+    assert report.skipped == []
+    assert Counter(article.category for article in articles) == {
+        "business": 510, "entertainment": 386, "politics": 417, "sport": 511, "tech": 401,
+    }  # fmt: skip
+    assert articles[0].id == "bbc/business/001"
+    assert articles[0].title == "Ad sales boost Time Warner profit"
+    [warning] = report.warnings
+    assert warning.path.endswith("bbc/sport/199.txt") and "cp1252" in warning.reason
+    sport_199 = next(article for article in articles if article.id == "bbc/sport/199")
+    assert "£15.8m" in sport_199.body
+
+
+@pytest.mark.corpora
+def test_ag_news_reads_completely(corpora: Path) -> None:
+    articles, report = read(corpora / "ag_news")
+    assert report.skipped == [] and report.warnings == []
+    assert Counter(article.category for article in articles) == {
+        "World": 1900, "Sports": 1900, "Business": 1900, "Sci/Tech": 1900,
+    }  # fmt: skip
+    bodies = "\n".join(article.body for article in articles)
+    titles = "\n".join(article.title for article in articles)
+    for debris in (" #36;", "#39;", "quot;", "&lt;", "&gt;", "<b>", "\\"):
+        assert debris not in bodies and debris not in titles, debris
+    assert "the $10 million Ansari X Prize" in bodies
+    assert "second\nteam of rocketeers" in bodies
+
+
+@pytest.mark.corpora
+def test_time_reads_completely(corpora: Path, shared: Path) -> None:
+    articles, report = read(corpora / "time")
+    assert report.skipped == [] and len(articles) == 423
+    ids = [article.id for article in articles]
+    assert ids[0] == "17" and ids[-1] == "563" and len(set(ids)) == 423
+    assert all(article.date and article.date.year == 1963 for article in articles)
+    assert [Path(entry.path).name for entry in report.ignored][-1].endswith("TIME.STP")
+    eval_ids = {line.split()[2] for line in (shared / "eval/time-dev/qrels.txt").open()}
+    assert eval_ids <= set(ids)

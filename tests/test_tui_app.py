@@ -1,0 +1,298 @@
+"""Pilot tests of the app over a real index of the bundled sample (no fake engine)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_tui_support import (
+    INJECTION_SHOWN,
+    InjectingEngine,
+    SlowEngine,
+    make_app,
+    pilot_test,
+    sample_index,
+    screen_text,
+    settle,
+)
+
+from search import Engine
+from tui.screens.reader import ReaderScreen
+from tui.screens.search import SearchScreen
+from tui.widgets.facet_panel import FacetList
+from tui.widgets.preview import Preview
+from tui.widgets.result_list import ResultList
+from tui.widgets.search_bar import SearchBar
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    with Engine.open(sample_index()) as opened:
+        yield opened
+
+
+def search_screen(app: object) -> SearchScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, SearchScreen), f"expected the search screen, got {screen!r}"
+    return screen
+
+
+async def type_query(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    search_screen(pilot.app).query_one(SearchBar).input.focus()
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+@pilot_test
+async def test_typing_a_query_shows_its_results(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        browse_total = search_screen(app).results.total  # type: ignore[union-attr]
+        await type_query(pilot, "oil")
+        expected = engine.search("oil", page_size=20)
+        screen = search_screen(app)
+        assert screen.results is not None and screen.results.query == "oil"
+        assert screen.results.total == expected.total < browse_total
+        shown = [hit.id for hit in screen.query_one(ResultList).hits]
+        assert shown == [hit.id for hit in expected.hits]
+        assert f"{expected.total:,} stories" in screen_text(app)
+
+
+@pilot_test
+async def test_stale_slow_result_never_overwrites_newer(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, SlowEngine(engine, slow_query="gulf", delay=1.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = search_screen(app).query_one(SearchBar)
+        bar.input.focus()
+        await pilot.press(*"gulf")
+        await pilot.pause(0.2)  # the slow "gulf" search is now running
+        bar.set_query("coffee")
+        await pilot.press("enter")  # runs at once, finishes before "gulf"
+        await pilot.pause(1.3)
+        await settle(pilot)
+        results = search_screen(app).results
+        assert results is not None and results.query == "coffee"
+        hits = search_screen(app).query_one(ResultList).hits
+        assert [h.id for h in hits] == [h.id for h in engine.search("coffee", page_size=20).hits]
+
+
+@pilot_test
+async def test_facet_selection_filters_and_updates_counts(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "oil")
+        screen = search_screen(app)
+        facets = screen.query_one(FacetList)
+        facets.focus()
+        await pilot.press("down", "enter")  # first value under the first heading
+        await settle(pilot)
+        assert len(screen.request.filters) == 1
+        (field, values), = screen.request.filters.items()
+        filters = {field: list(values)}
+        expected = engine.search("oil", filters=filters, page_size=20)
+        assert screen.results is not None
+        assert screen.results.total == expected.total < engine.search("oil").total
+        assert screen.results.facets == expected.facets
+        assert f"{values[0]} ✕" in screen_text(app)  # the chip
+        chip = screen.query_one("#chips .chip")
+        await pilot.click(chip)
+        await settle(pilot)
+        assert screen.request.filters == {}
+        assert screen.results.total == engine.search("oil").total
+
+
+@pilot_test
+async def test_two_values_of_one_field_are_ored(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "oil")
+        screen = search_screen(app)
+        screen.query_one(FacetList).focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        (field, values), = screen.request.filters.items()
+        assert len(values) == 2
+        single = engine.search("oil", filters={field: [values[0]]}).total
+        both = engine.search("oil", filters={field: list(values)}).total
+        assert screen.results is not None and screen.results.total == both >= single
+
+
+@pilot_test
+async def test_sort_toggle_orders_by_date(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "oil")
+        screen = search_screen(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        dates = [hit.date for hit in screen.query_one(ResultList).hits if hit.date]
+        assert screen.request.sort == "newest" and dates == sorted(dates, reverse=True)
+        assert "newest first" in screen_text(app)
+        await pilot.press("f2")
+        await settle(pilot)
+        dates = [hit.date for hit in screen.query_one(ResultList).hits if hit.date]
+        assert screen.request.sort == "oldest" and dates == sorted(dates)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert screen.request.sort == "relevance"
+
+
+@pilot_test
+async def test_scrolling_to_the_end_loads_the_next_page(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "oil")
+        screen = search_screen(app)
+        results = screen.query_one(ResultList)
+        assert len(results.hits) == 20 and screen.results is not None
+        total = screen.results.total
+        results.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(results.hits) == min(40, total)
+        expected = [h.id for p in (1, 2) for h in engine.search("oil", page=p, page_size=20).hits]
+        assert [h.id for h in results.hits] == expected
+
+
+@pilot_test
+async def test_preview_follows_the_cursor(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "oil")
+        screen = search_screen(app)
+        results = screen.query_one(ResultList)
+        results.focus()
+        await pilot.press("down")
+        await settle(pilot)
+        second = results.hits[1]
+        article = engine.get(second.id)
+        preview = str(screen.query_one(Preview).query_one("#preview-text").render())
+        assert article.title in preview
+        assert article.body[:60].split("\n")[0] in preview
+
+
+@pilot_test
+async def test_reader_matches_related_and_back(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "oil")
+        await pilot.press("enter")  # search now, focus the results
+        await settle(pilot)
+        first = search_screen(app).query_one(ResultList).hits[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.article_id == first.id
+        assert reader.match_count == len(engine.match_spans("oil", engine.get(first.id).body)) > 0
+        await pilot.press("n")
+        assert reader.current_match == 0
+        assert f"Match 1 of {reader.match_count}" in screen_text(app)
+        await pilot.press("N")
+        assert reader.current_match == reader.match_count - 1  # wraps around
+        assert reader.related, "the sample has related stories"
+        await pilot.press("r", "enter")
+        await settle(pilot)
+        related = app.screen
+        assert isinstance(related, ReaderScreen) and related.article_id == reader.related[0].id
+        await pilot.press("escape")
+        assert app.screen is reader
+        await pilot.press("escape")
+        assert isinstance(app.screen, SearchScreen)
+
+
+@pilot_test
+async def test_suggestion_is_offered_and_accepted(tmp_path: Path, engine: Engine) -> None:
+    misspelt = "petrolium"
+    suggestion = engine.search(misspelt).suggestion
+    assert suggestion, "the engine suggests a correction for a misspelt word"
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, misspelt)
+        assert f"did you mean: {suggestion}?" in screen_text(app)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = search_screen(app)
+        assert screen.query_one(SearchBar).value == suggestion
+        assert screen.results is not None and screen.results.query == suggestion
+        assert screen.results.total == engine.search(suggestion).total > 0
+
+
+@pilot_test
+async def test_history_is_kept_across_sessions(tmp_path: Path, engine: Engine) -> None:
+    for query in ("oil", "coffee prices"):
+        app = make_app(tmp_path, engine)
+        async with app.run_test(size=SIZE) as pilot:
+            await type_query(pilot, query)
+            await pilot.press("enter")
+            await settle(pilot)
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = search_screen(app).query_one(SearchBar)
+        bar.input.focus()
+        await pilot.press("up")
+        assert bar.value == "coffee prices"
+        await pilot.press("up")
+        assert bar.value == "oil"
+        await pilot.press("down", "down")
+        assert bar.value == ""
+    assert (tmp_path / "history").read_text().split("\n")[:2] == ["oil", "coffee prices"]
+
+
+@pilot_test
+async def test_query_error_shows_inline_not_as_a_crash(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, 'place:"iraq')
+        await type_query(pilot, " (oil")
+        text = screen_text(app)
+        error = search_screen(app).query_one("#query-error")
+        if error.display:  # the engine may read a malformed query leniently instead
+            assert "Bad query" in text
+        assert app.is_running
+
+
+@pilot_test
+async def test_no_results_says_what_to_do(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "zzxqvv")
+        text = screen_text(app)
+        assert "No stories match" in text
+        assert "Try fewer or different words" in text
+
+
+@pilot_test
+async def test_untrusted_text_displays_literally_and_never_acts(
+    tmp_path: Path, engine: Engine
+) -> None:
+    app = make_app(tmp_path, InjectingEngine(engine))
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "oil")
+        text = screen_text(app)
+        for shown in INJECTION_SHOWN:
+            assert shown in text  # results, preview, facets, suggestion
+        assert "[red]src[/red]" in text
+        assert "0;title" not in text and "\x1b" not in text and "\x07" not in text
+        results = search_screen(app).query_one(ResultList)
+        await pilot.click(results, offset=(20, 0))  # on the would-be @click link
+        await pilot.click(search_screen(app).query_one("#suggestion"))
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        results.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        text = screen_text(app)
+        assert all(shown in text for shown in INJECTION_SHOWN)  # headline, body, captions
+        assert "Credits: [bold]x[/bold]" in text
+        assert "\x1b" not in text and "0;title" not in text
+        await pilot.click("#headline", offset=(20, 0))
+        assert app.is_running

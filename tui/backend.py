@@ -1,0 +1,39 @@
+"""What the UI needs from the search layer, as a Protocol.
+
+``search.Engine`` satisfies it; tests may wrap an Engine (e.g. to slow one query down) and
+still pass the wrapper to :func:`tui.app.create_app`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from corpus.model import Article
+from search.results import Hit, SearchResults, Span
+
+
+class SearchBackend(Protocol):
+    """The subset of ``search.Engine`` the app calls (from worker threads)."""
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        facets: bool = True,
+        facet_limit: int = 20,
+        sort: str = "relevance",
+        page: int = 1,
+        page_size: int = 10,
+    ) -> SearchResults: ...
+
+    def get(self, article_id: str) -> Article: ...
+
+    def related(self, article_id: str, limit: int = 5) -> list[Hit]: ...
+
+    def match_spans(self, query: str, text: str) -> tuple[Span, ...]: ...
+
+    def refresh(self) -> bool: ...
+
+    def close(self) -> None: ...

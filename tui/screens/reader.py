@@ -1,0 +1,225 @@
+"""The reader: one whole story, matches highlighted, next/previous match, related stories.
+
+The body keeps subheads in reading order as their own paragraphs (the corpus guarantees
+it), so each paragraph that equals one of the article's subheads is styled as a subhead
+in place.  Captions (with their photo credits) are set apart after the story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from corpus.errors import NewsdeskError
+from corpus.model import Article
+from search.results import Hit, Span
+from tui.backend import SearchBackend
+from tui.safe_text import highlighted_text, safe_text
+from tui.widgets.preview import article_metadata
+from tui.widgets.result_list import hit_row, with_dividers
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of the body, with the matches inside it (offsets local to it)."""
+
+    text: str
+    spans: tuple[Span, ...]
+    first_match: int  # global index of spans[0] among all the body's matches
+    subhead: bool
+
+
+def split_paragraphs(body: str, spans: Sequence[Span], subheads: Sequence[str]) -> list[Paragraph]:
+    """Cut the body into non-blank lines, moving each match span into its paragraph."""
+    subhead_set = {" ".join(s.split()) for s in subheads}
+    ordered = sorted(spans)
+    paragraphs: list[Paragraph] = []
+    match_index = 0
+    for found in re.finditer(r"[^\n]+", body):
+        text = found.group()
+        if not text.strip():
+            continue
+        start, end = found.span()
+        local = tuple((s - start, e - start) for s, e in ordered if start <= s and e <= end)
+        paragraphs.append(
+            Paragraph(text, local, match_index, " ".join(text.split()) in subhead_set)
+        )
+        match_index += len(local)
+    return paragraphs
+
+
+class ReaderScreen(Screen[None]):
+    """A story on its own screen; Escape goes back to where the user came from."""
+
+    CSS_PATH = "reader.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("n", "next_match", "Next match"),
+        Binding("N,p", "previous_match", "Previous match", key_display="N/p"),
+        Binding("r", "focus_related", "Related stories"),
+        Binding("s", "focus_story", "Story", show=False),
+    ]
+
+    def __init__(self, engine: SearchBackend, article_id: str, query: str) -> None:
+        super().__init__()
+        self.engine = engine
+        self.article_id = article_id
+        self.search_query = query
+        self.article: Article | None = None
+        self.paragraphs: list[Paragraph] = []
+        self.match_count = 0
+        self.current_match: int | None = None
+        self.related: list[Hit] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="reader-main"):
+            with VerticalScroll(id="story"):
+                yield Static("Loading…", id="headline", markup=False)
+                yield Static("", id="metadata", markup=False)
+                yield Vertical(id="body")
+                yield Vertical(id="captions")
+            with Vertical(id="related-panel"):
+                yield Static("Related stories", classes="panel-heading")
+                yield OptionList(id="related", markup=False)
+        yield Static("", id="match-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#story").focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="reader", exit_on_error=False)
+    def _load(self) -> None:
+        article = self.engine.get(self.article_id)
+        query = self.search_query
+        title_spans = self.engine.match_spans(query, article.title) if query.strip() else ()
+        body_spans = self.engine.match_spans(query, article.body) if query.strip() else ()
+        related = self.engine.related(self.article_id, limit=8)
+        self.app.call_from_thread(self._show, article, title_spans, body_spans, related)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        title = error.title if isinstance(error, NewsdeskError) else "Unexpected error"
+        self.query_one("#headline", Static).update(Text(title, style="bold"))
+        self.query_one("#metadata", Static).update(
+            safe_text(f"{error}\n\nPress Escape to go back.")
+        )
+
+    def _show(
+        self,
+        article: Article,
+        title_spans: Sequence[Span],
+        body_spans: Sequence[Span],
+        related: list[Hit],
+    ) -> None:
+        self.article = article
+        self.query_one("#headline", Static).update(
+            highlighted_text(article.title or "(untitled)", title_spans, style="bold")
+        )
+        self.query_one("#metadata", Static).update(metadata_text(article))
+        self.paragraphs = split_paragraphs(article.body, body_spans, article.subheads)
+        self.match_count = sum(len(p.spans) for p in self.paragraphs)
+        body = self.query_one("#body", Vertical)
+        body.remove_children()
+        body.mount_all(
+            Static(
+                self._paragraph_text(p),
+                markup=False,
+                classes="subhead" if p.subhead else "paragraph",
+            )
+            for p in self.paragraphs
+        )
+        captions = self.query_one("#captions", Vertical)
+        captions.remove_children()
+        if article.captions:
+            captions.mount(Static("Photos and graphics", classes="panel-heading"))
+            captions.mount_all(
+                Static(safe_text(c), markup=False, classes="caption") for c in article.captions
+            )
+        self.related = related
+        self.query_one("#related", OptionList).set_options(
+            with_dividers(Option(hit_row(hit), id=str(i)) for i, hit in enumerate(related))
+        )
+        self._update_match_status()
+
+    def _paragraph_text(self, paragraph: Paragraph) -> Text:
+        current = None
+        if self.current_match is not None:
+            local = self.current_match - paragraph.first_match
+            current = local if 0 <= local < len(paragraph.spans) else None
+        style = "bold" if paragraph.subhead else ""
+        return highlighted_text(paragraph.text, paragraph.spans, style=style, current=current)
+
+    def _update_match_status(self) -> None:
+        status = self.query_one("#match-status", Static)
+        if not self.search_query.strip():
+            status.update(Text(""))
+        elif self.match_count == 0:
+            status.update(Text("No matches of the query in the body", style="dim"))
+        elif self.current_match is None:
+            status.update(Text(f"{self.match_count} matches · n next · N previous", style="dim"))
+        else:
+            status.update(Text(f"Match {self.current_match + 1} of {self.match_count}"))
+
+    def _go_to_match(self, index: int) -> None:
+        previous = self.current_match
+        self.current_match = index % self.match_count
+        body_widgets = list(self.query_one("#body", Vertical).query(Static))
+        for number, paragraph in enumerate(self.paragraphs):
+            spans = range(paragraph.first_match, paragraph.first_match + len(paragraph.spans))
+            if previous in spans or self.current_match in spans:
+                body_widgets[number].update(self._paragraph_text(paragraph))
+            if self.current_match in spans:
+                self.query_one("#story", VerticalScroll).scroll_to_center(
+                    body_widgets[number], animate=False
+                )
+        self._update_match_status()
+
+    def action_next_match(self) -> None:
+        if self.match_count:
+            self._go_to_match(0 if self.current_match is None else self.current_match + 1)
+
+    def action_previous_match(self) -> None:
+        if self.match_count:
+            self._go_to_match(-1 if self.current_match is None else self.current_match - 1)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_focus_related(self) -> None:
+        self.query_one("#related").focus()
+
+    def action_focus_story(self) -> None:
+        self.query_one("#story").focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_index < len(self.related):
+            hit = self.related[event.option_index]
+            self.app.push_screen(ReaderScreen(self.engine, hit.id, self.search_query))
+
+
+def metadata_text(article: Article) -> Text:
+    """Date · source · category · places, then dateline and credits on their own lines."""
+    lines = [safe_text(article_metadata(article), "dim", one_line=True)]
+    if article.dateline:
+        lines.append(safe_text(f"Dateline: {article.dateline}", "dim", one_line=True))
+    if article.credits:
+        lines.append(safe_text(f"Credits: {', '.join(article.credits)}", "italic", one_line=True))
+    if article.url:
+        lines.append(safe_text(article.url, "dim", one_line=True))
+    return Text("\n", end="").join(lines)

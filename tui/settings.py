@@ -1,0 +1,33 @@
+"""What the app needs to know before it starts: where the index and history live, timings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_state_path
+
+from index import default_index_dir
+
+
+def default_history_path() -> Path:
+    """Query history lives in the XDG state dir (it is not data, and not a cache)."""
+    return user_state_path("newsdesk") / "history"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """App settings; tests build their own (a fixture index, a temporary history file)."""
+
+    index_dir: Path = field(default_factory=default_index_dir)
+    history_path: Path | None = field(default_factory=default_history_path)
+    #: Seconds of typing pause before a search runs (Enter runs at once).
+    debounce: float = 0.15
+    #: Hits fetched per page; the next page loads when the cursor nears the end.
+    page_size: int = 20
+    #: Facet values shown per field.
+    facet_limit: int = 8
+    #: Textual theme name; ``None`` keeps Textual's default.
+    theme: str | None = None
+    #: Build the bundled sample's index when there is none yet (first run).
+    build_sample_if_missing: bool = True

@@ -1,0 +1,94 @@
+"""The facet sidebar: the timeline and each facet field's values with counts.
+
+Selecting a value (Enter or click) posts :class:`FacetToggled`; the screen turns it into
+a filter (several values of one field are OR-ed, fields are AND-ed) and re-runs the search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from tui.messages import FacetToggled
+from tui.safe_text import safe_text
+from tui.widgets.filter_chips import FIELD_LABELS
+from tui.widgets.timeline import Timeline
+
+#: Facet fields in sidebar order.
+FACET_ORDER = ("places", "topics", "source", "category", "people", "organisations", "year")
+#: Separates field and value in an option id (never in a facet value: it is a control char).
+ID_SEPARATOR = "\x1f"
+
+
+def facet_option(field: str, value: str, count: int, active: bool) -> Option:
+    mark = "✓ " if active else "  "
+    prompt = Text(mark, style="bold" if active else "", end="")
+    prompt.append(safe_text(value, "bold" if active else "", one_line=True))
+    prompt.append(f" {count:,}", style="dim")
+    return Option(prompt, id=f"{field}{ID_SEPARATOR}{value}")
+
+
+class FacetList(OptionList):
+    """All facet fields in one keyboard-navigable list, with a disabled heading per field."""
+
+    def show_facets(
+        self,
+        facets: Mapping[str, Sequence[tuple[str, int]]],
+        active: Mapping[str, Sequence[str]],
+        limit: int,
+    ) -> None:
+        previous = self.highlighted_option.id if self.highlighted_option else None
+        options: list[Option] = []
+        for field in FACET_ORDER:
+            chosen = set(active.get(field, ()))
+            values = list(facets.get(field, ()))
+            if field == "year":
+                values = values[::-1]  # newest year first
+            shown = values[:limit]
+            # An active filter value stays visible even when it falls out of the top values.
+            shown += [(v, c) for v, c in values[limit:] if v in chosen]
+            if not shown:
+                continue
+            options.append(Option(Text(FACET_HEADINGS[field], style="bold"), disabled=True))
+            options.extend(facet_option(field, v, c, v in chosen) for v, c in shown)
+        self.set_options(options)
+        if previous is not None:
+            try:
+                self.highlighted = self.get_option_index(previous)
+            except OptionDoesNotExist:  # the value is gone from the new counts
+                self.highlighted = None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if ID_SEPARATOR in option_id:
+            field, value = option_id.split(ID_SEPARATOR, 1)
+            self.post_message(FacetToggled(field, value))
+
+
+FACET_HEADINGS = {field: FIELD_LABELS.get(field, field.title()) for field in FACET_ORDER}
+
+
+class FacetPanel(Vertical):
+    """Timeline on top, then the facet values."""
+
+    def __init__(self, *, limit: int, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.limit = limit
+
+    def compose(self) -> ComposeResult:
+        yield Timeline(id="timeline")
+        yield FacetList(id="facets", markup=False)
+
+    def show_facets(
+        self,
+        facets: Mapping[str, Sequence[tuple[str, int]]],
+        active: Mapping[str, Sequence[str]],
+    ) -> None:
+        self.query_one(Timeline).show_months(facets.get("month", ()))
+        self.query_one(FacetList).show_facets(facets, active, self.limit)

@@ -1,0 +1,74 @@
+"""The preview pane: the highlighted hit's headline, metadata and the start of the story."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from corpus.model import Article
+from search.results import Hit, Span
+from tui.safe_text import highlighted_text, safe_text
+from tui.widgets.result_list import hit_metadata
+
+#: How much of the body the preview shows (the reader has the rest).
+PREVIEW_CHARS = 1500
+
+
+def article_metadata(article: Article) -> str:
+    parts = [
+        article.date.strftime("%Y-%m-%d") if article.date else "",
+        article.source,
+        article.category,
+        ", ".join(article.places),
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def preview_text(article: Article, title_spans: Sequence[Span], body_spans: Sequence[Span]) -> Text:
+    """Headline, metadata and the first paragraphs, matches highlighted; all of it inert."""
+    body = article.body[:PREVIEW_CHARS]
+    spans = [(s, e) for s, e in body_spans if e <= len(body)]
+    parts = [
+        highlighted_text(article.title or "(untitled)", title_spans, style="bold"),
+        safe_text(article_metadata(article), "dim", one_line=True),
+        Text(""),
+        highlighted_text(body, spans),
+    ]
+    if len(article.body) > PREVIEW_CHARS:
+        parts.append(Text("… (Enter to read the whole story)", style="dim italic"))
+    return Text("\n", end="").join(parts)
+
+
+class Preview(VerticalScroll):
+    """Shows one hit; the screen fills in the full article once it has been fetched."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("", id="preview-text", markup=False)
+
+    def _set(self, text: Text) -> None:
+        self.query_one("#preview-text", Static).update(text)
+        self.scroll_home(animate=False)
+
+    def show_hit(self, hit: Hit) -> None:
+        """What the hit itself carries, shown at once while the full article loads."""
+        self._set(
+            Text("\n", end="").join(
+                [
+                    safe_text(hit.title or "(untitled)", "bold"),
+                    safe_text(hit_metadata(hit), "dim", one_line=True),
+                    Text(""),
+                    highlighted_text(hit.snippet, hit.highlights),
+                ]
+            )
+        )
+
+    def show_article(
+        self, article: Article, title_spans: Sequence[Span], body_spans: Sequence[Span]
+    ) -> None:
+        self._set(preview_text(article, title_spans, body_spans))
+
+    def clear(self, message: str = "") -> None:
+        self._set(Text(message, style="dim"))

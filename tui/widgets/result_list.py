@@ -1,0 +1,98 @@
+"""The result list: one row per hit (title, date · source · places, highlighted snippet)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from search.results import Hit
+from tui.messages import HitChosen, HitHighlighted, MoreResultsWanted
+from tui.safe_text import highlighted_text, one_line, safe_text
+
+#: Snippets longer than this are cut so a row stays a few lines high.
+SNIPPET_CHARS = 180
+#: Load the next page when the cursor is this close to the last loaded hit.
+LOOKAHEAD = 3
+
+
+def hit_metadata(hit: Hit) -> str:
+    """ "1987-03-02 · Reuters · Iraq, Iran" (empty parts left out)."""
+    parts = [
+        hit.date.strftime("%Y-%m-%d") if hit.date else "",
+        hit.source,
+        ", ".join(hit.places[:4]) + (" …" if len(hit.places) > 4 else ""),
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def hit_row(hit: Hit) -> Text:
+    """The prompt for one hit; every piece of article text is inert ``Text``."""
+    title = safe_text(hit.title or "(untitled)", "bold", one_line=True)
+    metadata = safe_text(hit_metadata(hit), "dim", one_line=True)
+    snippet = one_line(highlighted_text(hit.snippet, hit.highlights, match_style="bold reverse"))
+    if len(snippet) > SNIPPET_CHARS:
+        snippet = snippet[:SNIPPET_CHARS]
+        snippet.rstrip()
+        if not snippet.plain.endswith("…"):
+            snippet.append("…")
+    return Text("\n", end="").join([title, metadata, snippet])
+
+
+def with_dividers(options: Iterable[Option]) -> list[Option | None]:
+    """Options with a divider line after each (None marks the previous option's divider)."""
+    spaced: list[Option | None] = []
+    for option in options:
+        spaced += [option, None]
+    return spaced
+
+
+class ResultList(OptionList):
+    """Hits of the current query; asks for more when the cursor or scroll nears the end."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.hits: list[Hit] = []
+        self.has_more = False
+
+    def on_mount(self) -> None:
+        self.watch(self, "scroll_y", self._check_scrolled_to_end, init=False)
+
+    def show_hits(self, hits: list[Hit], *, has_more: bool, append: bool = False) -> None:
+        """Show ``hits`` (replacing the list, or below it for a next page)."""
+        self.has_more = has_more
+        first = len(self.hits) if append else 0
+        options = with_dividers(
+            Option(hit_row(hit), id=str(first + i)) for i, hit in enumerate(hits)
+        )
+        if append:
+            self.hits.extend(hits)
+            self.add_options(options)
+            return
+        self.hits = list(hits)
+        self.set_options(options)
+        self.highlighted = 0 if hits else None
+
+    @property
+    def current_hit(self) -> Hit | None:
+        index = self.highlighted
+        return self.hits[index] if index is not None and index < len(self.hits) else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        index = event.option_index
+        if index < len(self.hits):
+            self.post_message(HitHighlighted(self.hits[index]))
+        if self.has_more and index >= len(self.hits) - LOOKAHEAD:
+            self.post_message(MoreResultsWanted())
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_index < len(self.hits):
+            self.post_message(HitChosen(self.hits[event.option_index]))
+
+    def _check_scrolled_to_end(self) -> None:
+        if self.has_more and self.hits and self.scroll_y >= self.max_scroll_y - 1:
+            self.post_message(MoreResultsWanted())

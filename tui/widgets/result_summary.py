@@ -1,0 +1,66 @@
+"""The line above the results: how many stories, how they are sorted, and did-you-mean."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from search.results import SearchResults
+from tui.messages import SuggestionAccepted
+from tui.safe_text import safe_text
+
+SORT_LABELS = {"relevance": "best match first", "newest": "newest first", "oldest": "oldest first"}
+
+
+def count_text(results: SearchResults, sort: str) -> Text:
+    """ "1,234 stories · best match first", with the relaxed-matching note when it applies."""
+    if results.total == 0:
+        return Text("No stories match", style="bold")
+    noun = "story" if results.total == 1 else "stories"
+    text = Text(f"{results.total:,} {noun}", style="bold", end="")
+    text.append(f" · {SORT_LABELS.get(sort, sort)}", style="dim")
+    if results.relaxed:
+        text.append(" · showing stories matching any word", style="italic")
+    if results.partial:
+        text.append(" · time limit hit: partial results", style="italic")
+    return text
+
+
+class ResultSummary(Horizontal):
+    """Total, sort order and the did-you-mean suggestion as a button (F3 accepts it too)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.suggestion: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="count", markup=False)
+        yield Button("", id="suggestion", compact=True, flat=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#suggestion", Button).display = False
+
+    def show(self, results: SearchResults, sort: str) -> None:
+        self.query_one("#count", Static).update(count_text(results, sort))
+        self.show_suggestion(results.suggestion if results.suggestion != results.query else None)
+
+    def show_message(self, message: str) -> None:
+        self.query_one("#count", Static).update(Text(message, style="bold"))
+        self.show_suggestion(None)
+
+    def show_suggestion(self, suggestion: str | None) -> None:
+        self.suggestion = suggestion
+        button = self.query_one("#suggestion", Button)
+        button.display = suggestion is not None
+        if suggestion is not None:
+            label = Text("did you mean: ", end="")
+            label.append(safe_text(suggestion, "bold underline", one_line=True))
+            label.append("?  (F3)")
+            button.label = label
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.suggestion is not None:
+            self.post_message(SuggestionAccepted(self.suggestion))

@@ -1,0 +1,78 @@
+"""The search bar: the query input with history (Up/Down) and an inline error line."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from tui.history import QueryHistory
+from tui.safe_text import safe_text
+
+
+class QueryInput(Input):
+    """An Input whose Up/Down walk the query history (Input itself leaves them unbound)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "history_previous", "Previous query", show=False),
+        Binding("down", "history_next", "Next query", show=False),
+    ]
+
+    def __init__(self, history: QueryHistory, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.history = history
+
+    def _recall(self, query: str | None) -> None:
+        if query is not None:
+            self.value = query
+            self.cursor_position = len(query)
+
+    def action_history_previous(self) -> None:
+        self._recall(self.history.previous())
+
+    def action_history_next(self) -> None:
+        self._recall(self.history.next())
+
+
+class SearchBar(Vertical):
+    """Query input plus the line under it where query errors show (never as a crash)."""
+
+    DEFAULT_CLASSES = "search-bar"
+
+    def __init__(self, history: QueryHistory, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.history = history
+
+    def compose(self) -> ComposeResult:
+        yield QueryInput(
+            self.history,
+            placeholder='Search stories: words, "phrases", place:iraq, date:1987-03 …',
+            id="query",
+        )
+        yield Static("", id="query-error", markup=False)
+
+    @property
+    def input(self) -> QueryInput:
+        return self.query_one(QueryInput)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    def set_query(self, query: str) -> None:
+        """Replace the query text (e.g. an accepted suggestion); posts Input.Changed."""
+        self.input.value = query
+        self.input.cursor_position = len(query)
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#query-error", Static)
+        error.update(safe_text(message, one_line=True))
+        error.display = True
+
+    def clear_error(self) -> None:
+        error = self.query_one("#query-error", Static)
+        error.update("")
+        error.display = False

@@ -1,0 +1,53 @@
+"""A month histogram of the matching stories: when the story broke, how coverage evolved."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Sparkline, Static
+
+
+def _next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def continuous_months(months: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Counts per month with the empty months in between filled in as 0 (a true time axis)."""
+    counts = {month: count for month, count in months if len(month) == 7 and month[4] == "-"}
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    filled: list[tuple[str, int]] = []
+    month = first
+    while month <= last and len(filled) < 1200:
+        filled.append((month, counts.get(month, 0)))
+        month = _next_month(month)
+    return filled
+
+
+def timeline_caption(months: Sequence[tuple[str, int]]) -> Text:
+    """ "1987-02 → 1987-10 · peak 1987-03 (120)"."""
+    if not months:
+        return Text("no dates", style="dim")
+    peak_month, peak_count = max(months, key=lambda item: item[1])
+    caption = Text(f"{months[0][0]} → {months[-1][0]}", end="")
+    caption.append(f" · peak {peak_month} ({peak_count:,})", style="dim")
+    return caption
+
+
+class Timeline(Vertical):
+    """Title, sparkline of stories per month and the date range it covers."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Timeline", classes="facet-heading")
+        yield Sparkline([], id="sparkline")
+        yield Static("", id="timeline-caption", markup=False)
+
+    def show_months(self, months: Sequence[tuple[str, int]]) -> None:
+        filled = continuous_months(months)
+        self.query_one(Sparkline).data = [float(count) for _, count in filled]
+        self.query_one("#timeline-caption", Static).update(timeline_caption(filled))
