@@ -62,7 +62,7 @@ def bench_corpus(spec: str, workdir: Path, engines: list[str]) -> tuple[list[lis
         rows.append([
             label, LABELS[engine], len(articles), f"{seconds:.2f}",
             f"{len(articles) / seconds:,.0f}" if seconds else "n/a",
-            memory_cell(run), f"{run['size_bytes'] / 1e6:.1f}",
+            memory_cell(run), f"{run['size_bytes'] / 1e6:.2f}",
             ratio(seconds, float(ours["seconds"])) if ours and engine != "newsdesk" else "",
         ])  # fmt: skip
     note = f"{label}: {len(articles):,} articles, {skipped} skipped; corpus layer alone "
@@ -130,7 +130,7 @@ def main() -> None:
             print(note, flush=True)
         print(f"\nMachine: {machine_note()}\n")
         headers = ["corpus", "engine", "articles", "seconds", "articles/s", "peak MB (PSS)",
-                   "index MB", "time vs newsdesk"]  # fmt: skip
+                   "index MB", "peer time / newsdesk time"]  # fmt: skip
         print(markdown_table(headers, rows))
         if args.profile:
             print("\n" + profile_report(args.profile, Path(scratch)))

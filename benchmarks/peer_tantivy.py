@@ -74,7 +74,7 @@ class TantivySearcher:
             snippets.snippet_from_doc(document).fragment()
             document.get_first("title")
         self.searcher.aggregate(query, self.aggregation)
-        return int(result.count)
+        return int(result.count)  # type: ignore[attr-defined]  # stub lacks `count`
 
     def close(self) -> None:
         del self.searcher

@@ -35,12 +35,18 @@ def build(articles: Sequence[Article], out: Path) -> None:
 
 
 class NaiveWhooshSearcher:
-    """Tutorial-style querying: nothing is kept between queries but the ``Index`` object."""
+    """Tutorial-style querying: nothing is kept between queries but the ``Index`` object.
+
+    It opens newsdesk's own index (``index.open_index`` finds the current generation),
+    so both searchers read exactly the same segments.
+    """
 
     name = "naive Whoosh"
 
     def __init__(self, index_dir: Path, date_range: tuple[datetime, datetime] | None) -> None:
-        self.ix = whoosh_index.open_dir(str(index_dir))
+        from index import open_index
+
+        self.ix = open_index(index_dir)
         self.parser = MultifieldParser(list(TEXT_FIELDS), self.ix.schema)
         self.groupedby: dict[str, Any] = {
             name: FieldFacet(name, allow_overlap=True) for name in FACETS

@@ -7,6 +7,7 @@ never smuggle terminal escapes into the CLI or the UI.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,14 @@ FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 #: C0 controls except TAB/LF/CR, DEL, and C1 controls (ESC sequences, CSI ...).
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+#: Share of control bytes above which a file without NULs still counts as binary.
+BINARY_CONTROL_RATIO = 0.25
+
+#: Control bytes that text files do not use (TAB, LF, FF, CR and ESC are left out).
+_BINARY_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13, 27))
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 #: How much of a file to look at when deciding whether it is binary.
 SNIFF_BYTES = 8192
@@ -32,7 +41,15 @@ class Decoded:
 
 
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode ``data`` as UTF-8 (a BOM is dropped), else the first fallback that works."""
+    """Decode ``data`` as UTF-8 (a BOM is dropped), else the first fallback that works.
+
+    Text with a UTF-16 byte-order mark (as Windows tools save it) is decoded as UTF-16.
+    """
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return Decoded(data.decode("utf-8-sig"), "utf-8")
     except UnicodeDecodeError as error:
@@ -49,13 +66,17 @@ def decode_bytes(data: bytes) -> Decoded:
 
 
 def looks_binary(head: bytes) -> bool:
-    """True for data that is not text: a NUL byte, or many control bytes."""
-    if not head:
+    """True for data that is not text: a NUL byte, or control bytes in bulk.
+
+    The bar is high because real posts carry some (a signature drawn in 0x02 bytes is
+    7% of one 20 Newsgroups file); binary formats have NULs or far more.
+    """
+    if not head or head.startswith(_UTF16_BOMS):
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13, 27))
-    return controls / len(head) > 0.05
+    controls = len(head) - len(head.translate(None, _BINARY_CONTROL_BYTES))
+    return controls / len(head) > BINARY_CONTROL_RATIO
 
 
 def clean_text(text: str) -> str:

@@ -10,6 +10,7 @@ list) unless they read like an article: those describe the data, they are not st
 from __future__ import annotations
 
 import fnmatch
+import re
 from enum import StrEnum
 
 from corpus.decoding import looks_binary
@@ -60,15 +61,23 @@ BESIDE_DATA_REASON = "plain text beside a data file (metadata, not an article)"
 PROSE_LINE_WORDS = 25
 
 
+#: All IGNORED_NAMES globs in one regex, so the common case (not ignored) is one match.
+_ANY_IGNORED_NAME = re.compile("|".join(fnmatch.translate(glob) for glob, _ in IGNORED_NAMES))
+
+#: Lines shorter than this are not split into words (a cheap pre-filter: 25 words of
+#: prose run to well over 100 characters).
+PROSE_LINE_MIN_LENGTH = 100
+
+
 def ignore_reason(entry: Entry) -> str | None:
     """Why ``entry`` is not an article by its name alone, or None."""
-    if any(is_hidden(part) for part in entry.relative.split("/")):
+    maybe_hidden = "/." in "/" + entry.relative or "__MACOSX" in entry.relative
+    if maybe_hidden and any(is_hidden(part) for part in entry.relative.split("/")):
         return "hidden file"
     name = entry.name.lower()
-    for pattern, reason in IGNORED_NAMES:
-        if fnmatch.fnmatchcase(name, pattern):
-            return reason
-    return None
+    if not _ANY_IGNORED_NAME.match(name):
+        return None
+    return next(reason for glob, reason in IGNORED_NAMES if fnmatch.fnmatchcase(name, glob))
 
 
 def detect_format(entry: Entry, head: bytes) -> Format | str:
@@ -92,4 +101,7 @@ def reads_like_article(head: bytes) -> bool:
     from metadata: category lists, stop words and hard-wrapped notes never have a
     line this long.
     """
-    return any(len(line.split()) >= PROSE_LINE_WORDS for line in head.splitlines())
+    return any(
+        len(line) >= PROSE_LINE_MIN_LENGTH and len(line.split()) >= PROSE_LINE_WORDS
+        for line in head.split(b"\n")
+    )

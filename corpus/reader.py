@@ -27,6 +27,7 @@ from corpus.formats import (
 from corpus.model import Article
 from corpus.readers.csvfile import read_csv
 from corpus.readers.jsonl import read_jsonl
+from corpus.readers.plaintext import parse_plain_text
 from corpus.readers.reuters import read_reuters
 from corpus.readers.smart import read_smart
 from corpus.report import CorpusReport
@@ -136,8 +137,6 @@ def read_file(
 
 
 def _read_plain(text: str, entry: Entry, report: CorpusReport) -> Iterator[Article]:
-    from corpus.readers.plaintext import parse_plain_text  # stream A
-
     try:
         article = parse_plain_text(
             text, article_id=entry.stem, path=entry.path, category=entry.category

@@ -8,6 +8,7 @@ Everything is visited in sorted order, so ids and output are deterministic.
 
 from __future__ import annotations
 
+import functools
 import os
 import tarfile
 import zipfile
@@ -154,6 +155,10 @@ def _walk_archive(
 Members = Iterator[tuple[str, int, Callable[[], IO[bytes]]]]
 
 
+def _already_open(handle: IO[bytes]) -> Callable[[], IO[bytes]]:
+    return lambda: handle
+
+
 def _tar_members(archive: Path) -> Members:
     """Stream a tar archive member by member (no seeking, no unpacking to disk)."""
     with tarfile.open(archive, mode="r|*") as tar:
@@ -163,7 +168,7 @@ def _tar_members(archive: Path) -> Members:
             extracted = tar.extractfile(member)
             if extracted is None:  # pragma: no cover - isfile() members always extract
                 continue
-            yield member.name.removeprefix("./"), member.size, lambda handle=extracted: handle
+            yield member.name.removeprefix("./"), member.size, _already_open(extracted)
 
 
 def _zip_members(archive: Path) -> Members:
@@ -171,8 +176,4 @@ def _zip_members(archive: Path) -> Members:
         for info in sorted(zipped.infolist(), key=lambda item: item.filename):
             if info.is_dir():
                 continue
-            yield (
-                info.filename,
-                info.file_size,
-                lambda info=info: zipped.open(info),  # type: ignore[misc]
-            )
+            yield info.filename, info.file_size, functools.partial(zipped.open, info)

@@ -87,10 +87,7 @@ def _existing_hashes(generation_dir: Path, index_dir: Path) -> dict[str, str]:
     """id -> content_hash of every live document (one pass over the stored fields)."""
     ix = open_generation(index_dir, generation_dir)
     with ix.reader() as reader:
-        return {
-            stored["id"]: stored.get("content_hash", "")
-            for _, stored in reader.iter_docs()
-        }
+        return {stored["id"]: stored.get("content_hash", "") for _, stored in reader.iter_docs()}
 
 
 def _read_articles(corpora: Sequence[str], report: CorpusReport) -> Iterable[Article]:
@@ -231,7 +228,9 @@ def _apply_changes(
         first_path = seen.get(article.id)
         if first_path is not None:
             duplicates.append(
-                Skip(article.path, None, f"duplicate article id {article.id!r} (first: {first_path})")
+                Skip(
+                    article.path, None, f"duplicate article id {article.id!r} (first: {first_path})"
+                )
             )
             continue
         seen[article.id] = article.path
@@ -254,7 +253,6 @@ def _apply_changes(
         counts["deleted"] += 1
     meter.phase("committing", counts["total"])
     return counts, duplicates
-
 
 
 def update_index(

@@ -60,7 +60,9 @@ def current_generation_dir(index_dir: Path) -> Path:
     except PermissionError as error:
         raise IndexUnreadableError(index_dir / CURRENT_FILE, "permission denied") from error
     except OSError as error:
-        raise IndexUnreadableError(index_dir / CURRENT_FILE, error.strerror or str(error)) from error
+        raise IndexUnreadableError(
+            index_dir / CURRENT_FILE, error.strerror or str(error)
+        ) from error
     if name is None:
         raise IndexMissingError(index_dir)
     if "/" in name or name.startswith("."):
@@ -96,7 +98,9 @@ def open_generation(index_dir: Path, generation_dir: Path) -> Index:
     except IndexVersionError as error:
         raise SchemaVersionError(index_dir, "of another Whoosh format", SCHEMA_VERSION) from error
     except EmptyIndexError as error:
-        raise IndexCorruptError(index_dir, f"{generation_dir.name} holds no Whoosh index") from error
+        raise IndexCorruptError(
+            index_dir, f"{generation_dir.name} holds no Whoosh index"
+        ) from error
     except PermissionError as error:
         raise IndexUnreadableError(generation_dir, "permission denied") from error
     except FileNotFoundError:

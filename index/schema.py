@@ -63,9 +63,7 @@ def facet_analyzer() -> Analyzer:
 def build_schema() -> Schema:
     """A fresh Schema instance (Whoosh fields are stateful: never share one)."""
     facet = {
-        name: KEYWORD(
-            stored=True, commas=True, scorable=True, analyzer=facet_analyzer()
-        )
+        name: KEYWORD(stored=True, commas=True, scorable=True, analyzer=facet_analyzer())
         for name in FACET_FIELDS
     }
     return Schema(

@@ -136,4 +136,3 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
         term_counts=term_counts,
         top_facets={name: values for name, values in top_facets.items() if values},
     )
-

@@ -9,6 +9,7 @@ touches disk until the first change, so a refresh that finds nothing new writes 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +20,11 @@ from whoosh.index import Index
 from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
+from index import whoosh_patches
 from index.schema import build_schema
 from index.store import META_FILE, link_or_copy_tree, new_temp_dir
+
+whoosh_patches.apply()
 
 #: Buffered changes before switching to the multi-process writer.
 MULTIPROCESS_THRESHOLD = 2000
@@ -130,10 +134,9 @@ class GenerationWriter:
                     task.terminate()
                 task.join(timeout=5)
         if writer is not None:
-            try:
+            # Best effort: the whole temp folder is deleted next anyway.
+            with contextlib.suppress(Exception):
                 SegmentWriter.cancel(writer)
-            except Exception:  # noqa: BLE001 - best effort: the folder is deleted next
-                pass
         if self.temp_dir is not None:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
             self.temp_dir = None

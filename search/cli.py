@@ -86,7 +86,9 @@ def register(subparsers: Any) -> None:
     )
     evaluate.add_argument("--queries", required=True, metavar="FILE.tsv")
     evaluate.add_argument("--qrels", required=True, metavar="FILE")
-    evaluate.add_argument("--run", metavar="OUT", help="write the engine's TREC run file")
+    evaluate.add_argument(
+        "--run", dest="run_file", metavar="OUT", help="write the engine's TREC run file"
+    )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     _add_index_dir(evaluate)
     evaluate.set_defaults(run=run_eval)
@@ -304,8 +306,8 @@ def run_eval(args: argparse.Namespace) -> int:
     with Engine.open(args.index) as engine:
         ours = engine_run(engine, queries)
         baseline = baseline_run(engine, queries)
-    if args.run:
-        write_run(ours, args.run)
+    if args.run_file:
+        write_run(ours, args.run_file)
     scores = {
         "newsdesk": score_run(ours, args.qrels, query_ids),
         "bm25-baseline": score_run(baseline, args.qrels, query_ids),

@@ -145,8 +145,12 @@ class Engine:
         sort: str = "relevance",
         page: int = 1,
         page_size: int = 10,
+        snippets: bool = True,
     ) -> SearchResults:
-        """One page of results plus facet counts over the whole (filtered) result set."""
+        """One page of results plus facet counts over the whole (filtered) result set.
+
+        ``snippets=False`` skips snippet making (evaluation runs that only need ids).
+        """
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         if page < 1 or page_size < 1:
@@ -165,7 +169,7 @@ class Engine:
             else:
                 ranked, partial = self._by_date(matched, sort, page * page_size), False
             page_hits = ranked[(page - 1) * page_size : page * page_size]
-            hits = tuple(self._hit(docnum, score, parsed) for docnum, score in page_hits)
+            hits = tuple(self._hit(docnum, score, parsed, snippets) for docnum, score in page_hits)
             counts = (
                 self._facets.count(matched, ALL_FACETS, facet_limit)
                 if facets and self._facets is not None
@@ -229,9 +233,11 @@ class Engine:
             order = sorted(matched, key=lambda d: (-raw[d] if raw[d] != MISSING_DATE else 1, d))
         return [(docnum, 0.0) for docnum in order[:limit]]
 
-    def _hit(self, docnum: int, score: float, parsed: ParsedQuery) -> Hit:
+    def _hit(self, docnum: int, score: float, parsed: ParsedQuery, snippets: bool) -> Hit:
         stored = self._searcher.stored_fields(docnum)
         article = document_to_article(stored)
+        if not snippets:
+            return _to_hit(article, score, "", ())
         snippet, spans = make_snippet(
             (article.body, "\n".join(article.captions), "\n".join(article.subheads), article.title),
             parsed.highlight_terms,

@@ -64,7 +64,9 @@ def engine_run(
     """The engine's ranking (defaults: BM25F, all words then relaxed any-word)."""
     run: list[RankedDoc] = []
     for qid, text in queries:
-        results = engine.search(as_plain_words(text), facets=False, page_size=depth)
+        results = engine.search(
+            as_plain_words(text), facets=False, page_size=depth, snippets=False
+        )
         count = len(results.hits)
         for rank, hit in enumerate(results.hits):
             # Date-sorted or unscored hits still need decreasing scores for trec_eval.

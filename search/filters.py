@@ -11,7 +11,7 @@ from search.dates import date_bounds
 from search.errors import QueryError
 from search.expand import fold
 from search.facets import DATE_FACETS, FIELD_FACETS
-from search.query import FIELD_ALIASES
+from search.query import FIELD_ALIASES, place_value
 
 #: Keyword fields a filter may name (facets plus the other keyword fields).
 FILTERABLE = (*FIELD_FACETS, "credits", "exchanges")
@@ -33,6 +33,8 @@ def _value_query(fieldname: str, value: str) -> wq.Query:
     if fieldname in DATE_FACETS:
         start, end = date_bounds(value, 0)
         return wq.DateRange("date", start, end)
+    if fieldname == "places":
+        value = place_value(value)
     return wq.Term(fieldname, fold(value.strip()))
 
 

@@ -17,7 +17,9 @@ from index.schema import text_analyzer
 from search.results import Span
 
 #: Characters of context kept on each side of a match in a snippet fragment.
-CONTEXT_CHARS = 70
+CONTEXT_CHARS = 60
+#: Longest fragment: dense matches start a new fragment rather than growing one.
+MAX_FRAGMENT_CHARS = 170
 #: Fragments per snippet, and the length of a snippet with no match (the lede).
 MAX_FRAGMENTS = 3
 LEDE_CHARS = 240
@@ -106,9 +108,11 @@ def _fragments(
         high = _word_end(text, end + CONTEXT_CHARS)
         low, high = min(low, start), max(high, end)
         if windows and low <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], high)
-        else:
-            windows.append([low, high])
+            if high - windows[-1][0] <= MAX_FRAGMENT_CHARS or start < windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], high)
+                continue
+            low = windows[-1][1] + 1  # a fragment of its own, not overlapping
+        windows.append([low, high])
 
     def distinct_words(window: list[int]) -> int:
         inside = {text[s:e].lower() for s, e in spans if window[0] <= s and e <= window[1]}

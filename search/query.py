@@ -15,10 +15,12 @@ from typing import Any
 
 from whoosh import query as wq
 
+from corpus.extract.places import canonical_place
 from index.schema import build_schema
 from search.dates import date_query
 from search.errors import QueryError
 from search.expand import expand_words, fold
+from search.keywords import matching_values
 from search.lexer import Token, tokenize
 
 #: Field names a user may type, mapped to schema fields ("text" = all full-text fields).
@@ -260,7 +262,7 @@ class _Parser:
 
     def keyword_query(self, token: Token, target: str) -> wq.Query:
         """A facet/keyword field: the value is one term (lower-cased, accents folded)."""
-        value = fold(token.text.strip())
+        value = fold(place_value(token.text) if target == "places" else token.text.strip())
         if target == "id":
             return wq.Term("id", token.text.strip())
         if not value:
@@ -270,7 +272,16 @@ class _Parser:
             if not prefix:
                 return wq.Every()
             return wq.Or([wq.Term(target, t) for t in _prefix_terms(self.reader, target, prefix)])
-        return wq.Term(target, value)
+        terms = matching_values(self.reader, target, value)
+        return wq.Term(target, terms[0]) if len(terms) == 1 else wq.Or([wq.Term(target, t) for t in terms])
+
+
+def place_value(text: str) -> str:
+    """A place as the corpus names it ("usa", "Raqqa" -> "United States", "Raqa")."""
+    stripped = text.strip()
+    if "*" in stripped or "?" in stripped:
+        return stripped
+    return canonical_place(stripped) or stripped
 
 
 def _prefix_terms(reader: Any, fieldname: str, prefix: str) -> list[str]:

@@ -6,11 +6,11 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from corpus import CorpusReport, read_corpus
+from corpus import Article, CorpusReport, read_corpus
 from corpus.readers.csvfile import clean_ag_news
 
 
-def read(path: Path) -> tuple[list, CorpusReport]:  # type: ignore[type-arg]
+def read(path: Path) -> tuple[list[Article], CorpusReport]:
     report = CorpusReport()
     return list(read_corpus(path, report)), report
 

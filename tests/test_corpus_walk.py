@@ -163,3 +163,17 @@ def test_time_reads_completely(corpora: Path, shared: Path) -> None:
     assert [Path(entry.path).name for entry in report.ignored][-1].endswith("TIME.STP")
     eval_ids = {line.split()[2] for line in (shared / "eval/time-dev/qrels.txt").open()}
     assert eval_ids <= set(ids)
+
+
+def test_a_few_control_bytes_do_not_make_a_file_binary(tmp_path: Path) -> None:
+    signature = "\n-- \nJo | \x02 \x02 \x02 \x02 \x02 \x02 \x02 \x02 \x02 \x02 \x02 \x02\n"
+    (tmp_path / "post.txt").write_text(STORY + signature)
+    [article], report = read(tmp_path)
+    assert report.skipped == [] and "\x02" not in article.body
+
+
+def test_utf16_with_byte_order_mark_is_text(tmp_path: Path) -> None:
+    (tmp_path / "windows.txt").write_bytes(STORY.encode("utf-16"))
+    [article], report = read(tmp_path)
+    assert report.skipped == [] and report.warnings == []
+    assert article.title == "Floods hit the valley"

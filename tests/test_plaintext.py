@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tarfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,36 @@ def test_any_text_gives_an_article_or_a_value_error(text: str) -> None:
         return
     assert article.title or article.body
     assert "\x1b" not in article.title + article.body
+
+
+def test_usenet_header_block_is_metadata_and_subject_is_the_title() -> None:
+    text = (
+        "From: pbd@runyon.cim.cdc.com (Paul Dokas)\nSubject: Big amateur rockets\n"
+        "Organization: ICEM Systems, Inc.\nDate: Fri, 16 Apr 1993 10:00:00 GMT\nLines: 23\n\n"
+        "Short intro\n\nI was reading Popular Science this morning in Chicago."
+    )
+    article = parse(text, category="sci.space")
+    assert article.title == "Big amateur rockets"
+    assert article.body == "Short intro\n\nI was reading Popular Science this morning in Chicago."
+    assert article.date == datetime(1993, 4, 16, 10, 0) and not article.date_inferred
+    assert article.places == ("Chicago",)
+    assert "Organization" not in article.body and article.category == "sci.space"
+
+
+def test_credit_phrases_inside_the_story_are_text() -> None:
+    text = "One.\n\nTwo.\n\nDistributed by Digital Equipment Research\n\nMore.\n\nEnd."
+    article = parse(text)
+    assert article.source == ""
+    assert "Distributed by Digital Equipment Research" in article.body
+
+
+@pytest.mark.parametrize("line", ["-2-", "* Never program drunk *", "=== RULES ===", "- 5 -"])
+def test_decorated_lines_that_are_not_subheads(line: str) -> None:
+    article = parse(f"A first paragraph.\n\n{line}\n\nA second paragraph.")
+    assert article.subheads == ()
+
+
+def test_byline_stays_in_the_body_but_is_not_the_title() -> None:
+    article = parse("By JANE SMITH, Staff Writer\n\nMarkets fell on Monday. Then rose.")
+    assert article.title == "Markets fell on Monday"
+    assert article.body.startswith("By JANE SMITH, Staff Writer\n\nMarkets fell")

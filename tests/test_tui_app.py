@@ -92,7 +92,7 @@ async def test_facet_selection_filters_and_updates_counts(tmp_path: Path, engine
         await pilot.press("down", "enter")  # first value under the first heading
         await settle(pilot)
         assert len(screen.request.filters) == 1
-        (field, values), = screen.request.filters.items()
+        ((field, values),) = screen.request.filters.items()
         filters = {field: list(values)}
         expected = engine.search("oil", filters=filters, page_size=20)
         assert screen.results is not None
@@ -117,7 +117,7 @@ async def test_two_values_of_one_field_are_ored(tmp_path: Path, engine: Engine) 
         await settle(pilot)
         await pilot.press("down", "enter")
         await settle(pilot)
-        (field, values), = screen.request.filters.items()
+        ((field, values),) = screen.request.filters.items()
         assert len(values) == 2
         single = engine.search("oil", filters={field: [values[0]]}).total
         both = engine.search("oil", filters={field: list(values)}).total
@@ -281,14 +281,16 @@ async def test_untrusted_text_displays_literally_and_never_acts(
             assert shown in text  # results, preview, facets, suggestion
         assert "[red]src[/red]" in text
         assert "0;title" not in text and "\x1b" not in text and "\x07" not in text
-        results = search_screen(app).query_one(ResultList)
-        await pilot.click(results, offset=(20, 0))  # on the would-be @click link
         await pilot.click(search_screen(app).query_one("#suggestion"))
         await settle(pilot)
         assert app.is_running and app.return_code is None
-        results.focus()
-        await pilot.press("enter")
+        assert search_screen(app).query_one(SearchBar).value == "[@click=app.quit]q[/]"
+        search_screen(app).query_one(SearchBar).set_query("oil")
         await settle(pilot)
+        results = search_screen(app).query_one(ResultList)
+        await pilot.click(results, offset=(20, 0))  # on the would-be @click link: opens the story
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
         assert isinstance(app.screen, ReaderScreen)
         text = screen_text(app)
         assert all(shown in text for shown in INJECTION_SHOWN)  # headline, body, captions
@@ -296,3 +298,41 @@ async def test_untrusted_text_displays_literally_and_never_acts(
         assert "\x1b" not in text and "0;title" not in text
         await pilot.click("#headline", offset=(20, 0))
         assert app.is_running
+
+
+@pilot_test
+async def test_new_user_finds_reads_and_follows_the_seed_story(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """The issue's walk-through: hawija, narrow by place, open, captions/credits, related."""
+    seed = engine.get("000_b98891cdbd8958c6")
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "hawija")
+        screen = search_screen(app)
+        assert screen.query_one(ResultList).hits[0].id == seed.id
+        facets = screen.query_one(FacetList)
+        iraq = facets.get_option_index("places\x1fIraq")
+        facets.focus()
+        facets.highlighted = iraq
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.request.filters == {"places": ("Iraq",)}
+        assert screen.query_one(ResultList).hits[0].id == seed.id
+        screen.query_one(ResultList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.article_id == seed.id
+        assert "Credits: Ahmad Al-Rubaye" in screen_text(app)
+        reader.query_one("#story").scroll_end(animate=False)
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "Photos and graphics" in text and "Iraq: Anti-IS offensive" in text
+        subhead = reader.query_one("#body .subhead")
+        assert "Deadly counterattack in Syria" in str(subhead.render())
+        await pilot.press("r", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen) and app.screen.article_id != seed.id
+        await pilot.press("escape", "escape")
+        assert app.screen is screen and screen.request.query == "hawija"

@@ -112,8 +112,7 @@ class SlowEngine:
 
 #: Untrusted text that must display literally and never act.
 INJECTION = (
-    "[bold]x[/bold] [@click=app.quit]click[/] [link=http://x]l[/link]"
-    " \x1b]0;title\x07 \x1b[2J end"
+    "[bold]x[/bold] [@click=app.quit]click[/] [link=http://x]l[/link] \x1b]0;title\x07 \x1b[2J end"
 )
 #: What the user must see of it: markup literally, the escape sequences gone.
 INJECTION_SHOWN = ("[bold]x[/bold]", "[@click=app.quit]click[/]", "[link=http://x]l[/link]")

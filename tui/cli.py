@@ -17,10 +17,10 @@ from importlib.metadata import PackageNotFoundError, version
 from corpus.errors import NewsdeskError
 
 #: Modules exposing ``register(subparsers)``; order is the order shown in ``--help``.
-COMMAND_MODULES = ("corpus.cli", "index.cli", "search.cli")
+COMMAND_MODULES = ("corpus.cli", "index.cli", "search.cli", "tui.commands")
 
 #: Subcommand run when ``newsdesk`` is called with none.
-DEFAULT_COMMAND = "corpus"
+DEFAULT_COMMAND = "tui"
 
 
 def package_version() -> str:

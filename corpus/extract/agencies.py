@@ -46,7 +46,7 @@ def _spellings() -> dict[str, str]:
 
 
 def canonical_agency(name: str) -> str | None:
-    """"Agence France-Presse" -> "AFP"; None for a name that is no known agency."""
+    """ "Agence France-Presse" -> "AFP"; None for a name that is no known agency."""
     name = " ".join(name.split()).strip(" .,")
     spellings = _spellings()
     return spellings.get(name) or spellings.get(name.removeprefix("The "))

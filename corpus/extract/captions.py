@@ -17,9 +17,10 @@ from corpus.extract.resources import data_table
 MAX_CAPTION_LENGTH = 600
 # Words in a credit that say how a picture was obtained, not who took it.
 _NOT_NAMES = frozenset({"STR", "HO", "HANDOUT", "POOL", "FILE", "FILES", "STRINGER", "PHOTO"})
-_PARTICLES = frozenset(
-    "al el bin ibn abu de da das do dos di du del della der den des la le van von ter y".split()
-)
+_PARTICLES = frozenset({
+    "al", "el", "bin", "ibn", "abu", "de", "da", "das", "do", "dos", "di", "du", "del",
+    "della", "der", "den", "des", "la", "le", "van", "von", "ter", "y"
+})  # fmt: skip
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
 _HOW = r"(?:\s*/\s*(?:File|Files|Getty Images|Pool|POOL|Handout|HO|STR|[A-Z]{2,5}))*"
@@ -61,7 +62,7 @@ def _caption_patterns() -> tuple[re.Pattern[str], ...]:
 
 
 def title_case_name(name: str) -> str:
-    """"AHMAD AL-RUBAYE" -> "Ahmad Al-Rubaye", "Thomas SAINT-CRICQ" -> "Thomas Saint-Cricq".
+    """ "AHMAD AL-RUBAYE" -> "Ahmad Al-Rubaye", "Thomas SAINT-CRICQ" -> "Thomas Saint-Cricq".
 
     Only words written all in capitals (or all in lower case) are changed, so "McDonald"
     and "DiCaprio" keep their own casing.

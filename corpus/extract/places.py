@@ -30,11 +30,12 @@ MIN_CITY_POPULATION = 100_000
 # ("Salé" -> "Sale", "Būsh" -> "Bush").
 MIN_FOLDED_POPULATION = 500_000
 # Words that may stand before a town name without making it part of a longer proper name.
-_LEADING_WORDS = frozenset(
-    "A An And As At Between But By Central Downtown East Eastern For From Greater In Inner "
-    "Into Like Near North Northern Of On Or Outside South Southern The To Unlike Via West "
-    "Western While With Within".split()
-)
+_LEADING_WORDS = frozenset({
+    "A", "An", "And", "As", "At", "Between", "But", "By", "Central", "Downtown", "East",
+    "Eastern", "For", "From", "Greater", "In", "Inner", "Into", "Like", "Near", "North",
+    "Northern", "Of", "On", "Or", "Outside", "South", "Southern", "The", "To", "Unlike",
+    "Via", "West", "Western", "While", "With", "Within"
+})  # fmt: skip
 _PREVIOUS_WORD = re.compile(r"([A-Z][\w'’.-]*) $")
 
 _BLOCKED = ""  # automaton value of a blocker phrase: matched, then dropped
@@ -49,8 +50,8 @@ class _Gazetteer:
 
 
 def _key(name: str) -> str:
-    """Loose lookup key: accents, case, hyphens and underscores do not matter."""
-    return _KEY_JUNK.sub(" ", ascii_fold(name).casefold()).strip()
+    """Loose lookup key: accents, case, dots, hyphens and underscores do not matter."""
+    return _KEY_JUNK.sub(" ", ascii_fold(name).casefold().replace(".", "")).strip()
 
 
 def _gazetteer_names() -> tuple[dict[str, str], set[str]]:
@@ -111,7 +112,7 @@ def _unshout(text: str) -> str:
 def _at_word_boundary(text: str, start: int, stop: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[stop] if stop < len(text) else " "
-    return not (before.isalnum() or after.isalnum() or before in "'’.")
+    return not (before.isalnum() or after.isalnum() or before == ".")
 
 
 def _inside_longer_name(text: str, start: int, stop: int) -> bool:

@@ -10,17 +10,19 @@ import re
 
 MAX_TITLE_LENGTH = 100
 MIN_CLAUSE_LENGTH = 40
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen lt col sgt capt cmdr adm gov sen rep st rev jr sr "
-    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd no vs etc "
-    "u.s u.k u.n e.u a.m p.m".split()
-)
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "cmdr", "adm",
+    "gov", "sen", "rep", "st", "rev", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "inc", "corp", "co", "ltd", "no", "vs",
+    "etc", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m"
+})  # fmt: skip
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
 _CLAUSE_BREAK = re.compile(r"(?:,|;|:| [-–—]{1,2}) ")
-_DANGLING_WORDS = frozenset(
-    "a an and as at but by for from in into of on or over than that the to under "
-    "with which who whose while".split()
-)
+_DANGLING_WORDS = frozenset({
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on",
+    "or", "over", "than", "that", "the", "to", "under", "with", "which", "who", "whose",
+    "while"
+})  # fmt: skip
 _TRAILING_PUNCTUATION = " .,;:-–—"
 
 
@@ -28,7 +30,7 @@ def first_sentence(text: str) -> str:
     """The first sentence of ``text`` (abbreviations and initials do not end one)."""
     head = " ".join(text[:2000].split())
     for match in _SENTENCE_END.finditer(head):
-        word = head[: match.start()].rsplit(" ", 1)[-1].lower().strip("\"“(")
+        word = head[: match.start()].rsplit(" ", 1)[-1].lower().strip('"“(')
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
         return head[: match.end()]

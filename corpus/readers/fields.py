@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from corpus.decoding import clean_text
+from corpus.extract.dates import find_date, parse_date
+from corpus.extract.places import canonical_place, find_places
 from corpus.model import Article
 from corpus.report import CorpusReport
 from corpus.sources import Entry
@@ -91,8 +93,6 @@ def derive_title(body: str) -> str:
 
 
 def _date(value: object) -> datetime | None:
-    from corpus.extract.dates import parse_date  # stream A
-
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > 100_000_000_000 else value
         try:
@@ -106,8 +106,6 @@ def _date(value: object) -> datetime | None:
 @lru_cache(maxsize=4096)
 def canonical_places(names: tuple[str, ...]) -> tuple[str, ...]:
     """Given place names in their canonical spelling where the gazetteer knows them."""
-    from corpus.extract.places import canonical_place  # stream A
-
     return tuple(dict.fromkeys(canonical_place(name) or name for name in names))
 
 
@@ -120,9 +118,6 @@ def record_to_article(
     report: CorpusReport,
 ) -> Article | None:
     """The Article for one record, or None (and a skip) when it has no text at all."""
-    from corpus.extract.dates import find_date  # stream A
-    from corpus.extract.places import find_places
-
     fields: dict[str, object] = {}
     for key, value in record.items():
         field = known_field(str(key))

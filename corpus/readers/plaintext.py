@@ -8,6 +8,8 @@ Layout understood, line by line:
 * a short first line followed by a blank line is the headline (BBC style), otherwise
   the title is derived from the lede;
 * a wire dateline ("BAGHDAD (AFP) - ") opening the first paragraph sets ``dateline``;
+* a mail/Usenet header block at the top ("From:", "Subject:") is metadata: the subject
+  is the title, a "Date:" header the date;
 * every other run of lines is a paragraph; paragraphs are separated by a blank line.
 
 Dates and places are extracted from the text when the file gives none.
@@ -21,14 +23,17 @@ from dataclasses import dataclass, field
 from corpus.extract.agencies import agency_of_credit_line, split_dateline
 from corpus.extract.captions import Caption, parse_caption
 from corpus.extract.cleaning import clean_field, clean_text
-from corpus.extract.dates import find_date
+from corpus.extract.dates import find_date, parse_date
+from corpus.extract.headers import split_header_block
 from corpus.extract.places import find_places
 from corpus.extract.titles import MAX_TITLE_LENGTH, title_from_lede
 from corpus.model import Article
 
 FORMAT = "text"
-_SUBHEAD = re.compile(r"^[-–—*•=]+\s*(?P<text>[^-–—*•=\s][^\n]{0,118}?)\s*[-–—*•=]+$")
+_SUBHEAD = re.compile(r"^[-–—]{1,2} (?P<text>[^\W\d_][^\n@*=|]{1,98}?) [-–—]{1,2}$")
 _HAS_WORD = re.compile(r"[^\W_]")
+# "By Jane Smith" / "By JANE SMITH, Staff Writer": kept in the body, never the title.
+_BYLINE = re.compile(r"^(?:By|BY) [A-Z][\w.'’-]*(?: [A-Z&][\w.'’-]*){0,4}(?:,[^.!?]{0,40})?$")
 
 
 @dataclass
@@ -44,10 +49,10 @@ class _Layout:
 
 
 def _subhead(line: str) -> str | None:
-    if len(line) > 124:
+    if len(line) > 106:
         return None
     match = _SUBHEAD.match(line)
-    return match.group("text") if match and _HAS_WORD.search(match.group("text")) else None
+    return match.group("text") if match else None
 
 
 def _is_headline(lines: list[str], layout: _Layout) -> bool:
@@ -60,13 +65,25 @@ def _is_headline(lines: list[str], layout: _Layout) -> bool:
         and len(line) <= MAX_TITLE_LENGTH
         and (line.endswith("...") or not line.endswith((".", ",", ";", ":")))
         and _HAS_WORD.search(line) is not None
+        and _BYLINE.match(line) is None
     )
 
 
-def _layout(text: str) -> _Layout:
+def _is_lede(paragraph: str, layout: _Layout) -> bool:
+    """Not a subhead and not a byline: the paragraph a title can be made from."""
+    return paragraph not in layout.subheads and not (
+        len(paragraph) <= 80 and _BYLINE.match(paragraph)
+    )
+
+
+def _layout(text: str, *, headline_allowed: bool) -> _Layout:
     layout = _Layout()
     pending: list[str] = []  # content lines of the paragraph being read
-    candidate_headline = True
+    candidate_headline = headline_allowed
+    lines = text.split("\n")
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    # Credit lines head or foot agency copy; elsewhere "Distributed by X" is just text.
+    credit_rows = {*filled[:2], *filled[-2:]}
 
     def flush(blank_follows: bool) -> None:
         nonlocal candidate_headline
@@ -82,12 +99,12 @@ def _layout(text: str) -> _Layout:
         candidate_headline = False
         pending.clear()
 
-    for raw in text.split("\n"):
+    for row, raw in enumerate(lines):
         line = " ".join(raw.split())
         if not line:
             flush(blank_follows=True)
             continue
-        source = agency_of_credit_line(line)
+        source = agency_of_credit_line(line) if row in credit_rows else None
         if source is not None:
             flush(blank_follows=False)
             layout.credit_sources.append(source)
@@ -121,7 +138,12 @@ def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "
     e.g. it is empty, only punctuation, or only a credit line.
     """
     text = clean_text(text)
-    layout = _layout(text)
+    headers: dict[str, str] = {}
+    message = split_header_block(text)
+    if message is not None:
+        headers, text = message
+    subject = clean_field(headers.get("subject", ""))
+    layout = _layout(text, headline_allowed=not subject)
     paragraphs = layout.paragraphs
     dateline_place, dateline_source = "", ""
     first_text = next((i for i, p in enumerate(paragraphs) if p not in layout.subheads), None)
@@ -131,10 +153,13 @@ def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "
             dateline_place, dateline_source = dateline.place, dateline.agency
             paragraphs[first_text] = dateline.text
     body = "\n\n".join(paragraphs)
-    if layout.headline:
+    if subject:
+        title = subject
+    elif layout.headline:
         title = layout.headline
     elif first_text is not None:
-        title = title_from_lede(paragraphs[first_text])
+        lede = next((p for p in paragraphs[first_text:] if _is_lede(p, layout)), None)
+        title = title_from_lede(lede or paragraphs[first_text])
     elif layout.captions:
         title = title_from_lede(layout.captions[0].text)
     else:
@@ -143,16 +168,17 @@ def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "
         raise ValueError("no article text (empty, or only credit lines or punctuation)")
     caption_sources = [caption.agency for caption in layout.captions]
     sources = [*layout.credit_sources, dateline_source, *caption_sources]
-    date = find_date(text)
+    given_date = parse_date(headers["date"]) if headers.get("date") else None
+    date = given_date or find_date(text)
     credits = dict.fromkeys(name for caption in layout.captions for name in caption.credits)
-    places_text = "\n".join([dateline_place, *layout.reading_order])
+    places_text = "\n".join([dateline_place, subject, *layout.reading_order])
     return Article(
         id=clean_field(article_id),
         title=clean_field(title),
         body=body,
         source=next((s for s in sources if s), ""),
         date=date,
-        date_inferred=date is not None,
+        date_inferred=given_date is None and date is not None,
         category=clean_field(category),
         places=find_places(places_text),
         captions=tuple(caption.text for caption in layout.captions),

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
+from corpus.extract.places import canonical_place
 from corpus.model import Article
 from corpus.report import CorpusReport
 from corpus.sources import Entry
@@ -190,8 +191,6 @@ def parse_reuters_date(value: str) -> datetime | None:
 @lru_cache(maxsize=1024)
 def display_place(code: str) -> str:
     """A Reuters place code ("el-salvador", "usa") as its canonical display name."""
-    from corpus.extract.places import canonical_place  # stream A's gazetteer
-
     return canonical_place(code) or fallback_display(code)
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
+from corpus.extract.places import find_places
 from corpus.model import Article
 from corpus.report import CorpusReport
 from corpus.sources import Entry
@@ -71,6 +72,4 @@ def _header_date(rest: str) -> datetime | None:
 
 
 def _places(text: str) -> tuple[str, ...]:
-    from corpus.extract.places import find_places  # stream A's gazetteer
-
     return find_places(text)

@@ -47,12 +47,17 @@ def binding_rows(
     return rows
 
 
-def keys_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
-    table = Table(title=title, title_justify="left", show_header=False, box=None, expand=True)
+def keys_table(sections: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> Table:
+    """One two-column table (so the columns line up) with a heading row per section."""
+    table = Table(show_header=False, box=None, expand=True, padding=(0, 1))
     table.add_column("key", style="bold", no_wrap=True, width=24)
-    table.add_column("what")
-    for key, what in rows:
-        table.add_row(Text(key), Text(what))
+    table.add_column("what", ratio=1)
+    for number, (title, rows) in enumerate(sections):
+        if number:
+            table.add_row("", "")
+        table.add_row(Text(title, style="bold underline"), "")
+        for key, what in rows:
+            table.add_row(Text(key), Text(what))
     return table
 
 
@@ -72,13 +77,15 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(Text("newsdesk — keys", style="bold"), id="help-title")
-            yield Static(keys_table("This screen", binding_rows(self.screen_bindings, self.app)))
             yield Static(
                 keys_table(
-                    "Everywhere", [*binding_rows(self.app_bindings, self.app), *GENERAL_KEYS]
+                    [
+                        ("This screen", binding_rows(self.screen_bindings, self.app)),
+                        ("Everywhere", [*binding_rows(self.app_bindings, self.app), *GENERAL_KEYS]),
+                        ("Query language", QUERY_SYNTAX),
+                    ]
                 )
             )
-            yield Static(keys_table("Query language", QUERY_SYNTAX))
             yield Static(Text("Escape closes this help.", style="dim"))
 
     def action_close(self) -> None:

@@ -151,9 +151,11 @@ class ReaderScreen(Screen[None]):
                 Static(safe_text(c), markup=False, classes="caption") for c in article.captions
             )
         self.related = related
-        self.query_one("#related", OptionList).set_options(
+        related_list = self.query_one("#related", OptionList)
+        related_list.set_options(
             with_dividers(Option(hit_row(hit), id=str(i)) for i, hit in enumerate(related))
         )
+        related_list.highlighted = 0 if related else None
         self._update_match_status()
 
     def _paragraph_text(self, paragraph: Paragraph) -> Text:

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from corpus.errors import NewsdeskError
@@ -89,6 +89,7 @@ class SearchScreen(Screen[None]):
                 with Vertical(id="center"):
                     yield ResultSummary(id="summary")
                     yield ResultList(id="results")
+                    yield Static("", id="empty-hint", markup=False)
                 yield Preview(id="preview")
         yield IndexProgress(id="refresh-progress")
         yield Footer()
@@ -97,6 +98,7 @@ class SearchScreen(Screen[None]):
         self.query_one(FilterChips).display = False
         self.query_one(SearchBar).clear_error()
         self.query_one("#refresh-progress").display = False
+        self.query_one("#empty-hint").display = False
         self.run_search()
 
     # -- running searches -------------------------------------------------------------
@@ -152,8 +154,16 @@ class SearchScreen(Screen[None]):
         self.query_one(FilterChips).show_filters(self.request.filters)
         self._show_summary(results)
         result_list.show_hits(list(results.hits), has_more=has_more)
-        if not results.hits:
-            self.query_one(Preview).clear(self._empty_hint(results))
+        self._show_empty_hint(None if results.hits else self._empty_hint(results))
+
+    def _show_empty_hint(self, hint: str | None) -> None:
+        """No hits: the list gives way to a message saying what to do (preview cleared)."""
+        self.query_one(ResultList).display = hint is None
+        empty = self.query_one("#empty-hint", Static)
+        empty.display = hint is not None
+        empty.update(hint or "")
+        if hint is not None:
+            self.query_one(Preview).clear()
 
     def _show_summary(self, results: SearchResults) -> None:
         summary = self.query_one(ResultSummary)

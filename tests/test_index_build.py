@@ -1,0 +1,198 @@
+"""Building and refreshing the index: real sample data, incremental changes, stats, CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from whoosh.qparser import QueryParser
+
+from corpus.reader import sample_corpus_path
+from index import build_index, index_generation, index_stats, open_index
+from index.progress import BuildProgress
+from tui.cli import main
+
+
+def _ids_for(index_dir: Path, field: str, text: str) -> set[str]:
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        query = QueryParser(field, ix.schema).parse(text)
+        return {hit["id"] for hit in searcher.search(query, limit=None)}
+
+
+def write_jsonl(path: Path, articles: list[dict[str, object]]) -> None:
+    path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+
+
+def story(number: int, text: str = "") -> dict[str, object]:
+    return {
+        "id": f"story-{number}",
+        "title": f"Harbour report number {number}",
+        "body": text or f"Ships unloaded grain at the harbour on day {number} of the strike.",
+        "date": f"2020-03-{number % 28 + 1:02d}T10:00:00Z",
+        "source": "Test Wire",
+        "places": ["Rotterdam"],
+    }
+
+
+@pytest.fixture(scope="module")
+def sample_index(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
+    """The seed article plus the bundled sample, indexed once for this module."""
+    corpus_dir = tmp_path_factory.mktemp("corpus")
+    shutil.copy(seed_path, corpus_dir / seed_path.name)
+    index_dir = tmp_path_factory.mktemp("index")
+    summary = build_index([corpus_dir, sample_corpus_path()], index_dir, procs=1)
+    assert summary.added == summary.total > 1
+    return index_dir
+
+
+def test_seed_fields_are_searchable_in_the_raw_index(sample_index: Path) -> None:
+    seed = "000_b98891cdbd8958c6"
+    assert seed in _ids_for(sample_index, "places", "hawija")
+    assert seed in _ids_for(sample_index, "body", "counterattack OR offensive")
+    assert seed in _ids_for(sample_index, "source", "afp")
+    assert seed in _ids_for(sample_index, "credits", '"ahmad al-rubaye"')
+    # Stemming: "launching" finds "launched".
+    assert seed in _ids_for(sample_index, "body", "launching")
+
+
+def test_sample_reuters_records_are_indexed_with_metadata(sample_index: Path) -> None:
+    cocoa = _ids_for(sample_index, "topics", "cocoa")
+    assert "1" in cocoa  # NEWID 1: BAHIA COCOA REVIEW
+    ix = open_index(sample_index)
+    with ix.searcher() as searcher:
+        stored = searcher.document(id="1")
+    assert stored is not None
+    assert stored["title"] == "BAHIA COCOA REVIEW"
+    assert stored["date"].year == 1987
+
+
+def test_stats_report_counts_dates_and_facets(sample_index: Path) -> None:
+    stats = index_stats(sample_index)
+    ix = open_index(sample_index)
+    assert stats.articles == ix.doc_count()
+    assert stats.date_min is not None and stats.date_min.year == 1987
+    assert stats.date_max is not None and stats.date_max.year == 2017
+    assert stats.size_bytes > 0
+    assert str(sample_corpus_path().resolve()) in stats.corpora
+    assert stats.term_counts["body"] > 1000
+    sources = dict(stats.top_facets["source"])
+    assert sources.get("AFP") == 1
+
+
+def test_refresh_without_changes_writes_nothing(sample_index: Path) -> None:
+    before = index_generation(sample_index)
+    summary = build_index(None, sample_index)
+    assert (summary.added, summary.updated, summary.deleted) == (0, 0, 0)
+    assert summary.unchanged == summary.total
+    assert index_generation(sample_index) == before
+
+
+def test_incremental_add_modify_delete(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    index_dir = tmp_path / "index"
+    write_jsonl(corpus_dir / "a.jsonl", [story(n) for n in range(1, 6)])
+    write_jsonl(corpus_dir / "b.jsonl", [story(n) for n in range(6, 9)])
+    first = build_index([corpus_dir], index_dir)
+    assert (first.added, first.total) == (8, 8)
+    generation = index_generation(index_dir)
+
+    # a.jsonl: story 2 changes, story 5 vanishes, story 9 is new; b.jsonl is deleted.
+    changed = [story(1), story(2, "The strike ended and dockers returned to work."), story(3)]
+    write_jsonl(corpus_dir / "a.jsonl", [*changed, story(4), story(9)])
+    (corpus_dir / "b.jsonl").unlink()
+    progress: list[BuildProgress] = []
+    second = build_index(None, index_dir, progress=progress.append)
+
+    assert (second.added, second.updated, second.deleted, second.unchanged) == (1, 1, 4, 3)
+    assert second.total == 5 == open_index(index_dir).doc_count()
+    assert index_generation(index_dir) != generation
+    assert progress and progress[-1].done == 5
+    assert _ids_for(index_dir, "body", "dockers") == {"story-2"}
+    assert _ids_for(index_dir, "title", "harbour") == {f"story-{n}" for n in (1, 2, 3, 4, 9)}
+
+
+def test_paths_given_replace_the_recorded_corpora(tmp_path: Path) -> None:
+    first_dir, second_dir = tmp_path / "one", tmp_path / "two"
+    first_dir.mkdir()
+    second_dir.mkdir()
+    write_jsonl(first_dir / "a.jsonl", [story(1), story(2)])
+    write_jsonl(second_dir / "b.jsonl", [story(3)])
+    index_dir = tmp_path / "index"
+    build_index([first_dir], index_dir)
+    summary = build_index([second_dir], index_dir)
+    assert (summary.added, summary.deleted, summary.total) == (1, 2, 1)
+    assert index_stats(index_dir).corpora == [str(second_dir.resolve())]
+
+
+def test_rebuild_replaces_the_generation(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    write_jsonl(corpus_dir / "a.jsonl", [story(n) for n in range(1, 4)])
+    index_dir = tmp_path / "index"
+    build_index([corpus_dir], index_dir)
+    old = index_generation(index_dir)
+    summary = build_index(None, index_dir, rebuild=True)
+    assert summary.rebuilt and summary.total == 3
+    new = index_generation(index_dir)
+    assert new != old
+    # Only the live generation is kept.
+    generations = sorted(p.name for p in index_dir.iterdir() if p.name.startswith("gen-"))
+    assert generations == [new]
+
+
+def test_duplicate_ids_are_reported_not_indexed_twice(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    write_jsonl(corpus_dir / "a.jsonl", [story(1), story(2)])
+    write_jsonl(corpus_dir / "b.jsonl", [story(2, "A different story with the same id.")])
+    summary = build_index([corpus_dir], tmp_path / "index")
+    assert summary.total == 2
+    assert any("duplicate article id 'story-2'" in skip.reason for skip in summary.skipped)
+
+
+def test_corpus_skips_are_in_the_summary(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.jsonl").write_text(
+        json.dumps(story(1)) + "\n{not json\n" + json.dumps(story(2)) + "\n", encoding="utf-8"
+    )
+    summary = build_index([corpus_dir], tmp_path / "index")
+    assert summary.total == 2
+    assert [skip.line for skip in summary.skipped] == [2]
+
+
+def test_cli_index_and_stats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    write_jsonl(corpus_dir / "a.jsonl", [story(1), story(2), story(3)])
+    monkeypatch.setenv("NEWSDESK_INDEX", str(tmp_path / "index"))
+
+    assert main(["stats"]) == 1
+    assert "run `newsdesk index PATH` first" in capsys.readouterr().err
+
+    assert main(["index", str(corpus_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "built 3 articles" in out
+
+    write_jsonl(corpus_dir / "a.jsonl", [story(1), story(2), story(4)])
+    assert main(["index"]) == 0
+    assert "added 1, updated 0, deleted 1, unchanged 2" in capsys.readouterr().out
+
+    assert main(["stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    for key in ("articles", "size_bytes", "date_min", "date_max", "corpora", "built_at"):
+        assert key in stats
+    assert stats["articles"] == 3
+    assert stats["date_min"].startswith("2020-03-")
+    assert stats["corpora"] == [str(corpus_dir.resolve())]
+    assert stats["top_facets"]["places"] == [{"value": "Rotterdam", "count": 3}]
+    assert isinstance(stats["build_seconds"], float)
+
+    assert main(["stats"]) == 0
+    assert "articles   3" in capsys.readouterr().out

@@ -1,0 +1,256 @@
+"""Crash safety, locking, readers during rebuilds, and the documented index errors.
+
+Writers run in subprocesses that pause at a named point (``NEWSDESK_TEST_PAUSE_AT``) and
+are killed there with SIGKILL (their whole process group, Whoosh workers included).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import index.build
+from index import (
+    IndexCorruptError,
+    IndexDiskFullError,
+    IndexLockedError,
+    IndexMissingError,
+    IndexUnreadableError,
+    SchemaVersionError,
+    build_index,
+    index_generation,
+    open_index,
+)
+from index.store import META_FILE
+from index.testing import PAUSE_ENV
+
+
+def write_jsonl(path: Path, articles: list[dict[str, object]]) -> None:
+    path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+
+
+def story(number: int) -> dict[str, object]:
+    return {
+        "id": f"story-{number}",
+        "title": f"Harbour report number {number}",
+        "body": f"Ships unloaded grain at the harbour on day {number} of the strike.",
+        "places": ["Rotterdam"],
+    }
+
+
+WRITER = (
+    "import sys\n"
+    "from index import build_index\n"
+    "build_index(None, sys.argv[1], rebuild=sys.argv[2] == 'rebuild', procs=int(sys.argv[3]))\n"
+)
+
+
+class PausedWriter:
+    """A writer subprocess stopped at a checkpoint, ready to be killed."""
+
+    def __init__(self, index_dir: Path, point: str, *, mode: str = "refresh", procs: int = 1):
+        env = {**os.environ, PAUSE_ENV: point}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(index_dir), mode, str(procs)],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        watchdog = threading.Timer(180, self.kill)
+        watchdog.start()
+        try:
+            assert self.process.stderr is not None
+            for line in self.process.stderr:
+                if line.startswith(f"paused at {point}"):
+                    break
+            else:
+                pytest.fail(f"writer exited ({self.process.wait()}) before reaching {point}")
+        finally:
+            watchdog.cancel()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        if self.process.stderr is not None:
+            self.process.stderr.close()
+
+
+@pytest.fixture
+def indexed(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A corpus of 60 stories and its index; yields (corpus file, index dir)."""
+    corpus_file = tmp_path / "corpus" / "stories.jsonl"
+    corpus_file.parent.mkdir()
+    write_jsonl(corpus_file, [story(n) for n in range(1, 61)])
+    index_dir = tmp_path / "index"
+    build_index([corpus_file.parent], index_dir, procs=1)
+    yield corpus_file, index_dir
+
+
+def _leftovers(index_dir: Path) -> list[str]:
+    return sorted(p.name for p in index_dir.iterdir() if p.name.startswith((".tmp", "CURRENT.")))
+
+
+def _generations(index_dir: Path) -> list[str]:
+    return sorted(p.name for p in index_dir.iterdir() if p.name.startswith("gen-"))
+
+
+@pytest.mark.parametrize("mode", ["refresh", "rebuild"])
+@pytest.mark.parametrize(
+    "point",
+    ["locked", "indexing", "before-commit", "after-commit", "before-publish", "after-publish"],
+)
+def test_sigkill_at_any_point_leaves_a_working_index(
+    indexed: tuple[Path, Path], point: str, mode: str
+) -> None:
+    corpus_file, index_dir = indexed
+    write_jsonl(corpus_file, [story(n) for n in range(1, 71)])
+    before = index_generation(index_dir)
+
+    PausedWriter(index_dir, point, mode=mode).kill()
+
+    published = point == "after-publish"
+    assert open_index(index_dir).doc_count() == (70 if published else 60)
+    assert (index_generation(index_dir) != before) is published
+    summary = build_index(None, index_dir)
+    assert summary.total == 70 == open_index(index_dir).doc_count()
+    assert _leftovers(index_dir) == []
+    assert _generations(index_dir) == [index_generation(index_dir)]
+
+
+def test_sigkill_during_a_parallel_build_keeps_the_old_index(tmp_path: Path) -> None:
+    corpus_file = tmp_path / "corpus" / "stories.jsonl"
+    corpus_file.parent.mkdir()
+    write_jsonl(corpus_file, [story(n) for n in range(1, 11)])
+    index_dir = tmp_path / "index"
+    build_index([corpus_file.parent], index_dir)
+    # Enough new articles for the two-process writer (workers are running when killed).
+    write_jsonl(corpus_file, [story(n) for n in range(1, 2201)])
+
+    PausedWriter(index_dir, "before-commit", mode="rebuild", procs=2).kill()
+
+    assert open_index(index_dir).doc_count() == 10
+    summary = build_index(None, index_dir, procs=2)
+    assert summary.total == 2200 == open_index(index_dir).doc_count()
+    assert _leftovers(index_dir) == []
+
+
+def test_second_writer_is_refused_and_stale_lock_recovered(indexed: tuple[Path, Path]) -> None:
+    _, index_dir = indexed
+    writer = PausedWriter(index_dir, "locked")
+    try:
+        with pytest.raises(IndexLockedError, match=f"index is being updated by PID {writer.pid}"):
+            build_index(None, index_dir)
+    finally:
+        writer.kill()
+    assert (index_dir / "LOCK").read_text().strip() == str(writer.pid)  # left behind
+    summary = build_index(None, index_dir)  # the dead writer's lock is taken over
+    assert summary.total == 60
+
+
+def test_reader_keeps_working_during_rebuild(indexed: tuple[Path, Path]) -> None:
+    corpus_file, index_dir = indexed
+    ix = open_index(index_dir)
+    old_dir = Path(ix.storage.folder)
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == 60
+        write_jsonl(corpus_file, [story(n) for n in range(1, 31)])
+        build_index(None, index_dir, rebuild=True)
+        assert not old_dir.exists()  # the old generation is gone from disk ...
+        # ... but the open searcher still reads it, stored fields included.
+        assert searcher.doc_count() == 60
+        assert searcher.document(id="story-45") is not None
+        from whoosh.query import Term
+
+        assert len(searcher.search(Term("places", "rotterdam"), limit=None)) == 60
+    assert open_index(index_dir).doc_count() == 30
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="run `newsdesk index PATH` first"):
+        open_index(tmp_path / "nothing-here")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(IndexMissingError):
+        open_index(tmp_path / "empty")
+
+
+def test_wrong_schema_version_needs_rebuild(indexed: tuple[Path, Path]) -> None:
+    _, index_dir = indexed
+    meta_path = index_dir / index_generation(index_dir) / META_FILE
+    meta = json.loads(meta_path.read_text())
+    meta["schema_version"] = 0
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(SchemaVersionError, match="rebuild needed: run `newsdesk index --rebuild`"):
+        open_index(index_dir)
+    with pytest.raises(SchemaVersionError):
+        build_index(None, index_dir)
+    assert build_index(None, index_dir, rebuild=True).total == 60
+    assert open_index(index_dir).doc_count() == 60
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+def test_corrupted_segment_file_is_reported(indexed: tuple[Path, Path], damage: str) -> None:
+    _, index_dir = indexed
+    segments = list((index_dir / index_generation(index_dir)).glob("*.seg"))
+    assert segments
+    for segment in segments:
+        data = segment.read_bytes()
+        if damage == "truncate":
+            segment.write_bytes(data[: len(data) // 2])
+        else:
+            segment.write_bytes(bytes(len(data)))
+    with pytest.raises(IndexCorruptError, match="rebuild it with `newsdesk index --rebuild`"):
+        open_index(index_dir)
+    # A rebuild does not read the damaged generation, so it repairs the index.
+    assert build_index(None, index_dir, rebuild=True).total == 60
+
+
+def test_current_pointing_nowhere_is_corrupt(indexed: tuple[Path, Path]) -> None:
+    _, index_dir = indexed
+    (index_dir / "CURRENT").write_text("gen-999999\n")
+    with pytest.raises(IndexCorruptError):
+        open_index(index_dir)
+
+
+def test_disk_full_keeps_previous_index(
+    indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus_file, index_dir = indexed
+    before = index_generation(index_dir)
+    write_jsonl(corpus_file, [story(n) for n in range(1, 71)])
+
+    def no_space(folder: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(index.build, "fsync_tree", no_space)
+    with pytest.raises(IndexDiskFullError, match="disk full"):
+        build_index(None, index_dir)
+    assert index_generation(index_dir) == before
+    assert open_index(index_dir).doc_count() == 60
+    assert _leftovers(index_dir) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_unreadable_index_dir(indexed: tuple[Path, Path]) -> None:
+    _, index_dir = indexed
+    generation_dir = index_dir / index_generation(index_dir)
+    generation_dir.chmod(0)
+    try:
+        with pytest.raises(IndexUnreadableError, match="permission"):
+            open_index(index_dir)
+    finally:
+        generation_dir.chmod(0o755)

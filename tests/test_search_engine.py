@@ -1,0 +1,267 @@
+"""Engine behaviour on the bundled sample (seed AFP story + 1,000 Reuters records)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+import pytest
+from test_search_support import SEED_ID, sample_articles, sample_engine, write_index
+
+from corpus import Article
+from search import Engine, QueryError, SearchResults
+from search.errors import ArticleNotFoundError
+
+
+def ids(results: SearchResults) -> list[str]:
+    return [hit.id for hit in results.hits]
+
+
+def test_seed_is_top_hit_for_hawija_offensive() -> None:
+    results = sample_engine().search("hawija offensive")
+    assert ids(results)[0] == SEED_ID
+    assert not results.relaxed
+    assert results.hits[0].title.startswith("Iraqi forces")
+    assert results.hits[0].source == "AFP"
+
+
+def test_all_words_must_match_then_relaxed_fallback() -> None:
+    engine = sample_engine()
+    strict = engine.search("hawija cocoa")
+    # No article has both words: ranked any-word fallback, flagged as relaxed.
+    assert strict.relaxed
+    assert SEED_ID in ids(strict)
+    assert {"1", "275"} <= set(ids(engine.search("hawija cocoa", page_size=50)))
+    assert not engine.search("cocoa").relaxed
+
+
+def test_phrase_requires_adjacent_words() -> None:
+    engine = sample_engine()
+    assert ids(engine.search('"islamic state"')) == [SEED_ID]
+    assert engine.search('"state islamic"').total == 0
+
+
+def test_negation_and_or_and_parentheses() -> None:
+    engine = sample_engine()
+    cocoa = set(ids(engine.search("cocoa", page_size=100)))
+    without_brazil = set(ids(engine.search("cocoa -brazil", page_size=100)))
+    not_form = set(ids(engine.search("cocoa NOT brazil", page_size=100)))
+    assert without_brazil == not_form
+    for article in sample_articles():
+        if article.id in cocoa - without_brazil:
+            assert "brazil" in (article.title + article.body).lower()
+    either = engine.search("hawija OR cocoa", page_size=100)
+    assert SEED_ID in ids(either) and cocoa <= set(ids(either))
+    grouped = engine.search("(hawija OR cocoa) offensive", page_size=100)
+    assert ids(grouped) == [SEED_ID]
+
+
+def test_field_queries_and_aliases() -> None:
+    engine = sample_engine()
+    assert ids(engine.search("place:raqa")) == [SEED_ID]
+    assert ids(engine.search("places:Raqqa")) == [SEED_ID]  # alias and agency spelling
+    assert ids(engine.search("source:afp")) == [SEED_ID]
+    assert ids(engine.search("credit:kilic")) == [SEED_ID]  # a word of "Bulent Kilic"
+    title_hits = engine.search("title:cocoa", page_size=100)
+    assert title_hits.total > 0
+    assert all("cocoa" in hit.title.lower() for hit in title_hits.hits)
+    usa = sum("United States" in a.places for a in sample_articles())
+    assert engine.search("place:usa").total == usa
+
+
+def test_date_syntax() -> None:
+    engine = sample_engine()
+    assert ids(engine.search("date:2017")) == [SEED_ID]
+    assert ids(engine.search("date:2017-09")) == [SEED_ID]
+    assert ids(engine.search("date:[2017-09-01 to 2017-09-30]")) == [SEED_ID]
+    assert ids(engine.search("date:>2017-09-20")) == [SEED_ID]
+    assert engine.search("date:>2017-09-22").total == 0
+    march = sum(
+        1 for a in sample_articles() if a.date and (a.date.year, a.date.month) == (1987, 3)
+    )
+    assert engine.search("date:1987-03").total == march
+
+
+def test_prefix_and_fuzzy_match_stemmed_words() -> None:
+    engine = sample_engine()
+    assert ids(engine.search("hawi*")) == [SEED_ID]
+    assert ids(engine.search("hawjia~")) == [SEED_ID]
+    # "offensi*" must find "offensive" although the index holds the stem "offens".
+    assert SEED_ID in ids(engine.search("offensi*", page_size=50))
+
+
+def test_accents_and_case_are_folded() -> None:
+    article = Article(id="k1", title="Photo by Bülent Kılıç", body="Kılıç took the picture.")
+    engine = Engine.for_index(write_index([article]))
+    assert ids(engine.search("kilic")) == ["k1"]
+    assert ids(engine.search("BULENT")) == ["k1"]
+    hit = engine.search("kilic").hits[0]
+    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["Kılıç"]
+
+
+def test_empty_query_browses_newest_first() -> None:
+    results = sample_engine().search("", page_size=5)
+    assert results.total == len(sample_articles())
+    assert results.hits[0].id == SEED_ID  # 2017 beats the 1987 wire
+    dates = [hit.date for hit in results.hits]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_sort_orders() -> None:
+    engine = sample_engine()
+    newest = engine.search("oil", sort="newest", page_size=200)
+    oldest = engine.search("oil", sort="oldest", page_size=200)
+    assert newest.total == oldest.total > 10
+    newest_dates = [hit.date for hit in newest.hits]
+    assert newest_dates == sorted(newest_dates, reverse=True)  # type: ignore[type-var]
+    assert [hit.id for hit in oldest.hits] != ids(newest)
+    relevance = engine.search("oil", page_size=200)
+    scores = [hit.score for hit in relevance.hits]
+    assert scores == sorted(scores, reverse=True)
+    with pytest.raises(ValueError, match="sort"):
+        engine.search("oil", sort="sideways")
+
+
+def test_paging_bounds() -> None:
+    engine = sample_engine()
+    total = engine.search("oil").total
+    pages = [engine.search("oil", page=page, page_size=7) for page in range(1, total // 7 + 3)]
+    seen = [hit for page in pages for hit in page.hits]
+    assert len(seen) == total
+    assert len({hit.id for hit in seen}) == total  # no hit on two pages
+    assert pages[-1].hits == ()  # past the end: empty, not an error
+    assert all(page.total == total for page in pages)
+    with pytest.raises(ValueError):
+        engine.search("oil", page=0)
+
+
+def test_facets_count_the_whole_result_set() -> None:
+    engine = sample_engine()
+    results = engine.search("", facets=True, facet_limit=1000, page_size=1)
+    expected_places = Counter(place for a in sample_articles() for place in a.places)
+    assert dict(results.facets["places"]) == dict(expected_places)
+    expected_topics = Counter(topic for a in sample_articles() for topic in a.topics)
+    assert dict(results.facets["topics"]) == dict(expected_topics)
+    counts = [count for _, count in results.facets["places"]]
+    assert counts == sorted(counts, reverse=True)
+    months = Counter(a.date.strftime("%Y-%m") for a in sample_articles() if a.date)
+    assert results.facets["month"] == sorted(months.items())
+    years = Counter(a.date.strftime("%Y") for a in sample_articles() if a.date)
+    assert results.facets["year"] == sorted(years.items())
+    assert set(results.facets) == {
+        "source", "category", "topics", "places", "people", "organisations", "month", "year",
+    }  # fmt: skip
+
+
+def test_facets_of_a_query_match_its_articles() -> None:
+    engine = sample_engine()
+    results = engine.search("coffee", facet_limit=1000, page_size=1000)
+    matched = {hit.id for hit in results.hits}
+    expected = Counter(
+        topic for a in sample_articles() if a.id in matched for topic in a.topics
+    )
+    assert dict(results.facets["topics"]) == dict(expected)
+    assert len(engine.search("coffee", facet_limit=2).facets["topics"]) == 2
+
+
+def test_filters_or_within_and_across_fields() -> None:
+    engine = sample_engine()
+    articles = sample_articles()
+    filters = {"places": ["Brazil", "Argentina"], "topics": ["coffee", "grain"]}
+    results = engine.search("", filters=filters, page_size=1000)
+    expected = {
+        a.id
+        for a in articles
+        if {"Brazil", "Argentina"} & set(a.places) and {"coffee", "grain"} & set(a.topics)
+    }
+    assert expected and set(ids(results)) == expected
+    assert dict(results.facets["topics"]).keys() <= {
+        t for a in articles if a.id in expected for t in a.topics
+    }
+    month = engine.search("", filters={"month": ["1987-02"]}, page_size=1)
+    assert month.total == sum(1 for a in articles if a.date and a.date.month == 2)
+    assert month.facets["month"] == [("1987-02", month.total)]
+    with pytest.raises(QueryError, match="cannot filter on 'colour'"):
+        engine.search("", filters={"colour": ["red"]})
+
+
+def test_date_range_arguments() -> None:
+    engine = sample_engine()
+    results = engine.search("", date_from=date(1987, 3, 2), date_to=date(1987, 3, 2))
+    expected = sum(1 for a in sample_articles() if a.date and a.date.date() == date(1987, 3, 2))
+    assert results.total == expected > 0
+    later = engine.search("", date_from=datetime(2000, 1, 1))
+    assert ids(later) == [SEED_ID]
+
+
+def test_snippet_spans_point_at_matched_words() -> None:
+    results = sample_engine().search("offensives hawija")
+    hit = results.hits[0]
+    matched = [hit.snippet[start:end] for start, end in hit.highlights]
+    assert matched
+    assert {word.lower() for word in matched} <= {"offensive", "offensives", "hawija"}
+    assert "offensive" in {word.lower() for word in matched}  # stemmed match
+    assert "\n" not in hit.snippet and len(hit.snippet) < 600
+
+
+def test_snippet_comes_from_caption_when_only_the_caption_matches() -> None:
+    article = Article(
+        id="c1",
+        title="Battle report",
+        body="Troops advanced on the town.",
+        captions=("A tank near Sharqat",),
+    )
+    hit = Engine.for_index(write_index([article])).search("sharqat").hits[0]
+    assert hit.snippet == "A tank near Sharqat"
+    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["Sharqat"]
+
+
+def test_snippets_never_carry_control_characters() -> None:
+    article = Article(id="x1", title="Bad\x1b[31m title", body="Evil \x1b[2J text\x07 here")
+    hit = Engine.for_index(write_index([article])).search("evil").hits[0]
+    assert "\x1b" not in hit.snippet and "\x07" not in hit.snippet
+
+
+def test_did_you_mean() -> None:
+    engine = sample_engine()
+    assert engine.search("hawjia").suggestion == "hawija"
+    assert engine.search("baghdadhi").suggestion == "baghdadi"
+    assert engine.search("hawjia offensive").suggestion == "hawija offensive"
+    assert engine.search("hawija offensive").suggestion is None
+    assert engine.search("offensives").suggestion is None  # known stem, not a typo
+
+
+def test_related_excludes_the_article_itself() -> None:
+    engine = sample_engine()
+    related = engine.related(SEED_ID, limit=3)
+    assert 0 < len(related) <= 3
+    assert SEED_ID not in {hit.id for hit in related}
+    assert any({"Iraq", "Iran"} & set(hit.places) for hit in related)
+    with pytest.raises(ArticleNotFoundError):
+        engine.related("no-such-id")
+
+
+def test_get_returns_the_whole_article() -> None:
+    engine = sample_engine()
+    seed = next(a for a in sample_articles() if a.id == SEED_ID)
+    assert engine.get(SEED_ID) == seed
+    with pytest.raises(ArticleNotFoundError, match="no-such-id"):
+        engine.get("no-such-id")
+
+
+def test_match_spans_in_a_full_body() -> None:
+    engine = sample_engine()
+    body = engine.get(SEED_ID).body
+    spans = engine.match_spans("offensives hawija", body)
+    words = {body[s:e].lower() for s, e in spans}
+    assert words == {"offensive", "offensives", "hawija"}
+    assert engine.match_spans("-hawija offensive", body)
+    assert all(body[s:e].lower() != "hawija" for s, e in engine.match_spans("-hawija x", body))
+
+
+def test_results_are_plain_dataclasses() -> None:
+    results = sample_engine().search("cocoa")
+    assert results.took_ms >= 0 and results.page == 1 and results.page_size == 10
+    hit = results.hits[0]
+    assert isinstance(hit.date, datetime) and isinstance(hit.places, tuple)
+    assert type(hit.score) is float

@@ -1,0 +1,103 @@
+"""The query language's error handling: every malformed query is a QueryError with a
+position, or is read leniently; nothing else ever escapes (checked with Hypothesis)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_search_support import SEED_ID, sample_engine
+
+from search import QueryError, SearchResults
+from search import expand as expand_module
+
+
+@pytest.mark.parametrize(
+    ("query", "problem", "position"),
+    [
+        ('"hawija offensive', "unclosed quote", 0),
+        ("iraq (hawija OR mosul", "unclosed parenthesis", 5),
+        ("hawija) offensive", "')' without a matching '('", 6),
+        ("colour:red", "unknown field 'colour'", 0),
+        ("hawija OR", "OR needs a word", 7),
+        ("NOT", "'NOT' needs a word", 0),
+        ("date:2017-13", "impossible date", 5),
+        ("date:last-week", "cannot read date", 5),
+        ("date:[2017-09-01 to", "unclosed date range", 5),
+        ("date:[2017-09-30 to 2017-09-01]", "ends before it starts", 5),
+        ("title:[a to b]", "only allowed on date", 6),
+        ("hawija~7", "fuzzy distance 7 is too large", 0),
+        ("hawi*~", "mixes a wildcard and '~'", 0),
+    ],
+)
+def test_malformed_queries_name_problem_and_position(
+    query: str, problem: str, position: int
+) -> None:
+    with pytest.raises(QueryError) as caught:
+        sample_engine().search(query)
+    error = caught.value
+    assert problem in error.problem
+    assert error.position == position
+    assert f"position {position}" in str(error)
+    assert error.exit_status == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_total"),
+    [
+        ("*", None),  # a lone star: every article, as an empty query
+        ("hawija AND", 1),  # dangling AND: ignored
+        ("OR hawija", 1),  # leading OR: ignored
+        ("re: hawija", 0),  # a trailing colon is just punctuation
+        ("the", 0),  # only a stop word: nothing to match, no error
+        ("hawija -", 1),
+    ],
+)
+def test_lenient_readings(query: str, expected_total: int | None) -> None:
+    engine = sample_engine()
+    results = engine.search(query)
+    if expected_total is None:
+        assert results.total == engine.search("").total
+    else:
+        assert results.total == expected_total
+
+
+def test_unknown_field_message_lists_fields() -> None:
+    with pytest.raises(QueryError, match="known: .*places"):
+        sample_engine().search("colour:red")
+
+
+def test_oversized_expansions_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(expand_module, "MAX_EXPANSIONS", 5)
+    with pytest.raises(QueryError, match="matches more than 5 words") as caught:
+        sample_engine().search("iraq s*")
+    assert caught.value.position == 5
+    assert sample_engine().search("hawi*").total == 1  # narrow prefixes still work
+
+
+def test_lone_negation_means_everything_else() -> None:
+    engine = sample_engine()
+    assert engine.search("-hawija").total == engine.search("").total - 1
+    assert SEED_ID not in {hit.id for hit in engine.search("-hawija", page_size=2000).hits}
+
+
+QUERY_ALPHABET = st.sampled_from(
+    list('abchijwyz HAWIJAOR"()*?~:-+[]<>=./\\^&|!{}') + ["AND", "OR", "NOT", "date:", "title:"]
+)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.lists(QUERY_ALPHABET, max_size=25).map("".join) | st.text(max_size=40))
+def test_random_queries_never_raise_anything_but_query_error(query: str) -> None:
+    try:
+        results = sample_engine().search(query, page_size=3)
+    except QueryError as error:
+        assert error.position is None or 0 <= error.position <= len(query)
+        assert error.problem
+    else:
+        assert isinstance(results, SearchResults)
+        assert results.total >= len(results.hits)

@@ -1,0 +1,63 @@
+"""Shared helpers for the search tests: real indexes built once per session.
+
+(Named ``test_search_*`` so it lives with the search tests; it defines no tests itself.)
+The sample index holds the bundled sample: the seed AFP story plus the 1,000 Reuters
+records of reut2-000.sgm.  Bigger indexes are written straight with Whoosh (the same
+schema and document conversion ``newsdesk index`` uses) to keep the suite quick.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from corpus import Article, CorpusReport, read_corpus, sample_corpus_path
+from index.documents import article_to_document
+from index.schema import build_schema
+from search import Engine
+
+SEED_ID = "000_b98891cdbd8958c6"
+
+
+def write_index(articles: Iterable[Article], folder: Path | None = None) -> Index:
+    """A Whoosh index of ``articles`` in ``folder`` (a fresh temp folder by default)."""
+    target = folder or Path(tempfile.mkdtemp(prefix="newsdesk-search-test-"))
+    ix = whoosh_index.create_in(str(target), build_schema())
+    with ix.writer(limitmb=128) as writer:
+        for article in articles:
+            writer.add_document(**article_to_document(article))
+    return ix
+
+
+def read_all(path: Path) -> list[Article]:
+    """Every article of a corpus, failing loudly if anything was skipped."""
+    report = CorpusReport()
+    articles = list(read_corpus(path, report))
+    assert not report.skipped, report.skipped[:5]
+    return articles
+
+
+@functools.cache
+def sample_articles() -> tuple[Article, ...]:
+    return tuple(read_all(sample_corpus_path()))
+
+
+@functools.cache
+def sample_engine() -> Engine:
+    """One engine over the sample for the whole session (tests only read from it)."""
+    return Engine.for_index(write_index(sample_articles()))
+
+
+@functools.cache
+def corpus_articles(path: Path) -> tuple[Article, ...]:
+    return tuple(read_all(path))
+
+
+@functools.cache
+def corpus_engine(path: Path) -> Engine:
+    return Engine.for_index(write_index(corpus_articles(path)))

@@ -1,0 +1,73 @@
+"""SVG snapshots of the main screens at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Deterministic by construction: a fixed index (the bundled sample), a fixed theme, no
+clocks or timings on screen, the input cursor not blinking.  Regenerate after a deliberate
+change with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_tui_support import make_app, sample_index, settle
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from search import Engine
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    with Engine.open(sample_index()) as opened:
+        yield opened
+
+
+def steps(*keys: str, query: str = "") -> Callable[[Pilot[Any]], Any]:
+    """Type ``query`` into the search bar, then press ``keys``, settling after each."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for search_input in pilot.app.screen.query(Input):
+            search_input.cursor_blink = False
+        await pilot.press(*query)
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_with_results_and_facets(
+    snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(tmp_path, engine)
+    assert snap_compare(app, terminal_size=size, run_before=steps(query="oil"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_reader_on_the_seed_story(
+    snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(tmp_path, engine)
+    assert snap_compare(app, terminal_size=size, run_before=steps("enter", "enter", query="hawija"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]) -> None:
+    app = make_app(tmp_path, engine)
+    assert snap_compare(app, terminal_size=size, run_before=steps("f1"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_empty_state_no_results(
+    snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(tmp_path, engine)
+    assert snap_compare(app, terminal_size=size, run_before=steps(query="zzxqvv"))

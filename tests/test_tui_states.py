@@ -1,0 +1,79 @@
+"""Empty and error states, first run and index refresh: each a clear message, never a crash."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from test_tui_support import make_app, pilot_test, sample_index, screen_text, settle
+
+from index.locking import WriterLock
+from tui.screens.problem import ProblemScreen
+from tui.screens.search import SearchScreen
+from tui.widgets.result_list import ResultList
+
+SIZE = (100, 30)
+
+
+def copy_of_sample_index(tmp_path: Path) -> Path:
+    copy = tmp_path / "index"
+    shutil.copytree(sample_index(), copy, ignore=shutil.ignore_patterns("LOCK", "*WRITELOCK"))
+    return copy
+
+
+async def wait_for_screen(pilot, kind: type, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(seconds * 10)):
+        if isinstance(pilot.app.screen, kind):
+            await pilot.pause(0.1)  # let it paint
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"{kind.__name__} never shown; on {pilot.app.screen!r}")
+
+
+@pilot_test
+async def test_missing_index_says_how_to_make_one(tmp_path: Path) -> None:
+    app = make_app(tmp_path, index_dir=tmp_path / "nowhere")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for_screen(pilot, ProblemScreen)
+        text = screen_text(app)
+        assert "No index" in text and "newsdesk index PATH" in text
+        await pilot.press("f5")  # try again: still missing, still a message
+        await wait_for_screen(pilot, ProblemScreen)
+        assert app.is_running
+
+
+@pilot_test
+async def test_corrupt_index_offers_a_rebuild_that_works(tmp_path: Path) -> None:
+    index_dir = copy_of_sample_index(tmp_path)
+    for segment in index_dir.glob("gen-*/*.seg"):
+        segment.write_bytes(b"\x00garbage" * 64)
+    app = make_app(tmp_path, index_dir=index_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for_screen(pilot, ProblemScreen)
+        text = screen_text(app)
+        assert "Index damaged" in text and "F9" in text
+        await pilot.press("f9")
+        await wait_for_screen(pilot, SearchScreen, seconds=120)
+        await settle(pilot)
+        assert app.screen.query_one(ResultList).hits
+
+
+@pilot_test
+async def test_first_run_builds_the_sample_then_refresh_and_lock(tmp_path: Path) -> None:
+    index_dir = tmp_path / "fresh"
+    app = make_app(tmp_path, index_dir=index_dir, build_sample_if_missing=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for_screen(pilot, SearchScreen, seconds=120)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and screen.results is not None
+        assert screen.results.total >= 1000  # the sample's Reuters file, at least
+        with WriterLock(index_dir):  # another writer holds the index
+            await pilot.press("f5")
+            await settle(pilot)
+            assert "Index busy" in screen_text(app)
+        await pilot.press("f5")
+        await settle(pilot, rounds=10)
+        text = screen_text(app)
+        assert "Index refreshed" in text and "0 added" in text
+        assert screen.results.total >= 1000

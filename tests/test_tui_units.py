@@ -1,0 +1,96 @@
+"""The TUI's plain-Python parts: sanitising untrusted text, history, filters, timeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.history import QueryHistory
+from tui.safe_text import clean, clean_with_spans, highlighted_text, safe_text
+from tui.search_state import SearchRequest
+from tui.widgets.timeline import continuous_months
+
+ESCAPES = ("\x1b]0;title\x07", "\x1b[2J", "\x1b[31m", "\x1b]8;;http://x\x1b\\", "\x9b1m", "\x07")
+
+
+def test_escape_sequences_are_removed_markup_is_kept_literally() -> None:
+    text = "[bold]x[/bold] \x1b]0;title\x07[@click=app.quit]click[/]\x1b[2J [link=http://x]l[/link]"
+    shown = safe_text(text)
+    assert shown.plain == "[bold]x[/bold] [@click=app.quit]click[/] [link=http://x]l[/link]"
+    assert not shown.spans  # no style came from the text itself
+
+
+@given(
+    st.lists(st.one_of(st.sampled_from(ESCAPES), st.characters(max_codepoint=0xFF)), max_size=40)
+)
+def test_no_control_character_survives(parts: list[str]) -> None:
+    cleaned = clean("".join(parts))
+    assert not any(ord(c) < 32 and c != "\n" for c in cleaned)
+    assert not any(0x7F <= ord(c) <= 0x9F for c in cleaned)
+
+
+@given(
+    st.lists(st.sampled_from(["word", "oil", " ", "\n", *ESCAPES]), max_size=20),
+)
+def test_spans_still_cover_the_same_words_after_cleaning(parts: list[str]) -> None:
+    text = "".join(parts)
+    spans = []
+    offset = 0
+    for part in parts:
+        if part == "oil":
+            spans.append((offset, offset + 3))
+        offset += len(part)
+    cleaned, moved = clean_with_spans(text, spans)
+    assert [cleaned[s:e] for s, e in moved] == ["oil"] * len(spans)
+
+
+def test_highlighted_text_styles_matches_and_the_current_one() -> None:
+    text = highlighted_text("oil and oil", [(0, 3), (8, 11)], current=1)
+    styles = [(span.start, span.end, str(span.style)) for span in text.spans]
+    assert styles == [(0, 3, "bold reverse"), (8, 11, "bold black on yellow")]
+
+
+def test_history_moves_and_persists(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "history"
+    history = QueryHistory(path)
+    for query in ("oil", "coffee", "oil"):
+        history.add(query)
+    assert history.entries == ["coffee", "oil"]  # re-used query moves to the end
+    again = QueryHistory(path)
+    assert again.previous() == "oil"
+    assert again.previous() == "coffee"
+    assert again.previous() is None
+    assert again.next() == "oil"
+    assert again.next() == ""
+
+
+def test_unreadable_history_is_empty_not_an_error(tmp_path: Path) -> None:
+    (tmp_path / "history").write_bytes(b"\xff\xfe not utf-8")
+    assert QueryHistory(tmp_path / "history").entries == []
+    assert QueryHistory(None).previous() is None
+
+
+def test_filters_or_within_a_field_and_toggle_off() -> None:
+    request = SearchRequest("oil").toggle_filter("places", "Iraq").toggle_filter("places", "Iran")
+    request = request.toggle_filter("topics", "crude")
+    assert request.filters == {"places": ("Iraq", "Iran"), "topics": ("crude",)}
+    request = request.toggle_filter("places", "Iraq").remove_filter("topics", "crude")
+    assert request.filters == {"places": ("Iran",)}
+    assert request.clear_filters().filters == {}
+
+
+def test_sort_cycles() -> None:
+    request = SearchRequest()
+    orders = []
+    for _ in range(4):
+        request = request.next_sort()
+        orders.append(request.sort)
+    assert orders == ["newest", "oldest", "relevance", "newest"]
+
+
+def test_timeline_fills_empty_months_across_years() -> None:
+    months = continuous_months([("1986-11", 2), ("1987-02", 5)])
+    assert months == [("1986-11", 2), ("1986-12", 0), ("1987-01", 0), ("1987-02", 5)]
+    assert continuous_months([]) == []
