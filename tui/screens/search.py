@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -49,6 +49,10 @@ from tui.widgets.preview import PREVIEW_CHARS, Preview
 from tui.widgets.result_list import ResultList
 from tui.widgets.result_summary import ResultSummary
 from tui.widgets.search_bar import SearchBar
+
+
+#: Narrower terminals hide the preview (Enter still opens the reader).
+PREVIEW_MIN_WIDTH = 110
 
 
 class SearchScreen(Screen[None]):
@@ -99,7 +103,15 @@ class SearchScreen(Screen[None]):
         self.query_one(SearchBar).clear_error()
         self.query_one("#refresh-progress").display = False
         self.query_one("#empty-hint").display = False
+        self._fit_width(self.app.size.width)
         self.run_search()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_width(event.size.width)
+
+    def _fit_width(self, width: int) -> None:
+        """Below PREVIEW_MIN_WIDTH columns the preview gives its room to the results."""
+        self.query_one(Preview).display = width >= PREVIEW_MIN_WIDTH
 
     # -- running searches -------------------------------------------------------------
 
