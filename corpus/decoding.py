@@ -8,7 +8,6 @@ never smuggle terminal escapes into the CLI or the UI.
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 
 #: Tried, in order, when a file is not valid UTF-8.  cp1252 is what Windows-era news
@@ -16,7 +15,6 @@ from dataclasses import dataclass
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 #: C0 controls except TAB/LF/CR, DEL, and C1 controls (ESC sequences, CSI ...).
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 #: Share of control bytes above which a file without NULs still counts as binary.
 BINARY_CONTROL_RATIO = 0.25
@@ -77,11 +75,3 @@ def looks_binary(head: bytes) -> bool:
         return True
     controls = len(head) - len(head.translate(None, _BINARY_CONTROL_BYTES))
     return controls / len(head) > BINARY_CONTROL_RATIO
-
-
-def clean_text(text: str) -> str:
-    """Normalise line endings, turn tabs into spaces and drop control characters."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\t", " ")
-    return _CONTROL_CHARACTERS.sub("", text)

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from corpus.decoding import SNIFF_BYTES, clean_text, decode_bytes
+from corpus.decoding import SNIFF_BYTES, decode_bytes
 from corpus.errors import CorpusError
+from corpus.extract.cleaning import clean_text
 from corpus.formats import (
     BESIDE_DATA_REASON,
     STRUCTURED,

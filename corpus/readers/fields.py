@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from corpus.decoding import clean_text
+from corpus.extract.cleaning import clean_text
 from corpus.extract.dates import find_date, parse_date
 from corpus.extract.places import canonical_place, find_places
 from corpus.model import Article
