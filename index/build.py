@@ -22,6 +22,7 @@ from corpus.model import Article
 from corpus.report import CorpusReport, Skip
 from index.documents import article_to_document
 from index.errors import (
+    IndexCorruptError,
     IndexDiskFullError,
     IndexUnreadableError,
     IndexWriteError,
@@ -90,6 +91,38 @@ def _existing_hashes(generation_dir: Path, index_dir: Path) -> dict[str, str]:
         return {stored["id"]: stored.get("content_hash", "") for _, stored in reader.iter_docs()}
 
 
+def _live_generation(
+    directory: Path, *, rebuild: bool
+) -> tuple[str | None, Path | None, GenerationMeta | None]:
+    """(name, folder, metadata) of the live generation, after removing crash leftovers.
+
+    A rebuild does not need the old generation, so a damaged one does not stop it.
+    """
+    current = read_current(directory)
+    remove_stale(directory, keep=current)
+    if current is None:
+        return None, None, None
+    try:
+        base_dir = current_generation_dir(directory)
+        meta = load_meta(directory, base_dir)
+    except IndexCorruptError:
+        if rebuild:
+            return current, None, None
+        raise
+    if not rebuild:
+        check_schema(directory, meta)
+    return current, base_dir, meta
+
+
+def _os_error(directory: Path, error: OSError) -> NewsdeskIndexError:
+    """The index error a user can act on for an OS error met while writing."""
+    if error.errno == errno.ENOSPC:
+        return IndexDiskFullError(directory)
+    if isinstance(error, PermissionError):
+        return IndexUnreadableError(directory, "permission denied")
+    return IndexWriteError(directory, error.strerror or str(error))
+
+
 def _read_articles(corpora: Sequence[str], report: CorpusReport) -> Iterable[Article]:
     return corpus.read_corpora(corpora, report)
 
@@ -120,23 +153,18 @@ def build_index(
         raise IndexUnreadableError(directory, "permission denied") from error
     with WriterLock(directory):
         checkpoint("locked")
-        current = read_current(directory)
-        remove_stale(directory, keep=current)
-        base_dir: Path | None = None
-        meta: GenerationMeta | None = None
-        if current is not None:
-            base_dir = current_generation_dir(directory)
-            meta = load_meta(directory, base_dir)
-            if not rebuild:
-                check_schema(directory, meta)
+        try:
+            current, base_dir, meta = _live_generation(directory, rebuild=rebuild)
+            fresh = rebuild or base_dir is None
+            existing = {} if fresh or base_dir is None else _existing_hashes(base_dir, directory)
+        except OSError as error:
+            raise _os_error(directory, error) from error
         if paths:
             corpora = _absolute_corpora(paths)
         elif meta is not None and meta.corpora:
             corpora = list(meta.corpora)
         else:
             corpora = _absolute_corpora([corpus.sample_corpus_path()])
-        fresh = rebuild or base_dir is None
-        existing = {} if fresh or base_dir is None else _existing_hashes(base_dir, directory)
         report = CorpusReport()
         source = articles if articles is not None else _read_articles(corpora, report)
         estimate = meta.articles if meta is not None and meta.corpora == corpora else None
@@ -203,11 +231,7 @@ def build_index(
             raise
         except OSError as error:
             writer.abandon()
-            if error.errno == errno.ENOSPC:
-                raise IndexDiskFullError(directory) from error
-            if isinstance(error, PermissionError):
-                raise IndexUnreadableError(directory, "permission denied") from error
-            raise IndexWriteError(directory, error.strerror or str(error)) from error
+            raise _os_error(directory, error) from error
         except BaseException:
             writer.abandon()
             raise

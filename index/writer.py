@@ -10,14 +10,18 @@ touches disk until the first change, so a refresh that finds nothing new writes 
 from __future__ import annotations
 
 import contextlib
+import os
+import queue
 import shutil
+import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
-from whoosh.multiproc import MpWriter
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from index import whoosh_patches
@@ -28,10 +32,60 @@ whoosh_patches.apply()
 
 #: Buffered changes before switching to the multi-process writer.
 MULTIPROCESS_THRESHOLD = 2000
+#: How often an idle worker checks that its parent is still alive.
+_PARENT_POLL_SECONDS = 1.0
 #: Whoosh's own lock inside a generation folder: never shared between generations.
 _WHOOSH_LOCK = "MAIN_WRITELOCK"
 
 Operation = tuple[str, Any]
+
+
+class _ParentWatchingQueue:
+    """The job queue as a worker sees it: gives up when the parent process has died.
+
+    Whoosh's workers block on the queue forever; if the parent is killed (kill -9) they
+    would linger as orphans.  Polling lets them notice the new parent PID and exit.
+    """
+
+    def __init__(self, jobs: Any, parent_pid: int) -> None:
+        self._jobs = jobs
+        self._parent_pid = parent_pid
+
+    def get(self) -> Any:
+        while True:
+            try:
+                return self._jobs.get(timeout=_PARENT_POLL_SECONDS)
+            except queue.Empty:
+                if os.getppid() != self._parent_pid:
+                    os._exit(1)  # the parent is gone: nothing will collect our work
+
+
+class _WorkerMpWriter(MpWriter):  # type: ignore[misc]  # whoosh is untyped
+    """Whoosh's multi-process writer with workers that ignore Ctrl-C and die with us.
+
+    The parent handles KeyboardInterrupt (it terminates the workers and deletes the temp
+    folder); workers that also received SIGINT would each print a traceback.
+    """
+
+    def _new_task(self) -> Any:
+        task = SubWriterTask(
+            self.storage,
+            self.indexname,
+            _ParentWatchingQueue(self.jobqueue, os.getpid()),
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        if threading.current_thread() is not threading.main_thread():
+            task.start()
+            return task
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            task.start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        return task
 
 
 class GenerationWriter:
@@ -86,12 +140,12 @@ class GenerationWriter:
         self._index = self._prepare()
         if large and self.procs > 1:
             # limitmb is per Whoosh process: split the budget so the total stays bounded.
-            self._writer = MpWriter(
+            self._writer = _WorkerMpWriter(
                 self._index,
                 procs=self.procs,
                 limitmb=max(16, self.limitmb // self.procs),
                 multisegment=True,
-                batchsize=256,
+                batchsize=100,
             )
             self.multiprocess = True
         else:

@@ -199,7 +199,9 @@ def print_results(results: SearchResults, console: Console) -> None:
     summary.append(f"  ({results.took_ms:.0f} ms)", style="dim")
     console.print(summary)
     if results.relaxed:
-        console.print(Text("No article has every word; showing articles with any of them.", "yellow"))
+        console.print(
+            Text("No article has every word; showing articles with any of them.", "yellow")
+        )
     if results.partial:
         console.print(Text("Time limit reached: results may be incomplete.", "yellow"))
     if results.suggestion:

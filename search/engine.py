@@ -19,13 +19,12 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.collectors import TimeLimitCollector
 from whoosh.index import Index
-from whoosh.searching import TimeLimit
 
 from corpus.model import Article
-from index.documents import document_to_article
 from index import index_generation, open_index
+from index.documents import document_to_article
+from search.collecting import top_hits
 from search.errors import ArticleNotFoundError, QueryError
 from search.facets import ALL_FACETS, MISSING_DATE, FacetColumns
 from search.filters import filter_query
@@ -39,6 +38,9 @@ SORTS = ("relevance", "newest", "oldest")
 
 #: Seconds a query may spend collecting ranked hits before partial results are returned.
 TIME_LIMIT_SECONDS = 5.0
+#: Add any-word matches after the all-word ones when fewer articles than this have
+#: every word (tuned with ``newsdesk eval`` on the TIME dev set).
+RELAX_BELOW = 5
 #: Offer a did-you-mean when a query finds fewer articles than this.
 SUGGEST_BELOW = 3
 
@@ -58,6 +60,7 @@ class Engine:
         self._lock = threading.RLock()
         self.field_boosts = dict(field_boosts or DEFAULT_FIELD_BOOSTS)
         self.time_limit = TIME_LIMIT_SECONDS
+        self.relax_below = RELAX_BELOW
         self._index: Index | None = None
         self._searcher: Any = None
         self._facets: FacetColumns | None = None
@@ -161,11 +164,21 @@ class Engine:
             searcher = self._searcher
             parsed = parse_query(query, searcher.reader(), field_boosts=self.field_boosts)
             restriction = filter_query(filters, date_from, date_to)
-            chosen, matched, relaxed = self._match(parsed, restriction)
+            tiers, matched, relaxed = self._match(parsed, restriction)
             if parsed.browse and sort == "relevance":
                 sort = "newest"
-            if sort == "relevance" and chosen is not None:
-                ranked, partial = self._ranked(chosen, matched, page * page_size)
+            if sort == "relevance" and not parsed.browse:
+                ranked: list[tuple[int, float]] = []
+                partial = False
+                for tier_query, tier_docs in tiers:
+                    wanted = page * page_size - len(ranked)
+                    if wanted <= 0 or tier_query is None:
+                        break
+                    tier_ranked, tier_partial = top_hits(
+                        searcher, tier_query, tier_docs, wanted, self.time_limit
+                    )
+                    ranked.extend(tier_ranked)
+                    partial = partial or tier_partial
             else:
                 ranked, partial = self._by_date(matched, sort, page * page_size), False
             page_hits = ranked[(page - 1) * page_size : page * page_size]
@@ -200,29 +213,21 @@ class Engine:
 
     def _match(
         self, parsed: ParsedQuery, restriction: wq.Query | None
-    ) -> tuple[wq.Query | None, set[int], bool]:
-        """(query used, matching docnums, relaxed?): all words first, then any word."""
-        matched = self._docs(parsed.strict, restriction)
-        if not matched and parsed.relaxed is not None:
-            relaxed_matched = self._docs(parsed.relaxed, restriction)
-            if relaxed_matched:
-                return parsed.relaxed, relaxed_matched, True
-        return parsed.strict, matched, False
+    ) -> tuple[list[tuple[wq.Query | None, set[int]]], set[int], bool]:
+        """(ranking tiers, all matching docnums, relaxed?).
 
-    def _ranked(
-        self, query: wq.Query, allowed: set[int], limit: int
-    ) -> tuple[list[tuple[int, float]], bool]:
-        if not allowed:
-            return [], False
-        collector = self._searcher.collector(limit=limit, filter=allowed)
-        timed = TimeLimitCollector(collector, self.time_limit, use_alarm=False)
-        partial = False
-        try:
-            self._searcher.search_with_collector(query, timed)
-        except TimeLimit:
-            partial = True
-        results = timed.results()
-        return [(hit.docnum, float(hit.score or 0.0)) for hit in results], partial
+        Articles with every word come first.  When fewer than ``relax_below`` have them
+        all, articles with any of the words follow, ranked by BM25F with a
+        coordination bonus (long natural-language questions rarely match every word).
+        """
+        strict = self._docs(parsed.strict, restriction)
+        if len(strict) >= self.relax_below or parsed.relaxed is None:
+            return [(parsed.strict, strict)], strict, False
+        loose = self._docs(parsed.relaxed, restriction) - strict
+        if not loose:
+            return [(parsed.strict, strict)], strict, False
+        tiers = [(parsed.strict, strict), (parsed.relaxed, loose)]
+        return [tier for tier in tiers if tier[1]], strict | loose, True
 
     def _by_date(self, matched: set[int], sort: str, limit: int) -> list[tuple[int, float]]:
         assert self._facets is not None

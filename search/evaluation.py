@@ -64,9 +64,7 @@ def engine_run(
     """The engine's ranking (defaults: BM25F, all words then relaxed any-word)."""
     run: list[RankedDoc] = []
     for qid, text in queries:
-        results = engine.search(
-            as_plain_words(text), facets=False, page_size=depth, snippets=False
-        )
+        results = engine.search(as_plain_words(text), facets=False, page_size=depth, snippets=False)
         count = len(results.hits)
         for rank, hit in enumerate(results.hits):
             # Date-sorted or unscored hits still need decreasing scores for trec_eval.
@@ -98,7 +96,7 @@ def score_run(
     from ir_measures import AP, P, ScoredDoc, nDCG
 
     try:
-        qrels = list(ir_measures.read_trec_qrels(str(qrels_path)))
+        qrels = list(ir_measures.read_trec_qrels(str(qrels_path)))  # type: ignore[no-untyped-call]
     except (OSError, ValueError) as error:
         raise EvaluationError(f"cannot read qrels {qrels_path}: {error}") from error
     scored: list[Any] = [ScoredDoc(d.query_id, d.doc_id, d.score) for d in run]

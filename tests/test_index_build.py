@@ -177,8 +177,11 @@ def test_cli_index_and_stats(
     assert "run `newsdesk index PATH` first" in capsys.readouterr().err
 
     assert main(["index", str(corpus_dir)]) == 0
-    out = capsys.readouterr().out
-    assert "built 3 articles" in out
+    captured = capsys.readouterr()
+    assert "built 3 articles" in captured.out
+    # Not a terminal: plain progress lines on stderr, no bar, no escape sequences.
+    assert "committing: 3 articles" in captured.err
+    assert "\x1b" not in captured.err
 
     write_jsonl(corpus_dir / "a.jsonl", [story(1), story(2), story(4)])
     assert main(["index"]) == 0

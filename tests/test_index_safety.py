@@ -13,12 +13,14 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import index.build
+import index.opening
 from index import (
     IndexCorruptError,
     IndexDiskFullError,
@@ -149,6 +151,48 @@ def test_sigkill_during_a_parallel_build_keeps_the_old_index(tmp_path: Path) -> 
     assert _leftovers(index_dir) == []
 
 
+def _children_of(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_workers_exit_when_only_the_parent_is_killed(tmp_path: Path) -> None:
+    corpus_file = tmp_path / "corpus" / "stories.jsonl"
+    corpus_file.parent.mkdir()
+    write_jsonl(corpus_file, [story(n) for n in range(1, 2201)])
+    index_dir = tmp_path / "index"
+    build_index([corpus_file.parent], index_dir, procs=1)
+    writer = PausedWriter(index_dir, "before-commit", mode="rebuild", procs=2)
+    workers = _children_of(writer.pid)
+    assert len(workers) == 2
+    os.kill(writer.pid, signal.SIGKILL)  # kill -9 of the parent alone
+    writer.process.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    survivors = [w for w in workers if _alive(w)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)  # do not leave orphans behind, even on failure
+    assert survivors == []
+    assert build_index(None, index_dir).total == 2200
+
+
 def test_second_writer_is_refused_and_stale_lock_recovered(indexed: tuple[Path, Path]) -> None:
     _, index_dir = indexed
     writer = PausedWriter(index_dir, "locked")
@@ -220,10 +264,15 @@ def test_corrupted_segment_file_is_reported(indexed: tuple[Path, Path], damage: 
 
 
 def test_current_pointing_nowhere_is_corrupt(indexed: tuple[Path, Path]) -> None:
-    _, index_dir = indexed
+    corpus_file, index_dir = indexed
     (index_dir / "CURRENT").write_text("gen-999999\n")
     with pytest.raises(IndexCorruptError):
         open_index(index_dir)
+    with pytest.raises(IndexCorruptError):
+        build_index(None, index_dir)  # a refresh needs the live generation
+    # A rebuild does not: it repairs the index (from the corpora given again).
+    assert build_index([corpus_file.parent], index_dir, rebuild=True).total == 60
+    assert open_index(index_dir).doc_count() == 60
 
 
 def test_disk_full_keeps_previous_index(
@@ -254,3 +303,17 @@ def test_unreadable_index_dir(indexed: tuple[Path, Path]) -> None:
             open_index(index_dir)
     finally:
         generation_dir.chmod(0o755)
+
+
+def test_permission_denied_is_reported_as_unreadable(
+    indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root ignores file modes, so the OS refusal is simulated at Whoosh's boundary."""
+    _, index_dir = indexed
+
+    def refuse(path: str) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", path)
+
+    monkeypatch.setattr(index.opening.whoosh_index, "open_dir", refuse)
+    with pytest.raises(IndexUnreadableError, match="permission denied"):
+        open_index(index_dir)

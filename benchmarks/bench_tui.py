@@ -1,0 +1,101 @@
+"""TUI responsiveness: keystroke to results painted, in the real app driven by Pilot.
+
+For each query the app (120x40, headless) has all but the last character typed and
+settled; the clock starts when the last key is pressed and stops once the results of the
+full query are on screen and the screen has been refreshed.  The search-as-you-type
+debounce (150 ms in the app) is a deliberate pause, so it is set to 0 here and reported
+separately: what is measured is search + rendering + Textual's message round trips.
+
+    .venv/bin/python benchmarks/bench_tui.py [--index DIR] [--rounds 3]
+
+Without --index it builds (once) a Reuters-21578 index under benchmarks/.work/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WORK = REPO / "benchmarks" / ".work"
+REUTERS = REPO.parent / "shared" / "corpora" / "reuters21578" / "reuters21578.tar.gz"
+
+QUERIES = (
+    "oil", "coffee", "gold", "wheat exports", "opec output", "yen dollar", "takeover bid",
+    "crude prices", "japan trade surplus", "interest rates", "bank of england", "cocoa",
+    "soybean", "merger", "dividend", "inflation", "brazil debt", "sugar quota", "tin",
+    "shipping strike", "place:japan", "topic:crude", "\"money supply\"", "steel", "airline",
+)  # fmt: skip
+
+
+def reuters_index() -> Path:
+    from index import build_index
+
+    index_dir = WORK / "reuters-index"
+    if not (index_dir / "CURRENT").exists():
+        print(f"building the Reuters-21578 index in {index_dir} …", file=sys.stderr)
+        build_index([REUTERS], index_dir)
+    return index_dir
+
+
+async def measure(index_dir: Path, rounds: int) -> list[float]:
+    from search import Engine
+    from tui.app import create_app
+    from tui.screens.search import SearchScreen
+    from tui.settings import Settings
+    from tui.widgets.search_bar import SearchBar
+
+    latencies: list[float] = []
+    history = Path(tempfile.mkdtemp()) / "history"
+    settings = Settings(index_dir=index_dir, history_path=history, debounce=0.0)
+    with Engine.open(index_dir) as engine:
+        app = create_app(settings, engine)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.5)
+            await app.workers.wait_for_complete()
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            bar = screen.query_one(SearchBar)
+            for round_number in range(rounds + 1):  # round 0 warms caches up
+                for query in QUERIES:
+                    bar.set_query(query[:-1])
+                    bar.input.focus()
+                    await pilot.pause(0.05)
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                    started = time.perf_counter()
+                    await pilot.press(query[-1])
+                    while screen.results is None or screen.results.query != query:
+                        await asyncio.sleep(0.0005)
+                    await pilot.pause()  # the refresh that paints them
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if round_number:
+                        latencies.append(elapsed)
+    return latencies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=None)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    index_dir = args.index or reuters_index()
+    latencies = sorted(asyncio.run(measure(index_dir, args.rounds)))
+    p50 = statistics.median(latencies)
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
+    print(f"index: {index_dir}")
+    print(f"keystrokes measured: {len(latencies)} ({len(QUERIES)} queries x {args.rounds})")
+    print(
+        f"keystroke -> results painted: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+        f"max {latencies[-1]:.1f} ms (debounce of 150 ms in the app not included)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

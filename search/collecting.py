@@ -1,0 +1,43 @@
+"""Collecting the top hits of a query among allowed documents, within a time limit.
+
+Whoosh's ``FilterCollector`` filters only in its own ``collect_matches`` loop, which a
+wrapping ``TimeLimitCollector`` replaces with its own; so the allowed set is checked
+here, in the innermost collector, where every loop ends up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.collectors import TimeLimitCollector, TopCollector
+from whoosh.searching import TimeLimit
+
+
+class AllowedTopCollector(TopCollector):  # type: ignore[misc]
+    """TopCollector that ignores documents outside ``allowed`` (global docnums)."""
+
+    def __init__(self, allowed: Collection[int], limit: int) -> None:
+        super().__init__(limit=limit)
+        self._allowed = allowed
+
+    def collect(self, sub_docnum: int) -> Any:
+        if self.offset + sub_docnum in self._allowed:
+            return super().collect(sub_docnum)
+        return None
+
+
+def top_hits(
+    searcher: Any, query: wq.Query, allowed: Collection[int], limit: int, seconds: float
+) -> tuple[list[tuple[int, float]], bool]:
+    """(docnum, score) best first, and whether the time limit cut collection short."""
+    if not allowed or limit <= 0:
+        return [], False
+    timed = TimeLimitCollector(AllowedTopCollector(allowed, limit), seconds, use_alarm=False)
+    partial = False
+    try:
+        searcher.search_with_collector(query, timed)
+    except TimeLimit:
+        partial = True
+    return [(hit.docnum, float(hit.score or 0.0)) for hit in timed.results()], partial
