@@ -149,8 +149,8 @@ def build_index(
     started = time.monotonic()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-    except PermissionError as error:
-        raise IndexUnreadableError(directory, "permission denied") from error
+    except OSError as error:  # permission denied, a file in the way, read-only ...
+        raise IndexUnreadableError(directory, error.strerror or str(error)) from error
     with WriterLock(directory):
         checkpoint("locked")
         try:
@@ -159,6 +159,10 @@ def build_index(
             existing = {} if fresh or base_dir is None else _existing_hashes(base_dir, directory)
         except OSError as error:
             raise _os_error(directory, error) from error
+        if current is not None and meta is None and not paths:
+            raise IndexCorruptError(
+                directory, "its list of corpora is lost: add the corpus PATHs to the command"
+            )
         if paths:
             corpora = _absolute_corpora(paths)
         elif meta is not None and meta.corpora:

@@ -228,6 +228,9 @@ def describe_stats(stats: IndexStats) -> str:
         f"dates      {dates}",
         f"built      {stats.built_at} in {stats.build_seconds:.1f} s",
     ]
+    if stats.writer_pid is not None:
+        who = f"PID {stats.writer_pid}" if stats.writer_pid > 0 else "another process"
+        lines.append(f"updating   now, by {who}")
     if stats.last_update:
         changes = ", ".join(f"{k} {v:,}" for k, v in sorted(stats.last_update.items()))
         lines.append(f"last run   {changes}")

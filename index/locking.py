@@ -35,8 +35,8 @@ class WriterLock:
             raise IndexLockedError(self.path.parent, os.getpid())
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except PermissionError as error:
-            raise IndexUnreadableError(self.path, error.strerror or "permission denied") from error
+        except OSError as error:  # permission denied, read-only file system ...
+            raise IndexUnreadableError(self.path, error.strerror or str(error)) from error
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
@@ -77,7 +77,7 @@ def _read_pid(fd: int) -> int | None:
 
 
 def lock_holder(index_dir: Path) -> int | None:
-    """PID of the live writer of ``index_dir``, or None (used by ``stats``)."""
+    """PID of the live writer of ``index_dir`` (-1 if unreadable), or None when idle."""
     path = index_dir / LOCK_FILE
     if path.resolve() in _HELD:
         # Never open a second descriptor here: closing it would drop our own lock.

@@ -10,6 +10,7 @@ from typing import Any
 
 from whoosh.reading import IndexReader
 
+from index.locking import lock_holder
 from index.opening import load_meta, open_index
 from index.schema import FACET_FIELDS, TEXT_FIELDS
 from index.store import directory_size, resolve_index_dir
@@ -35,6 +36,8 @@ class IndexStats:
     last_update: dict[str, int] = field(default_factory=dict)
     term_counts: dict[str, int] = field(default_factory=dict)
     top_facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: PID of a writer updating the index right now (None when idle).
+    writer_pid: int | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -135,4 +138,5 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
         last_update=dict(meta.last_update),
         term_counts=term_counts,
         top_facets={name: values for name, values in top_facets.items() if values},
+        writer_pid=lock_holder(directory),
     )

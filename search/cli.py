@@ -200,7 +200,7 @@ def print_results(results: SearchResults, console: Console) -> None:
     console.print(summary)
     if results.relaxed:
         console.print(
-            Text("No article has every word; showing articles with any of them.", "yellow")
+            Text("Few articles have every word: articles with only some of them follow.", "yellow")
         )
     if results.partial:
         console.print(Text("Time limit reached: results may be incomplete.", "yellow"))

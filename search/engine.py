@@ -25,6 +25,7 @@ from corpus.model import Article
 from index import index_generation, open_index
 from index.documents import document_to_article
 from search.collecting import top_hits
+from search.docsets import DocSets
 from search.errors import ArticleNotFoundError, QueryError
 from search.facets import ALL_FACETS, MISSING_DATE, FacetColumns
 from search.filters import filter_query
@@ -64,6 +65,7 @@ class Engine:
         self._index: Index | None = None
         self._searcher: Any = None
         self._facets: FacetColumns | None = None
+        self._docsets: DocSets | None = None
         self._generation = ""
         self._reopen()
 
@@ -85,6 +87,7 @@ class Engine:
         old = self._searcher
         self._index, self._searcher, self._generation = index, searcher, generation
         self._facets = FacetColumns(searcher.reader())
+        self._docsets = DocSets(searcher)
         if old is not None:
             old.close()
 
@@ -206,14 +209,16 @@ class Engine:
             page_size=page_size,
         )
 
-    def _docs(self, query: wq.Query | None, restriction: wq.Query | None) -> set[int]:
-        parts = [q for q in (query, restriction) if q is not None]
-        combined = wq.Every() if not parts else parts[0] if len(parts) == 1 else wq.And(parts)
-        return set(self._searcher.docs_for_query(combined))
+    def _docs(self, query: wq.Query | None, restriction: wq.Query | None) -> frozenset[int]:
+        assert self._docsets is not None
+        matched = self._docsets.docs(query) if query is not None else self._docsets.all_docs()
+        if restriction is not None and matched:
+            matched = matched & self._docsets.docs(restriction)
+        return matched
 
     def _match(
         self, parsed: ParsedQuery, restriction: wq.Query | None
-    ) -> tuple[list[tuple[wq.Query | None, set[int]]], set[int], bool]:
+    ) -> tuple[list[tuple[wq.Query | None, frozenset[int]]], frozenset[int], bool]:
         """(ranking tiers, all matching docnums, relaxed?).
 
         Articles with every word come first.  When fewer than ``relax_below`` have them
@@ -229,7 +234,7 @@ class Engine:
         tiers = [(parsed.strict, strict), (parsed.relaxed, loose)]
         return [tier for tier in tiers if tier[1]], strict | loose, True
 
-    def _by_date(self, matched: set[int], sort: str, limit: int) -> list[tuple[int, float]]:
+    def _by_date(self, matched: frozenset[int], sort: str, limit: int) -> list[tuple[int, float]]:
         assert self._facets is not None
         raw = self._facets.raw_dates()
         if sort == "oldest":

@@ -191,7 +191,7 @@ class _Parser:
         name = token.text.lower()
         target = FIELD_ALIASES.get(name)
         if target is None:
-            known = ", ".join(sorted(set(FIELD_ALIASES)))
+            known = ", ".join(sorted(set(FIELD_ALIASES.values())))
             raise QueryError(
                 f"unknown field {token.text!r} (known: {known}); "
                 "put text with a colon in quotes to search for it",

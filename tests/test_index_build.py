@@ -111,6 +111,8 @@ def test_incremental_add_modify_delete(tmp_path: Path) -> None:
     assert second.total == 5 == open_index(index_dir).doc_count()
     assert index_generation(index_dir) != generation
     assert progress and progress[-1].done == 5
+    # The previous build's count of the same corpora serves as the total (for an ETA).
+    assert {event.total for event in progress} == {8}
     assert _ids_for(index_dir, "body", "dockers") == {"story-2"}
     assert _ids_for(index_dir, "title", "harbour") == {f"story-{n}" for n in (1, 2, 3, 4, 9)}
 
@@ -199,3 +201,17 @@ def test_cli_index_and_stats(
 
     assert main(["stats"]) == 0
     assert "articles   3" in capsys.readouterr().out
+
+
+def test_cli_never_prints_control_characters_from_file_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    hostile = corpus_dir / "news\x1b[2J\x07.jsonl"
+    hostile.write_text(json.dumps(story(1)) + "\n{broken\n", encoding="utf-8")
+    assert main(["index", str(corpus_dir), "--index", str(tmp_path / "index"), "-q"]) == 0
+    captured = capsys.readouterr()
+    assert "skipped: " in captured.err and ":2: " in captured.err
+    assert "\x1b" not in captured.err + captured.out
+    assert "\x07" not in captured.err + captured.out

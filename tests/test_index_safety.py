@@ -30,6 +30,7 @@ from index import (
     SchemaVersionError,
     build_index,
     index_generation,
+    index_stats,
     open_index,
 )
 from index.store import META_FILE
@@ -199,9 +200,11 @@ def test_second_writer_is_refused_and_stale_lock_recovered(indexed: tuple[Path, 
     try:
         with pytest.raises(IndexLockedError, match=f"index is being updated by PID {writer.pid}"):
             build_index(None, index_dir)
+        assert index_stats(index_dir).writer_pid == writer.pid  # readers are not blocked
     finally:
         writer.kill()
     assert (index_dir / "LOCK").read_text().strip() == str(writer.pid)  # left behind
+    assert index_stats(index_dir).writer_pid is None
     summary = build_index(None, index_dir)  # the dead writer's lock is taken over
     assert summary.total == 60
 
@@ -317,3 +320,10 @@ def test_permission_denied_is_reported_as_unreadable(
     monkeypatch.setattr(index.opening.whoosh_index, "open_dir", refuse)
     with pytest.raises(IndexUnreadableError, match="permission denied"):
         open_index(index_dir)
+
+
+def test_index_path_that_is_a_file_is_reported(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "index"
+    in_the_way.write_text("not a folder")
+    with pytest.raises(IndexUnreadableError, match=f"cannot access {in_the_way}"):
+        build_index([tmp_path], in_the_way)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_search_support import SEED_ID
@@ -29,10 +30,9 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(folder)
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     assert main(list(argv)) == 0
-    output: dict[str, object] = json.loads(capsys.readouterr().out)
-    return output
+    return json.loads(capsys.readouterr().out)
 
 
 def test_search_json_schema(capsys: pytest.CaptureFixture[str], sample_index: str) -> None:
@@ -65,14 +65,11 @@ def test_limit_has_no_hidden_cap(capsys: pytest.CaptureFixture[str], sample_inde
 def test_filters_dates_sort_and_page(capsys: pytest.CaptureFixture[str], sample_index: str) -> None:
     args = ("search", "--index", sample_index, "--json", "--filter", "place=Iraq")
     data = run_json(capsys, *args, "--filter", "source=AFP")
-    assert [hit["id"] for hit in data["hits"]] == [SEED_ID]  # type: ignore[union-attr]
+    assert [hit["id"] for hit in data["hits"]] == [SEED_ID]
     data = run_json(capsys, *args, "--from", "1987-03", "--to", "1987-03-31")
-    assert data["total"] and all(
-        hit["date"].startswith("1987-03")  # type: ignore[index]
-        for hit in data["hits"]  # type: ignore[union-attr]
-    )
+    assert data["total"] and all(hit["date"].startswith("1987-03") for hit in data["hits"])
     oldest = run_json(capsys, *args, "--sort", "oldest", "--limit", "2", "--page", "2")
-    assert oldest["page"] == 2 and len(oldest["hits"]) == 2  # type: ignore[arg-type]
+    assert oldest["page"] == 2 and len(oldest["hits"]) == 2
 
 
 def test_query_error_exits_2_with_message(

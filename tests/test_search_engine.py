@@ -118,8 +118,8 @@ def test_empty_query_browses_newest_first() -> None:
     results = sample_engine().search("", page_size=5)
     assert results.total == len(sample_articles())
     assert results.hits[0].id == SEED_ID  # 2017 beats the 1987 wire
-    dates = [hit.date for hit in results.hits]
-    assert dates == sorted(dates, reverse=True)
+    dates = [hit.date for hit in results.hits if hit.date]
+    assert len(dates) == 5 and dates == sorted(dates, reverse=True)
 
 
 def test_sort_orders() -> None:
@@ -127,8 +127,11 @@ def test_sort_orders() -> None:
     newest = engine.search("oil", sort="newest", page_size=200)
     oldest = engine.search("oil", sort="oldest", page_size=200)
     assert newest.total == oldest.total > 10
-    newest_dates = [hit.date for hit in newest.hits]
-    assert newest_dates == sorted(newest_dates, reverse=True)  # type: ignore[type-var]
+    newest_dates = [hit.date for hit in newest.hits if hit.date]
+    assert len(newest_dates) == len(newest.hits)
+    assert newest_dates == sorted(newest_dates, reverse=True)
+    oldest_dates = [hit.date for hit in oldest.hits if hit.date]
+    assert oldest_dates == sorted(oldest_dates)
     assert [hit.id for hit in oldest.hits] != ids(newest)
     relevance = engine.search("oil", page_size=200)
     scores = [hit.score for hit in relevance.hits]
@@ -278,3 +281,21 @@ def test_results_are_plain_dataclasses() -> None:
     hit = results.hits[0]
     assert isinstance(hit.date, datetime) and isinstance(hit.places, tuple)
     assert type(hit.score) is float
+
+
+def test_time_limit_returns_partial_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    from whoosh.collectors import TimeLimitCollector
+    from whoosh.searching import TimeLimit
+
+    import search.collecting
+
+    class ExpiresAfterOneHit(TimeLimitCollector):  # type: ignore[misc]
+        def collect_matches(self) -> None:
+            for sub_docnum in self.child.matches():
+                self.child.collect(sub_docnum)
+                raise TimeLimit
+
+    monkeypatch.setattr(search.collecting, "TimeLimitCollector", ExpiresAfterOneHit)
+    results = sample_engine().search("oil", page_size=20)
+    assert results.partial
+    assert len(results.hits) == 1 and results.total > 1  # the count is still exact

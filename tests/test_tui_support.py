@@ -7,6 +7,7 @@ an app factory over it, a way to wait for searches, and the screen's text as a u
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import html
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from corpus import Article, sample_corpus_path
 from index import build_index
@@ -72,7 +74,8 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
     """Wait out the debounce, every running worker, and the messages they post."""
     for _ in range(rounds):
         await pilot.pause(0.1)
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a newer search replaced an older one
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 

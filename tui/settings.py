@@ -24,7 +24,7 @@ class Settings:
     #: Seconds of typing pause before a search runs (Enter runs at once).
     debounce: float = 0.15
     #: Hits fetched per page; the next page loads when the cursor nears the end.
-    page_size: int = 20
+    page_size: int = 12
     #: Facet values shown per field.
     facet_limit: int = 8
     #: Textual theme name; ``None`` keeps Textual's default.

@@ -50,9 +50,10 @@ from tui.widgets.result_list import ResultList
 from tui.widgets.result_summary import ResultSummary
 from tui.widgets.search_bar import SearchBar
 
-
 #: Narrower terminals hide the preview (Enter still opens the reader).
 PREVIEW_MIN_WIDTH = 110
+#: Seconds the result cursor must rest before the preview fetches the whole story.
+PREVIEW_DELAY = 0.1
 
 
 class SearchScreen(Screen[None]):
@@ -82,6 +83,7 @@ class SearchScreen(Screen[None]):
         self._page_worker: Worker[None] | None = None
         self._loading_more = False
         self._refresh_progress: BuildProgress | None = None
+        self._preview_timer: Timer | None = None
         self._refresh_worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
@@ -133,7 +135,7 @@ class SearchScreen(Screen[None]):
             request.query,
             filters={k: list(v) for k, v in request.filters.items()},
             facets=page == 1,
-            facet_limit=max(self.settings.facet_limit * 4, 20),
+            facet_limit=max(self.settings.facet_limit * 2, 20),
             sort=request.sort,
             page=page,
             page_size=self.settings.page_size,
@@ -232,6 +234,9 @@ class SearchScreen(Screen[None]):
         if event.value == self.request.query:
             return
         self.request = self.request.with_query(event.value)
+        if self.settings.debounce <= 0:
+            self.run_search()
+            return
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(self.settings.debounce, self.run_search)
@@ -267,8 +272,13 @@ class SearchScreen(Screen[None]):
         self._page_worker = self._next_page(self.generation, self.request, self.results.page + 1)
 
     def on_hit_highlighted(self, message: HitHighlighted) -> None:
+        """Show the hit at once; fetch the full story after a pause in cursor movement,
+        so scrolling through the list (or painting new results) never waits for it."""
         self.query_one(Preview).show_hit(message.hit)
-        self._load_preview(message.hit, self.request.query)
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        hit, query = message.hit, self.request.query
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_preview(hit, query))
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _load_preview(self, hit: Hit, query: str) -> None:
