@@ -26,7 +26,7 @@ from search.results import Hit, SearchResults
 QUERY_HELP = """\
 query language:
   words            all must match (ranked by BM25F: title > subheads/captions > body);
-                   if no article has them all, any-word matches are shown ("relaxed")
+                   if fewer than 5 articles have them all, any-word matches follow ("relaxed")
   "exact phrase"   the words in this order
   -word, NOT word  exclude;   a OR b   either;   ( ... )   group
   field:value      title, body, source, category, topic(s), place(s), person/people,

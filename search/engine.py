@@ -235,13 +235,25 @@ class Engine:
         return [tier for tier in tiers if tier[1]], strict | loose, True
 
     def _by_date(self, matched: frozenset[int], sort: str, limit: int) -> list[tuple[int, float]]:
+        """The first ``limit`` matches by date, walking the cached per-searcher order."""
         assert self._facets is not None
-        raw = self._facets.raw_dates()
-        if sort == "oldest":
-            order = sorted(matched, key=lambda d: (raw[d], d))
-        else:  # newest first; undated articles last
-            order = sorted(matched, key=lambda d: (-raw[d] if raw[d] != MISSING_DATE else 1, d))
-        return [(docnum, 0.0) for docnum in order[:limit]]
+        if len(matched) * 20 < self._searcher.doc_count_all():  # few: sort them directly
+            raw = self._facets.raw_dates()
+            if sort == "oldest":
+                order = sorted(matched, key=lambda d: (raw[d], d))
+            else:  # newest first; undated articles last
+                order = sorted(
+                    matched,
+                    key=lambda d: (0, -raw[d], -d) if raw[d] != MISSING_DATE else (1, d, 0),
+                )
+            return [(docnum, 0.0) for docnum in order[:limit]]
+        picked: list[tuple[int, float]] = []
+        for docnum in self._facets.date_order(newest=sort != "oldest"):
+            if docnum in matched:
+                picked.append((docnum, 0.0))
+                if len(picked) >= limit:
+                    break
+        return picked
 
     def _hit(self, docnum: int, score: float, parsed: ParsedQuery, snippets: bool) -> Hit:
         stored = self._searcher.stored_fields(docnum)

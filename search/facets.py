@@ -43,6 +43,9 @@ class FacetColumns:
         self._lock = threading.RLock()
         self._columns: dict[str, tuple[list[str], list[tuple[int, ...]]]] = {}
         self._raw_dates: list[int] | None = None
+        self._orders: dict[str, list[int]] = {}
+        self._totals: dict[str, Counter[int]] = {}
+        self._live: frozenset[int] | None = None
 
     # -- building ------------------------------------------------------------------
     def column(self, name: str) -> tuple[list[str], list[tuple[int, ...]]]:
@@ -106,7 +109,39 @@ class FacetColumns:
             per_doc.append((ids[key],))
         return values, per_doc
 
+    # -- date order --------------------------------------------------------------
+    def date_order(self, newest: bool) -> list[int]:
+        """Every docnum by date (newest or oldest first), undated articles last."""
+        key = "newest" if newest else "oldest"
+        with self._lock:
+            if key not in self._orders:
+                raw = self.raw_dates()
+                dated = [d for d in range(len(raw)) if raw[d] != MISSING_DATE]
+                dated.sort(key=lambda d: (raw[d], d), reverse=newest)
+                undated = [d for d in range(len(raw)) if raw[d] == MISSING_DATE]
+                self._orders[key] = dated + undated
+            return self._orders[key]
+
     # -- counting ------------------------------------------------------------------
+    def _live_docs(self) -> frozenset[int]:
+        if self._live is None:
+            self._live = frozenset(self._reader.all_doc_ids())
+        return self._live
+
+    def _counter(self, name: str, docnums: Collection[int]) -> Counter[int]:
+        """Value-id counts; a set larger than half the index is counted by complement
+        against cached whole-index totals (browsing everything stays cheap)."""
+        _, per_doc = self.column(name)
+        live = self._live_docs()
+        if len(docnums) * 2 <= len(live) or not isinstance(docnums, (set, frozenset)):
+            return Counter(chain.from_iterable(map(per_doc.__getitem__, docnums)))
+        with self._lock:
+            if name not in self._totals:
+                self._totals[name] = Counter(chain.from_iterable(map(per_doc.__getitem__, live)))
+            totals = self._totals[name]
+        missing = Counter(chain.from_iterable(map(per_doc.__getitem__, live - docnums)))
+        return totals - missing
+
     def count(
         self, docnums: Collection[int], names: Iterable[str] = ALL_FACETS, limit: int = 20
     ) -> dict[str, list[tuple[str, int]]]:
@@ -114,8 +149,8 @@ class FacetColumns:
         at most ``limit``), month/year complete and chronological."""
         counts: dict[str, list[tuple[str, int]]] = {}
         for name in names:
-            values, per_doc = self.column(name)
-            counter = Counter(chain.from_iterable(map(per_doc.__getitem__, docnums)))
+            values, _ = self.column(name)
+            counter = self._counter(name, docnums)
             pairs = [(values[value_id], count) for value_id, count in counter.items()]
             if name in DATE_FACETS:
                 counts[name] = sorted(pairs)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from test_tui_support import (
     INJECTION_SHOWN,
+    PAGE,
     InjectingEngine,
     SlowEngine,
     make_app,
@@ -53,7 +54,7 @@ async def test_typing_a_query_shows_its_results(tmp_path: Path, engine: Engine) 
         await settle(pilot)
         browse_total = search_screen(app).results.total  # type: ignore[union-attr]
         await type_query(pilot, "oil")
-        expected = engine.search("oil", page_size=20)
+        expected = engine.search("oil", page_size=PAGE)
         screen = search_screen(app)
         assert screen.results is not None and screen.results.query == "oil"
         assert screen.results.total == expected.total < browse_total
@@ -78,7 +79,7 @@ async def test_stale_slow_result_never_overwrites_newer(tmp_path: Path, engine: 
         results = search_screen(app).results
         assert results is not None and results.query == "coffee"
         hits = search_screen(app).query_one(ResultList).hits
-        assert [h.id for h in hits] == [h.id for h in engine.search("coffee", page_size=20).hits]
+        assert [h.id for h in hits] == [h.id for h in engine.search("coffee", page_size=PAGE).hits]
 
 
 @pilot_test
@@ -94,7 +95,7 @@ async def test_facet_selection_filters_and_updates_counts(tmp_path: Path, engine
         assert len(screen.request.filters) == 1
         ((field, values),) = screen.request.filters.items()
         filters = {field: list(values)}
-        expected = engine.search("oil", filters=filters, page_size=20)
+        expected = engine.search("oil", filters=filters, page_size=PAGE)
         assert screen.results is not None
         assert screen.results.total == expected.total < engine.search("oil").total
         assert screen.results.facets == expected.facets
@@ -151,13 +152,13 @@ async def test_scrolling_to_the_end_loads_the_next_page(tmp_path: Path, engine: 
         await type_query(pilot, "oil")
         screen = search_screen(app)
         results = screen.query_one(ResultList)
-        assert len(results.hits) == 20 and screen.results is not None
+        assert len(results.hits) == PAGE and screen.results is not None
         total = screen.results.total
         results.focus()
         await pilot.press("end")
         await settle(pilot)
-        assert len(results.hits) == min(40, total)
-        expected = [h.id for p in (1, 2) for h in engine.search("oil", page=p, page_size=20).hits]
+        assert len(results.hits) == min(2 * PAGE, total)
+        expected = [h.id for p in (1, 2) for h in engine.search("oil", page=p, page_size=PAGE).hits]
         assert [h.id for h in results.hits] == expected
 
 

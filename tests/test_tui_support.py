@@ -29,6 +29,8 @@ from tui.app import NewsdeskApp, create_app
 from tui.settings import Settings
 
 _SAMPLE_INDEX: Path | None = None
+#: Hits per page in the tests' app.
+PAGE = 12
 
 
 def pilot_test(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -59,6 +61,7 @@ def test_settings(tmp_path: Path, index_dir: Path | None = None, **changes: Any)
         debounce=0.05,
         theme="textual-dark",
         build_sample_if_missing=False,
+        page_size=PAGE,
     )
     return replace(settings, **changes)
 
