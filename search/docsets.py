@@ -64,6 +64,8 @@ class DocSets:
             return self.all_docs()
         if type(query) is wq.Term:
             return self.term(query.fieldname, query.text)
+        if isinstance(query, wq.AndMaybe):  # the optional part only adds to scores
+            return self.docs(query.a)
         if isinstance(query, wq.Not):
             return self.all_docs() - self.docs(query.query)
         if type(query) is wq.Or:

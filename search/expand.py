@@ -17,6 +17,8 @@ from search.errors import QueryError
 
 #: Most words one prefix/wildcard/fuzzy word may expand to.
 MAX_EXPANSIONS = 1000
+#: Longest word ``~`` accepts (edit-distance automata grow with the word).
+MAX_FUZZY_WORD = 30
 _SPELLING_FIELDS = ("spell_body", "spell_title")
 
 
@@ -41,6 +43,8 @@ def expand_words(reader: Any, word: str, fuzzy: int | None, position: int) -> li
     pattern = fold(word)
     if fuzzy is not None and ("*" in pattern or "?" in pattern):
         raise QueryError(f"{word!r} mixes a wildcard and '~'; use one or the other", position)
+    if fuzzy is not None and len(pattern) > MAX_FUZZY_WORD:
+        raise QueryError(f"fuzzy words are limited to {MAX_FUZZY_WORD} letters", position)
     if fuzzy is not None and fuzzy > 2:
         raise QueryError(f"fuzzy distance {fuzzy} is too large; use ~1 or ~2", position)
     if fuzzy is None and not re.sub(r"[*?]", "", pattern):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from whoosh import query as wq
 
@@ -38,12 +38,19 @@ def _value_query(fieldname: str, value: str) -> wq.Query:
     return wq.Term(fieldname, fold(value.strip()))
 
 
+def _naive(when: datetime) -> datetime:
+    """Index dates are naive UTC; an aware bound is converted, not rejected."""
+    if when.tzinfo is None:
+        return when
+    return when.astimezone(UTC).replace(tzinfo=None)
+
+
 def _as_start(when: date | datetime) -> datetime:
-    return when if isinstance(when, datetime) else datetime.combine(when, time.min)
+    return _naive(when) if isinstance(when, datetime) else datetime.combine(when, time.min)
 
 
 def _as_end(when: date | datetime) -> datetime:
-    return when if isinstance(when, datetime) else datetime.combine(when, time.max)
+    return _naive(when) if isinstance(when, datetime) else datetime.combine(when, time.max)
 
 
 def filter_query(

@@ -9,8 +9,6 @@ from search.errors import QueryError
 
 #: ``name:`` at the start of a word (a field prefix, if the name is a known field).
 _FIELD = re.compile(r"([A-Za-z_]\w*):")
-#: ``word~`` or ``word~2``: a fuzzy word.
-_FUZZY = re.compile(r"^(.+?)~(\d*)$", re.DOTALL)
 _OPERATORS = {"AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR"}
 _STOP = set(' \t\n\r\f\v()"')
 
@@ -85,8 +83,7 @@ def _has_value(text: str, position: int) -> bool:
 def _word(word: str, start: int, end: int) -> Token:
     if word in _OPERATORS:
         return Token(_OPERATORS[word], word, start, end)
-    fuzzy = _FUZZY.match(word)
-    if fuzzy and fuzzy.group(1).strip("~"):
-        distance = int(fuzzy.group(2)) if fuzzy.group(2) else 0
-        return Token("WORD", fuzzy.group(1), start, end, fuzzy=distance)
+    base, tilde, distance = word.rpartition("~")
+    if tilde and base.strip("~") and (distance == "" or distance.isdigit()):
+        return Token("WORD", base, start, end, fuzzy=int(distance) if distance else 0)
     return Token("WORD", word, start, end)

@@ -15,61 +15,27 @@ from typing import Any
 
 from whoosh import query as wq
 
-from corpus.extract.places import canonical_place
 from index.schema import build_schema
 from search.dates import date_query
 from search.errors import QueryError
 from search.expand import expand_words, fold
+from search.fields import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES, place_value
 from search.keywords import matching_values
 from search.lexer import Token, tokenize
 
-#: Field names a user may type, mapped to schema fields ("text" = all full-text fields).
-FIELD_ALIASES: dict[str, str] = {
-    "title": "title",
-    "headline": "title",
-    "body": "body",
-    "text": "body",
-    "subhead": "subheads",
-    "subheads": "subheads",
-    "caption": "captions",
-    "captions": "captions",
-    "source": "source",
-    "agency": "source",
-    "category": "category",
-    "cat": "category",
-    "section": "category",
-    "topic": "topics",
-    "topics": "topics",
-    "place": "places",
-    "places": "places",
-    "location": "places",
-    "person": "people",
-    "people": "people",
-    "org": "organisations",
-    "orgs": "organisations",
-    "organisation": "organisations",
-    "organisations": "organisations",
-    "organization": "organisations",
-    "organizations": "organisations",
-    "credit": "credits",
-    "credits": "credits",
-    "exchange": "exchanges",
-    "exchanges": "exchanges",
-    "date": "date",
-    "id": "id",
-}
+__all__ = [
+    "DEFAULT_FIELD_BOOSTS",
+    "FIELD_ALIASES",
+    "ParsedQuery",
+    "QueryWord",
+    "analyze_words",
+    "parse_query",
+    "place_value",
+]
 
-#: Full-text fields searched by plain words, with their BM25F boosts (title >
-#: subheads/captions > body).  Tuned with ``newsdesk eval`` on the TIME dev set, whose
-#: "titles" are the lede's first line (repeated in the body), so strong title boosts
-#: double-count words there: at K1 2.0 title 1.1 gave MAP .703 (1.0: .698); at K1 1.2
-#: 1.25 gave .676, 1.5 .636 and 3.0 .560.
-DEFAULT_FIELD_BOOSTS: dict[str, float] = {
-    "title": 1.1,
-    "subheads": 1.05,
-    "captions": 1.05,
-    "body": 1.0,
-}
+#: Bounds that keep a pasted paragraph or a pathological query from running away.
+MAX_TOKENS = 256
+MAX_NESTING = 32
 
 #: Coordination factor of the relaxed any-word query (documents matching more words win).
 RELAXED_SCALE = 0.9
@@ -124,6 +90,7 @@ class _Parser:
     highlight: set[str] = field(default_factory=set)
     words: list[QueryWord] = field(default_factory=list)
     negated: int = 0
+    depth: int = 0
 
     # -- token helpers -------------------------------------------------------------
     def peek(self) -> Token | None:
@@ -155,7 +122,7 @@ class _Parser:
         return clauses
 
     def combine_and(self, clauses: list[tuple[wq.Query, bool]]) -> wq.Query:
-        queries = [query for query, _ in clauses if query is not wq.NullQuery]
+        queries = _unique(query for query, _ in clauses if query is not wq.NullQuery)
         if not queries:
             return wq.NullQuery
         if len(queries) == 1:
@@ -172,7 +139,11 @@ class _Parser:
             self.negated -= 1
             return (wq.Not(inner) if inner is not wq.NullQuery else wq.NullQuery), False
         if token.kind == "LPAREN":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise QueryError(f"parentheses nested more than {MAX_NESTING} deep", token.start)
             inner = self.parse_or()
+            self.depth -= 1
             closing = self.peek()
             if closing is None:
                 raise QueryError("unclosed parenthesis '('", token.start)
@@ -291,14 +262,6 @@ class _Parser:
         )
 
 
-def place_value(text: str) -> str:
-    """A place as the corpus names it ("usa", "Raqqa" -> "United States", "Raqa")."""
-    stripped = text.strip()
-    if "*" in stripped or "?" in stripped:
-        return stripped
-    return canonical_place(stripped) or stripped
-
-
 def _prefix_terms(reader: Any, fieldname: str, prefix: str) -> list[str]:
     if reader is None:
         return []
@@ -355,6 +318,10 @@ def parse_query(
     the index's own vocabulary, so they match stemmed text and stay bounded in size.
     """
     tokens = tokenize(text)
+    if len(tokens) > MAX_TOKENS:
+        raise QueryError(
+            f"query too long: at most {MAX_TOKENS} words and operators", tokens[MAX_TOKENS].start
+        )
     if not tokens:
         return ParsedQuery(text, None, None, frozenset())
     parser = _Parser(text, tokens, reader, field_boosts or DEFAULT_FIELD_BOOSTS)
@@ -375,12 +342,23 @@ def parse_query(
     return ParsedQuery(text, strict, relaxed, frozenset(parser.highlight), tuple(parser.words))
 
 
+def _unique(queries: Iterable[wq.Query]) -> list[wq.Query]:
+    """Drop repeated clauses ("oil oil oil" ranks as "oil"), keeping the first's place."""
+    kept: list[wq.Query] = []
+    for query in queries:
+        if query not in kept:
+            kept.append(query)
+    return kept
+
+
 def _relax(clauses: list[tuple[wq.Query, bool]]) -> wq.Query | None:
     """Keep fields, phrases and exclusions required; OR the loose words with coordination."""
-    loose = [query for query, is_loose in clauses if is_loose and query is not wq.NullQuery]
+    loose = _unique(query for query, is_loose in clauses if is_loose and query is not wq.NullQuery)
     if len(loose) < 2:
         return None
-    required = [query for query, is_loose in clauses if not is_loose and query is not wq.NullQuery]
+    required = _unique(
+        query for query, is_loose in clauses if not is_loose and query is not wq.NullQuery
+    )
     any_word = wq.Or(loose, scale=RELAXED_SCALE)
     if not required:
         return any_word

@@ -13,6 +13,8 @@ from typing import Any
 from search.expand import fold
 from search.query import QueryWord, analyze_words
 
+#: Longer words are not respelled (edit-distance search grows with word length).
+MAX_WORD = 30
 #: Fields whose (unstemmed) vocabulary corrections come from, most useful first.
 _SPELLING_SOURCES = ("body", "title")
 
@@ -52,7 +54,7 @@ def suggest(reader: Any, query: str, words: Sequence[QueryWord]) -> str | None:
     changed = False
     for word in sorted(words, key=lambda w: w.start, reverse=True):
         folded = fold(word.text)
-        if len(folded) < 3 or not folded.isalpha() or is_known(reader, folded):
+        if not 3 <= len(folded) <= MAX_WORD or not folded.isalpha() or is_known(reader, folded):
             continue
         replacement = best_correction(reader, folded)
         if replacement is None:

@@ -299,3 +299,26 @@ def test_time_limit_returns_partial_results(monkeypatch: pytest.MonkeyPatch) -> 
     results = sample_engine().search("oil", page_size=20)
     assert results.partial
     assert len(results.hits) == 1 and results.total > 1  # the count is still exact
+
+
+def test_concurrent_searches_from_threads_agree() -> None:
+    import threading
+
+    engine = sample_engine()
+    queries = ["oil", "cocoa", "hawija", "", "place:usa"]
+    expected = {query: ids(engine.search(query)) for query in queries}
+    failures: list[BaseException] = []
+
+    def worker(query: str) -> None:
+        try:
+            for _ in range(10):
+                assert ids(engine.search(query)) == expected[query]
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=worker, args=(q,)) for q in queries for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

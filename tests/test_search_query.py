@@ -28,6 +28,9 @@ from search import expand as expand_module
         ("title:[a to b]", "only allowed on date", 6),
         ("hawija~7", "fuzzy distance 7 is too large", 0),
         ("hawi*~", "mixes a wildcard and '~'", 0),
+        ("x" * 40 + "~", "fuzzy words are limited to 30 letters", 0),
+        ("(" * 40 + "hawija" + ")" * 40, "nested more than 32 deep", 32),
+        ("oil " * 300, "query too long", 4 * 256),
     ],
 )
 def test_malformed_queries_name_problem_and_position(
@@ -59,6 +62,16 @@ def test_lenient_readings(query: str, expected_total: int | None) -> None:
         assert results.total == engine.search("").total
     else:
         assert results.total == expected_total
+
+
+def test_repeated_and_very_long_words_stay_cheap() -> None:
+    engine = sample_engine()
+    assert ids_of(engine.search("hawija " * 200)) == [SEED_ID]
+    assert engine.search("a" * 5000).total == 0
+
+
+def ids_of(results: SearchResults) -> list[str]:
+    return [hit.id for hit in results.hits]
 
 
 def test_trailing_colon_is_just_punctuation() -> None:

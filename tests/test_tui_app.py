@@ -19,6 +19,7 @@ from test_tui_support import (
 )
 
 from search import Engine
+from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
 from tui.widgets.facet_panel import FacetList
@@ -251,13 +252,17 @@ async def test_history_is_kept_across_sessions(tmp_path: Path, engine: Engine) -
 async def test_query_error_shows_inline_not_as_a_crash(tmp_path: Path, engine: Engine) -> None:
     app = make_app(tmp_path, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await type_query(pilot, 'place:"iraq')
-        await type_query(pilot, " (oil")
-        text = screen_text(app)
+        await type_query(pilot, "oil")
+        shown = [hit.id for hit in search_screen(app).query_one(ResultList).hits]
+        await type_query(pilot, " (gulf")
         error = search_screen(app).query_one("#query-error")
-        if error.display:  # the engine may read a malformed query leniently instead
-            assert "Bad query" in text
-        assert app.is_running
+        assert error.display
+        assert "Bad query: unclosed parenthesis" in screen_text(app)
+        assert [hit.id for hit in search_screen(app).query_one(ResultList).hits] == shown
+        await type_query(pilot, ")")
+        assert not error.display
+        results = search_screen(app).results
+        assert results is not None and results.total == engine.search("oil (gulf)").total
 
 
 @pilot_test
@@ -336,4 +341,27 @@ async def test_new_user_finds_reads_and_follows_the_seed_story(
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen) and app.screen.article_id != seed.id
         await pilot.press("escape", "escape")
-        assert app.screen is screen and screen.request.query == "hawija"
+        assert search_screen(app) is screen and screen.request.query == "hawija"
+
+
+@pilot_test
+async def test_help_and_command_palette_list_the_actions(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        search_screen(app).query_one(ResultList).focus()
+        await pilot.press("question_mark")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Relevance → newest → oldest" in text and "Re-read the recorded corpora" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"sort")
+        await pilot.pause(0.5)
+        assert "Sort" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert search_screen(app).request.sort == "newest"

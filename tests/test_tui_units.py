@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tui.history import QueryHistory
 from tui.safe_text import clean, clean_with_spans, highlighted_text, safe_text
 from tui.search_state import SearchRequest
-from tui.widgets.timeline import continuous_months
+from tui.widgets.timeline import by_year, continuous_months
 
 ESCAPES = ("\x1b]0;title\x07", "\x1b[2J", "\x1b[31m", "\x1b]8;;http://x\x1b\\", "\x9b1m", "\x07")
 
@@ -94,3 +94,8 @@ def test_timeline_fills_empty_months_across_years() -> None:
     months = continuous_months([("1986-11", 2), ("1987-02", 5)])
     assert months == [("1986-11", 2), ("1986-12", 0), ("1987-01", 0), ("1987-02", 5)]
     assert continuous_months([]) == []
+
+
+def test_long_timelines_are_drawn_by_year() -> None:
+    months = continuous_months([("1987-02", 3), ("1987-03", 4), ("1990-01", 1)])
+    assert by_year(months) == [("1987", 7), ("1988", 0), ("1989", 0), ("1990", 1)]

@@ -18,14 +18,12 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from corpus.errors import NewsdeskError
 from corpus.model import Article
-from index import BuildProgress, BuildSummary, build_index
 from search.errors import QueryError
 from search.results import Hit, SearchResults, Span
 from tui.backend import SearchBackend
@@ -40,11 +38,11 @@ from tui.messages import (
     SuggestionAccepted,
 )
 from tui.safe_text import clean
+from tui.screens.refreshing import IndexRefreshingScreen
 from tui.search_state import SearchRequest
 from tui.settings import Settings
 from tui.widgets.facet_panel import FacetPanel
 from tui.widgets.filter_chips import FilterChips
-from tui.widgets.index_progress import IndexProgress
 from tui.widgets.preview import PREVIEW_CHARS, Preview
 from tui.widgets.result_list import ResultList
 from tui.widgets.result_summary import ResultSummary
@@ -56,7 +54,7 @@ PREVIEW_MIN_WIDTH = 110
 PREVIEW_DELAY = 0.1
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(IndexRefreshingScreen):
     """Search as you type over one engine; the reader opens on top of it."""
 
     CSS_PATH = "search.tcss"
@@ -71,9 +69,7 @@ class SearchScreen(Screen[None]):
     ]
 
     def __init__(self, engine: SearchBackend, settings: Settings, history: QueryHistory) -> None:
-        super().__init__()
-        self.engine = engine
-        self.settings = settings
+        super().__init__(engine, settings)
         self.history = history
         self.request = SearchRequest()
         self.results: SearchResults | None = None
@@ -82,9 +78,7 @@ class SearchScreen(Screen[None]):
         self._search_worker: Worker[None] | None = None
         self._page_worker: Worker[None] | None = None
         self._loading_more = False
-        self._refresh_progress: BuildProgress | None = None
         self._preview_timer: Timer | None = None
-        self._refresh_worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield SearchBar(self.history, id="search-bar")
@@ -97,13 +91,12 @@ class SearchScreen(Screen[None]):
                     yield ResultList(id="results")
                     yield Static("", id="empty-hint", markup=False)
                 yield Preview(id="preview")
-        yield IndexProgress(id="refresh-progress")
+        yield self.refresh_progress_widget()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(FilterChips).display = False
         self.query_one(SearchBar).clear_error()
-        self.query_one("#refresh-progress").display = False
         self.query_one("#empty-hint").display = False
         self._fit_width(self.app.size.width)
         self.run_search()
@@ -126,8 +119,8 @@ class SearchScreen(Screen[None]):
         self._loading_more = False
         self._search_worker = self._search(self.generation, self.request)
 
-    def refresh_results(self) -> None:
-        """Re-run the current search (e.g. after the index was refreshed)."""
+    def after_index_refresh(self) -> None:
+        """The engine now reads the refreshed index: search again."""
         self.run_search()
 
     def _query_engine(self, request: SearchRequest, page: int) -> SearchResults:
@@ -202,30 +195,27 @@ class SearchScreen(Screen[None]):
         return "\n\n".join(hints)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker failures are turned into messages for the user."""
+        """The one place search failures become messages (the refresh reports its own)."""
         if event.state != WorkerState.ERROR:
             return
-        error = event.worker.error
-        if event.worker is self._refresh_worker:
-            self._end_refresh()
-        if event.worker is self._page_worker:
+        worker, error = event.worker, event.worker.error
+        title = error.title if isinstance(error, NewsdeskError) else "Unexpected error"
+        message = (
+            str(error) if isinstance(error, NewsdeskError) else f"{type(error).__name__}: {error}"
+        )
+        if worker.group == "preview":
+            self.query_one(Preview).clear(f"{title}: {clean(message)}")
+            return
+        if worker.group not in ("search", "page"):
+            return
+        if worker is self._page_worker:
             self._loading_more = False
-        if event.worker is self._search_worker and isinstance(error, QueryError):
-            self.query_one(SearchBar).show_error(f"{error.title}: {error}")
-        elif event.worker.group in ("search", "page") and event.worker not in (
-            self._search_worker,
-            self._page_worker,
-        ):
+        if worker not in (self._search_worker, self._page_worker):
             return  # a stale request failed: nobody is waiting for it
-        elif isinstance(error, NewsdeskError):
-            self.notify(clean(str(error)), title=error.title, severity="error", markup=False)
+        if isinstance(error, QueryError):
+            self.query_one(SearchBar).show_error(f"{title}: {message}")
         else:
-            self.notify(
-                clean(f"{type(error).__name__}: {error}"),
-                title="Unexpected error",
-                severity="error",
-                markup=False,
-            )
+            self.notify(clean(message), title=title, severity="error", markup=False)
 
     # -- user input --------------------------------------------------------------------
 
@@ -324,49 +314,6 @@ class SearchScreen(Screen[None]):
         if self.request.filters:
             self.request = self.request.clear_filters()
             self.run_search()
-
-    # -- refreshing the index while searching ---------------------------------------------
-
-    def refresh_index(self) -> None:
-        """Refresh from the recorded corpora in a worker; searches go on over the old index."""
-        if self._refresh_worker is not None and self._refresh_worker.is_running:
-            self.notify("The index is already being refreshed.", markup=False)
-            return
-        progress = self.query_one("#refresh-progress", IndexProgress)
-        progress.show_message("Refreshing the index from its corpora…")
-        progress.display = True
-        self._refresh_progress = None
-        self._refresh_timer = self.set_interval(0.2, self._paint_refresh_progress)
-        self._refresh_worker = self._refresh()
-
-    def _paint_refresh_progress(self) -> None:
-        if self._refresh_progress is not None:
-            self.query_one("#refresh-progress", IndexProgress).update_progress(
-                self._refresh_progress
-            )
-
-    def _record_refresh_progress(self, progress: BuildProgress) -> None:
-        self._refresh_progress = progress  # painted by the interval timer on the UI thread
-
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh(self) -> None:
-        summary = build_index(None, self.settings.index_dir, progress=self._record_refresh_progress)
-        self.engine.refresh()
-        self.app.call_from_thread(self._refreshed, summary)
-
-    def _refreshed(self, summary: BuildSummary) -> None:
-        self._end_refresh()
-        self.notify(
-            f"{summary.added:,} added, {summary.updated:,} updated, {summary.deleted:,} deleted; "
-            f"{summary.total:,} stories in the index.",
-            title="Index refreshed",
-            markup=False,
-        )
-        self.run_search()
-
-    def _end_refresh(self) -> None:
-        self._refresh_timer.stop()
-        self.query_one("#refresh-progress").display = False
 
 
 def results_with_page(current: SearchResults, page: SearchResults) -> SearchResults:

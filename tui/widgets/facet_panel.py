@@ -36,6 +36,8 @@ def facet_option(field: str, value: str, count: int, active: bool) -> Option:
 class FacetList(OptionList):
     """All facet fields in one keyboard-navigable list, with a disabled heading per field."""
 
+    _signature: list[tuple[str | None, str]] = []  # noqa: RUF012  # replaced, never mutated
+
     def show_facets(
         self,
         facets: Mapping[str, Sequence[tuple[str, int]]],
@@ -56,6 +58,10 @@ class FacetList(OptionList):
                 continue
             options.append(Option(Text(FACET_HEADINGS[field], style="bold"), disabled=True))
             options.extend(facet_option(field, v, c, v in chosen) for v, c in shown)
+        signature = [(o.id, o.prompt.plain if isinstance(o.prompt, Text) else "") for o in options]
+        if signature == self._signature:
+            return  # same values and counts: keep the rendered list
+        self._signature = signature
         self.set_options(options)
         if previous is not None:
             try:

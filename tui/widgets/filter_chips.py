@@ -40,6 +40,9 @@ class FilterChips(HorizontalGroup):
     """Hidden when no filter is active."""
 
     def show_filters(self, filters: Mapping[str, Sequence[str]]) -> None:
+        shown = [(chip.field, chip.filter_value) for chip in self.query(FilterChip)]
+        if shown == [(field, value) for field, values in filters.items() for value in values]:
+            return  # unchanged: no re-layout while the user types
         self.remove_children()
         chips = [FilterChip(field, value) for field, values in filters.items() for value in values]
         if chips:

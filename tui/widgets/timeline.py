@@ -29,6 +29,19 @@ def continuous_months(months: Sequence[tuple[str, int]]) -> list[tuple[str, int]
     return filled
 
 
+#: Beyond this many months the chart shows years (a month bar would be thinner than a cell).
+MAX_MONTHS = 60
+
+
+def by_year(months: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Month counts summed per year, empty years included."""
+    totals: dict[str, int] = {}
+    for month, count in months:
+        totals[month[:4]] = totals.get(month[:4], 0) + count
+    first, last = int(min(totals)), int(max(totals))
+    return [(str(year), totals.get(str(year), 0)) for year in range(first, last + 1)]
+
+
 def timeline_caption(months: Sequence[tuple[str, int]]) -> Text:
     """ "1987-02 → 1987-10 · peak 1987-03 (120)"."""
     if not months:
@@ -49,5 +62,7 @@ class Timeline(Vertical):
 
     def show_months(self, months: Sequence[tuple[str, int]]) -> None:
         filled = continuous_months(months)
+        if len(filled) > MAX_MONTHS:
+            filled = by_year(filled)
         self.query_one(Sparkline).data = [float(count) for _, count in filled]
         self.query_one("#timeline-caption", Static).update(timeline_caption(filled))
