@@ -56,6 +56,7 @@ class Engine:
         generation: Callable[[], str],
         *,
         field_boosts: Mapping[str, float] | None = None,
+        fast_ranking: bool = True,
     ) -> None:
         self._opener = opener
         self._generation_of = generation
@@ -69,7 +70,7 @@ class Engine:
         self._docsets: DocSets | None = None
         self._ranker: FastRanker | None = None
         #: Rank term-only queries from cached postings (same scores as Whoosh, faster).
-        self.fast_ranking = True
+        self.fast_ranking = fast_ranking
         self._generation = ""
         self._reopen()
 
@@ -79,9 +80,9 @@ class Engine:
         return cls(lambda: open_index(index_dir), lambda: index_generation(index_dir))
 
     @classmethod
-    def for_index(cls, ix: Index) -> Engine:
+    def for_index(cls, ix: Index, *, fast_ranking: bool = True) -> Engine:
         """An engine over an already-open Whoosh index (tests, benchmarks)."""
-        return cls(lambda: ix, lambda: str(ix.latest_generation()))
+        return cls(lambda: ix, lambda: str(ix.latest_generation()), fast_ranking=fast_ranking)
 
     # -- lifecycle -------------------------------------------------------------------
     def _reopen(self) -> None:
@@ -176,23 +177,7 @@ class Engine:
             if parsed.browse and sort == "relevance":
                 sort = "newest"
             if sort == "relevance" and not parsed.browse:
-                ranked: list[tuple[int, float]] = []
-                partial = False
-                for tier_query, tier_docs in tiers:
-                    wanted = page * page_size - len(ranked)
-                    if wanted <= 0 or tier_query is None:
-                        break
-                    fast = (
-                        self._ranker.rank(tier_query, tier_docs, wanted) if self._ranker else None
-                    )
-                    if fast is not None:
-                        tier_ranked, tier_partial = fast, False
-                    else:
-                        tier_ranked, tier_partial = top_hits(
-                            searcher, tier_query, tier_docs, wanted, self.time_limit
-                        )
-                    ranked.extend(tier_ranked)
-                    partial = partial or tier_partial
+                ranked, partial = self._rank_tiers(tiers, page * page_size)
             else:
                 ranked, partial = self._by_date(matched, sort, page * page_size), False
             page_hits = ranked[(page - 1) * page_size : page * page_size]
@@ -219,6 +204,31 @@ class Engine:
             page=page,
             page_size=page_size,
         )
+
+    def _rank_tiers(
+        self, tiers: list[tuple[wq.Query | None, frozenset[int]]], limit: int
+    ) -> tuple[list[tuple[int, float]], bool]:
+        """The best ``limit`` hits, tier after tier; True if the time limit cut one short.
+
+        Term-only queries are scored from cached postings; others (phrases, ranges)
+        by Whoosh under the time limit.
+        """
+        ranked: list[tuple[int, float]] = []
+        partial = False
+        for tier_query, tier_docs in tiers:
+            wanted = limit - len(ranked)
+            if wanted <= 0 or tier_query is None:
+                break
+            fast = self._ranker.rank(tier_query, tier_docs, wanted) if self._ranker else None
+            if fast is not None:
+                ranked.extend(fast)
+                continue
+            slow, cut_short = top_hits(
+                self._searcher, tier_query, tier_docs, wanted, self.time_limit
+            )
+            ranked.extend(slow)
+            partial = partial or cut_short
+        return ranked, partial
 
     def _docs(self, query: wq.Query | None, restriction: wq.Query | None) -> frozenset[int]:
         assert self._docsets is not None

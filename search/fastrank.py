@@ -6,6 +6,8 @@ of terms (And / Or / Not / AndMaybe, optionally with Whoosh's coordination bonus
 module computes the very same scores -- Whoosh's ``bm25`` formula, ``idf``, quantised
 field lengths and SQR coordination -- from each term's cached (docnum, weight) list.
 Anything else (phrases, ranges) returns None and the engine lets Whoosh rank it.
+(One deliberate difference: Whoosh recounts the coordination terms as its matchers run
+out, so its relaxed scores drift with document order; here the count is the query's.)
 """
 
 from __future__ import annotations
@@ -20,44 +22,35 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 
-#: Term posting lists kept per searcher (least recently used dropped first).
-CACHE_TERMS = 1024
+#: Cached per-term score entries per searcher (least recently used terms dropped first).
+CACHE_ENTRIES = 2_000_000
 
 Postings = dict[int, float]
 
 
 class FastRanker:
-    """Scores supported queries over one searcher; thread-safe, caches postings."""
+    """Scores supported queries over one searcher; thread-safe, caches term scores."""
 
     def __init__(self, searcher: Any, k1: float, b: float) -> None:
         self._searcher = searcher
         self._reader = searcher.reader()
         self._k1 = k1
         self._b = b
-        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._scores_cache: OrderedDict[tuple[str, str, float], dict[int, float]] = OrderedDict()
+        self._cached_entries = 0
         self._lengths: dict[str, dict[int, int]] = {}
         self._lock = threading.Lock()
 
     # -- statistics ------------------------------------------------------------------
     def _term_postings(self, fieldname: str, text: str) -> Postings:
-        key = (fieldname, text)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
         postings: Postings = {}
         try:
             matcher = self._reader.postings(fieldname, text)
         except TermNotFound:
-            matcher = None
-        while matcher is not None and matcher.is_active():
+            return postings
+        while matcher.is_active():
             postings[matcher.id()] = matcher.weight()
             matcher.next()
-        with self._lock:
-            self._postings[key] = postings
-            while len(self._postings) > CACHE_TERMS:
-                self._postings.popitem(last=False)
         return postings
 
     def _length(self, fieldname: str, docnum: int) -> int:
@@ -76,6 +69,12 @@ class FastRanker:
             return None
         if not schema[fieldname].scorable:
             return None
+        key = (fieldname, text, float(term.boost))
+        with self._lock:
+            cached = self._scores_cache.get(key)
+            if cached is not None:
+                self._scores_cache.move_to_end(key)
+                return cached, 1 if cached else 0
         postings = self._term_postings(fieldname, text)
         if not postings:
             return {}, 0
@@ -87,6 +86,12 @@ class FastRanker:
             docnum: bm25(idf, weight, self._length(fieldname, docnum), average, b, k1) * boost
             for docnum, weight in postings.items()
         }
+        with self._lock:
+            self._scores_cache[key] = scores
+            self._cached_entries += len(scores)
+            while self._cached_entries > CACHE_ENTRIES and len(self._scores_cache) > 1:
+                _, dropped = self._scores_cache.popitem(last=False)
+                self._cached_entries -= len(dropped)
         return scores, 1
 
     def _scores(self, query: wq.Query) -> tuple[dict[int, float], dict[int, int], int] | None:

@@ -28,6 +28,9 @@ ELLIPSIS = "…"
 _ANALYZER = text_analyzer()
 #: The analyzer's own tokenizer pattern, so words are cut exactly as when indexing.
 _WORD = re.compile(getattr(_ANALYZER[0], "expression", re.compile(r"\w+(\.?\w+)*")).pattern)
+#: The same pattern without its group, so ``findall`` returns whole words.
+_WORD_TEXT = re.compile(_WORD.pattern.replace("(", "(?:"))
+_WORD_CHAR = re.compile(r"\w")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e]")
 _SPACES = re.compile(r"\s+")
 
@@ -42,9 +45,25 @@ def match_spans(text: str, terms: Iterable[str]) -> tuple[Span, ...]:
     wanted = frozenset(terms)
     if not wanted or not text:
         return ()
-    return tuple(
-        match.span() for match in _WORD.finditer(text) if index_form(match.group()) in wanted
-    )
+    # Analyse each distinct word once (findall runs in C), then find only the words
+    # that match, checking each candidate is a whole token as the tokenizer cuts it.
+    hits = {word for word in set(_WORD_TEXT.findall(text)) if index_form(word) in wanted}
+    if not hits:
+        return ()
+    alternatives = "|".join(re.escape(word) for word in sorted(hits, key=len, reverse=True))
+    spans: list[Span] = []
+    for candidate in re.finditer(rf"(?<!\w)(?:{alternatives})", text):
+        start = candidate.start()
+        token = _WORD.match(text, start)
+        if token and token.end() == candidate.end() and _token_starts_at(text, start):
+            spans.append((start, token.end()))
+    return tuple(spans)
+
+
+def _token_starts_at(text: str, position: int) -> bool:
+    """False when the word is glued to the previous one by a dot ("U.S", "3.5")."""
+    glued = position >= 2 and text[position - 1] == "." and _WORD_CHAR.match(text[position - 2])
+    return not glued
 
 
 @lru_cache(maxsize=100_000)

@@ -48,9 +48,14 @@ def sample_articles() -> tuple[Article, ...]:
 
 
 @functools.cache
+def sample_index() -> Index:
+    return write_index(sample_articles())
+
+
+@functools.cache
 def sample_engine() -> Engine:
     """One engine over the sample for the whole session (tests only read from it)."""
-    return Engine.for_index(write_index(sample_articles()))
+    return Engine.for_index(sample_index())
 
 
 @functools.cache

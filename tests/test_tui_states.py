@@ -7,6 +7,7 @@ from pathlib import Path
 
 from test_tui_support import make_app, pilot_test, sample_index, screen_text, settle
 
+from index import build_index
 from index.locking import WriterLock
 from tui.screens.problem import ProblemScreen
 from tui.screens.search import SearchScreen
@@ -77,3 +78,17 @@ async def test_first_run_builds_the_sample_then_refresh_and_lock(tmp_path: Path)
         text = screen_text(app)
         assert "Index refreshed" in text and "0 added" in text
         assert screen.results.total >= 1000
+
+
+@pilot_test
+async def test_empty_index_says_how_to_add_stories(tmp_path: Path) -> None:
+    empty_corpus = tmp_path / "corpus"
+    empty_corpus.mkdir()
+    build_index([empty_corpus], tmp_path / "index")
+    app = make_app(tmp_path, index_dir=tmp_path / "index")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, SearchScreen)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "The index is empty" in text
+        assert "newsdesk index PATH" in text

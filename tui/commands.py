@@ -13,8 +13,8 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "tui",
         help="open the search app (the default command)",
-        description="Open the terminal search app. With no index yet, it indexes the "
-        "bundled sample stories first.",
+        description="Open the terminal search app. With no index yet at the default "
+        "location, it indexes the bundled sample stories first.",
     )
     parser.add_argument(
         "--index",
@@ -30,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
     from tui.app import create_app
     from tui.settings import Settings
 
-    index_dir = args.index if args.index is not None else default_index_dir()
-    create_app(Settings(index_dir=index_dir)).run()
+    # The sample is built on first run into the default index only: a mistyped --index
+    # should say "no index there", not quietly create one.
+    explicit = args.index is not None
+    index_dir = args.index if explicit else default_index_dir()
+    create_app(Settings(index_dir=index_dir, build_sample_if_missing=not explicit)).run()
     return 0
