@@ -165,6 +165,7 @@ def results_to_json(results: SearchResults) -> dict[str, Any]:
         "page_size": results.page_size,
         "took_ms": round(results.took_ms, 3),
         "relaxed": results.relaxed,
+        "all_words_total": results.all_words_total,
         "suggestion": results.suggestion,
         "hits": [hit_to_json(hit) for hit in results.hits],
         "facets": {
@@ -188,6 +189,17 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
     }
 
 
+def relaxed_note(results: SearchResults) -> str:
+    """Say exactly how the any-word fallback applied (none, or only a few, had every word)."""
+    if results.all_words_total == 0:
+        return "No article has every word: showing articles with any of them."
+    have = "article has" if results.all_words_total == 1 else "articles have"
+    return (
+        f"Only {results.all_words_total} {have} every word (listed first); "
+        "articles with some of the words follow."
+    )
+
+
 def print_results(results: SearchResults, console: Console) -> None:
     first = (results.page - 1) * results.page_size + 1
     last = first + len(results.hits) - 1
@@ -199,9 +211,7 @@ def print_results(results: SearchResults, console: Console) -> None:
     summary.append(f"  ({results.took_ms:.0f} ms)", style="dim")
     console.print(summary)
     if results.relaxed:
-        console.print(
-            Text("Few articles have every word: articles with only some of them follow.", "yellow")
-        )
+        console.print(Text(relaxed_note(results), "yellow"))
     if results.partial:
         console.print(Text("Time limit reached: results may be incomplete.", "yellow"))
     if results.suggestion:

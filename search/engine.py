@@ -174,6 +174,7 @@ class Engine:
             parsed = parse_query(query, searcher.reader(), field_boosts=self.field_boosts)
             restriction = filter_query(filters, date_from, date_to)
             tiers, matched, relaxed = self._match(parsed, restriction)
+            all_words_total = len(tiers[0][1]) if relaxed else len(matched)
             if parsed.browse and sort == "relevance":
                 sort = "newest"
             if sort == "relevance" and not parsed.browse:
@@ -199,6 +200,7 @@ class Engine:
             facets=counts,
             suggestion=suggestion,
             relaxed=relaxed,
+            all_words_total=all_words_total,
             partial=partial,
             took_ms=(time.perf_counter() - started) * 1000,
             page=page,

@@ -42,6 +42,8 @@ class SearchResults:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
     relaxed: bool = False
+    #: How many articles have every word (equals ``total`` unless ``relaxed``).
+    all_words_total: int = 0
     partial: bool = False
     took_ms: float = 0.0
     page: int = 1

@@ -19,7 +19,8 @@ HIT_KEYS = {
     "id", "title", "date", "source", "category", "places", "score", "snippet", "highlights",
 }  # fmt: skip
 TOP_KEYS = {
-    "query", "total", "page", "page_size", "took_ms", "relaxed", "suggestion", "hits", "facets",
+    "query", "total", "page", "page_size", "took_ms", "relaxed", "all_words_total",
+    "suggestion", "hits", "facets",
 }  # fmt: skip
 
 
@@ -41,6 +42,7 @@ def test_search_json_schema(capsys: pytest.CaptureFixture[str], sample_index: st
     assert data["query"] == "hawija offensive"
     assert data["page"] == 1 and data["page_size"] == 10
     assert data["relaxed"] is True and data["suggestion"] is None  # one article has both
+    assert data["all_words_total"] == 1
     hits = data["hits"]
     assert isinstance(hits, list)
     hit = hits[0]

@@ -21,8 +21,13 @@ def count_text(results: SearchResults, sort: str) -> Text:
     noun = "story" if results.total == 1 else "stories"
     text = Text(f"{results.total:,} {noun}", style="bold", end="")
     text.append(f" · {SORT_LABELS.get(sort, sort)}", style="dim")
-    if results.relaxed:
+    if results.relaxed and results.all_words_total == 0:
         text.append(" · showing stories matching any word", style="italic")
+    elif results.relaxed:
+        text.append(
+            f" · {results.all_words_total:,} with every word, then stories matching any word",
+            style="italic",
+        )
     if results.partial:
         text.append(" · time limit hit: partial results", style="italic")
     return text
