@@ -22,7 +22,8 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 #: Bump when the schema or analysis changes: older indexes must be rebuilt.
-SCHEMA_VERSION = 1
+#: 2: no ``spell_*`` fields (``search.vocabulary`` recovers real words from stems).
+SCHEMA_VERSION = 2
 
 #: Full-text fields, searched by plain words.
 TEXT_FIELDS = ("title", "subheads", "captions", "body")
@@ -68,10 +69,10 @@ def build_schema() -> Schema:
     }
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(stored=True, analyzer=text_analyzer(), spelling=True),
+        title=TEXT(stored=True, analyzer=text_analyzer()),
         subheads=TEXT(stored=True, analyzer=text_analyzer()),
         captions=TEXT(stored=True, analyzer=text_analyzer()),
-        body=TEXT(stored=True, analyzer=text_analyzer(), spelling=True),
+        body=TEXT(stored=True, analyzer=text_analyzer()),
         date=DATETIME(stored=True, sortable=True),
         date_inferred=BOOLEAN(stored=True),
         dateline=STORED(),

@@ -1,8 +1,9 @@
 """Did-you-mean: respell unknown query words from the index's own vocabulary.
 
-Only words the index has never seen (neither as typed nor as a stem) are corrected,
-and candidates must share the first letter: that keeps Whoosh's edit-distance search
-fast (milliseconds rather than a scan of the whole vocabulary) and suggestions sane.
+Only words the index has never seen (as a stem) are corrected. Candidates are stems
+within one, then two, edits of the typed word or of its stem, sharing its first letter
+(that keeps Whoosh's edit-distance search to milliseconds). Each stem is shown as the
+real word behind it closest to what was typed ("government", never the stem "govern").
 """
 
 from __future__ import annotations
@@ -10,41 +11,50 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from whoosh.support.levenshtein import distance as edit_distance
+
 from search.expand import fold
-from search.query import QueryWord, analyze_words
+from search.query import QueryWord
+from search.vocabulary import (
+    doc_frequency,
+    stem_distances,
+    stem_of,
+    surface_words,
+    truncated_stems,
+)
 
 #: Longer words are not respelled (edit-distance search grows with word length).
 MAX_WORD = 30
-#: Fields whose (unstemmed) vocabulary corrections come from, most useful first.
-_SPELLING_SOURCES = ("body", "title")
-
-
-def _spelling_fields(reader: Any) -> list[str]:
-    return [name for name in _SPELLING_SOURCES if f"spell_{name}" in reader.schema]
-
-
-def _frequency(reader: Any, word: str) -> int:
-    return sum(reader.doc_frequency(f"spell_{name}", word) for name in _spelling_fields(reader))
+#: Most edits between the typed word and the real word suggested for it.
+MAX_EDITS = 2
+#: Commonest candidate stems mapped back to real words before choosing one.
+CANDIDATES = 5
 
 
 def is_known(reader: Any, word: str) -> bool:
-    """True when the index holds the word as typed or any word with the same stem."""
-    if _frequency(reader, word):
-        return True
-    stems = [term for term, _ in analyze_words(word)]
-    return any(reader.doc_frequency(name, stem) for stem in stems for name in _SPELLING_SOURCES)
+    """True when the index holds the word's stem (stop words count as known)."""
+    stem = stem_of(word)
+    return stem is None or doc_frequency(reader, stem) > 0
 
 
 def best_correction(reader: Any, word: str) -> str | None:
-    """The closest, then most frequent, indexed word within two edits of ``word``."""
+    """The real word closest to ``word`` (at most two edits), commoner stems first."""
+    own_stem = stem_of(word)
+    truncated = truncated_stems(reader, word)
+    distances = stem_distances(reader, word, 2)
     for distance in (1, 2):
-        candidates: set[str] = set()
-        for name in _spelling_fields(reader):
-            found = reader.terms_within(f"spell_{name}", word, distance, prefix=1)
-            candidates.update(c.decode("utf-8") if isinstance(c, bytes) else c for c in found)
-        candidates.discard(word)
-        if candidates:
-            return max(sorted(candidates), key=lambda c: _frequency(reader, c))
+        near = {stem for stem, found in distances.items() if found <= distance}
+        stems = (near | truncated) - {own_stem}
+        ranked = sorted(stems, key=lambda stem: (-doc_frequency(reader, stem), stem))
+        choices = [
+            (edit_distance(real, word), rank, -count, real)
+            for rank, stem in enumerate(ranked[:CANDIDATES])
+            for real, count in surface_words(reader, stem).items()
+            if real != word
+        ]
+        close = [choice for choice in choices if choice[0] <= MAX_EDITS]
+        if close:
+            return min(close)[3]
     return None
 
 

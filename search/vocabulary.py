@@ -1,0 +1,182 @@
+"""Real words recovered from the index's stemmed vocabulary.
+
+The full-text fields hold only stems ("govern", "economi"). Whoosh's ``spelling=True``
+would keep every unstemmed word in extra fields, but those cost about 40% of indexing
+time. The two features that need real words -- did-you-mean and prefix/wildcard
+expansion -- instead map a stem back to the words it came from by re-reading a few
+stored articles that contain it: a handful of documents per stem, only at query time.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import islice
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.support.levenshtein import distance as edit_distance
+
+from search.expand import fold
+from search.query import analyze_words
+
+#: Fields whose vocabulary is searched, most useful first.
+TEXT_SOURCES = ("body", "title")
+#: Articles re-read to find the words behind a stem (the first ones in the postings).
+SAMPLE_DOCS = 3
+#: Articles re-read, at most, to confirm that a stem has a word matching a pattern.
+CONFIRM_DOCS = 20
+
+
+def present_fields(reader: Any) -> list[str]:
+    return [name for name in TEXT_SOURCES if name in reader.schema]
+
+
+def decode(term: Any) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+@lru_cache(maxsize=4096)
+def stem_of(word: str) -> str | None:
+    """The term ``word`` is indexed as, or None for stop words and non-words."""
+    terms = analyze_words(word)
+    return terms[0][0] if len(terms) == 1 else None
+
+
+def doc_frequency(reader: Any, term: str) -> int:
+    """Articles holding ``term`` in any full-text source field (an upper bound)."""
+    return sum(reader.doc_frequency(name, term) for name in present_fields(reader))
+
+
+def _words_near(text: str, stem: str) -> list[str]:
+    """Words in folded ``text`` that could stem to ``stem``.
+
+    Porter stems keep all but at most the last two letters of the word's start
+    ("happi" < "happy", "hope" < "hoping"), so a regex on that head is a cheap filter.
+    """
+    head = re.escape(stem[: max(1, len(stem) - 2)])
+    return re.findall(rf"(?<!\w){head}\w*(?:\.\w+)*", text)
+
+
+def _documents(reader: Any, field: str, term: str, limit: int) -> list[str]:
+    """Folded stored text of up to ``limit`` live articles holding ``term``."""
+    if not reader.doc_frequency(field, term):
+        return []
+    docnums = islice(reader.postings(field, term).all_ids(), limit)
+    return [fold(str(reader.stored_fields(docnum).get(field) or "")) for docnum in docnums]
+
+
+def surface_words(reader: Any, stem: str, limit: int = SAMPLE_DOCS) -> Counter[str]:
+    """Lower-cased words indexed as ``stem``, counted in a few articles that hold it."""
+    counts: Counter[str] = Counter()
+    for field in present_fields(reader):
+        for text in _documents(reader, field, stem, limit):
+            counts.update(word for word in _words_near(text, stem) if stem_of(word) == stem)
+        if counts:
+            break
+    return counts
+
+
+def _has_word_matching(reader: Any, stem: str, pattern: str) -> bool:
+    for field in present_fields(reader):
+        for text in _documents(reader, field, stem, CONFIRM_DOCS):
+            if any(
+                fnmatch.fnmatchcase(word, pattern) and stem_of(word) == stem
+                for word in set(_words_near(text, stem))
+            ):
+                return True
+    return False
+
+
+def _literal_prefix(pattern: str) -> str:
+    return re.split(r"[*?]", pattern, maxsplit=1)[0]
+
+
+def wildcard_stems(reader: Any, pattern: str, limit: int) -> set[str]:
+    """Stems of the indexed words that match a folded ``*``/``?`` pattern.
+
+    Stems matching the pattern themselves count directly ("hawi*" -> "hawija"). A stem
+    that the pattern's start extends, give or take the stem's last letter ("offens"
+    for "offensi*", "happi" for "happy*"), counts when one of its real words matches,
+    checked in up to ``CONFIRM_DOCS`` articles. Stops early once
+    more than ``limit`` stems match (the caller refuses such broad patterns).
+    """
+    prefix = _literal_prefix(pattern)
+    stems: set[str] = set()
+    for name in present_fields(reader):
+        for term in wq.Wildcard(name, pattern)._btexts(reader):
+            stems.add(decode(term))
+            if len(stems) > limit:
+                return stems
+    if len(prefix) < 3:
+        return stems
+    near: set[str] = set()
+    for name in present_fields(reader):
+        for term in reader.expand_prefix(name, prefix[:3]):
+            stem = decode(term)
+            if len(stem) <= len(prefix) + 1 and prefix.startswith(stem[:-1]):
+                near.add(stem)
+    stems.update(stem for stem in near - stems if _has_word_matching(reader, stem, pattern))
+    return stems
+
+
+def _terms_starting(reader: Any, prefix: str) -> Iterator[tuple[str, bytes]]:
+    """(field, term) for each segment's terms, unmerged: Whoosh's merge costs more."""
+    for segment, _ in reader.leaf_readers():
+        for name in present_fields(reader):
+            for term in segment.expand_prefix(name, prefix):
+                yield name, term
+
+
+def stem_distances(reader: Any, word: str, maxdist: int) -> dict[str, int]:
+    """Stems sharing ``word``'s first letter within ``maxdist`` edits of it or its stem.
+
+    One pass over that letter's stems, skipping those whose length or letters alone
+    rule them out. (On a multi-segment index Whoosh's ``terms_within`` computes a full
+    edit distance for every term, once per field and distance; its automaton walk,
+    used on one segment, is slower still at two edits.)
+    """
+    probes = {probe: set(probe) for probe in (word, stem_of(word) or word)}
+    found: dict[str, int] = {}
+    seen: set[bytes] = set()
+    for _, term in _terms_starting(reader, word[:1]):
+        if term in seen:
+            continue
+        seen.add(term)
+        stem = decode(term)
+        letters = set(stem)
+        for probe, probe_letters in probes.items():
+            # An edit changes the length by at most one and the set of letters by two.
+            if abs(len(stem) - len(probe)) > maxdist or len(letters ^ probe_letters) > 2 * maxdist:
+                continue
+            distance = edit_distance(stem, probe, limit=maxdist)
+            if distance < found.get(stem, maxdist + 1):
+                found[stem] = distance
+    return found
+
+
+def fuzzy_stems(reader: Any, word: str, distance: int) -> set[str]:
+    """Stems within ``distance`` edits of the folded ``word`` or of its own stem."""
+    return set(stem_distances(reader, word, distance))
+
+
+def truncated_stems(reader: Any, word: str, head: int = 3) -> set[str]:
+    """Stems (4+ letters) one edit away from a start of ``word``.
+
+    A misspelt ending defeats the stemmer ("unemploymnet" keeps its whole tail), so
+    the stems of the real word ("unemploy") are found by comparing each stem with the
+    typed word cut to about the stem's length. Scans only stems sharing ``head`` letters.
+    """
+    found: set[str] = set()
+    for name in present_fields(reader):
+        for term in reader.expand_prefix(name, word[:head]):
+            stem = decode(term)
+            if len(stem) < 4 or len(stem) > len(word) + 1:
+                continue
+            cuts = (word[: len(stem) + shift] for shift in (-1, 0, 1))
+            if any(edit_distance(stem, cut, limit=2) <= 1 for cut in cuts):
+                found.add(stem)
+    return found

@@ -1,0 +1,113 @@
+"""Did-you-mean and wildcards without Whoosh's spelling fields: the index holds only
+stems ("govern", "economi"), yet users must be offered and matched on real words.
+
+Small hand-made indexes pin the rules; BBC checks them on real text, with every
+suggestion confirmed as a word of the corpus by a regex over the articles themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from test_search_support import corpus_articles, corpus_engine, write_index
+
+from corpus import Article
+from index.schema import build_schema
+from search import Engine
+
+
+def engine_of(*bodies: str) -> Engine:
+    articles = [Article(id=f"a{n}", title="", body=body) for n, body in enumerate(bodies)]
+    return Engine.for_index(write_index(articles))
+
+
+def test_schema_has_no_spelling_fields() -> None:
+    assert not [name for name in build_schema().names() if name.startswith("spell")]
+
+
+def test_suggestions_are_real_words_not_stems() -> None:
+    engine = engine_of(
+        "The government said the economy grew.",
+        "Government ministers met; the economy slowed.",
+        "Governments and companies disagree about the economy.",
+    )
+    assert engine.search("govenment").suggestion == "government"  # stem "govern"
+    assert engine.search("ecconomy").suggestion == "economy"  # stem "economi"
+    assert engine.search("compnies").suggestion == "companies"  # stem "compani"
+    assert engine.search("governmnets").suggestion == "governments"  # closest real word
+
+
+def test_misspelt_endings_still_find_their_stem() -> None:
+    # The stemmer cannot strip "-mnet" or see "minister" in "minster": the real words are
+    # found by comparing stems with the start of the typed word.
+    engine = engine_of(
+        "Unemployment fell, the minister said.",
+        "The prime minister spoke on unemployment.",
+        "A monster.",
+    )
+    assert engine.search("unemploymnet").suggestion == "unemployment"
+    assert engine.search("minster").suggestion == "minister"
+
+
+def test_known_words_and_stop_words_are_left_alone() -> None:
+    engine = engine_of("Economic news from the government.", "The economy.")
+    assert engine.search("economies").suggestion is None  # stem "economi" is indexed
+    assert engine.search("governing").suggestion is None  # stem "govern" is indexed
+    assert engine.search("xylophone the").suggestion is None  # nothing close to either
+
+
+def test_prefix_finds_words_whose_stem_is_shorter_than_the_prefix() -> None:
+    engine = engine_of("An offensive began.", "Happy days.", "We are hoping.", "Offer made.")
+    assert [hit.id for hit in engine.search("offensi*").hits] == ["a0"]  # stem "offens"
+    assert [hit.id for hit in engine.search("happy*").hits] == ["a1"]  # stem "happi"
+    assert [hit.id for hit in engine.search("hoping*").hits] == ["a2"]  # stem "hope"
+    assert engine.search("offert*").total == 0  # "offer" begins like it but never matches
+
+
+@pytest.fixture(scope="module")
+def bbc(corpora: Path) -> tuple[Engine, tuple[Article, ...]]:
+    path = corpora / "bbc" / "bbc-fulltext.tar.gz"
+    return corpus_engine(path), corpus_articles(path)
+
+
+def corpus_words(articles: tuple[Article, ...]) -> set[str]:
+    return {word.lower() for a in articles for word in re.findall(r"\w+", f"{a.title} {a.body}")}
+
+
+@pytest.mark.corpora
+def test_bbc_suggestions_are_words_of_the_corpus(
+    bbc: tuple[Engine, tuple[Article, ...]],
+) -> None:
+    engine, articles = bbc
+    expected = {
+        "govenment": "government",
+        "ecconomy": "economy",
+        "parliment": "parliament",
+        "finacial": "financial",
+        "compnay": "company",
+        "unemploymnet": "unemployment",
+        "minsiter": "minister",
+        "tecnology": "technology",
+    }
+    words = corpus_words(articles)
+    for typo, correction in expected.items():
+        assert typo not in words
+        assert engine.search(typo).suggestion == correction, typo
+        assert correction in words
+
+
+@pytest.mark.corpora
+def test_bbc_prefix_finds_every_article_with_a_matching_word(
+    bbc: tuple[Engine, tuple[Article, ...]],
+) -> None:
+    engine, articles = bbc
+    for pattern in ("offensi", "happy", "economy"):
+        wanted = {
+            a.id
+            for a in articles
+            if re.search(rf"\b{pattern}", f"{a.title}\n{a.body}", flags=re.IGNORECASE)
+        }
+        found = {hit.id for hit in engine.search(f"{pattern}*", page_size=3000).hits}
+        assert wanted and wanted <= found, pattern
