@@ -1,10 +1,10 @@
 """One targeted fix to Whoosh 2.7.4 (pinned, unmaintained) that halves commit time.
 
 ``W3PerDocReader._cached_reader`` caches the length column of a field only when it
-exists; for fields without one (IDs, dates, and the ``_spell_*`` fields that
-``spelling=True`` adds) it asks the file system again for every posting written at
-commit -- hundreds of thousands of ``stat`` calls for Reuters-21578.  Caching the
-negative answer too is safe: a segment's files never change once written.
+exists; for fields without one (IDs and dates) it asks the file system again for
+every posting written at commit -- hundreds of thousands of ``stat`` calls for
+Reuters-21578.  Caching the negative answer too is safe: a segment's files never
+change once written.
 """
 
 from __future__ import annotations
