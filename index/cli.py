@@ -116,7 +116,7 @@ def _rich_progress() -> Iterator[Callable[[BuildProgress], None]]:
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]:>8,.0f} articles/s"),
         TimeElapsedColumn(),
-        TextColumn("ETA"),
+        TextColumn("elapsed · ETA"),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
