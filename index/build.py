@@ -48,7 +48,7 @@ from index.store import (
     write_meta,
 )
 from index.testing import checkpoint
-from index.writer import GenerationWriter
+from index.writer import MULTIPROCESS_THRESHOLD, GenerationWriter
 
 
 @dataclass(slots=True)
@@ -180,9 +180,11 @@ def build_index(
             checkpoint=checkpoint,
         )
         try:
-            counts, duplicates = _apply_changes(
-                source, existing, writer, ProgressMeter(progress, estimate)
-            )
+            meter = ProgressMeter(progress, estimate)
+            if fresh and articles is None and procs > 1:
+                counts, duplicates = _build_sharded(corpora, report, writer, meter)
+            else:
+                counts, duplicates = _apply_changes(source, existing, writer, meter)
             summary = BuildSummary(
                 added=counts["added"],
                 updated=counts["updated"],
@@ -241,6 +243,48 @@ def build_index(
             raise
 
 
+def _build_sharded(
+    corpora: Sequence[str], report: CorpusReport, writer: GenerationWriter, meter: ProgressMeter
+) -> tuple[dict[str, int], list[Skip]]:
+    """A fresh build: read the corpora once to count them and find duplicate ids, then let
+    ``procs`` worker processes index every ``procs``-th article each (small corpora, where
+    starting workers costs more than it saves, go through one in-process writer)."""
+    meter.phase("reading")
+    seen: dict[str, str] = {}
+    duplicates: list[Skip] = []
+    excluded: set[int] = set()
+    for ordinal, article in enumerate(_read_articles(corpora, report)):
+        first_path = seen.get(article.id)
+        if first_path is not None:
+            duplicates.append(_duplicate(article, first_path))
+            excluded.add(ordinal)
+            continue
+        seen[article.id] = article.path
+        meter.advance(len(seen))
+    total = len(seen)
+    if total < MULTIPROCESS_THRESHOLD:
+        return _apply_changes(_read_articles(corpora, CorpusReport()), {}, writer, meter)
+    meter.estimate = total
+    meter.phase("indexing")
+    reached_checkpoint = False
+
+    def advance(done: int) -> None:
+        nonlocal reached_checkpoint
+        meter.advance(done)
+        if done >= 50 and not reached_checkpoint:
+            reached_checkpoint = True
+            checkpoint("indexing")
+
+    writer.write_sharded(corpora, frozenset(excluded), advance)
+    meter.phase("committing", total)
+    counts = {"added": total, "updated": 0, "deleted": 0, "unchanged": 0, "total": total}
+    return counts, duplicates
+
+
+def _duplicate(article: Article, first_path: str) -> Skip:
+    return Skip(article.path, None, f"duplicate article id {article.id!r} (first: {first_path})")
+
+
 def _apply_changes(
     source: Iterable[Article],
     existing: dict[str, str],
@@ -255,11 +299,7 @@ def _apply_changes(
     for article in source:
         first_path = seen.get(article.id)
         if first_path is not None:
-            duplicates.append(
-                Skip(
-                    article.path, None, f"duplicate article id {article.id!r} (first: {first_path})"
-                )
-            )
+            duplicates.append(_duplicate(article, first_path))
             continue
         seen[article.id] = article.path
         old_hash = existing.get(article.id)

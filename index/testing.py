@@ -3,7 +3,9 @@
 ``NEWSDESK_TEST_PAUSE_AT=<point>`` makes a writer print ``paused at <point>`` to stderr
 and sleep at that named point, so a test can SIGKILL it exactly there.  Points:
 ``locked``, ``indexing`` (after 50 articles), ``before-commit``, ``after-commit``,
-``before-publish``, ``after-publish``.
+``before-publish``, ``after-publish``; and in the worker processes of a sharded build
+``worker-indexing`` (after 50 articles), where a worker waits but still exits as soon as
+its parent is gone.
 """
 
 from __future__ import annotations
@@ -21,3 +23,13 @@ def checkpoint(name: str) -> None:
     print(f"paused at {name} (PID {os.getpid()})", file=sys.stderr, flush=True)
     while True:
         time.sleep(3600)
+
+
+def worker_checkpoint(name: str, parent_pid: int) -> None:
+    """The worker-process variant: pause at ``name`` but exit once the parent is dead."""
+    if os.environ.get(PAUSE_ENV) != name:
+        return
+    print(f"paused at {name} (PID {os.getpid()})", file=sys.stderr, flush=True)
+    while os.getppid() == parent_pid:
+        time.sleep(0.2)
+    os._exit(1)

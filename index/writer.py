@@ -15,7 +15,7 @@ import queue
 import shutil
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 
 from index import whoosh_patches
 from index.schema import build_schema
+from index.sharded import write_shards
 from index.store import META_FILE, link_or_copy_tree, new_temp_dir
 
 whoosh_patches.apply()
@@ -109,6 +110,7 @@ class GenerationWriter:
         self._index: Index | None = None
         self._writer: SegmentWriter | None = None
         self._pending: list[Operation] = []
+        self._sharded = False
         self.multiprocess = False
 
     @property
@@ -154,6 +156,22 @@ class GenerationWriter:
         for operation in pending:
             self._apply(operation)
 
+    def write_sharded(
+        self, corpora: Sequence[str], excluded: frozenset[int], progress: Callable[[int], None]
+    ) -> None:
+        """Fresh build by ``procs`` processes that each read the corpora (see sharded.py)."""
+        self._index = self._prepare()
+        assert self.temp_dir is not None
+        write_shards(
+            self.temp_dir,
+            corpora,
+            procs=self.procs,
+            limitmb=self.limitmb,
+            excluded=excluded,
+            progress=progress,
+        )
+        self._sharded = self.multiprocess = True
+
     def _apply(self, operation: Operation) -> None:
         assert self._writer is not None
         kind, payload = operation
@@ -164,6 +182,11 @@ class GenerationWriter:
 
     def commit(self, *, force: bool = False) -> Path | None:
         """Commit into the temp folder; returns it (None when there was nothing to do)."""
+        if self._sharded:  # the workers' segments are committed already
+            assert self.temp_dir is not None
+            self.checkpoint("before-commit")
+            self.checkpoint("after-commit")
+            return self.temp_dir
         if self._writer is None:
             if not self._pending and not force:
                 return None

@@ -164,6 +164,19 @@ def _children_of(pid: int) -> list[int]:
     return children
 
 
+def _workers_of(pid: int) -> list[int]:
+    """The index worker processes (spawned by multiprocessing) among ``pid``'s children."""
+    workers = []
+    for child in _children_of(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in command:
+            workers.append(child)
+    return workers
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -179,8 +192,12 @@ def test_workers_exit_when_only_the_parent_is_killed(tmp_path: Path) -> None:
     write_jsonl(corpus_file, [story(n) for n in range(1, 2201)])
     index_dir = tmp_path / "index"
     build_index([corpus_file.parent], index_dir, procs=1)
-    writer = PausedWriter(index_dir, "before-commit", mode="rebuild", procs=2)
-    workers = _children_of(writer.pid)
+    writer = PausedWriter(index_dir, "worker-indexing", mode="rebuild", procs=2)
+    deadline = time.monotonic() + 30
+    workers = _workers_of(writer.pid)
+    while len(workers) < 2 and time.monotonic() < deadline:  # the second may still start
+        time.sleep(0.2)
+        workers = _workers_of(writer.pid)
     assert len(workers) == 2
     os.kill(writer.pid, signal.SIGKILL)  # kill -9 of the parent alone
     writer.process.wait()
