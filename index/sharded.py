@@ -6,8 +6,9 @@ measured no faster than one plain writer.  Here each of ``procs`` worker process
 the same corpora (cheap: ~5% of the build for Reuters-21578), keeps every ``procs``-th
 article, and writes its own segment with an unlocked ``SegmentWriter``; the parent (which
 holds the index lock) then commits the TOC listing those segments, as ``MpWriter`` does
-with ``multisegment=True``.  Workers are *spawned* (not forked), so a build started from a
-thread (the TUI's worker) is safe, and they exit by themselves if the parent dies.
+with ``multisegment=True``.  From the main thread workers are forked (they reuse what the
+reading pass loaded); from a thread (the TUI's worker) they are spawned, which is safe
+there.  They exit by themselves if the parent dies.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -79,7 +81,10 @@ def write_shards(
     progress: Callable[[int], None],
 ) -> None:
     """Fill the (empty, fresh) Whoosh index in ``index_dir`` using ``procs`` processes."""
-    context = multiprocessing.get_context("spawn")
+    # Forking reuses what the parent's reading pass loaded (modules, the gazetteer); from a
+    # thread (the TUI's worker) forking is unsafe, so spawn there.
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    context: Any = multiprocessing.get_context("fork" if on_main_thread else "spawn")
     results = context.Queue()
     counters = [context.Value("q", 0, lock=False) for _ in range(procs)]
     workers = [

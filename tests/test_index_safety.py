@@ -165,14 +165,14 @@ def _children_of(pid: int) -> list[int]:
 
 
 def _workers_of(pid: int) -> list[int]:
-    """The index worker processes (spawned by multiprocessing) among ``pid``'s children."""
+    """The index worker processes among ``pid``'s children (not multiprocessing's tracker)."""
     workers = []
     for child in _children_of(pid):
         try:
             command = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"spawn_main" in command:
+        if b"resource_tracker" not in command:
             workers.append(child)
     return workers
 
