@@ -67,9 +67,9 @@ def engine_run(
         results = engine.search(as_plain_words(text), facets=False, page_size=depth, snippets=False)
         count = len(results.hits)
         for rank, hit in enumerate(results.hits):
-            # Date-sorted or unscored hits still need decreasing scores for trec_eval.
-            score = hit.score if hit.score else float(count - rank)
-            run.append(RankedDoc(qid, hit.id, score))
+            # Score by rank, not by BM25F score: the engine lists articles with every word
+            # before any-word ones, and the run must be scored in the order users see.
+            run.append(RankedDoc(qid, hit.id, float(count - rank)))
     return run
 
 
