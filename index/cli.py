@@ -42,18 +42,18 @@ def register(subparsers: Any) -> None:
         ),
     )
     index_parser.add_argument("paths", nargs="*", metavar="PATH", help="corpus to index")
-    _add_index_dir(index_parser)
+    add_index_dir(index_parser)
     index_parser.add_argument(
         "--rebuild",
         action="store_true",
         help="build from scratch (swapped in atomically; needed after a schema change)",
     )
     index_parser.add_argument(
-        "--procs", type=_positive_int, default=2, help="writer processes (default 2)"
+        "--procs", type=positive_int, default=2, help="writer processes (default 2)"
     )
     index_parser.add_argument(
         "--limitmb",
-        type=_positive_int,
+        type=positive_int,
         default=256,
         help="writer memory budget in MB, shared by the processes (default 256)",
     )
@@ -67,12 +67,13 @@ def register(subparsers: Any) -> None:
         help="show what the index holds",
         description="Article count, date range, top facet values, size, corpora, build time.",
     )
-    _add_index_dir(stats_parser)
+    add_index_dir(stats_parser)
     stats_parser.add_argument("--json", action="store_true", help="print one JSON object")
     stats_parser.set_defaults(run=run_stats)
 
 
-def _add_index_dir(parser: argparse.ArgumentParser) -> None:
+def add_index_dir(parser: argparse.ArgumentParser) -> None:
+    """The ``--index DIR`` option every command that reads or writes the index shares."""
     parser.add_argument(
         "--index",
         metavar="DIR",
@@ -81,7 +82,8 @@ def _add_index_dir(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """argparse type for counts that must be at least 1 (with a readable message)."""
     try:
         value = int(text)
     except ValueError:

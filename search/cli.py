@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from corpus.model import Article
+from index.cli import add_index_dir, positive_int
 from search.dates import date_bounds
 from search.engine import SORTS, Engine
 from search.errors import QueryError
@@ -61,11 +62,11 @@ def register(subparsers: Any) -> None:
     search.add_argument("--to", dest="date_to", metavar="DATE", help="on or before DATE")
     search.add_argument("--sort", choices=SORTS, default="relevance")
     search.add_argument(
-        "--limit", type=_positive_int, default=10, help="hits per page (no upper limit)"
+        "--limit", type=positive_int, default=10, help="hits per page (no upper limit)"
     )
-    search.add_argument("--page", type=_positive_int, default=1)
+    search.add_argument("--page", type=positive_int, default=1)
     search.add_argument("--json", action="store_true", help="print one JSON object")
-    _add_index_dir(search)
+    add_index_dir(search)
     search.set_defaults(run=run_search)
 
     show = subparsers.add_parser(
@@ -73,7 +74,7 @@ def register(subparsers: Any) -> None:
     )
     show.add_argument("article_id", metavar="ID")
     show.add_argument("--json", action="store_true", help="print the article as JSON")
-    _add_index_dir(show)
+    add_index_dir(show)
     show.set_defaults(run=run_show)
 
     evaluate = subparsers.add_parser(
@@ -90,27 +91,8 @@ def register(subparsers: Any) -> None:
         "--run", dest="run_file", metavar="OUT", help="write the engine's TREC run file"
     )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
-    _add_index_dir(evaluate)
+    add_index_dir(evaluate)
     evaluate.set_defaults(run=run_eval)
-
-
-def _add_index_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--index",
-        metavar="DIR",
-        default=None,
-        help="index location (default: $NEWSDESK_INDEX or the user data dir)",
-    )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
-    return value
 
 
 def parse_filters(items: list[str]) -> dict[str, list[str]]:
