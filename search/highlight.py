@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from corpus.extract.cleaning import clean_field
 from index.schema import text_analyzer
 from search.results import Span
 
@@ -31,13 +32,9 @@ _WORD = re.compile(getattr(_ANALYZER[0], "expression", re.compile(r"\w+(\.?\w+)*
 #: The same pattern without its group, so ``findall`` returns whole words.
 _WORD_TEXT = re.compile(_WORD.pattern.replace("(", "(?:"))
 _WORD_CHAR = re.compile(r"\w")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e]")
-_SPACES = re.compile(r"\s+")
 
-
-def clean_text(text: str) -> str:
-    """One line of plain text: control characters dropped, whitespace runs collapsed."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+#: One line of plain text: control characters dropped, whitespace runs collapsed.
+clean_text = clean_field
 
 
 def match_spans(text: str, terms: Iterable[str]) -> tuple[Span, ...]:
