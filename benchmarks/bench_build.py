@@ -19,6 +19,7 @@ from typing import Any
 from harness import (
     machine_note,
     markdown_table,
+    parse_engines,
     ratio,
     read_articles,
     resolve_corpus,
@@ -116,10 +117,7 @@ def main() -> None:
     parser.add_argument("--profile", metavar="CORPUS", help="also profile a build of CORPUS")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temp dir)")
     args = parser.parse_args()  # fmt: skip
-    engines = [name for name in args.engines.split(",") if name]
-    unknown = sorted(set(engines) - set(LABELS))
-    if unknown:
-        parser.error(f"unknown engine(s): {', '.join(unknown)}")
+    engines = parse_engines(parser, args.engines, LABELS)
     with tempfile.TemporaryDirectory(prefix="newsdesk-bench-", dir=args.workdir) as scratch:
         rows: list[list[Any]] = []
         notes = []

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from harness import (
     machine_note,
     markdown_table,
+    parse_engines,
     percentile,
     ratio,
     read_articles,
@@ -176,10 +177,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile newsdesk's queries")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temp dir)")
     args = parser.parse_args()  # fmt: skip
-    engines = [name for name in args.engines.split(",") if name]
-    unknown = sorted(set(engines) - set(ENGINES))
-    if unknown:
-        parser.error(f"unknown engine(s): {', '.join(unknown)}")
+    engines = parse_engines(parser, args.engines, ENGINES)
     rows: list[list[Any]] = []
     extras = []
     with tempfile.TemporaryDirectory(prefix="newsdesk-bench-", dir=args.workdir) as scratch:

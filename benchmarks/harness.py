@@ -7,6 +7,7 @@ process so its peak memory is its own.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -34,6 +35,15 @@ CORPORA: dict[str, Path] = {
     "time": SHARED / "corpora" / "time" / "time-docs.tar.gz",
     "20news": SHARED / "corpora" / "20newsgroups" / "20news-bydate.tar.gz",
 }
+
+
+def parse_engines(parser: argparse.ArgumentParser, text: str, known: Iterable[str]) -> list[str]:
+    """The ``--engines`` list, with argparse's usage error for a name it does not know."""
+    engines = [name for name in text.split(",") if name]
+    unknown = sorted(set(engines) - set(known))
+    if unknown:
+        parser.error(f"unknown engine(s): {', '.join(unknown)}")
+    return engines
 
 
 def resolve_corpus(spec: str) -> tuple[str, Path]:

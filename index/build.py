@@ -253,7 +253,13 @@ def _build_sharded(
     seen: dict[str, str] = {}
     duplicates: list[Skip] = []
     excluded: set[int] = set()
+    # A small corpus is kept from this pass and written in-process, never read twice.
+    small: list[Article] | None = []
     for ordinal, article in enumerate(_read_articles(corpora, report)):
+        if small is not None and len(small) < MULTIPROCESS_THRESHOLD:
+            small.append(article)
+        else:
+            small = None
         first_path = seen.get(article.id)
         if first_path is not None:
             duplicates.append(_duplicate(article, first_path))
@@ -263,7 +269,8 @@ def _build_sharded(
         meter.advance(len(seen))
     total = len(seen)
     if total < MULTIPROCESS_THRESHOLD:
-        return _apply_changes(_read_articles(corpora, CorpusReport()), {}, writer, meter)
+        again = small if small is not None else _read_articles(corpora, CorpusReport())
+        return _apply_changes(again, {}, writer, meter)
     meter.estimate = total
     meter.phase("indexing")
     reached_checkpoint = False
