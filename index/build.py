@@ -28,6 +28,7 @@ from index.errors import (
     IndexWriteError,
     NewsdeskIndexError,
 )
+from index.identity import IdAssigner, labelled, unlabelled
 from index.locking import WriterLock
 from index.opening import (
     check_schema,
@@ -123,10 +124,6 @@ def _os_error(directory: Path, error: OSError) -> NewsdeskIndexError:
     return IndexWriteError(directory, error.strerror or str(error))
 
 
-def _read_articles(corpora: Sequence[str], report: CorpusReport) -> Iterable[Article]:
-    return corpus.read_corpora(corpora, report)
-
-
 def build_index(
     paths: Sequence[str | os.PathLike[str]] | None = None,
     index_dir: str | os.PathLike[str] | None = None,
@@ -170,7 +167,7 @@ def build_index(
         else:
             corpora = _absolute_corpora([corpus.sample_corpus_path()])
         report = CorpusReport()
-        source = articles if articles is not None else _read_articles(corpora, report)
+        source = unlabelled(articles) if articles is not None else labelled(corpora, report)
         estimate = meta.articles if meta is not None and meta.corpora == corpora else None
         writer = GenerationWriter(
             directory,
@@ -250,26 +247,26 @@ def _build_sharded(
     ``procs`` worker processes index every ``procs``-th article each (small corpora, where
     starting workers costs more than it saves, go through one in-process writer)."""
     meter.phase("reading")
-    seen: dict[str, str] = {}
-    duplicates: list[Skip] = []
+    ids = IdAssigner()
     excluded: set[int] = set()
+    renamed: dict[int, str] = {}
     # A small corpus is kept from this pass and written in-process, never read twice.
-    small: list[Article] | None = []
-    for ordinal, article in enumerate(_read_articles(corpora, report)):
+    small: list[tuple[str, Article]] | None = []
+    for ordinal, (label, article) in enumerate(labelled(corpora, report)):
         if small is not None and len(small) < MULTIPROCESS_THRESHOLD:
-            small.append(article)
+            small.append((label, article))
         else:
             small = None
-        first_path = seen.get(article.id)
-        if first_path is not None:
-            duplicates.append(_duplicate(article, first_path))
+        assigned = ids.assign(label, article)
+        if assigned is None:
             excluded.add(ordinal)
             continue
-        seen[article.id] = article.path
-        meter.advance(len(seen))
-    total = len(seen)
+        if assigned.id != article.id:
+            renamed[ordinal] = assigned.id
+        meter.advance(len(ids))
+    total = len(ids)
     if total < MULTIPROCESS_THRESHOLD:
-        again = small if small is not None else _read_articles(corpora, CorpusReport())
+        again = small if small is not None else labelled(corpora, CorpusReport())
         return _apply_changes(again, {}, writer, meter)
     meter.estimate = total
     meter.phase("indexing")
@@ -282,33 +279,28 @@ def _build_sharded(
             reached_checkpoint = True
             checkpoint("indexing")
 
-    writer.write_sharded(corpora, frozenset(excluded), advance)
+    writer.write_sharded(corpora, frozenset(excluded), renamed, advance)
     meter.phase("committing", total)
     counts = {"added": total, "updated": 0, "deleted": 0, "unchanged": 0, "total": total}
-    return counts, duplicates
-
-
-def _duplicate(article: Article, first_path: str) -> Skip:
-    return Skip(article.path, None, f"duplicate article id {article.id!r} (first: {first_path})")
+    return counts, ids.duplicates
 
 
 def _apply_changes(
-    source: Iterable[Article],
+    source: Iterable[tuple[str, Article]],
     existing: dict[str, str],
     writer: GenerationWriter,
     meter: ProgressMeter,
 ) -> tuple[dict[str, int], list[Skip]]:
     """Feed the writer every new or changed article and delete the vanished ones."""
     counts = dict.fromkeys(("added", "updated", "deleted", "unchanged", "total"), 0)
-    seen: dict[str, str] = {}
-    duplicates: list[Skip] = []
+    ids = IdAssigner()
+    seen: set[str] = set()
     meter.phase("indexing")
-    for article in source:
-        first_path = seen.get(article.id)
-        if first_path is not None:
-            duplicates.append(_duplicate(article, first_path))
+    for label, original in source:
+        article = ids.assign(label, original)
+        if article is None:
             continue
-        seen[article.id] = article.path
+        seen.add(article.id)
         old_hash = existing.get(article.id)
         if old_hash is None:
             writer.add(article_to_document(article))
@@ -323,11 +315,11 @@ def _apply_changes(
         meter.advance(counts["total"])
         if counts["total"] == 50:
             checkpoint("indexing")
-    for article_id in existing.keys() - seen.keys():
+    for article_id in existing.keys() - seen:
         writer.delete(article_id)
         counts["deleted"] += 1
     meter.phase("committing", counts["total"])
-    return counts, duplicates
+    return counts, ids.duplicates
 
 
 def update_index(

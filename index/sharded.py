@@ -13,6 +13,7 @@ there.  They exit by themselves if the parent dies.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import queue
@@ -43,6 +44,7 @@ def _worker(
     shard: int,
     shards: int,
     excluded: frozenset[int],
+    renamed: dict[int, str],
     limitmb: int,
     counter: Any,
     parent_pid: int,
@@ -56,6 +58,8 @@ def _worker(
     for ordinal, article in enumerate(read_corpora(corpora, CorpusReport())):
         if ordinal % shards != shard or ordinal in excluded:
             continue
+        if ordinal in renamed:  # its id is taken by an earlier corpus (index/identity.py)
+            article = dataclasses.replace(article, id=renamed[ordinal])
         writer.add_document(**article_to_document(article))
         added += 1
         if added % _REPORT_EVERY == 0:
@@ -78,6 +82,7 @@ def write_shards(
     procs: int,
     limitmb: int,
     excluded: frozenset[int],
+    renamed: dict[int, str],
     progress: Callable[[int], None],
 ) -> None:
     """Fill the (empty, fresh) Whoosh index in ``index_dir`` using ``procs`` processes."""
@@ -96,6 +101,7 @@ def write_shards(
                 shard,
                 procs,
                 excluded,
+                renamed,
                 max(16, limitmb // procs),
                 counters[shard],
                 os.getpid(),

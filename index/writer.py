@@ -157,7 +157,11 @@ class GenerationWriter:
             self._apply(operation)
 
     def write_sharded(
-        self, corpora: Sequence[str], excluded: frozenset[int], progress: Callable[[int], None]
+        self,
+        corpora: Sequence[str],
+        excluded: frozenset[int],
+        renamed: dict[int, str],
+        progress: Callable[[int], None],
     ) -> None:
         """Fresh build by ``procs`` processes that each read the corpora (see sharded.py)."""
         self._index = self._prepare()
@@ -168,6 +172,7 @@ class GenerationWriter:
             procs=self.procs,
             limitmb=self.limitmb,
             excluded=excluded,
+            renamed=renamed,
             progress=progress,
         )
         self._sharded = self.multiprocess = True

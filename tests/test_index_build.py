@@ -156,6 +156,25 @@ def test_duplicate_ids_are_reported_not_indexed_twice(tmp_path: Path) -> None:
     assert any("duplicate article id 'story-2'" in skip.reason for skip in summary.skipped)
 
 
+def test_a_later_corpus_reusing_an_id_is_qualified_not_lost(tmp_path: Path) -> None:
+    first, second = tmp_path / "wire", tmp_path / "archive"
+    first.mkdir()
+    second.mkdir()
+    write_jsonl(first / "a.jsonl", [story(1), story(2)])
+    write_jsonl(second / "b.jsonl", [story(2, "Another desk's story 2, about a port."), story(1)])
+    index_dir = tmp_path / "index"
+    summary = build_index([first, second], index_dir)
+    # story-1 is the same article in both corpora: one copy, reported.
+    assert summary.total == 3
+    assert [skip.reason for skip in summary.skipped] == [
+        f"duplicate article id 'story-1' (first: {first / 'a.jsonl'})"
+    ]
+    assert _ids_for(index_dir, "body", "port") == {"archive:story-2"}
+    assert _ids_for(index_dir, "body", "grain") == {"story-1", "story-2"}
+    again = build_index(None, index_dir)
+    assert (again.added, again.updated, again.deleted, again.unchanged) == (0, 0, 0, 3)
+
+
 def test_corpus_skips_are_in_the_summary(tmp_path: Path) -> None:
     corpus_dir = tmp_path / "corpus"
     corpus_dir.mkdir()

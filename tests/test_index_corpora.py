@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,34 @@ def test_bbc_indexes_every_story(corpora: Path, tmp_path: Path) -> None:
         "sport": 511,
         "tech": 401,
     }
+
+
+def _reuters_files(corpora: Path, folder: Path, names: tuple[str, ...]) -> Path:
+    """A few of Reuters-21578's SGML files, unpacked into their own corpus folder."""
+    folder.mkdir()
+    with tarfile.open(corpora / "reuters21578" / "reuters21578.tar.gz") as archive:
+        for name in names:
+            member = archive.extractfile(f"reuters21578/{name}")
+            assert member is not None
+            (folder / name).write_bytes(member.read())
+    return folder
+
+
+@pytest.mark.parametrize("files", [("reut2-000.sgm",), ("reut2-000.sgm", "reut2-001.sgm")])
+def test_corpora_sharing_ids_keep_every_article(
+    corpora: Path, tmp_path: Path, files: tuple[str, ...]
+) -> None:
+    """Reuters NEWIDs and TIME numbers both start at 1: indexed together, no story is lost
+    (with one file, the in-process build; with two, over 2,000 articles, the split one)."""
+    reuters = _reuters_files(corpora, tmp_path / "reuters", files)
+    time_docs = corpora / "time" / "time-docs.tar.gz"
+    index_dir = tmp_path / "index"
+    summary = build_index([reuters, time_docs], index_dir)
+    assert summary.skipped == []
+    assert summary.total == 1000 * len(files) + 423
+    with open_index(index_dir).searcher() as searcher:
+        assert searcher.document(id="17")["source"] == "Reuters"  # Reuters keeps its NEWIDs
+        time_17 = searcher.document(id="time-docs:17")
+        assert time_17 is not None and time_17["title"].startswith("THE ALLIES AFTER NASSAU")
+    again = build_index(None, index_dir)
+    assert (again.added, again.updated, again.deleted) == (0, 0, 0)
