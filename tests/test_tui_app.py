@@ -164,6 +164,31 @@ async def test_scrolling_to_the_end_loads_the_next_page(tmp_path: Path, engine: 
 
 
 @pilot_test
+async def test_mouse_wheel_to_the_end_loads_the_next_page(tmp_path: Path, engine: Engine) -> None:
+    """Scrolling with the wheel (the cursor stays put) also loads more at the end."""
+    from textual import events
+
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "oil")
+        screen = search_screen(app)
+        results = screen.query_one(ResultList)
+        assert len(results.hits) == PAGE and screen.results is not None
+        assert screen.results.total > PAGE
+        x, y = results.region.x + 5, results.region.y + 5
+        for _ in range(200):  # wheel notches, as the terminal reports them
+            if len(results.hits) > PAGE:
+                break
+            app.post_message(events.MouseScrollDown(None, x, y, 0, 1, 0, False, False, False))
+            await pilot.pause(0.02)
+        await settle(pilot)
+        assert results.highlighted == 0, "the wheel scrolls; it does not move the cursor"
+        expected = [h.id for p in (1, 2) for h in engine.search("oil", page=p, page_size=PAGE).hits]
+        assert [h.id for h in results.hits] == expected
+        assert results.scroll_y < results.max_scroll_y, "the new page is below the view"
+
+
+@pilot_test
 async def test_preview_follows_the_cursor(tmp_path: Path, engine: Engine) -> None:
     app = make_app(tmp_path, engine)
     async with app.run_test(size=SIZE) as pilot:

@@ -71,3 +71,8 @@ def test_empty_state_no_results(
 ) -> None:
     app = make_app(tmp_path, engine)
     assert snap_compare(app, terminal_size=size, run_before=steps(query="zzxqvv"))
+
+
+def test_search_in_the_light_theme(snap_compare: Any, engine: Engine, tmp_path: Path) -> None:
+    app = make_app(tmp_path, engine, theme="textual-light")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps(query="oil"))

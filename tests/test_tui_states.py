@@ -92,3 +92,42 @@ async def test_empty_index_says_how_to_add_stories(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "The index is empty" in text
         assert "newsdesk index PATH" in text
+
+
+@pilot_test
+async def test_search_typed_during_the_first_build_is_kept(tmp_path: Path) -> None:
+    """Keys typed while the sample builds show on the build screen, then search."""
+    import threading
+
+    import tui.screens.build as build_module
+    from tui.screens.build import BuildScreen
+    from tui.widgets.search_bar import SearchBar
+
+    gate = threading.Event()
+    real_build = build_module.build_index
+
+    def gated_build(*args: object, **kwargs: object) -> object:
+        gate.wait(60)  # the build stays on screen until the test has typed
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    build_module.build_index = gated_build  # type: ignore[assignment]
+    try:
+        app = make_app(tmp_path, index_dir=tmp_path / "fresh", build_sample_if_missing=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for_screen(pilot, BuildScreen)
+            assert "Type your search now" in screen_text(app)
+            await pilot.press(*"hawijx", "backspace", "a")
+            await pilot.pause(0.1)
+            assert "Search: hawija" in screen_text(app)
+            gate.set()
+            await wait_for_screen(pilot, SearchScreen, seconds=120)
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            assert screen.query_one(SearchBar).value == "hawija"
+            assert screen.results is not None and screen.results.query == "hawija"
+            hits = screen.query_one(ResultList).hits
+            assert hits and hits[0].id == "000_b98891cdbd8958c6"
+    finally:
+        gate.set()
+        build_module.build_index = real_build

@@ -99,3 +99,34 @@ def test_timeline_fills_empty_months_across_years() -> None:
 def test_long_timelines_are_drawn_by_year() -> None:
     months = continuous_months([("1987-02", 3), ("1987-03", 4), ("1990-01", 1)])
     assert by_year(months) == [("1987", 7), ("1988", 0), ("1989", 0), ("1990", 1)]
+
+
+def test_full_collections_wait_for_a_pause_and_settings_come_back() -> None:
+    import gc
+
+    from tui.idle_gc import IDLE_SECONDS, MAX_SECONDS, IdleCollector
+
+    now = [100.0]
+    before = gc.get_threshold()
+    collector = IdleCollector(clock=lambda: now[0])
+    collector.start()
+    try:
+        assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 10**6
+        gc.collect(1)  # something reached the oldest generation since the last full pass
+        collector.activity()
+        now[0] += IDLE_SECONDS / 2
+        assert not collector.collect_if_due()  # the user is typing: no pause now
+        now[0] += IDLE_SECONDS
+        assert collector.collect_if_due()  # quiet for a while: collect
+        assert not collector.collect_if_due()  # and not again with nothing new
+        gc.collect(1)
+        for _ in range(int(MAX_SECONDS)):  # a user who never pauses still gets one
+            now[0] += 1
+            collector.activity()
+            if collector.collect_if_due():
+                break
+        assert collector.collections == 2
+    finally:
+        collector.stop()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

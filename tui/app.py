@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -20,11 +20,15 @@ from index import BuildSummary
 from index.errors import IndexMissingError
 from tui.backend import SearchBackend
 from tui.history import QueryHistory
-from tui.screens.build import BuildScreen
+from tui.idle_gc import IdleCollector
+from tui.screens.build import BuildScreen, typed_text
 from tui.screens.help import HelpScreen
 from tui.screens.problem import ProblemScreen
 from tui.screens.search import SearchScreen
 from tui.settings import Settings
+
+#: How often the app checks whether the user has paused (see :mod:`tui.idle_gc`).
+IDLE_GC_CHECK_SECONDS = 0.5
 
 
 class NewsdeskApp(App[None]):
@@ -46,18 +50,35 @@ class NewsdeskApp(App[None]):
         self.engine = engine
         self._owns_engine = engine is None
         self.history = QueryHistory(settings.history_path)
+        self.idle_gc = IdleCollector()
+        #: A search typed before the search screen exists (first-run build, opening).
+        self.pending_query = ""
 
     def on_mount(self) -> None:
         if self.settings.theme:
             self.theme = self.settings.theme
+        self.set_interval(IDLE_GC_CHECK_SECONDS, self.idle_gc.collect_if_due)
         if self.engine is not None:
             self._show_search(self.engine)
         else:
             self._open_engine()
 
     def on_unmount(self) -> None:
+        self.idle_gc.stop()
         if self._owns_engine and self.engine is not None:
             self.engine.close()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.idle_gc.activity()  # full garbage collections wait for a pause
+        await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed while the index opens (no screen of ours yet) start the search."""
+        if len(self.screen_stack) <= 1:
+            typed = typed_text(self.pending_query, event)
+            if typed is not None:
+                self.pending_query = typed
 
     # -- opening the index ----------------------------------------------------------------
 
@@ -70,7 +91,9 @@ class NewsdeskApp(App[None]):
 
     def _show_search(self, engine: SearchBackend) -> None:
         self.engine = engine
-        self.switch_or_push(SearchScreen(engine, self.settings, self.history))
+        self.idle_gc.start()  # the index is open: freeze what start-up made
+        query, self.pending_query = self.pending_query, ""
+        self.switch_or_push(SearchScreen(engine, self.settings, self.history, query=query))
 
     def switch_or_push(self, screen: Screen[None]) -> None:
         if len(self.screen_stack) > 1:
@@ -90,11 +113,18 @@ class NewsdeskApp(App[None]):
             self._show_problem(NewsdeskError(f"{type(error).__name__}: {error}"))
 
     def _build(self, *, heading: str, rebuild: bool) -> None:
-        screen = BuildScreen(self.settings.index_dir, None, heading=heading, rebuild=rebuild)
+        screen = BuildScreen(
+            self.settings.index_dir,
+            None,
+            heading=heading,
+            rebuild=rebuild,
+            typed=self.pending_query,
+        )
         self.switch_or_push_build(screen)
 
     def switch_or_push_build(self, screen: BuildScreen) -> None:
         def built(result: BuildSummary | NewsdeskError | None) -> None:
+            self.pending_query = screen.typed  # the search typed while it built
             if isinstance(result, NewsdeskError):
                 self._show_problem(result)
             elif result is not None and result.total == 0:

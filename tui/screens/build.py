@@ -1,4 +1,8 @@
-"""The first-run screen: builds an index (the bundled sample by default) with a progress bar."""
+"""The first-run screen: builds an index (the bundled sample by default) with a progress bar.
+
+The user may start typing a search while it builds: the keys are kept (shown under the
+progress bar) and the search screen opens with them in its search bar.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
@@ -22,6 +26,25 @@ from tui.widgets.index_progress import IndexProgress
 PROGRESS_INTERVAL = 0.2
 
 
+def typed_text(text: str, event: events.Key) -> str | None:
+    """``text`` edited by a key press (printable characters and Backspace), else None."""
+    if event.key == "backspace":
+        return text[:-1]
+    if event.is_printable and event.character:
+        return text + event.character
+    return None
+
+
+def typed_line(text: str) -> Text:
+    """What the user has typed so far, or that typing is welcome."""
+    if not text:
+        return Text("Type your search now: it runs as soon as the index is ready.", style="dim")
+    line = Text("Search: ", style="dim", end="")
+    line.append(clean(text), style="bold")
+    line.append("▏  (runs as soon as the index is ready)", style="dim")
+    return line
+
+
 class BuildScreen(Screen[BuildSummary | NewsdeskError]):
     """Builds into ``index_dir``; dismissed with the summary, or with the error to show."""
 
@@ -34,12 +57,15 @@ class BuildScreen(Screen[BuildSummary | NewsdeskError]):
         *,
         heading: str,
         rebuild: bool = False,
+        typed: str = "",
     ) -> None:
         super().__init__()
         self.index_dir = index_dir
         self.paths = paths
         self.heading = heading
         self.rebuild = rebuild
+        #: The search typed while building (the app opens the search screen with it).
+        self.typed = typed
         self._latest: BuildProgress | None = None
 
     def compose(self) -> ComposeResult:
@@ -47,6 +73,15 @@ class BuildScreen(Screen[BuildSummary | NewsdeskError]):
             yield Static(Text(self.heading, style="bold"), id="build-title")
             yield Static(Text(f"Index: {clean(str(self.index_dir))}", style="dim"), markup=False)
             yield IndexProgress(id="build-progress")
+            yield Static(typed_line(self.typed), id="build-typed", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        typed = typed_text(self.typed, event)
+        if typed is None:
+            return
+        event.stop()
+        self.typed = typed
+        self.query_one("#build-typed", Static).update(typed_line(typed))
 
     def on_mount(self) -> None:
         self.set_interval(PROGRESS_INTERVAL, self._paint_progress)

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from tui.messages import FacetToggled
 from tui.safe_text import safe_text
 from tui.widgets.filter_chips import FIELD_LABELS
+from tui.widgets.option_list import WidthCachedOptionList
 from tui.widgets.timeline import Timeline
 
 #: Facet fields in sidebar order.
@@ -33,7 +34,7 @@ def facet_option(field: str, value: str, count: int, active: bool) -> Option:
     return Option(prompt, id=f"{field}{ID_SEPARATOR}{value}")
 
 
-class FacetList(OptionList):
+class FacetList(WidthCachedOptionList):
     """All facet fields in one keyboard-navigable list, with a disabled heading per field."""
 
     _signature: list[tuple[str | None, str]] = []  # noqa: RUF012  # replaced, never mutated

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 from search.results import Hit
 from tui.messages import HitChosen, HitHighlighted, MoreResultsWanted
 from tui.safe_text import highlighted_text, one_line, safe_text
+from tui.widgets.option_list import WidthCachedOptionList
 
 #: Snippets longer than this are cut so a row stays a few lines high.
 SNIPPET_CHARS = 180
@@ -49,7 +50,7 @@ def with_dividers(options: Iterable[Option]) -> list[Option | None]:
     return spaced
 
 
-class ResultList(OptionList):
+class ResultList(WidthCachedOptionList):
     """Hits of the current query; asks for more when the cursor or scroll nears the end."""
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -58,7 +58,8 @@ class ResultSummary(Horizontal):
     def show_suggestion(self, suggestion: str | None) -> None:
         self.suggestion = suggestion
         button = self.query_one("#suggestion", Button)
-        button.display = suggestion is not None
+        if button.display != (suggestion is not None):
+            button.display = suggestion is not None
         if suggestion is not None:
             label = Text("did you mean: ", end="")
             label.append(safe_text(suggestion, "bold underline", one_line=True))

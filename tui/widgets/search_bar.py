@@ -74,5 +74,7 @@ class SearchBar(Vertical):
 
     def clear_error(self) -> None:
         error = self.query_one("#query-error", Static)
+        if not error.display:
+            return  # nothing shown: no repaint (this runs after every search)
         error.update("")
         error.display = False
