@@ -4,7 +4,8 @@ Both runs index the same articles (``corpus.read_corpus`` reads TIME.ALL's SMART
 and answer the same 42 dev queries in the same script; ir-measures scores them.
 
 - newsdesk: ``search.Engine`` with its defaults (BM25F over the text fields with its
-  field weights; all-words first, relaxed to ranked any-word when nothing matches all).
+  field weights; articles with every word first, then, when fewer than 5 have them all,
+  the ranked any-word ones), scored in that order, as users see it.
 - baseline: Whoosh BM25F over ONE field holding the article text, no boosts, any-word
   (an OR of the query's analysed terms), standard English stemming and stop words.
 
