@@ -33,10 +33,12 @@ class EngineSearcher:
 
     name = "newsdesk"
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, *, warm: bool = False) -> None:
         from search import Engine
 
         self.engine = Engine.open(index_dir)
+        if warm:  # as ``Engine.open(warm=True)`` does in the background, but waited for
+            self.engine.warm()
 
     def query(self, text: str) -> int:
         results = self.engine.search(text, facets=True, page_size=10)

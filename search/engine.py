@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.index import Index
@@ -25,16 +26,18 @@ from corpus.model import Article
 from index import index_generation, open_index
 from index.documents import document_to_article
 from search.collecting import top_hits
-from search.docsets import DocSets
+from search.docsets import DocSets, count
 from search.errors import ArticleNotFoundError, QueryError
-from search.facets import ALL_FACETS, MISSING_DATE, FacetColumns
+from search.facets import ALL_FACETS, FacetColumns
 from search.fastrank import FastRanker
 from search.filters import filter_query
 from search.highlight import make_snippet, match_spans
+from search.postings import Mask, Postings
 from search.query import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
 from search.ranking import K1, B, make_weighting
 from search.results import Hit, SearchResults, Span
 from search.suggest import suggest
+from search.vocabulary import warm_stems
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -45,6 +48,10 @@ TIME_LIMIT_SECONDS = 2.0
 RELAX_BELOW = 5
 #: Offer a did-you-mean when a query finds fewer articles than this.
 SUGGEST_BELOW = 3
+#: ``warm()`` reads ahead the postings of terms in at least this many articles...
+WARM_MIN_DOCS = 20
+#: ... up to this many posting entries in all (16 bytes each).
+WARM_POSTINGS = 3_000_000
 
 
 class Engine:
@@ -57,6 +64,7 @@ class Engine:
         *,
         field_boosts: Mapping[str, float] | None = None,
         fast_ranking: bool = True,
+        warm: bool = False,
     ) -> None:
         self._opener = opener
         self._generation_of = generation
@@ -69,15 +77,22 @@ class Engine:
         self._facets: FacetColumns | None = None
         self._docsets: DocSets | None = None
         self._ranker: FastRanker | None = None
+        self._postings: Postings | None = None
+        #: Warm each new searcher's caches in a background thread (see ``warm``).
+        self.background_warm = warm
         #: Rank term-only queries from cached postings (same scores as Whoosh, faster).
         self.fast_ranking = fast_ranking
         self._generation = ""
         self._reopen()
 
     @classmethod
-    def open(cls, index_dir: str | Path | None = None) -> Engine:
-        """Open the index at ``index_dir`` (default: where ``newsdesk index`` writes)."""
-        return cls(lambda: open_index(index_dir), lambda: index_generation(index_dir))
+    def open(cls, index_dir: str | Path | None = None, *, warm: bool = False) -> Engine:
+        """Open the index at ``index_dir`` (default: where ``newsdesk index`` writes).
+
+        ``warm=True`` (long-lived sessions such as the TUI) warms each searcher's caches
+        in a background thread; a one-shot command leaves it off so it starts at once.
+        """
+        return cls(lambda: open_index(index_dir), lambda: index_generation(index_dir), warm=warm)
 
     @classmethod
     def for_index(cls, ix: Index, *, fast_ranking: bool = True) -> Engine:
@@ -91,11 +106,41 @@ class Engine:
         searcher = index.searcher(weighting=make_weighting())
         old = self._searcher
         self._index, self._searcher, self._generation = index, searcher, generation
-        self._facets = FacetColumns(searcher.reader())
-        self._docsets = DocSets(searcher)
-        self._ranker = FastRanker(searcher, K1, B) if self.fast_ranking else None
+        postings = self._postings = Postings(searcher.reader())
+        self._facets = FacetColumns(searcher.reader(), postings)
+        self._docsets = DocSets(searcher, postings)
+        self._ranker = FastRanker(searcher, K1, B, postings) if self.fast_ranking else None
         if old is not None:
             old.close()
+        if self.background_warm:
+            threading.Thread(target=self._warm_quietly, name="newsdesk-warm", daemon=True).start()
+
+    def warm(self) -> None:
+        """Fill the current searcher's caches now: facet columns, date order, field
+        lengths, the postings of common words and did-you-mean's stems.
+
+        Otherwise each is read on first use, which makes a session's first queries
+        slower than later ones (a common word's postings take milliseconds to decode).
+        Thread-safe; queries may run meanwhile (the caches have their own locks).
+        """
+        with self._lock:
+            self.refresh()
+            facets, postings = self._facets, self._postings
+            reader = self._searcher.reader()
+        assert facets is not None and postings is not None
+        for name in ALL_FACETS:
+            facets.column(name)
+        facets.date_order(newest=True)
+        facets.date_order(newest=False)
+        fields = [name for name, boost in self.field_boosts.items() if boost > 0]
+        postings.warm(fields, WARM_MIN_DOCS, WARM_POSTINGS)
+        warm_stems(reader)
+
+    def _warm_quietly(self) -> None:
+        try:
+            self.warm()
+        except Exception:  # a searcher closed meanwhile: queries still work without it
+            return
 
     def refresh(self) -> bool:
         """Reopen the searcher if a new index version was committed; True if it did."""
@@ -174,7 +219,8 @@ class Engine:
             parsed = parse_query(query, searcher.reader(), field_boosts=self.field_boosts)
             restriction = filter_query(filters, date_from, date_to)
             tiers, matched, relaxed = self._match(parsed, restriction)
-            all_words_total = len(tiers[0][1]) if relaxed else len(matched)
+            total = count(matched)
+            all_words_total = count(tiers[0][1]) if relaxed else total
             if parsed.browse and sort == "relevance":
                 sort = "newest"
             if sort == "relevance" and not parsed.browse:
@@ -190,12 +236,12 @@ class Engine:
             )
             suggestion = (
                 suggest(searcher.reader(), query, parsed.words)
-                if len(matched) < SUGGEST_BELOW or relaxed
+                if total < SUGGEST_BELOW or relaxed
                 else None
             )
         return SearchResults(
             query=query,
-            total=len(matched),
+            total=total,
             hits=hits,
             facets=counts,
             suggestion=suggestion,
@@ -208,7 +254,7 @@ class Engine:
         )
 
     def _rank_tiers(
-        self, tiers: list[tuple[wq.Query | None, frozenset[int]]], limit: int
+        self, tiers: list[tuple[wq.Query | None, Mask]], limit: int
     ) -> tuple[list[tuple[int, float]], bool]:
         """The best ``limit`` hits, tier after tier; True if the time limit cut one short.
 
@@ -221,27 +267,28 @@ class Engine:
             wanted = limit - len(ranked)
             if wanted <= 0 or tier_query is None:
                 break
+            if not tier_docs.any():
+                continue
             fast = self._ranker.rank(tier_query, tier_docs, wanted) if self._ranker else None
             if fast is not None:
                 ranked.extend(fast)
                 continue
-            slow, cut_short = top_hits(
-                self._searcher, tier_query, tier_docs, wanted, self.time_limit
-            )
+            allowed = frozenset(np.flatnonzero(tier_docs).tolist())
+            slow, cut_short = top_hits(self._searcher, tier_query, allowed, wanted, self.time_limit)
             ranked.extend(slow)
             partial = partial or cut_short
         return ranked, partial
 
-    def _docs(self, query: wq.Query | None, restriction: wq.Query | None) -> frozenset[int]:
+    def _docs(self, query: wq.Query | None, restriction: wq.Query | None) -> Mask:
         assert self._docsets is not None
         matched = self._docsets.docs(query) if query is not None else self._docsets.all_docs()
-        if restriction is not None and matched:
-            matched = matched & self._docsets.docs(restriction)
+        if restriction is not None and matched.any():
+            matched &= self._docsets.docs(restriction)
         return matched
 
     def _match(
         self, parsed: ParsedQuery, restriction: wq.Query | None
-    ) -> tuple[list[tuple[wq.Query | None, frozenset[int]]], frozenset[int], bool]:
+    ) -> tuple[list[tuple[wq.Query | None, Mask]], Mask, bool]:
         """(ranking tiers, all matching docnums, relaxed?).
 
         Articles with every word come first.  When fewer than ``relax_below`` have them
@@ -249,34 +296,19 @@ class Engine:
         coordination bonus (long natural-language questions rarely match every word).
         """
         strict = self._docs(parsed.strict, restriction)
-        if len(strict) >= self.relax_below or parsed.relaxed is None:
+        if count(strict) >= self.relax_below or parsed.relaxed is None:
             return [(parsed.strict, strict)], strict, False
-        loose = self._docs(parsed.relaxed, restriction) - strict
-        if not loose:
+        loose = self._docs(parsed.relaxed, restriction) & ~strict
+        if not loose.any():
             return [(parsed.strict, strict)], strict, False
-        tiers = [(parsed.strict, strict), (parsed.relaxed, loose)]
-        return [tier for tier in tiers if tier[1]], strict | loose, True
+        # The all-words tier stays first even when empty: ``all_words_total`` reads it.
+        return [(parsed.strict, strict), (parsed.relaxed, loose)], strict | loose, True
 
-    def _by_date(self, matched: frozenset[int], sort: str, limit: int) -> list[tuple[int, float]]:
-        """The first ``limit`` matches by date, walking the cached per-searcher order."""
+    def _by_date(self, matched: Mask, sort: str, limit: int) -> list[tuple[int, float]]:
+        """The first ``limit`` matches by date, from the cached per-searcher order."""
         assert self._facets is not None
-        if len(matched) * 20 < self._searcher.doc_count_all():  # few: sort them directly
-            raw = self._facets.raw_dates()
-            if sort == "oldest":
-                order = sorted(matched, key=lambda d: (raw[d], d))
-            else:  # newest first; undated articles last
-                order = sorted(
-                    matched,
-                    key=lambda d: (0, -raw[d], -d) if raw[d] != MISSING_DATE else (1, d, 0),
-                )
-            return [(docnum, 0.0) for docnum in order[:limit]]
-        picked: list[tuple[int, float]] = []
-        for docnum in self._facets.date_order(newest=sort != "oldest"):
-            if docnum in matched:
-                picked.append((docnum, 0.0))
-                if len(picked) >= limit:
-                    break
-        return picked
+        order = self._facets.date_order(newest=sort != "oldest")
+        return [(docnum, 0.0) for docnum in order[matched[order]][:limit].tolist()]
 
     def _hit(self, docnum: int, score: float, parsed: ParsedQuery, snippets: bool) -> Hit:
         stored = self._searcher.stored_fields(docnum)

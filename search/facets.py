@@ -1,25 +1,28 @@
 """Facet counts from per-document value columns, cached once per searcher.
 
 Whoosh's ``groupedby`` re-reads every matching document's values on each query, which is
-what makes naive faceting slow on large result sets.  Here each facet field becomes a
-column (docnum -> tuple of value ids) built once from the field's postings, and the date
-becomes month/year columns read from the sortable ``date`` column; counting a query is
-then one pass over its matching docnums per field.
+what makes naive faceting slow on large result sets.  Here each facet becomes a column
+built once per searcher from the field's postings: two parallel numpy arrays holding one
+entry per (document, value) pair.  The date becomes month/year columns read from the
+sortable ``date`` column.  Counting a query's matches is then one vectorised
+``bincount`` per facet over the entries whose document is in the query's mask.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from whoosh.util.times import long_to_datetime
 
 from index.schema import LIST_SEPARATOR
 from search.expand import fold
+from search.postings import Mask, Postings
 
 #: Facets on article fields, in the order results list them.
 FIELD_FACETS = ("source", "category", "topics", "places", "people", "organisations")
@@ -29,27 +32,67 @@ ALL_FACETS = FIELD_FACETS + DATE_FACETS
 
 #: Raw ``date`` column value of an article without a date (Whoosh's sortable default).
 MISSING_DATE = 2**64 - 1
+_DAY_MICROSECONDS = 86_400_000_000
+
+IntArray = npt.NDArray[np.int64]
 
 
 def _decode(term: Any) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
-class FacetColumns:
-    """Per-document facet value ids for one reader (build lazily, reuse across queries)."""
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One facet's (document, value id) pairs, grouped by value."""
 
-    def __init__(self, reader: Any) -> None:
+    #: Indexed values (folded terms; "YYYY-MM"/"YYYY" for dates).
+    values: list[str]
+    docs: IntArray
+    value_ids: IntArray
+    #: Where each value's entries start in ``docs`` (one more item than ``values``).
+    starts: IntArray
+    #: Display spellings, looked up on first use (None until then).
+    names: list[str | None]
+    #: When no document has two values (source, category, month, year): the value id
+    #: of each docnum, -1 for none.  Counting then reads only the matching docnums.
+    per_doc: IntArray | None
+
+    def tally(self, mask: Mask) -> IntArray:
+        """How many documents in ``mask`` hold each value id."""
+        if self.per_doc is not None:
+            ids = self.per_doc[mask]
+            return np.bincount(ids[ids >= 0], minlength=len(self.values))
+        return np.bincount(self.value_ids[mask[self.docs]], minlength=len(self.values))
+
+
+def _column(
+    values: list[str], docs: IntArray, value_ids: IntArray, size: int, dates: bool
+) -> Column:
+    by_value = np.argsort(value_ids, kind="stable")
+    docs, value_ids = docs[by_value], value_ids[by_value]
+    starts = np.searchsorted(value_ids, np.arange(len(values) + 1))
+    per_doc = None
+    if len(np.unique(docs)) == len(docs):
+        per_doc = np.full(size, -1, dtype=np.int64)
+        per_doc[docs] = value_ids
+    names: list[str | None] = list(values) if dates else [None] * len(values)
+    return Column(values, docs, value_ids, starts, names, per_doc)
+
+
+class FacetColumns:
+    """Per-document facet values for one reader (built lazily, reused across queries)."""
+
+    def __init__(self, reader: Any, postings: Postings | None = None) -> None:
         self._reader = reader
+        self._postings = postings or Postings(reader)
         self._lock = threading.RLock()
-        self._columns: dict[str, tuple[list[str], list[tuple[int, ...]]]] = {}
-        self._raw_dates: list[int] | None = None
-        self._orders: dict[str, list[int]] = {}
-        self._totals: dict[str, Counter[int]] = {}
-        self._live: frozenset[int] | None = None
+        self._columns: dict[str, Column] = {}
+        self._raw_dates: npt.NDArray[np.uint64] | None = None
+        self._orders: dict[str, IntArray] = {}
 
     # -- building ------------------------------------------------------------------
-    def column(self, name: str) -> tuple[list[str], list[tuple[int, ...]]]:
-        """(display values, per-docnum value ids) for a facet name."""
+    def column(self, name: str) -> Column:
+        """The column of a facet name (built on first use)."""
         with self._lock:
             if name not in self._columns:
                 if name in DATE_FACETS:
@@ -58,105 +101,109 @@ class FacetColumns:
                     self._columns[name] = self._build_field_column(name)
             return self._columns[name]
 
-    def _build_field_column(self, fieldname: str) -> tuple[list[str], list[tuple[int, ...]]]:
+    def _build_field_column(self, fieldname: str) -> Column:
         reader = self._reader
-        per_doc: list[list[int]] = [[] for _ in range(reader.doc_count_all())]
         values: list[str] = []
+        doc_parts: list[IntArray] = [np.zeros(0, dtype=np.int64)]
+        id_parts: list[IntArray] = [np.zeros(0, dtype=np.int64)]
         if fieldname in reader.schema:
             for value_id, term in enumerate(reader.lexicon(fieldname)):
-                docnums = list(reader.postings(fieldname, term).all_ids())
-                values.append(self._display_value(fieldname, _decode(term), docnums))
-                for docnum in docnums:
-                    per_doc[docnum].append(value_id)
-        return values, [tuple(ids) for ids in per_doc]
+                docs, _ = self._postings.read_term(fieldname, term)
+                values.append(_decode(term))
+                doc_parts.append(docs)
+                id_parts.append(np.full(len(docs), value_id, dtype=np.int64))
+        docs, ids = np.concatenate(doc_parts), np.concatenate(id_parts)
+        return _column(values, docs, ids, self._postings.doc_count_all, dates=False)
 
-    def _display_value(self, fieldname: str, term: str, docnums: list[int]) -> str:
-        """The stored (display) spelling of an indexed, folded facet term."""
-        for docnum in docnums[:1]:
-            stored = self._reader.stored_fields(docnum).get(fieldname, "")
+    def _name(self, fieldname: str, column: Column, value_id: int) -> str:
+        """The stored (display) spelling of an indexed, folded facet term, read from
+        one article that has it the first time it is shown (an article read per value
+        would make the first query of a session slow)."""
+        name = column.names[value_id]
+        if name is not None:
+            return name
+        term = column.values[value_id]
+        name = term
+        docnums = column.docs[column.starts[value_id] : column.starts[value_id + 1]]
+        live = self._postings.live()
+        for docnum in docnums[live[docnums]][:1]:
+            stored = self._reader.stored_fields(int(docnum)).get(fieldname, "")
             for value in stored.split(LIST_SEPARATOR):
                 if fold(value.strip()) == term:
-                    return str(value).strip()
-        return term
+                    name = str(value).strip()
+                    break
+        column.names[value_id] = name
+        return name
 
-    def raw_dates(self) -> list[int]:
+    def raw_dates(self) -> npt.NDArray[np.uint64]:
         """Sortable date value per docnum (MISSING_DATE when the article has none)."""
         with self._lock:
             if self._raw_dates is None:
                 reader = self._reader
                 count = reader.doc_count_all()
+                raw = np.full(count, MISSING_DATE, dtype=np.uint64)
                 if "date" in reader.schema and reader.has_column("date"):
                     column = reader.column_reader("date", translate=False)
-                    self._raw_dates = [column[docnum] for docnum in range(count)]
-                else:
-                    self._raw_dates = [MISSING_DATE] * count
+                    raw[:] = np.fromiter(column, dtype=np.uint64, count=count)
+                self._raw_dates = raw
             return self._raw_dates
 
-    def _build_date_column(self, name: str) -> tuple[list[str], list[tuple[int, ...]]]:
+    def _build_date_column(self, name: str) -> Column:
         width = 7 if name == "month" else 4  # "YYYY-MM" or "YYYY"
+        raw = self.raw_dates()
+        dated = np.flatnonzero(raw != MISSING_DATE)
+        # The key depends on the day only: convert each distinct day once.
+        days, per_doc_day = np.unique(raw[dated] // _DAY_MICROSECONDS, return_inverse=True)
         values: list[str] = []
         ids: dict[str, int] = {}
-        per_doc: list[tuple[int, ...]] = []
-        for raw in self.raw_dates():
-            when = date_of(raw)
-            if when is None:
-                per_doc.append(())
-                continue
-            key = when.strftime("%Y-%m")[:width]
-            if key not in ids:
-                ids[key] = len(values)
+        day_ids = np.empty(len(days), dtype=np.int64)
+        for index, day in enumerate(days.tolist()):
+            when = date_of(int(day) * _DAY_MICROSECONDS)
+            key = when.strftime("%Y-%m")[:width] if when is not None else ""
+            day_ids[index] = ids.setdefault(key, len(values))
+            if day_ids[index] == len(values):
                 values.append(key)
-            per_doc.append((ids[key],))
-        return values, per_doc
+        value_ids = day_ids[per_doc_day.reshape(-1)] if len(days) else day_ids
+        keep = np.asarray([values[i] != "" for i in value_ids.tolist()], dtype=np.bool_)
+        return _column(values, dated[keep], value_ids[keep], len(raw), dates=True)
 
     # -- date order --------------------------------------------------------------
-    def date_order(self, newest: bool) -> list[int]:
+    def date_order(self, newest: bool) -> IntArray:
         """Every docnum by date (newest or oldest first), undated articles last."""
         key = "newest" if newest else "oldest"
         with self._lock:
             if key not in self._orders:
                 raw = self.raw_dates()
-                dated = [d for d in range(len(raw)) if raw[d] != MISSING_DATE]
-                dated.sort(key=lambda d: (raw[d], d), reverse=newest)
-                undated = [d for d in range(len(raw)) if raw[d] == MISSING_DATE]
-                self._orders[key] = dated + undated
+                docs = np.arange(len(raw), dtype=np.int64)
+                dated = raw != MISSING_DATE
+                by_date = np.lexsort((docs[dated], raw[dated]))  # date, then docnum
+                ordered = docs[dated][by_date[::-1] if newest else by_date]
+                self._orders[key] = np.concatenate((ordered, docs[~dated]))
             return self._orders[key]
 
     # -- counting ------------------------------------------------------------------
-    def _live_docs(self) -> frozenset[int]:
-        if self._live is None:
-            self._live = frozenset(self._reader.all_doc_ids())
-        return self._live
-
-    def _counter(self, name: str, docnums: Collection[int]) -> Counter[int]:
-        """Value-id counts; a set larger than half the index is counted by complement
-        against cached whole-index totals (browsing everything stays cheap)."""
-        _, per_doc = self.column(name)
-        live = self._live_docs()
-        if len(docnums) * 2 <= len(live) or not isinstance(docnums, (set, frozenset)):
-            return Counter(chain.from_iterable(map(per_doc.__getitem__, docnums)))
-        with self._lock:
-            if name not in self._totals:
-                self._totals[name] = Counter(chain.from_iterable(map(per_doc.__getitem__, live)))
-            totals = self._totals[name]
-        missing = Counter(chain.from_iterable(map(per_doc.__getitem__, live - docnums)))
-        return totals - missing
-
     def count(
-        self, docnums: Collection[int], names: Iterable[str] = ALL_FACETS, limit: int = 20
+        self, docnums: Mask | Collection[int], names: Iterable[str] = ALL_FACETS, limit: int = 20
     ) -> dict[str, list[tuple[str, int]]]:
-        """Counts per facet over ``docnums``: fields most frequent first (ties by value,
-        at most ``limit``), month/year complete and chronological."""
+        """Counts per facet over ``docnums`` (a mask or docnums): fields most frequent
+        first (ties by value, at most ``limit``), month/year complete and chronological."""
+        mask = docnums if isinstance(docnums, np.ndarray) else self._postings.mask_of(docnums)
         counts: dict[str, list[tuple[str, int]]] = {}
         for name in names:
-            values, _ = self.column(name)
-            counter = self._counter(name, docnums)
-            pairs = [(values[value_id], count) for value_id, count in counter.items()]
-            if name in DATE_FACETS:
-                counts[name] = sorted(pairs)
-            else:
-                pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
-                counts[name] = pairs[:limit] if limit > 0 else pairs
+            column = self.column(name)
+            tally = column.tally(mask)
+            found = np.flatnonzero(tally)
+            if name in DATE_FACETS:  # "YYYY-MM" values: chronological is alphabetical
+                ranked = sorted(found.tolist(), key=column.values.__getitem__)
+                counts[name] = [(column.values[i], int(tally[i])) for i in ranked]
+                continue
+            if 0 < limit < len(found):  # only values that can make the cut, ties included
+                cut = len(found) - limit
+                found = found[tally[found] >= np.partition(tally[found], cut)[cut]]
+            with self._lock:
+                pairs = [(self._name(name, column, i), int(tally[i])) for i in found.tolist()]
+            pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
+            counts[name] = pairs[:limit] if limit > 0 else pairs
         return counts
 
 

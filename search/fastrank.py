@@ -1,10 +1,11 @@
-"""BM25F ranking computed with per-searcher cached postings, for the common query shapes.
+"""BM25F ranking computed with numpy over cached postings, for the common query shapes.
 
 Whoosh scores a word searched over four fields by stepping a tree of matchers one
 document at a time, which dominates query time in pure Python.  For queries made only
 of terms (And / Or / Not / AndMaybe, optionally with Whoosh's coordination bonus) this
 module computes the very same scores -- Whoosh's ``bm25`` formula, ``idf``, quantised
-field lengths and SQR coordination -- from each term's cached (docnum, weight) list.
+field lengths and SQR coordination, in the same order of float operations -- as dense
+arrays over every docnum, from each term's cached postings (``search.postings``).
 Anything else (phrases, ranges) returns None and the engine lets Whoosh rank it.
 (One deliberate difference: Whoosh recounts the coordination terms as its matchers run
 out, so its relaxed scores drift with document order; here the count is the query's.)
@@ -15,54 +16,53 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Collection
-from heapq import nsmallest
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from whoosh import query as wq
-from whoosh.reading import TermNotFound
-from whoosh.scoring import bm25
 
-#: Cached per-term score entries per searcher (least recently used terms dropped first).
-CACHE_ENTRIES = 2_000_000
+from search.postings import DocArray, FloatArray, Mask, Postings
 
-Postings = dict[int, float]
+#: Per-term score arrays kept per searcher (least recently used dropped first).
+CACHE_TERMS = 4096
+
+IntArray = npt.NDArray[np.int64]
+CountArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """Dense per-docnum scores of a (sub)query, and which documents it matches."""
+
+    scores: FloatArray
+    #: Matching term count per doc (for Whoosh's coordination bonus).
+    counts: CountArray
+    present: Mask
+    #: Term matchers in the query tree (terms the index holds).
+    terms: int
 
 
 class FastRanker:
     """Scores supported queries over one searcher; thread-safe, caches term scores."""
 
-    def __init__(self, searcher: Any, k1: float, b: float) -> None:
+    def __init__(
+        self, searcher: Any, k1: float, b: float, postings: Postings | None = None
+    ) -> None:
         self._searcher = searcher
         self._reader = searcher.reader()
+        self._postings = postings or Postings(self._reader)
         self._k1 = k1
         self._b = b
-        self._scores_cache: OrderedDict[tuple[str, str, float], dict[int, float]] = OrderedDict()
-        self._cached_entries = 0
-        self._lengths: dict[str, dict[int, int]] = {}
+        self._cache: OrderedDict[tuple[str, str, float], tuple[DocArray, FloatArray]] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
 
-    # -- statistics ------------------------------------------------------------------
-    def _term_postings(self, fieldname: str, text: str) -> Postings:
-        postings: Postings = {}
-        try:
-            matcher = self._reader.postings(fieldname, text)
-        except TermNotFound:
-            return postings
-        while matcher.is_active():
-            postings[matcher.id()] = matcher.weight()
-            matcher.next()
-        return postings
-
-    def _length(self, fieldname: str, docnum: int) -> int:
-        lengths = self._lengths.setdefault(fieldname, {})
-        length = lengths.get(docnum)
-        if length is None:
-            length = lengths[docnum] = self._reader.doc_field_length(docnum, fieldname, 0)
-        return length
-
     # -- scoring ---------------------------------------------------------------------
-    def _term_scores(self, term: wq.Term) -> tuple[dict[int, float], int] | None:
-        """Scores of one term's documents, and its count of term matchers (0 or 1)."""
+    def _term_scores(self, term: wq.Term) -> tuple[DocArray, FloatArray] | None:
+        """(docnums, BM25 scores) of one term's postings; None if it cannot be scored."""
         fieldname, text = term.fieldname, term.text
         schema = self._reader.schema
         if fieldname not in schema or not isinstance(text, str):
@@ -71,37 +71,33 @@ class FastRanker:
             return None
         key = (fieldname, text, float(term.boost))
         with self._lock:
-            cached = self._scores_cache.get(key)
+            cached = self._cache.get(key)
             if cached is not None:
-                self._scores_cache.move_to_end(key)
-                return cached, 1 if cached else 0
-        postings = self._term_postings(fieldname, text)
-        if not postings:
-            return {}, 0
-        searcher = self._searcher
-        idf = searcher.idf(fieldname, text)
-        average = searcher.avg_field_length(fieldname) or 1
-        k1, b, boost = self._k1, self._b, term.boost
-        scores = {
-            docnum: bm25(idf, weight, self._length(fieldname, docnum), average, b, k1) * boost
-            for docnum, weight in postings.items()
-        }
+                self._cache.move_to_end(key)
+                return cached
+        docs, weights = self._postings.term(fieldname, text)
+        if len(docs):
+            searcher = self._searcher
+            idf = searcher.idf(fieldname, text)
+            average = searcher.avg_field_length(fieldname) or 1
+            lengths = self._postings.field_lengths(fieldname)[docs]
+            k1, b = self._k1, self._b
+            # Whoosh's scoring.bm25, operation for operation, then the term's boost.
+            scores = idf * (
+                (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / average))
+            )
+            scores = scores * term.boost
+        else:
+            scores = np.zeros(0, dtype=np.float64)
         with self._lock:
-            self._scores_cache[key] = scores
-            self._cached_entries += len(scores)
-            while self._cached_entries > CACHE_ENTRIES and len(self._scores_cache) > 1:
-                _, dropped = self._scores_cache.popitem(last=False)
-                self._cached_entries -= len(dropped)
-        return scores, 1
+            self._cache[key] = (docs, scores)
+            while len(self._cache) > CACHE_TERMS:
+                self._cache.popitem(last=False)
+        return docs, scores
 
-    def _scores(self, query: wq.Query) -> tuple[dict[int, float], dict[int, int], int] | None:
-        """(score per doc, matching term count per doc, term matchers in the tree)."""
+    def _scores(self, query: wq.Query) -> _Scored | None:
         if type(query) is wq.Term:
-            result = self._term_scores(query)
-            if result is None:
-                return None
-            scores, terms = result
-            return scores, dict.fromkeys(scores, 1), terms
+            return self._term(query)
         if type(query) is wq.Or:
             return self._or_scores(query)
         if type(query) is wq.And:
@@ -111,36 +107,62 @@ class FastRanker:
             optional = self._scores(query.b)
             if required is None or optional is None:
                 return None
-            scores, counts, terms = required
-            merged = {d: s + optional[0].get(d, 0.0) for d, s in scores.items()}
-            merged_counts = {d: c + optional[1].get(d, 0) for d, c in counts.items()}
-            return merged, merged_counts, terms + optional[2]
+            present = required.present
+            return _Scored(
+                np.where(present, required.scores + optional.scores, 0.0),
+                np.where(present, required.counts + optional.counts, 0),
+                present,
+                required.terms + optional.terms,
+            )
         return None
 
-    def _or_scores(self, query: wq.Or) -> tuple[dict[int, float], dict[int, int], int] | None:
-        scores: dict[int, float] = {}
-        counts: dict[int, int] = {}
+    def _term(self, query: wq.Term) -> _Scored | None:
+        result = self._term_scores(query)
+        if result is None:
+            return None
+        docs, term_scores = result
+        size = self._postings.doc_count_all
+        scores = np.zeros(size, dtype=np.float64)
+        scores[docs] = term_scores
+        present = np.zeros(size, dtype=np.bool_)
+        present[docs] = True
+        return _Scored(scores, present.astype(np.int32), present, 1 if len(docs) else 0)
+
+    def _or_scores(self, query: wq.Or) -> _Scored | None:
+        size = self._postings.doc_count_all
+        scores = np.zeros(size, dtype=np.float64)
+        counts = np.zeros(size, dtype=np.int32)
+        present = np.zeros(size, dtype=np.bool_)
         terms = 0
         for sub in query.subqueries:
+            if type(sub) is wq.Term:  # the common case: add the term's postings in place
+                sparse = self._term_scores(sub)
+                if sparse is None:
+                    return None
+                docs, term_scores = sparse
+                scores[docs] += term_scores  # docnums are unique within a term
+                counts[docs] += 1
+                present[docs] = True
+                terms += 1 if len(docs) else 0
+                continue
             part = self._scores(sub)
             if part is None:
                 return None
-            for docnum, score in part[0].items():
-                scores[docnum] = scores.get(docnum, 0.0) + score
-                counts[docnum] = counts.get(docnum, 0) + part[1][docnum]
-            terms += part[2]
+            scores += part.scores  # absent documents add 0.0: same sums as Whoosh's
+            counts += part.counts
+            present |= part.present
+            terms += part.terms
         if query.boost != 1:
-            scores = {d: s * query.boost for d, s in scores.items()}
+            scores = scores * query.boost
         if query.scale and terms:
             # Whoosh's CoordMatcher ("SQR" coordination bonus).
             scale = query.scale
             factor = (terms - 1) / terms
-            scores = {
-                d: (s + (counts[d] - 1) / (terms - scale) ** 2) * factor for d, s in scores.items()
-            }
-        return scores, counts, terms
+            bonus = (scores + (counts - 1) / (terms - scale) ** 2) * factor
+            scores = np.where(present, bonus, 0.0)
+        return _Scored(scores, counts, present, terms)
 
-    def _and_scores(self, query: wq.And) -> tuple[dict[int, float], dict[int, int], int] | None:
+    def _and_scores(self, query: wq.And) -> _Scored | None:
         positives = [q for q in query.subqueries if not isinstance(q, wq.Not)]
         parts = []
         for sub in positives:
@@ -150,24 +172,46 @@ class FastRanker:
             parts.append(part)
         if not parts:
             return None
-        common = set(parts[0][0]).intersection(*(p[0] for p in parts[1:]))
-        scores = {d: sum(p[0][d] for p in parts) * query.boost for d in common}
-        counts = {d: sum(p[1][d] for p in parts) for d in common}
-        return scores, counts, sum(p[2] for p in parts)
+        size = self._postings.doc_count_all
+        common = parts[0].present.copy()
+        scores = np.zeros(size, dtype=np.float64)
+        counts = np.zeros(size, dtype=np.int32)
+        for part in parts:
+            common &= part.present
+            scores += part.scores
+            counts += part.counts
+        scores = np.where(common, scores * query.boost, 0.0)
+        return _Scored(scores, np.where(common, counts, 0), common, sum(p.terms for p in parts))
 
     def rank(
-        self, query: wq.Query, allowed: Collection[int], limit: int
+        self, query: wq.Query, allowed: Mask | Collection[int], limit: int
     ) -> list[tuple[int, float]] | None:
-        """Best ``limit`` (docnum, score) among ``allowed``; None if the shape is unsupported."""
+        """Best ``limit`` (docnum, score) among ``allowed``; None if the shape is unsupported.
+
+        Ties are broken by docnum, as Whoosh's collector does.
+        """
         if isinstance(query, wq.Not) or not _supported(query):
             return None
         result = self._scores(query)
         if result is None:
             return None
-        scores = result[0]
-        candidates = ((score, docnum) for docnum, score in scores.items() if docnum in allowed)
-        best = nsmallest(limit, candidates, key=lambda pair: (-pair[0], pair[1]))
-        return [(docnum, score) for score, docnum in best]
+        if not isinstance(allowed, np.ndarray):
+            allowed = self._postings.mask_of(allowed)
+        docs = np.flatnonzero(result.present & allowed)
+        return top_scores(docs, result.scores[docs], limit)
+
+
+def top_scores(docs: IntArray, scores: FloatArray, limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best (docnum, score), highest score first, then lowest docnum."""
+    if limit <= 0 or not len(docs):
+        return []
+    if len(docs) > limit:
+        cut = len(docs) - limit
+        threshold = np.partition(scores, cut)[cut]  # the limit-th highest score
+        keep = scores >= threshold  # ties at the threshold stay for the docnum order
+        docs, scores = docs[keep], scores[keep]
+    order = np.lexsort((docs, -scores))[:limit]
+    return [(int(d), float(s)) for d, s in zip(docs[order], scores[order], strict=True)]
 
 
 def _supported(query: wq.Query) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import threading
+import weakref
 from collections import Counter
-from collections.abc import Iterator
 from functools import lru_cache
 from itertools import islice
 from typing import Any
@@ -123,38 +124,84 @@ def wildcard_stems(reader: Any, pattern: str, limit: int) -> set[str]:
     return stems
 
 
-def _terms_starting(reader: Any, prefix: str) -> Iterator[tuple[str, bytes]]:
-    """(field, term) for each segment's terms, unmerged: Whoosh's merge costs more."""
-    for segment, _ in reader.leaf_readers():
-        for name in present_fields(reader):
-            for term in segment.expand_prefix(name, prefix):
-                yield name, term
+class _StemsByLetter:
+    """Stems of the full-text fields by first letter and length, for one reader.
+
+    Walking Whoosh's term index costs microseconds per term in Python; did-you-mean
+    and fuzzy words scan every stem sharing the typed word's first letter, so each
+    letter's stems are read once per reader (searcher) and kept, grouped by length.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_letter: dict[str, dict[int, tuple[list[str], list[int]]]] = {}
+
+
+_STEMS: weakref.WeakKeyDictionary[Any, _StemsByLetter] = weakref.WeakKeyDictionary()
+_STEMS_LOCK = threading.Lock()
+
+
+def letter_bits(word: str) -> int:
+    """The set of a word's letters as bits (plain ints: no objects for the GC to walk).
+
+    Letters may share a bit, which only makes the "too different" test below rarer.
+    """
+    bits = 0
+    for char in word:
+        bits |= 1 << (ord(char) & 63)
+    return bits
+
+
+def _stems_starting(reader: Any, letter: str) -> dict[int, tuple[list[str], list[int]]]:
+    """(stems, their letter bits) by length, for every stem starting with ``letter``."""
+    with _STEMS_LOCK:
+        cache = _STEMS.get(reader)
+        if cache is None:
+            cache = _STEMS[reader] = _StemsByLetter()
+    with cache.lock:
+        found = cache.by_letter.get(letter)
+        if found is None:
+            stems: set[str] = set()
+            # Each segment's terms, unmerged: Whoosh's merge costs more.
+            for segment, _ in reader.leaf_readers():
+                for name in present_fields(reader):
+                    stems.update(decode(term) for term in segment.expand_prefix(name, letter))
+            found = {}
+            for stem in sorted(stems):
+                same_length = found.setdefault(len(stem), ([], []))
+                same_length[0].append(stem)
+                same_length[1].append(letter_bits(stem))
+            cache.by_letter[letter] = found
+        return found
+
+
+def warm_stems(reader: Any) -> None:
+    """Read every letter's stems now (did-you-mean's first use of a letter is then fast)."""
+    for letter in "abcdefghijklmnopqrstuvwxyz0123456789":
+        _stems_starting(reader, letter)
 
 
 def stem_distances(reader: Any, word: str, maxdist: int) -> dict[str, int]:
     """Stems sharing ``word``'s first letter within ``maxdist`` edits of it or its stem.
 
-    One pass over that letter's stems, skipping those whose length or letters alone
-    rule them out. (On a multi-segment index Whoosh's ``terms_within`` computes a full
-    edit distance for every term, once per field and distance; its automaton walk,
-    used on one segment, is slower still at two edits.)
+    One pass over that letter's stems of plausible lengths, skipping those whose
+    letters alone rule them out. (On a multi-segment index Whoosh's ``terms_within``
+    computes a full edit distance for every term, once per field and distance; its
+    automaton walk, used on one segment, is slower still at two edits.)
     """
-    probes = {probe: set(probe) for probe in (word, stem_of(word) or word)}
+    probes = {probe: letter_bits(probe) for probe in (word, stem_of(word) or word)}
     found: dict[str, int] = {}
-    seen: set[bytes] = set()
-    for _, term in _terms_starting(reader, word[:1]):
-        if term in seen:
-            continue
-        seen.add(term)
-        stem = decode(term)
-        letters = set(stem)
-        for probe, probe_letters in probes.items():
-            # An edit changes the length by at most one and the set of letters by two.
-            if abs(len(stem) - len(probe)) > maxdist or len(letters ^ probe_letters) > 2 * maxdist:
-                continue
-            distance = edit_distance(stem, probe, limit=maxdist)
-            if distance < found.get(stem, maxdist + 1):
-                found[stem] = distance
+    by_length = _stems_starting(reader, word[:1])
+    for probe, probe_letters in probes.items():
+        for length in range(len(probe) - maxdist, len(probe) + maxdist + 1):
+            stems, bits = by_length.get(length, ([], []))
+            for stem, letters in zip(stems, bits, strict=True):
+                # An edit changes the set of letters by at most two.
+                if (letters ^ probe_letters).bit_count() > 2 * maxdist:
+                    continue
+                distance = edit_distance(stem, probe, limit=maxdist)
+                if distance < found.get(stem, maxdist + 1):
+                    found[stem] = distance
     return found
 
 

@@ -118,3 +118,18 @@ def test_reuters_broad_prefix_is_refused(reuters: tuple[Engine, list[Article]]) 
     engine, _ = reuters
     with pytest.raises(QueryError, match="type more letters"):
         engine.search("s*")
+
+
+def test_reuters_every_facet_of_a_broad_query(reuters: tuple[Engine, list[Article]]) -> None:
+    """All eight facets (the numpy bincount path) against counts from the corpus."""
+    engine, articles = reuters
+    results = engine.search("market", facet_limit=0, page_size=1)
+    matching = [a for a in articles if "market" in stems(a)]
+    assert results.total == len(matching) > 100
+    for field in ("topics", "places", "people", "organisations"):
+        expected = Counter(value for a in matching for value in getattr(a, field))
+        assert dict(results.facets[field]) == dict(expected), field
+    assert dict(results.facets["source"]) == dict(Counter(a.source for a in matching))
+    dated = [a.date for a in matching if a.date]
+    assert results.facets["month"] == sorted(Counter(d.strftime("%Y-%m") for d in dated).items())
+    assert results.facets["year"] == sorted(Counter(d.strftime("%Y") for d in dated).items())

@@ -1,0 +1,214 @@
+"""Per-searcher numpy views of the index: term postings, field lengths, live documents.
+
+Whoosh hands postings out one ``next()`` at a time, which costs microseconds per posting
+in pure Python.  Its W3 posting lists are stored in blocks whose ids and weights decode
+as whole arrays, so this module reads a term block by block into numpy arrays
+(global docnums, weights) once per searcher and caches them; matching, ranking and facet
+counting then work on whole arrays (boolean masks over every docnum of the reader).
+Everything here lives and dies with one searcher, so an index refresh drops it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+#: A boolean mask over every docnum of the reader (deleted documents included).
+Mask = npt.NDArray[np.bool_]
+DocArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+#: Posting entries cached per searcher (least recently used terms dropped first).
+CACHE_POSTINGS = 4_000_000
+
+#: Field length per length byte, as Whoosh decodes its quantised length column.
+_LENGTH_OF_BYTE = np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 256)])
+
+
+class Postings:
+    """Cached numpy postings and per-document statistics of one reader (thread-safe)."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self.doc_count_all = int(reader.doc_count_all())
+        self._lock = threading.Lock()
+        self._terms: OrderedDict[tuple[str, Any], tuple[DocArray, FloatArray]] = OrderedDict()
+        self._cached_entries = 0
+        self._lengths: dict[str, FloatArray] = {}
+        self._live: Mask | None = None
+
+    # -- documents -------------------------------------------------------------------
+    def live(self) -> Mask:
+        """True for every document that is not deleted."""
+        if self._live is None:
+            if self._reader.has_deletions():
+                self._live = self.mask_of(self._reader.all_doc_ids())
+            else:
+                self._live = np.ones(self.doc_count_all, dtype=np.bool_)
+        return self._live
+
+    def empty(self) -> Mask:
+        return np.zeros(self.doc_count_all, dtype=np.bool_)
+
+    def mask_of(self, docnums: Any) -> Mask:
+        """A mask with ``docnums`` (any iterable of ints) set."""
+        mask = self.empty()
+        mask[np.fromiter(docnums, dtype=np.int64)] = True
+        return mask
+
+    # -- field lengths ---------------------------------------------------------------
+    def field_lengths(self, fieldname: str) -> FloatArray:
+        """Each document's quantised length of ``fieldname`` (as Whoosh's BM25F sees it)."""
+        with self._lock:
+            cached = self._lengths.get(fieldname)
+        if cached is not None:
+            return cached
+        lengths = np.zeros(self.doc_count_all, dtype=np.float64)
+        for segment, offset in self._reader.leaf_readers():
+            count = segment.doc_count_all()
+            lengths[offset : offset + count] = _segment_lengths(segment, fieldname, count)
+        with self._lock:
+            self._lengths[fieldname] = lengths
+        return lengths
+
+    # -- postings --------------------------------------------------------------------
+    def term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
+        """(sorted global docnums, weights) of a term, deleted documents included."""
+        key = (fieldname, text)
+        with self._lock:
+            cached = self._terms.get(key)
+            if cached is not None:
+                self._terms.move_to_end(key)
+                return cached
+        docs, weights = self.read_term(fieldname, text)
+        with self._lock:
+            if key not in self._terms:
+                self._terms[key] = (docs, weights)
+                self._cached_entries += len(docs)
+                while self._cached_entries > CACHE_POSTINGS and len(self._terms) > 1:
+                    _, (dropped, _) = self._terms.popitem(last=False)
+                    self._cached_entries -= len(dropped)
+        return docs, weights
+
+    def term_mask(self, fieldname: str, text: Any) -> Mask:
+        """Live documents holding the term."""
+        docs, _ = self.term(fieldname, text)
+        mask = self.empty()
+        mask[docs] = True
+        if self._reader.has_deletions():
+            mask &= self.live()
+        return mask
+
+    def frequent_terms(self, fieldname: str, min_docs: int) -> list[tuple[int, bytes]]:
+        """(document frequency, term) of the field's terms in ``min_docs`` or more
+        documents, commonest first (the terms slowest to read cold)."""
+        frequency: dict[bytes, int] = {}
+        for segment, _ in self._reader.leaf_readers():
+            if fieldname not in segment.schema:
+                continue
+            for term, info in segment.iter_field(fieldname):
+                frequency[term] = frequency.get(term, 0) + info.doc_frequency()
+        found = [(df, term) for term, df in frequency.items() if df >= min_docs]
+        found.sort(reverse=True)
+        return found
+
+    def warm(self, fieldnames: Iterable[str], min_docs: int, budget: int) -> int:
+        """Read the commonest terms' postings into the cache, at most ``budget``
+        entries in all (bounded by the cache size); returns the entries read."""
+        budget = min(budget, CACHE_POSTINGS // 2)
+        read = 0
+        for fieldname in fieldnames:
+            self.field_lengths(fieldname)
+            for df, term in self.frequent_terms(fieldname, min_docs):
+                if read + df > budget:
+                    break
+                docs, _ = self.term(fieldname, term.decode("utf-8"))
+                read += len(docs)
+        return read
+
+    def read_term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
+        """A term's postings read from the index, bypassing the cache (one-off reads)."""
+        if fieldname not in self._reader.schema:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        doc_parts: list[DocArray] = []
+        weight_parts: list[FloatArray] = []
+        scorable = self._reader.schema[fieldname].scorable
+        for segment, offset in self._reader.leaf_readers():
+            if scorable and not segment.field_length(fieldname):
+                continue  # no text in this field here (Reuters has no captions)
+            try:
+                matcher = segment.postings(fieldname, text)
+            except TermNotFound:
+                continue
+            for ids, weights in _blocks(matcher):
+                doc_parts.append(ids + offset)
+                weight_parts.append(weights)
+        if not doc_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(doc_parts), np.concatenate(weight_parts)
+
+
+def _blocks(matcher: Any) -> Any:
+    """(ids, weights) arrays per posting block; whole blocks for Whoosh's W3 matchers."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # deletions are applied with the live mask instead
+    if not all(hasattr(matcher, name) for name in ("_read_data", "_goto", "_lastblock")):
+        ids: list[int] = []
+        weights: list[float] = []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        yield np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        return
+    while not matcher._atend:
+        if matcher._blocklength:
+            matcher._read_data()
+            yield _decode_block(matcher)
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+
+
+def _decode_block(matcher: Any) -> tuple[DocArray, FloatArray]:
+    """A W3 block's ids and weights, decoded as ``W3LeafMatcher`` does, but vectorised."""
+    raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+    ids = np.asarray(raw_ids, dtype=np.int64)
+    if not matcher._byteids:
+        ids = np.cumsum(ids)  # the ids are stored delta-encoded
+    count = matcher._blocklength
+    if raw_weights is None:
+        weights = np.ones(count, dtype=np.float64)
+    elif isinstance(raw_weights, float):  # Whoosh expands it into an array("f")
+        weights = np.full(count, raw_weights, dtype=np.float32).astype(np.float64)
+    else:
+        weights = np.asarray(raw_weights, dtype=np.float64)
+    return ids, weights
+
+
+def _segment_lengths(segment: Any, fieldname: str, count: int) -> FloatArray:
+    """One segment's length column read in one go (Whoosh reads it a byte per call)."""
+    perdoc = getattr(segment, "_perdoc", None)
+    reader = None
+    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        reader = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if reader is not None and hasattr(reader, "_dbfile") and reader._fixedlen == 1:
+        stored = min(reader._count, count)
+        raw = np.zeros(count, dtype=np.uint8)
+        if stored:
+            data = reader._dbfile.get(reader._basepos, stored)
+            raw[:stored] = np.frombuffer(data, dtype=np.uint8)
+        return _LENGTH_OF_BYTE[raw]
+    return np.array(
+        [segment.doc_field_length(d, fieldname, 0) or 0 for d in range(count)], dtype=np.float64
+    )

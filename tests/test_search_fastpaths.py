@@ -1,0 +1,191 @@
+"""The vectorised query paths agree with Whoosh and with the analyzer.
+
+Postings read block-wise into numpy, BM25F scores computed over whole arrays, facet
+counts by ``bincount`` and snippet spans found by one regex pass must give what Whoosh's
+own matchers, scorers and analyzer give -- also on an index of several segments with
+deleted documents, where docnum offsets and deletions are easy to get wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_search_support import sample_articles, sample_engine, sample_index, write_index
+from whoosh.index import Index
+
+from corpus import Article
+from index.documents import article_to_document
+from index.schema import text_analyzer
+from search import Engine
+from search.facets import FacetColumns
+from search.highlight import clean_text, make_snippet, match_spans
+from search.postings import Postings
+
+DELETED = ("2", "5", "17")
+
+
+@functools.cache
+def segmented_index() -> Index:
+    """The sample in three segments (no merging), with a few articles deleted."""
+    articles = sample_articles()
+    third = len(articles) // 3
+    ix = write_index(articles[:third])
+    for part in (articles[third : 2 * third], articles[2 * third :]):
+        writer = ix.writer()
+        for article in part:
+            writer.add_document(**article_to_document(article))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for article_id in DELETED:
+        writer.delete_by_term("id", article_id)
+    writer.commit(merge=False)
+    return ix
+
+
+def live_articles() -> list[Article]:
+    return [a for a in sample_articles() if a.id not in DELETED]
+
+
+def test_the_test_index_has_segments_and_deletions() -> None:
+    reader = segmented_index().reader()
+    assert len(list(reader.leaf_readers())) == 3
+    assert reader.has_deletions() and reader.doc_count() == len(live_articles())
+
+
+def test_block_read_postings_equal_whooshs_matcher() -> None:
+    reader = segmented_index().reader()
+    postings = Postings(reader)
+    for field in ("title", "body", "places", "topics"):
+        for term in list(reader.lexicon(field))[::7]:
+            docs, weights = postings.read_term(field, term)
+            matcher = reader.postings(field, term)
+            expected: list[tuple[int, float]] = []
+            while matcher.is_active():  # Whoosh skips deleted documents itself
+                expected.append((matcher.id(), matcher.weight()))
+                matcher.next()
+            live = postings.live()[docs]
+            assert list(zip(docs[live].tolist(), weights[live].tolist(), strict=True)) == expected
+    lengths = postings.field_lengths("body")
+    for docnum in reader.all_doc_ids():
+        assert lengths[docnum] == (reader.doc_field_length(docnum, "body", 0) or 0)
+    assert np.flatnonzero(postings.live()).tolist() == list(reader.all_doc_ids())
+
+
+@pytest.mark.parametrize(
+    "query", ["oil", "oil prices", "cocoa -brazil", "place:usa", "(oil OR gold) prices", "bank"]
+)
+def test_fast_scores_equal_whooshs_on_segments_with_deletions(query: str) -> None:
+    ours = Engine.for_index(segmented_index()).search(query, page_size=40, facets=False)
+    theirs = Engine.for_index(segmented_index(), fast_ranking=False).search(
+        query, page_size=40, facets=False
+    )
+    assert ours.total == theirs.total > 0
+    assert [hit.id for hit in ours.hits] == [hit.id for hit in theirs.hits]
+    offsets = {round(a.score - b.score, 9) for a, b in zip(ours.hits, theirs.hits, strict=True)}
+    assert len(offsets) <= 1  # equal, or shifted by a constant (Whoosh scores NOT as 1)
+    assert not set(DELETED) & {hit.id for hit in ours.hits}
+
+
+def test_facet_counts_skip_deleted_articles() -> None:
+    engine = Engine.for_index(segmented_index())
+    results = engine.search("", facet_limit=0, page_size=1)
+    articles = live_articles()
+    assert results.total == len(articles)
+    for field in ("places", "topics", "people", "organisations"):
+        expected = Counter(value for a in articles for value in getattr(a, field))
+        assert dict(results.facets[field]) == dict(expected), field
+    assert dict(results.facets["source"]) == dict(Counter(a.source for a in articles))
+    months = Counter(a.date.strftime("%Y-%m") for a in articles if a.date)
+    assert results.facets["month"] == sorted(months.items())
+
+
+def test_facet_ties_are_ordered_by_value_and_limited() -> None:
+    counts = FacetColumns(segmented_index().reader()).count(
+        Postings(segmented_index().reader()).live(), ["places"], limit=5
+    )["places"]
+    assert len(counts) == 5
+    assert counts == sorted(counts, key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
+
+
+def test_date_sorts_walk_every_segment() -> None:
+    engine = Engine.for_index(segmented_index())
+    newest = engine.search("oil", sort="newest", page_size=500)
+    dates = [hit.date for hit in newest.hits if hit.date]
+    assert len(newest.hits) == newest.total and dates == sorted(dates, reverse=True)
+
+
+def test_relaxed_results_count_no_all_word_matches() -> None:
+    results = sample_engine().search("hawija cocoa")
+    assert results.relaxed and results.total > 0
+    assert results.all_words_total == 0  # no article has both words
+
+
+def test_warm_fills_caches_without_changing_results() -> None:
+    cold = sample_engine().search("oil prices", page_size=20)
+    engine = Engine.for_index(sample_index())
+    engine.warm()
+    warm = engine.search("oil prices", page_size=20)
+    assert [(h.id, h.score, h.snippet) for h in warm.hits] == [
+        (h.id, h.score, h.snippet) for h in cold.hits
+    ]
+    assert warm.facets == cold.facets
+
+
+# -- snippets ---------------------------------------------------------------------------
+WORDS = st.sampled_from(
+    ["oil", "Oil", "oils", "soil", "U.S", "u.s.", "3.5", "recall", "call", "Calls", "happy",
+     "happiness", "hoping", "hope", "Kılıç", "KILIC", "naïve", "İstanbul", "istanbul",
+     "’", "£5", "the", "é", "Müller", "muller"]
+)  # fmt: skip
+SEPARATORS = st.sampled_from([" ", ".", ". ", "-", "\n", ",", "'", "’", "  "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(WORDS, SEPARATORS), max_size=12).map(
+        lambda pairs: "".join(w + s for w, s in pairs)
+    ),
+    st.lists(WORDS, min_size=1, max_size=3),
+)
+def test_spans_equal_the_analyzers_on_accented_and_plain_text(
+    text: str, query_words: list[str]
+) -> None:
+    analyzer = text_analyzer()
+    wanted = {token.text for word in query_words for token in analyzer(word)}
+    expected = tuple(
+        (token.startchar, token.endchar)
+        for token in analyzer(text, chars=True)
+        if token.text in wanted
+    )
+    assert match_spans(text, wanted) == expected
+
+
+def test_spans_on_real_articles_equal_the_analyzers() -> None:
+    analyzer = text_analyzer()
+    for article in sample_articles()[::40]:
+        text = clean_text(article.body)
+        words = [token.text for token in analyzer(text)][::9][:4]
+        wanted = set(words) | {"oil", "u.s"}
+        expected = tuple(
+            (t.startchar, t.endchar) for t in analyzer(text, chars=True) if t.text in wanted
+        )
+        assert match_spans(text, wanted) == expected
+
+
+def test_snippet_highlights_the_stemmed_and_accented_words_in_the_text() -> None:
+    body = "“Kılıç’s” photos: he was hoping the offensives in İstanbul would end."
+    wanted = {token.text for token in text_analyzer()("kilic hope offensive İstanbul")}
+    snippet, spans = make_snippet((body,), wanted)
+    assert [snippet[s:e] for s, e in spans] == ["Kılıç", "hoping", "offensives", "İstanbul"]
+
+
+def test_clean_text_is_corpus_clean_field() -> None:
+    from corpus.extract.cleaning import clean_field
+
+    for text in ("a\n\nb", " lead", "tab\there", "x\x1b[2Jy", "a  b", "nbsp\u00a0x", "ok"):
+        assert clean_text(text) == clean_field(text)
