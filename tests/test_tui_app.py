@@ -234,15 +234,19 @@ async def test_reader_matches_related_and_back(tmp_path: Path, engine: Engine) -
         assert isinstance(app.screen, SearchScreen)
 
 
+@pytest.mark.parametrize("size", [(80, 24), SIZE], ids=["80x24", "120x40"])
 @pilot_test
-async def test_suggestion_is_offered_and_accepted(tmp_path: Path, engine: Engine) -> None:
+async def test_suggestion_is_offered_and_accepted(
+    tmp_path: Path, engine: Engine, size: tuple[int, int]
+) -> None:
     misspelt = "petrolium"
     suggestion = engine.search(misspelt).suggestion
     assert suggestion, "the engine suggests a correction for a misspelt word"
     app = make_app(tmp_path, engine)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await type_query(pilot, misspelt)
-        assert f"did you mean: {suggestion}?" in screen_text(app)
+        # The whole button, key included: beside the count it used to be cut off at 120x40.
+        assert f"did you mean: {suggestion}?  (F3)" in screen_text(app)
         await pilot.press("f3")
         await settle(pilot)
         screen = search_screen(app)

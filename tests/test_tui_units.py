@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tui.history import QueryHistory
 from tui.safe_text import clean, clean_with_spans, highlighted_text, safe_text
 from tui.search_state import SearchRequest
+from tui.widgets.rows import Part, Row
 from tui.widgets.timeline import by_year, continuous_months
 
 ESCAPES = ("\x1b]0;title\x07", "\x1b[2J", "\x1b[31m", "\x1b]8;;http://x\x1b\\", "\x9b1m", "\x07")
@@ -130,3 +131,47 @@ def test_full_collections_wait_for_a_pause_and_settings_come_back() -> None:
         collector.stop()
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab cd\u00e9\u4e2d"), max_size=120),
+    st.integers(min_value=4, max_value=60),
+)
+def test_row_lines_fit_the_width_and_match_the_measured_height(words: str, width: int) -> None:
+    """Heights are measured without laying text out: they must agree with what is drawn."""
+    row = Row(
+        [
+            Part(safe_text(words, "bold", one_line=True), max_lines=2),
+            Part(safe_text(words, one_line=True)),
+            Part(safe_text(words, one_line=True), tail=safe_text(" 1,234")),
+        ]
+    )
+    lines = row.lines(width)
+    assert row.get_height({}, width) == len(lines)
+    assert all(line.cell_len <= width for line in lines)
+    if width > len(" 1,234"):
+        assert lines[-1].plain.endswith(" 1,234")  # a count is not cut while it fits
+
+
+def test_a_long_row_part_is_cut_with_an_ellipsis_after_its_last_line() -> None:
+    snippet = safe_text("one two three four five six seven eight nine ten", one_line=True)
+    lines = [line.plain.rstrip() for line in Row([Part(snippet, max_lines=2)]).lines(14)]
+    assert lines == ["one two three", "four five six…"]
+
+
+def test_a_cut_snippet_ends_in_one_ellipsis_even_after_a_fragment_break() -> None:
+    """Snippets join fragments with "…"; when the row is cut right after one, the reader
+    sees a single ellipsis, not "… …"."""
+    from rich.text import Text
+
+    from tui.widgets.rows import part_lines
+
+    snippet = Text(
+        "The Brazilian Coffee Institute, IBC, is unlikely to disclose its future export "
+        "… quotas and more news follows"
+    )
+    lines = [line.plain.rstrip() for line in part_lines(Part(snippet, max_lines=2), 40)]
+    assert lines == [
+        "The Brazilian Coffee Institute, IBC, is",
+        "unlikely to disclose its future export …",
+    ]

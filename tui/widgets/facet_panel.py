@@ -18,6 +18,7 @@ from tui.messages import FacetToggled
 from tui.safe_text import safe_text
 from tui.widgets.filter_chips import FIELD_LABELS
 from tui.widgets.option_list import WidthCachedOptionList
+from tui.widgets.rows import Part, Row
 from tui.widgets.timeline import Timeline
 
 #: Facet fields in sidebar order.
@@ -27,11 +28,12 @@ ID_SEPARATOR = "\x1f"
 
 
 def facet_option(field: str, value: str, count: int, active: bool) -> Option:
+    """ "✓ Iraq 12": the value is cut with an ellipsis when narrow, the count always shows."""
     mark = "✓ " if active else "  "
     prompt = Text(mark, style="bold" if active else "", end="")
     prompt.append(safe_text(value, "bold" if active else "", one_line=True))
-    prompt.append(f" {count:,}", style="dim")
-    return Option(prompt, id=f"{field}{ID_SEPARATOR}{value}")
+    count_text = Text(f" {count:,}", style="dim", end="")
+    return Option(Row([Part(prompt, tail=count_text)]), id=f"{field}{ID_SEPARATOR}{value}")
 
 
 class FacetList(WidthCachedOptionList):
@@ -57,9 +59,10 @@ class FacetList(WidthCachedOptionList):
             shown += [(v, c) for v, c in values[limit:] if v in chosen]
             if not shown:
                 continue
-            options.append(Option(Text(FACET_HEADINGS[field], style="bold"), disabled=True))
+            heading = Text(FACET_HEADINGS[field], style="bold", end="")
+            options.append(Option(Row([Part(heading)]), disabled=True))
             options.extend(facet_option(field, v, c, v in chosen) for v, c in shown)
-        signature = [(o.id, o.prompt.plain if isinstance(o.prompt, Text) else "") for o in options]
+        signature = [(o.id, o.prompt.plain if isinstance(o.prompt, Row) else "") for o in options]
         if signature == self._signature:
             return  # same values and counts: keep the rendered list
         self._signature = signature

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -12,9 +11,13 @@ from search.results import Hit
 from tui.messages import HitChosen, HitHighlighted, MoreResultsWanted
 from tui.safe_text import highlighted_text, one_line, safe_text
 from tui.widgets.option_list import WidthCachedOptionList
+from tui.widgets.rows import Part, Row
 
-#: Snippets longer than this are cut so a row stays a few lines high.
+#: Snippets longer than this are cut before laying out (a row shows two lines of it).
 SNIPPET_CHARS = 180
+#: Most lines a hit's title, and its snippet, may take (the preview shows them whole).
+TITLE_LINES = 2
+SNIPPET_LINES = 2
 #: Load the next page when the cursor is this close to the last loaded hit.
 LOOKAHEAD = 3
 
@@ -29,8 +32,11 @@ def hit_metadata(hit: Hit) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def hit_row(hit: Hit) -> Text:
-    """The prompt for one hit; every piece of article text is inert ``Text``."""
+def hit_row(hit: Hit) -> Row:
+    """The prompt for one hit: title, metadata and snippet lines, cut to the list's width.
+
+    Every piece of article text is inert ``Text``; a row is at most five lines high and
+    its height is known without laying the text out (see :mod:`tui.widgets.rows`)."""
     title = safe_text(hit.title or "(untitled)", "bold", one_line=True)
     metadata = safe_text(hit_metadata(hit), "dim", one_line=True)
     snippet = one_line(highlighted_text(hit.snippet, hit.highlights, match_style="bold reverse"))
@@ -39,7 +45,7 @@ def hit_row(hit: Hit) -> Text:
         snippet.rstrip()
         if not snippet.plain.endswith("…"):
             snippet.append("…")
-    return Text("\n", end="").join([title, metadata, snippet])
+    return Row([Part(title, TITLE_LINES), Part(metadata), Part(snippet, max_lines=SNIPPET_LINES)])
 
 
 def with_dividers(options: Iterable[Option]) -> list[Option | None]:

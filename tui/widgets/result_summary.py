@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Vertical
 from textual.widgets import Button, Static
 
 from search.results import SearchResults
@@ -33,8 +33,11 @@ def count_text(results: SearchResults, sort: str) -> Text:
     return text
 
 
-class ResultSummary(Horizontal):
-    """Total, sort order and the did-you-mean suggestion as a button (F3 accepts it too)."""
+class ResultSummary(Vertical):
+    """Total and sort order, and under them the did-you-mean suggestion as a button (F3).
+
+    The suggestion has a line of its own: beside a long count it was cut off at the
+    right edge of a narrow results column, losing its "(F3)"."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -42,7 +45,7 @@ class ResultSummary(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="count", markup=False)
-        yield Button("", id="suggestion", compact=True, flat=True)
+        yield Button("", id="suggestion", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#suggestion", Button).display = False
@@ -64,7 +67,9 @@ class ResultSummary(Horizontal):
             label = Text("did you mean: ", end="")
             label.append(safe_text(suggestion, "bold underline", one_line=True))
             label.append("?  (F3)")
-            button.label = label
+            if label.plain != str(button.label):
+                button.label = label
+                button.refresh(layout=True)  # Button sizes itself to a new label only on layout
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
