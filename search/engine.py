@@ -31,7 +31,8 @@ from search.errors import ArticleNotFoundError, QueryError
 from search.facets import ALL_FACETS, FacetColumns
 from search.fastrank import FastRanker
 from search.filters import filter_query
-from search.highlight import make_snippet, match_spans
+from search.highlight import Prepared, make_snippet, match_spans
+from search.hitcache import PreparedTexts, StoredFields
 from search.postings import Mask, Postings
 from search.query import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
 from search.ranking import K1, B, make_weighting
@@ -78,6 +79,8 @@ class Engine:
         self._docsets: DocSets | None = None
         self._ranker: FastRanker | None = None
         self._postings: Postings | None = None
+        self._stored: StoredFields | None = None
+        self._prepared = PreparedTexts()
         #: Warm each new searcher's caches in a background thread (see ``warm``).
         self.background_warm = warm
         #: Rank term-only queries from cached postings (same scores as Whoosh, faster).
@@ -107,6 +110,8 @@ class Engine:
         old = self._searcher
         self._index, self._searcher, self._generation = index, searcher, generation
         postings = self._postings = Postings(searcher.reader())
+        self._stored = StoredFields(searcher)
+        self._prepared = PreparedTexts()
         self._facets = FacetColumns(searcher.reader(), postings)
         self._docsets = DocSets(searcher, postings)
         self._ranker = FastRanker(searcher, K1, B, postings) if self.fast_ranking else None
@@ -311,13 +316,19 @@ class Engine:
         return [(docnum, 0.0) for docnum in order[matched[order]][:limit].tolist()]
 
     def _hit(self, docnum: int, score: float, parsed: ParsedQuery, snippets: bool) -> Hit:
-        stored = self._searcher.stored_fields(docnum)
-        article = document_to_article(stored)
+        assert self._stored is not None
+        article = document_to_article(self._stored(docnum))
         if not snippets:
             return _to_hit(article, score, "", ())
+        prepared = self._prepared
+
+        def prepare(position: int, source: str) -> Prepared:
+            return prepared.get(docnum, position, source)
+
         snippet, spans = make_snippet(
             (article.body, "\n".join(article.captions), "\n".join(article.subheads), article.title),
             parsed.highlight_terms,
+            prepare,
         )
         return _to_hit(article, score, snippet, spans)
 

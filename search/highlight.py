@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh.support.charset import accent_map
@@ -18,18 +19,13 @@ from whoosh.support.charset import accent_map
 from corpus.extract.cleaning import clean_field
 from index.schema import text_analyzer
 from search.expand import fold
+from search.fragments import fragments, lede
 from search.results import Span
 
-#: Characters of context kept on each side of a match in a snippet fragment.
-CONTEXT_CHARS = 60
-#: Longest fragment: dense matches start a new fragment rather than growing one.
-MAX_FRAGMENT_CHARS = 170
-#: Fragments per snippet, and the length of a snippet with no match (the lede).
-MAX_FRAGMENTS = 3
-LEDE_CHARS = 240
-ELLIPSIS = "…"
-#: Letters at the end of a stem that may differ from the word it came from.
+#: Letters at the end of a stem that may differ from the word it came from...
 HEAD_SLACK = 1
+#: ... when the stem ends in one of these (Porter's rewrites: y -> i, +e, bility -> bl).
+REWRITTEN_ENDINGS = ("e", "i", "l")
 
 _ANALYZER = text_analyzer()
 #: The analyzer's own tokenizer pattern, so words are cut exactly as when indexing.
@@ -68,25 +64,59 @@ def clean_text(text: str) -> str:
     return clean_field(text)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A text cleaned for display and folded for matching.
+
+    ``folded`` is None when the text holds characters that fold awkwardly, which are
+    matched word by word instead.
+    """
+
+    text: str
+    folded: str | None
+
+
+#: (position among a hit's texts, text) -> the text prepared, perhaps from a cache.
+Preparer = Callable[[int, str], Prepared]
+
+
+def prepare_text(source: str) -> Prepared:
+    """``source`` cleaned and folded: the passes over the whole text a snippet needs
+    before it can look for the query's words (cacheable per stored text)."""
+    text = clean_text(source)
+    return Prepared(text, _fold_text(text))
+
+
+def _fold_text(text: str) -> str | None:
+    lowered = text.lower()
+    if text.isascii():
+        return lowered
+    if _AWKWARD.search(text):
+        return None
+    return _NON_ASCII.sub(_fold_char, lowered)
+
+
 def match_spans(text: str, terms: Iterable[str]) -> tuple[Span, ...]:
     """(start, end) of every word in ``text`` whose indexed form is one of ``terms``."""
     wanted = frozenset(terms)
     if not wanted or not text:
         return ()
-    if not text.isascii() and _AWKWARD.search(text):
-        return _unicode_spans(text, wanted)
-    return _folded_spans(text, wanted)
+    return _spans(Prepared(text, _fold_text(text)), wanted)
 
 
-def _folded_spans(text: str, wanted: frozenset[str]) -> tuple[Span, ...]:
-    """One regex pass (in C) over the folded text yields the words that begin like a
+def _spans(prepared: Prepared, wanted: frozenset[str]) -> tuple[Span, ...]:
+    if prepared.folded is None:
+        return _unicode_spans(prepared.text, wanted)
+    return _folded_spans(prepared.text, prepared.folded, wanted)
+
+
+def _folded_spans(text: str, folded: str, wanted: frozenset[str]) -> tuple[Span, ...]:
+    """Regex passes (in C) over the folded text yield the words that begin like a
     query term; only those are analysed.  Folding keeps every character's position and
     word-ness, so the spans found in the folded text hold for ``text`` itself."""
-    lowered = text.lower()
-    folded = lowered if text.isascii() else _NON_ASCII.sub(_fold_char, lowered)
     spans: list[Span] = []
     size = len(folded)
-    for candidate in _candidates(wanted).finditer(folded):
+    for candidate in _candidate_matches(wanted, folded):
         word, (start, end) = candidate.group(), candidate.span()
         if end < size and folded[end] == ".":  # "u.s": the token goes on past the dot
             token = _WORD.match(folded, start)
@@ -137,22 +167,45 @@ def _unicode_spans(text: str, wanted: frozenset[str]) -> tuple[Span, ...]:
 def _heads(wanted: frozenset[str]) -> tuple[str, ...]:
     """Starts every word indexed as one of ``wanted`` has, once folded.
 
-    Porter stemming keeps a word's start and changes at most the stem's last letter
-    ("happi" < "happy", "hope" < "hoping", "stabl" < "stability": its rewrites of
-    suffixes end in a letter the later steps drop or keep), so a word whose folded form
-    does not begin with its stem minus one letter cannot have that stem (checked on all
-    91,000 distinct words of Reuters-21578 and BBC; tests compare with the analyzer).
+    Porter stemming keeps a word's start and changes at most the stem's last letter,
+    and only to one of ``REWRITTEN_ENDINGS`` ("happi" < "happy", "hope" < "hoping",
+    "portabl" < "portability"); any other stem starts the word whole ("ag" < "aged").
+    A word whose folded form does not begin so cannot have that stem (checked on all
+    distinct words of Reuters-21578, BBC, AG News and TIME; tests compare with the
+    analyzer).  Short stems matter most: "ag" cut to "a" would make every "a…" word a
+    candidate.
     """
-    heads = sorted({term[: max(1, len(term) - HEAD_SLACK)] for term in wanted})
+    heads = sorted(
+        {
+            term[: max(1, len(term) - HEAD_SLACK)] if term.endswith(REWRITTEN_ENDINGS) else term
+            for term in wanted
+        }
+    )
     kept = [head for head in heads if not any(head.startswith(h) and h != head for h in heads)]
     return tuple(kept)
 
 
 @lru_cache(maxsize=1024)
-def _candidates(wanted: frozenset[str]) -> re.Pattern[str]:
-    """A head and the rest of its word (so the search resumes after that word)."""
-    alternatives = "|".join(re.escape(head) for head in _heads(wanted))
-    return re.compile(rf"(?:{alternatives})\w*")
+def _candidates(wanted: frozenset[str]) -> tuple[re.Pattern[str], ...]:
+    """Per head: the head and the rest of its word (the search resumes after the word).
+
+    One pattern per head, not one alternation: a pattern that starts with a literal is
+    searched for several times faster.  No head starts another, so the patterns never
+    match at the same place, and a match inside another's word is rejected anyway.
+    """
+    return tuple(re.compile(rf"{re.escape(head)}\w*") for head in _heads(wanted))
+
+
+def _candidate_matches(wanted: frozenset[str], folded: str) -> Iterable[re.Match[str]]:
+    """Every match of the heads' patterns, in text order."""
+    patterns = _candidates(wanted)
+    if len(patterns) == 1:
+        return patterns[0].finditer(folded)
+    return sorted((m for p in patterns for m in p.finditer(folded)), key=_match_start)
+
+
+def _match_start(match: re.Match[str]) -> int:
+    return match.start()
 
 
 def _token_starts_at(text: str, position: int) -> bool:
@@ -208,81 +261,30 @@ def _direct_token_form() -> Callable[[str], str | None] | None:
 _token_form = _direct_token_form()
 
 
-def make_snippet(sources: Sequence[str], terms: Iterable[str]) -> tuple[str, tuple[Span, ...]]:
+def make_snippet(
+    sources: Sequence[str], terms: Iterable[str], prepare: Preparer | None = None
+) -> tuple[str, tuple[Span, ...]]:
     """A snippet from the first text in ``sources`` that contains a query term.
 
     ``sources`` are in preference order (body, then captions, subheads, title); with no
-    match anywhere the snippet is the start of the first non-empty text.
+    match anywhere the snippet is the start of the first non-empty text.  ``prepare``
+    (position in ``sources``, text) may return cached ``prepare_text`` results.
     """
     wanted = frozenset(terms)
+    if not wanted:
+        for source in sources:
+            text = clean_text(source)
+            if text:
+                return lede(text), ()
+        return "", ()
     cleaned: list[str] = []
-    for source in sources:  # cleaned one by one: most snippets come from the body
-        text = clean_text(source)
-        spans = match_spans(text, wanted)
+    for position, source in enumerate(sources):  # one by one: most snippets are from the body
+        prepared = prepare(position, source) if prepare else prepare_text(source)
+        spans = _spans(prepared, wanted) if prepared.text else ()
         if spans:
-            return _fragments(text, spans, wanted)
-        cleaned.append(text)
+            return fragments(prepared.text, spans)
+        cleaned.append(prepared.text)
     for text in cleaned:
         if text:
-            return _lede(text), ()
+            return lede(text), ()
     return "", ()
-
-
-def _lede(text: str) -> str:
-    if len(text) <= LEDE_CHARS:
-        return text
-    cut = text.rfind(" ", 0, LEDE_CHARS)
-    return text[: cut if cut > LEDE_CHARS // 2 else LEDE_CHARS] + ELLIPSIS
-
-
-def _word_start(text: str, position: int) -> int:
-    if position <= 0:
-        return 0
-    space = text.find(" ", position)
-    return space + 1 if 0 <= space < position + 20 else position
-
-
-def _word_end(text: str, position: int) -> int:
-    if position >= len(text):
-        return len(text)
-    space = text.rfind(" ", 0, position)
-    return space if space > position - 20 else position
-
-
-def _fragments(
-    text: str, spans: tuple[Span, ...], terms: frozenset[str]
-) -> tuple[str, tuple[Span, ...]]:
-    """Windows of context around the matches, best (most distinct words) first."""
-    windows: list[list[int]] = []
-    for start, end in spans:
-        low = _word_start(text, start - CONTEXT_CHARS)
-        high = _word_end(text, end + CONTEXT_CHARS)
-        low, high = min(low, start), max(high, end)
-        if windows and low <= windows[-1][1]:
-            if high - windows[-1][0] <= MAX_FRAGMENT_CHARS or start < windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], high)
-                continue
-            low = windows[-1][1] + 1  # a fragment of its own, not overlapping
-        windows.append([low, high])
-
-    def distinct_words(window: list[int]) -> int:
-        inside = {text[s:e].lower() for s, e in spans if window[0] <= s and e <= window[1]}
-        return len(inside)
-
-    best = sorted(windows, key=lambda w: (-distinct_words(w), w[0]))[:MAX_FRAGMENTS]
-    best.sort()
-    pieces: list[str] = []
-    out_spans: list[Span] = []
-    offset = 0
-    for low, high in best:
-        prefix = ELLIPSIS if low > 0 and not pieces else (f" {ELLIPSIS} " if pieces else "")
-        offset += len(prefix)
-        pieces.append(prefix + text[low:high])
-        out_spans.extend(
-            (s - low + offset, e - low + offset) for s, e in spans if low <= s and e <= high
-        )
-        offset += high - low
-    snippet = "".join(pieces)
-    if best and best[-1][1] < len(text):
-        snippet += ELLIPSIS
-    return snippet, tuple(out_spans)

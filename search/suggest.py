@@ -2,7 +2,8 @@
 
 Only words the index has never seen (as a stem) are corrected. Candidates are stems
 within one, then two, edits of the typed word or of its stem, sharing its first letter
-(that keeps Whoosh's edit-distance search to milliseconds). Each stem is shown as the
+(edit distances computed in C by rapidfuzz over that letter's cached stems). Each
+stem is shown as the
 real word behind it closest to what was typed ("government", never the stem "govern").
 """
 
@@ -11,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from whoosh.support.levenshtein import distance as edit_distance
-
 from search.expand import fold
 from search.query import QueryWord
 from search.vocabulary import (
     doc_frequency,
+    edit_distance,
     stem_distances,
     stem_of,
     surface_words,

@@ -18,8 +18,9 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh import query as wq
-from whoosh.support.levenshtein import distance as edit_distance
 
 from search.expand import fold
 from search.query import analyze_words
@@ -30,6 +31,12 @@ TEXT_SOURCES = ("body", "title")
 SAMPLE_DOCS = 3
 #: Articles re-read, at most, to confirm that a stem has a word matching a pattern.
 CONFIRM_DOCS = 20
+
+
+def edit_distance(first: str, second: str, limit: int | None = None) -> int:
+    """Whoosh's ``damerau_levenshtein`` (optimal string alignment: adjacent swaps count
+    one edit), computed in C by rapidfuzz; past ``limit`` any value above it is returned."""
+    return int(OSA.distance(first, second, score_cutoff=limit))
 
 
 def present_fields(reader: Any) -> list[str]:
@@ -71,13 +78,27 @@ def _documents(reader: Any, field: str, term: str, limit: int) -> list[str]:
 
 
 def surface_words(reader: Any, stem: str, limit: int = SAMPLE_DOCS) -> Counter[str]:
-    """Lower-cased words indexed as ``stem``, counted in a few articles that hold it."""
+    """Lower-cased words indexed as ``stem``, counted in a few articles that hold it.
+
+    Kept per reader: did-you-mean asks again for the same stems at its second distance.
+    The result is shared: do not change it.
+    """
+    cache = _vocabulary(reader)
+    key = (stem, limit)
+    with cache.lock:
+        found = cache.surface.get(key)
+    if found is not None:
+        return found
     counts: Counter[str] = Counter()
     for field in present_fields(reader):
         for text in _documents(reader, field, stem, limit):
             counts.update(word for word in _words_near(text, stem) if stem_of(word) == stem)
         if counts:
             break
+    with cache.lock:
+        if len(cache.surface) >= SURFACE_CACHE:
+            cache.surface.clear()
+        cache.surface[key] = counts
     return counts
 
 
@@ -124,8 +145,9 @@ def wildcard_stems(reader: Any, pattern: str, limit: int) -> set[str]:
     return stems
 
 
-class _StemsByLetter:
-    """Stems of the full-text fields by first letter and length, for one reader.
+class _Vocabulary:
+    """Stems of the full-text fields by first letter and length, for one reader, and
+    the real words found behind stems.
 
     Walking Whoosh's term index costs microseconds per term in Python; did-you-mean
     and fuzzy words scan every stem sharing the typed word's first letter, so each
@@ -134,30 +156,28 @@ class _StemsByLetter:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.by_letter: dict[str, dict[int, tuple[list[str], list[int]]]] = {}
+        self.by_letter: dict[str, dict[int, list[str]]] = {}
+        self.surface: dict[tuple[str, int], Counter[str]] = {}
 
 
-_STEMS: weakref.WeakKeyDictionary[Any, _StemsByLetter] = weakref.WeakKeyDictionary()
-_STEMS_LOCK = threading.Lock()
+#: Stems whose real words are kept per reader (a few words each).
+SURFACE_CACHE = 4096
+
+_VOCABULARIES: weakref.WeakKeyDictionary[Any, _Vocabulary] = weakref.WeakKeyDictionary()
+_VOCABULARIES_LOCK = threading.Lock()
 
 
-def letter_bits(word: str) -> int:
-    """The set of a word's letters as bits (plain ints: no objects for the GC to walk).
-
-    Letters may share a bit, which only makes the "too different" test below rarer.
-    """
-    bits = 0
-    for char in word:
-        bits |= 1 << (ord(char) & 63)
-    return bits
-
-
-def _stems_starting(reader: Any, letter: str) -> dict[int, tuple[list[str], list[int]]]:
-    """(stems, their letter bits) by length, for every stem starting with ``letter``."""
-    with _STEMS_LOCK:
-        cache = _STEMS.get(reader)
+def _vocabulary(reader: Any) -> _Vocabulary:
+    with _VOCABULARIES_LOCK:
+        cache = _VOCABULARIES.get(reader)
         if cache is None:
-            cache = _STEMS[reader] = _StemsByLetter()
+            cache = _VOCABULARIES[reader] = _Vocabulary()
+        return cache
+
+
+def _stems_starting(reader: Any, letter: str) -> dict[int, list[str]]:
+    """Every stem starting with ``letter``, sorted, by length."""
+    cache = _vocabulary(reader)
     with cache.lock:
         found = cache.by_letter.get(letter)
         if found is None:
@@ -168,9 +188,7 @@ def _stems_starting(reader: Any, letter: str) -> dict[int, tuple[list[str], list
                     stems.update(decode(term) for term in segment.expand_prefix(name, letter))
             found = {}
             for stem in sorted(stems):
-                same_length = found.setdefault(len(stem), ([], []))
-                same_length[0].append(stem)
-                same_length[1].append(letter_bits(stem))
+                found.setdefault(len(stem), []).append(stem)
             cache.by_letter[letter] = found
         return found
 
@@ -184,24 +202,19 @@ def warm_stems(reader: Any) -> None:
 def stem_distances(reader: Any, word: str, maxdist: int) -> dict[str, int]:
     """Stems sharing ``word``'s first letter within ``maxdist`` edits of it or its stem.
 
-    One pass over that letter's stems of plausible lengths, skipping those whose
-    letters alone rule them out. (On a multi-segment index Whoosh's ``terms_within``
-    computes a full edit distance for every term, once per field and distance; its
-    automaton walk, used on one segment, is slower still at two edits.)
+    One pass (in C, rapidfuzz) over that letter's stems of plausible lengths. (On a
+    multi-segment index Whoosh's ``terms_within`` computes a full edit distance in
+    Python for every term, once per field and distance.)
     """
-    probes = {probe: letter_bits(probe) for probe in (word, stem_of(word) or word)}
     found: dict[str, int] = {}
     by_length = _stems_starting(reader, word[:1])
-    for probe, probe_letters in probes.items():
-        for length in range(len(probe) - maxdist, len(probe) + maxdist + 1):
-            stems, bits = by_length.get(length, ([], []))
-            for stem, letters in zip(stems, bits, strict=True):
-                # An edit changes the set of letters by at most two.
-                if (letters ^ probe_letters).bit_count() > 2 * maxdist:
-                    continue
-                distance = edit_distance(stem, probe, limit=maxdist)
-                if distance < found.get(stem, maxdist + 1):
-                    found[stem] = distance
+    for probe in dict.fromkeys((word, stem_of(word) or word)):
+        lengths = range(len(probe) - maxdist, len(probe) + maxdist + 1)
+        stems = [stem for length in lengths for stem in by_length.get(length, ())]
+        near = process.extract(probe, stems, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
+        for stem, distance, _ in near:
+            if distance < found.get(stem, maxdist + 1):
+                found[stem] = int(distance)
     return found
 
 
@@ -215,15 +228,17 @@ def truncated_stems(reader: Any, word: str, head: int = 3) -> set[str]:
 
     A misspelt ending defeats the stemmer ("unemploymnet" keeps its whole tail), so
     the stems of the real word ("unemploy") are found by comparing each stem with the
-    typed word cut to about the stem's length. Scans only stems sharing ``head`` letters.
+    typed word cut to about the stem's length. Scans only stems sharing ``head`` letters
+    (among the per-letter stems that ``stem_distances`` reads anyway).
     """
     found: set[str] = set()
-    for name in present_fields(reader):
-        for term in reader.expand_prefix(name, word[:head]):
-            stem = decode(term)
-            if len(stem) < 4 or len(stem) > len(word) + 1:
+    start = word[:head]
+    by_length = _stems_starting(reader, word[:1])
+    for length in range(4, len(word) + 2):
+        for stem in by_length.get(length, ()):
+            if not stem.startswith(start):
                 continue
-            cuts = (word[: len(stem) + shift] for shift in (-1, 0, 1))
-            if any(edit_distance(stem, cut, limit=2) <= 1 for cut in cuts):
+            cuts = (word[: length + shift] for shift in (-1, 0, 1))
+            if any(OSA.distance(stem, cut, score_cutoff=1) <= 1 for cut in cuts):
                 found.add(stem)
     return found

@@ -189,3 +189,39 @@ def test_clean_text_is_corpus_clean_field() -> None:
 
     for text in ("a\n\nb", " lead", "tab\there", "x\x1b[2Jy", "a  b", "nbsp\u00a0x", "ok"):
         assert clean_text(text) == clean_field(text)
+
+
+def test_spans_find_words_whose_stem_rewrites_its_last_letter() -> None:
+    """Stems ending in e/i/l may differ there from the word; others start it whole."""
+    text = "Portability, happy hoping, aged agents and the age of portable radios."
+    wanted = {token.text for token in text_analyzer()("portability happy hope age")}
+    analyzer = text_analyzer()
+    expected = tuple(
+        (t.startchar, t.endchar) for t in analyzer(text, chars=True) if t.text in wanted
+    )
+    assert [text[s:e] for s, e in expected] == [
+        "Portability", "happy", "hoping", "aged", "age", "portable",
+    ]  # fmt: skip
+    assert match_spans(text, wanted) == expected
+
+
+def test_hits_read_through_the_caches_equal_whooshs_stored_fields_and_snippets() -> None:
+    """Stored fields read per segment, and snippets made from cached prepared texts,
+    are what Whoosh's reader and an uncached snippet give (segments and deletions)."""
+    from search.hitcache import PreparedTexts, StoredFields
+
+    ix = segmented_index()
+    with ix.searcher() as searcher:
+        stored = StoredFields(searcher)
+        live = [d for d in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(d)]
+        assert len(live) == len(live_articles())
+        for docnum in live:
+            assert stored(docnum) == searcher.stored_fields(docnum)
+    texts = PreparedTexts(max_chars=3_000)  # a few bodies: older ones are evicted
+    wanted = frozenset({"oil", "price", "u.s"})
+    for round_ in range(2):
+        for number, article in enumerate(sample_articles()[::25]):
+            sources = (article.body, article.title)
+            cached = make_snippet(sources, wanted, lambda i, s, n=number: texts.get(n, i, s))
+            assert cached == make_snippet(sources, wanted), (round_, article.id)
+        assert texts._chars <= texts.max_chars

@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_search_support import corpus_articles, corpus_engine, write_index
 
 from corpus import Article
@@ -111,3 +113,21 @@ def test_bbc_prefix_finds_every_article_with_a_matching_word(
         }
         found = {hit.id for hit in engine.search(f"{pattern}*", page_size=3000).hits}
         assert wanted and wanted <= found, pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("abcé", max_size=8), st.text("abcé", max_size=8), st.sampled_from([None, 1, 2]))
+def test_edit_distance_is_whooshs_damerau_levenshtein(
+    first: str, second: str, limit: int | None
+) -> None:
+    """rapidfuzz's OSA in place of Whoosh's pure-Python distance changes no suggestion:
+    same distance, and past ``limit`` both say "more than limit"."""
+    from whoosh.support.levenshtein import damerau_levenshtein
+
+    from search.vocabulary import edit_distance
+
+    ours, whooshs = edit_distance(first, second, limit), damerau_levenshtein(first, second, limit)
+    if limit is None:
+        assert ours == whooshs
+    else:
+        assert min(ours, limit + 1) == min(whooshs, limit + 1)
