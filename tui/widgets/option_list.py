@@ -10,24 +10,38 @@ width keeps them.
 Rows that are :class:`~tui.widgets.rows.Row` visuals skip Textual's generic visual
 pipeline (text selection, auto-links, alignment: a row has none of them), which was about
 a third of a list's render time; any other prompt is rendered by ``OptionList`` itself.
+A row's strips are built in one pass (padding, list style and the option's click meta
+together), ``render_line`` looks the option styles up once per render pass instead of
+once per line, and the scrollbar is drawn directly too (:mod:`tui.widgets.scrollbar`).
 """
 
 from __future__ import annotations
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events
+from textual.geometry import Region, Spacing
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.widgets.rows import Row
+from tui.widgets.scrollbar import direct_vertical_scrollbar
 
 
 class WidthCachedOptionList(OptionList):
     """Keeps rendered rows across resizes that do not change the width."""
 
     _rendered_width = -1
+    #: Option styles by component class, looked up once per render pass (None between).
+    _pass_styles: dict[str, Style] | None = None
+    _pass_padding: Spacing | None = None
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return direct_vertical_scrollbar(self)
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width == self._rendered_width:
@@ -35,9 +49,48 @@ class WidthCachedOptionList(OptionList):
             return
         self._rendered_width = event.size.width
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass_styles = {}
+        self._pass_padding = self.get_component_styles("option-list--option").padding
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = self._pass_padding = None
+
+    def render_line(self, y: int) -> Strip:
+        """``OptionList.render_line`` without its per-line bookkeeping: the lines were
+        updated once by ``render_lines`` and the option styles are looked up once a pass."""
+        styles = self._pass_styles
+        if styles is None:
+            return super().render_line(y)
+        lines = self._line_cache.lines
+        line_number = self.scroll_offset.y + y
+        if not 0 <= line_number < len(lines):
+            return super().render_line(y)  # past the last option: OptionList's blank line
+        option_index, line_offset = lines[line_number]
+        option = self.options[option_index]
+        component_class = ""
+        if option.disabled:
+            component_class = "option-list--option-disabled"
+        elif self.highlighted == option_index:
+            component_class = "option-list--option-highlighted"
+        elif self._mouse_hovering_over == option_index:
+            component_class = "option-list--option-hover"
+        style = styles.get(component_class)
+        if style is None:
+            style = styles[component_class] = (
+                self.get_visual_style("option-list--option", component_class)
+                if component_class
+                else self.get_visual_style("option-list--option")
+            )
+        strips = self._get_option_render(option, style)
+        return strips[line_offset] if line_offset < len(strips) else super().render_line(y)
+
     def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
         prompt = option.prompt
-        padding = self.get_component_styles("option-list--option").padding
+        padding = self._pass_padding
+        if padding is None:
+            padding = self.get_component_styles("option-list--option").padding
         if not isinstance(prompt, Row) or padding.top or padding.bottom:
             return super()._get_option_render(option, style)
         cache_key = (option, style, padding)
@@ -45,14 +98,13 @@ class WidthCachedOptionList(OptionList):
         if strips is None:
             width = self.scrollable_content_region.width - self._get_left_gutter_width()
             base = style.rich_style
-            meta = {"option": self._option_to_index[option]}
-            left = Segment(" " * padding.left, base) if padding.left else None
-            strips = [
-                Strip.join([Strip([left], padding.left), strip] if left else [strip])
-                .extend_cell_length(width, base)
-                .apply_meta(meta)
-                for strip in prompt.row_strips(width - padding.width, base)
-            ]
+            strips = prompt.row_strips(
+                width - padding.width,
+                base,
+                left=padding.left,
+                right=padding.right,
+                meta=RichStyle.from_meta({"option": self._option_to_index[option]}),
+            )
             if option._divider:
                 rule = self.get_visual_style("option-list--separator").rich_style
                 strips.append(Strip([Segment("─" * width, rule)], width))

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.scrollbar import ScrollBar
 from textual.widgets import Static
 
 from corpus.model import Article
 from search.results import Hit, Span
 from tui.safe_text import highlighted_text, safe_text
 from tui.widgets.result_list import hit_metadata
+from tui.widgets.scrollbar import direct_vertical_scrollbar
 
 #: How much of the body the preview shows (the reader has the rest).
 PREVIEW_CHARS = 1500
@@ -44,6 +46,10 @@ def preview_text(article: Article, title_spans: Sequence[Span], body_spans: Sequ
 
 class Preview(VerticalScroll):
     """Shows one hit; the screen fills in the full article once it has been fetched."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return direct_vertical_scrollbar(self)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("", id="preview-text", markup=False)

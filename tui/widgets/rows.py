@@ -124,14 +124,33 @@ class Row(Visual):
     def get_height(self, rules: RulesMap, width: int) -> int:
         return sum(part_height(part, width) for part in self.parts)
 
-    def row_strips(self, width: int, base: RichStyle) -> list[Strip]:
-        """The lines as strips ``width`` cells wide, on the ``base`` (list's) style."""
-        return [
-            Strip(list(Segment.apply_style(line.render(_CONSOLE), base))).extend_cell_length(
-                width, base
-            )
-            for line in self.lines(width)
-        ]
+    def row_strips(
+        self,
+        width: int,
+        base: RichStyle,
+        *,
+        left: int = 0,
+        right: int = 0,
+        meta: RichStyle | None = None,
+    ) -> list[Strip]:
+        """The lines as strips ``left + width + right`` cells wide on the ``base`` (list's)
+        style, with ``left`` and ``right`` blank cells (padding) and ``meta`` (e.g. the
+        option index for mouse clicks) on every segment: one pass over each line's segments.
+        """
+        styled = base + meta if meta is not None else base
+        full_width = left + width + right
+        margin = [Segment(" " * left, styled)] if left else []
+        strips = []
+        for line in self.lines(width):
+            segments = margin + [
+                Segment(text, styled + style if style is not None else styled)
+                for text, style, _ in line.render(_CONSOLE)
+            ]
+            room = full_width - left - line.cell_len
+            if room > 0:
+                segments.append(Segment(" " * room, styled))
+            strips.append(Strip(segments, max(full_width, left + line.cell_len)))
+        return strips
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
