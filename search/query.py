@@ -371,8 +371,14 @@ def _unique(queries: Iterable[wq.Query]) -> list[wq.Query]:
 
 
 def _relax(clauses: list[tuple[wq.Query, bool]]) -> wq.Query | None:
-    """Keep fields, phrases and exclusions required; OR the loose words with coordination."""
-    loose = _unique(query for query, is_loose in clauses if is_loose and query is not wq.NullQuery)
+    """Keep fields, phrases and exclusions required; OR the loose words with coordination.
+    A lone ``*`` (``Every``) is no word to match: OR-ed in, it would make every article
+    an any-word match (and leave Whoosh's coordination with no terms to count)."""
+    loose = _unique(
+        query
+        for query, is_loose in clauses
+        if is_loose and query is not wq.NullQuery and not isinstance(query, wq.Every)
+    )
     if len(loose) < 2:
         return None
     required = _unique(

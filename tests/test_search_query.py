@@ -49,6 +49,8 @@ def test_malformed_queries_name_problem_and_position(
     ("query", "expected_total"),
     [
         ("*", None),  # a lone star: every article, as an empty query
+        ("hawija *", 1),  # beside words a lone star adds nothing ...
+        ("qzxv *", 0),  # ... not even every article as an any-word match
         ("hawija AND", 1),  # dangling AND: ignored
         ("OR hawija", 1),  # leading OR: ignored
         ("the", 0),  # only a stop word: nothing to match, no error
