@@ -13,8 +13,6 @@ out, so its relaxed scores drift with document order; here the count is the quer
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
 
+from search.lru import LruCache
 from search.postings import DocArray, FloatArray, Mask, Postings
 
 #: Per-term score arrays kept per searcher (least recently used dropped first).
@@ -55,10 +54,9 @@ class FastRanker:
         self._postings = postings or Postings(self._reader)
         self._k1 = k1
         self._b = b
-        self._cache: OrderedDict[tuple[str, str, float], tuple[DocArray, FloatArray]] = (
-            OrderedDict()
+        self._cache: LruCache[tuple[str, str, float], tuple[DocArray, FloatArray]] = LruCache(
+            CACHE_TERMS
         )
-        self._lock = threading.Lock()
 
     # -- scoring ---------------------------------------------------------------------
     def _term_scores(self, term: wq.Term) -> tuple[DocArray, FloatArray] | None:
@@ -70,11 +68,9 @@ class FastRanker:
         if not schema[fieldname].scorable:
             return None
         key = (fieldname, text, float(term.boost))
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         docs, weights = self._postings.term(fieldname, text)
         if len(docs):
             searcher = self._searcher
@@ -89,10 +85,7 @@ class FastRanker:
             scores = scores * term.boost
         else:
             scores = np.zeros(0, dtype=np.float64)
-        with self._lock:
-            self._cache[key] = (docs, scores)
-            while len(self._cache) > CACHE_TERMS:
-                self._cache.popitem(last=False)
+        self._cache.put(key, (docs, scores))
         return docs, scores
 
     def _scores(self, query: wq.Query) -> _Scored | None:

@@ -9,12 +9,11 @@ the ones that match most queries, so their prepared texts are kept, bounded by s
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_right
-from collections import OrderedDict
 from typing import Any
 
 from search.highlight import Prepared, prepare_text
+from search.lru import LruCache
 
 #: Characters of prepared text kept per searcher (text and folded copy both count).
 MAX_PREPARED_CHARS = 4_000_000
@@ -26,28 +25,20 @@ class PreparedTexts:
 
     def __init__(self, max_chars: int = MAX_PREPARED_CHARS) -> None:
         self.max_chars = max_chars
-        self._entries: OrderedDict[tuple[int, int], Prepared] = OrderedDict()
-        self._chars = 0
-        self._lock = threading.Lock()
+        self._entries: LruCache[tuple[int, int], Prepared] = LruCache(max_chars, _size)
+
+    @property
+    def chars(self) -> int:
+        """Characters of prepared text kept now."""
+        return self._entries.total
 
     def get(self, docnum: int, position: int, source: str) -> Prepared:
         key = (docnum, position)
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
+        found = self._entries.get(key)
+        if found is not None:
+            return found
         prepared = prepare_text(source)
-        size = _size(prepared)
-        if size > self.max_chars:
-            return prepared
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = prepared
-                self._chars += size
-            while self._chars > self.max_chars:
-                _, evicted = self._entries.popitem(last=False)
-                self._chars -= _size(evicted)
+        self._entries.put(key, prepared)
         return prepared
 
 

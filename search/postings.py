@@ -11,7 +11,6 @@ Everything here lives and dies with one searcher, so an index refresh drops it.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +19,8 @@ import numpy.typing as npt
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from search.lru import LruCache
 
 #: A boolean mask over every docnum of the reader (deleted documents included).
 Mask = npt.NDArray[np.bool_]
@@ -40,8 +41,9 @@ class Postings:
         self._reader = reader
         self.doc_count_all = int(reader.doc_count_all())
         self._lock = threading.Lock()
-        self._terms: OrderedDict[tuple[str, Any], tuple[DocArray, FloatArray]] = OrderedDict()
-        self._cached_entries = 0
+        self._terms: LruCache[tuple[str, Any], tuple[DocArray, FloatArray]] = LruCache(
+            CACHE_POSTINGS, lambda entry: len(entry[0])
+        )
         self._lengths: dict[str, FloatArray] = {}
         self._live: Mask | None = None
 
@@ -83,19 +85,11 @@ class Postings:
     def term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
         """(sorted global docnums, weights) of a term, deleted documents included."""
         key = (fieldname, text)
-        with self._lock:
-            cached = self._terms.get(key)
-            if cached is not None:
-                self._terms.move_to_end(key)
-                return cached
+        cached = self._terms.get(key)
+        if cached is not None:
+            return cached
         docs, weights = self.read_term(fieldname, text)
-        with self._lock:
-            if key not in self._terms:
-                self._terms[key] = (docs, weights)
-                self._cached_entries += len(docs)
-                while self._cached_entries > CACHE_POSTINGS and len(self._terms) > 1:
-                    _, (dropped, _) = self._terms.popitem(last=False)
-                    self._cached_entries -= len(dropped)
+        self._terms.put(key, (docs, weights))
         return docs, weights
 
     def term_mask(self, fieldname: str, text: Any) -> Mask:

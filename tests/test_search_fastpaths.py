@@ -224,4 +224,4 @@ def test_hits_read_through_the_caches_equal_whooshs_stored_fields_and_snippets()
             sources = (article.body, article.title)
             cached = make_snippet(sources, wanted, lambda i, s, n=number: texts.get(n, i, s))
             assert cached == make_snippet(sources, wanted), (round_, article.id)
-        assert texts._chars <= texts.max_chars
+        assert texts.chars <= texts.max_chars
