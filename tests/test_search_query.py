@@ -120,31 +120,3 @@ def test_random_queries_never_raise_anything_but_query_error(query: str) -> None
     else:
         assert isinstance(results, SearchResults)
         assert results.total >= len(results.hits)
-
-
-WORDS = st.sampled_from(
-    ["oil", "Oil", "oils", "U.S", "3.5", "a.b", "soil", "OIL.", "_x", "Kılıç", "kilic",
-     "offensives", "offensive", "naïve", "the", "é"]
-)  # fmt: skip
-SEPARATORS = st.sampled_from([" ", ".", ". ", "-", "..", "\n", "_", ",", "'", "\x1b["])
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.tuples(WORDS, SEPARATORS), max_size=10).map(
-        lambda pairs: "".join(w + s for w, s in pairs)
-    ),
-    st.lists(WORDS, min_size=1, max_size=3),
-)
-def test_match_spans_agree_with_the_analyzer(text: str, query_words: list[str]) -> None:
-    from index.schema import text_analyzer
-    from search.highlight import match_spans
-
-    analyzer = text_analyzer()
-    wanted = {token.text for word in query_words for token in analyzer(word)}
-    expected = tuple(
-        (token.startchar, token.endchar)
-        for token in analyzer(text, chars=True)
-        if token.text in wanted
-    )
-    assert match_spans(text, wanted) == expected
