@@ -30,6 +30,7 @@ from corpus import read_corpora
 from corpus.report import CorpusReport
 from index import whoosh_patches
 from index.documents import article_to_document
+from index.segment_arrays import PostingsTee, write_segment_arrays
 from index.testing import worker_checkpoint
 
 #: How often the parent polls the workers' progress counters.
@@ -54,6 +55,9 @@ def _worker(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     whoosh_patches.apply()
     writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
+    tee = PostingsTee()  # the postings arrays file, collected as the segment is written
+    pooled = writer.pool.iter_postings
+    writer.pool.iter_postings = lambda: tee.tee(pooled())
     added = 0
     for ordinal, article in enumerate(read_corpora(corpora, CorpusReport())):
         if ordinal % shards != shard or ordinal in excluded:
@@ -69,7 +73,10 @@ def _worker(
                 os._exit(1)  # the parent is gone: nobody will commit this segment
     counter.value = added
     if added:
-        results.put((shard, writer._finalize_segment()))
+        segment = writer._finalize_segment()
+        if tee.write(writer.storage, segment, segment.doc_count_all()) is None:
+            write_segment_arrays(writer.storage, writer.schema, segment)  # read it back
+        results.put((shard, segment))
     else:
         writer.cancel()
         results.put((shard, None))

@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 
 from index import whoosh_patches
 from index.schema import build_schema
+from index.segment_arrays import write_missing_arrays
 from index.sharded import write_shards
 from index.store import META_FILE, link_or_copy_tree, new_temp_dir
 
@@ -187,9 +188,10 @@ class GenerationWriter:
 
     def commit(self, *, force: bool = False) -> Path | None:
         """Commit into the temp folder; returns it (None when there was nothing to do)."""
-        if self._sharded:  # the workers' segments are committed already
+        if self._sharded:  # the workers' segments (and their arrays) are committed already
             assert self.temp_dir is not None
             self.checkpoint("before-commit")
+            write_missing_arrays(self.temp_dir)
             self.checkpoint("after-commit")
             return self.temp_dir
         if self._writer is None:
@@ -200,6 +202,7 @@ class GenerationWriter:
         self.checkpoint("before-commit")
         self._writer.commit()
         self._writer = None
+        write_missing_arrays(self.temp_dir)  # new and merged segments
         self.checkpoint("after-commit")
         return self.temp_dir
 

@@ -112,7 +112,7 @@ class Engine:
         postings = self._postings = Postings(searcher.reader())
         self._stored = StoredFields(searcher)
         self._prepared = PreparedTexts()
-        self._facets = FacetColumns(searcher.reader(), postings)
+        self._facets = FacetColumns(searcher.reader(), postings, self._stored)
         self._docsets = DocSets(searcher, postings)
         self._ranker = FastRanker(searcher, K1, B, postings) if self.fast_ranking else None
         if old is not None:
@@ -317,7 +317,10 @@ class Engine:
 
     def _hit(self, docnum: int, score: float, parsed: ParsedQuery, snippets: bool) -> Hit:
         assert self._stored is not None
-        article = document_to_article(self._stored(docnum))
+        stored = self._stored(docnum)
+        if self._facets is not None:
+            self._facets.learn_names(stored)
+        article = document_to_article(stored)
         if not snippets:
             return _to_hit(article, score, "", ())
         prepared = self._prepared

@@ -11,7 +11,7 @@ sortable ``date`` column.  Counting a query's matches is then one vectorised
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,7 +41,7 @@ def _decode(term: Any) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Column:
     """One facet's (document, value id) pairs, grouped by value."""
 
@@ -53,9 +53,13 @@ class Column:
     starts: IntArray
     #: Display spellings, looked up on first use (None until then).
     names: list[str | None]
+    #: Value id of each indexed value (to file the spellings of a stored article).
+    ids: dict[str, int]
     #: When no document has two values (source, category, month, year): the value id
     #: of each docnum, -1 for none.  Counting then reads only the matching docnums.
     per_doc: IntArray | None
+    #: How many values still lack their display spelling.
+    unnamed: int
 
     def tally(self, mask: Mask) -> IntArray:
         """How many documents in ``mask`` hold each value id."""
@@ -76,14 +80,22 @@ def _column(
         per_doc = np.full(size, -1, dtype=np.int64)
         per_doc[docs] = value_ids
     names: list[str | None] = list(values) if dates else [None] * len(values)
-    return Column(values, docs, value_ids, starts, names, per_doc)
+    ids = {value: number for number, value in enumerate(values)}
+    unnamed = 0 if dates else len(values)
+    return Column(values, docs, value_ids, starts, names, ids, per_doc, unnamed)
 
 
 class FacetColumns:
     """Per-document facet values for one reader (built lazily, reused across queries)."""
 
-    def __init__(self, reader: Any, postings: Postings | None = None) -> None:
+    def __init__(
+        self,
+        reader: Any,
+        postings: Postings | None = None,
+        stored_fields: Callable[[int], Mapping[str, Any]] | None = None,
+    ) -> None:
         self._reader = reader
+        self._stored_fields = stored_fields or reader.stored_fields
         self._postings = postings or Postings(reader)
         self._lock = threading.RLock()
         self._columns: dict[str, Column] = {}
@@ -117,23 +129,41 @@ class FacetColumns:
 
     def _name(self, fieldname: str, column: Column, value_id: int) -> str:
         """The stored (display) spelling of an indexed, folded facet term, read from
-        one article that has it the first time it is shown (an article read per value
-        would make the first query of a session slow)."""
+        one article that has it the first time it is shown (reading all spellings up
+        front would make the first query of a session slow)."""
         name = column.names[value_id]
         if name is not None:
             return name
-        term = column.values[value_id]
-        name = term
         docnums = column.docs[column.starts[value_id] : column.starts[value_id + 1]]
         live = self._postings.live()
         for docnum in docnums[live[docnums]][:1]:
-            stored = self._reader.stored_fields(int(docnum)).get(fieldname, "")
-            for value in stored.split(LIST_SEPARATOR):
-                if fold(value.strip()) == term:
-                    name = str(value).strip()
-                    break
-        column.names[value_id] = name
+            self.learn_names(self._stored_fields(int(docnum)))
+        name = column.names[value_id]
+        if name is None:  # no live article spells it (never seen): show the term
+            name = column.names[value_id] = column.values[value_id]
+            column.unnamed -= 1
         return name
+
+    def learn_names(self, stored: Mapping[str, Any]) -> None:
+        """File the display spellings of every facet value of one stored article.
+
+        One stored article names several facets' values at once (its source, places,
+        topics...), and hits' articles are read anyway: filing them all makes most
+        values' spellings known before a facet list first needs them.
+        """
+        with self._lock:
+            for fieldname, column in self._columns.items():
+                if fieldname in DATE_FACETS or column.unnamed == 0:
+                    continue
+                text = stored.get(fieldname)
+                if not text:
+                    continue
+                for value in str(text).split(LIST_SEPARATOR):
+                    spelled = value.strip()
+                    value_id = column.ids.get(fold(spelled))
+                    if value_id is not None and column.names[value_id] is None:
+                        column.names[value_id] = spelled
+                        column.unnamed -= 1
 
     def raw_dates(self) -> npt.NDArray[np.uint64]:
         """Sortable date value per docnum (MISSING_DATE when the article has none)."""

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from math import log
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
+from whoosh import scoring
 
 from search.lru import LruCache
 from search.postings import DocArray, FloatArray, Mask, Postings
@@ -53,6 +55,7 @@ class FastRanker:
         self._reader = searcher.reader()
         self._postings = postings or Postings(self._reader)
         self._k1 = k1
+        self._doc_count_all = int(searcher.get_parent().doc_count_all())
         self._b = b
         self._cache: LruCache[tuple[str, str, float], tuple[DocArray, FloatArray]] = LruCache(
             CACHE_TERMS
@@ -74,7 +77,7 @@ class FastRanker:
         docs, weights = self._postings.term(fieldname, text)
         if len(docs):
             searcher = self._searcher
-            idf = searcher.idf(fieldname, text)
+            idf = self._idf(fieldname, text, len(docs))
             average = searcher.avg_field_length(fieldname) or 1
             lengths = self._postings.field_lengths(fieldname)[docs]
             k1, b = self._k1, self._b
@@ -87,6 +90,14 @@ class FastRanker:
             scores = np.zeros(0, dtype=np.float64)
         self._cache.put(key, (docs, scores))
         return docs, scores
+
+    def _idf(self, fieldname: str, text: str, postings: int) -> float:
+        """Whoosh's ``idf``, from the number of postings already in hand (Whoosh would
+        look the term up again in every segment for its document frequency, which
+        is that same number: deleted documents count until segments merge)."""
+        if type(self._searcher.weighting).idf is not scoring.WeightingModel.idf:
+            return float(self._searcher.idf(fieldname, text))  # a model with its own idf
+        return log(self._doc_count_all / (postings + 1)) + 1
 
     def _scores(self, query: wq.Query) -> _Scored | None:
         if type(query) is wq.Term:

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from index.segment_arrays import SegmentArrays, open_segment_arrays, posting_blocks
 from search.lru import LruCache
 
 #: A boolean mask over every docnum of the reader (deleted documents included).
@@ -46,6 +46,7 @@ class Postings:
         )
         self._lengths: dict[str, FloatArray] = {}
         self._live: Mask | None = None
+        self._arrays: dict[int, SegmentArrays | object | None] = {}
 
     # -- documents -------------------------------------------------------------------
     def live(self) -> Mask:
@@ -129,63 +130,53 @@ class Postings:
         return read
 
     def read_term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
-        """A term's postings read from the index, bypassing the cache (one-off reads)."""
-        if fieldname not in self._reader.schema:
+        """A term's postings read from the index, bypassing the cache (one-off reads).
+
+        Each segment's arrays file answers with one binary search; segments without one
+        (indexes written by older versions) are read through Whoosh.
+        """
+        schema = self._reader.schema
+        if fieldname not in schema:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        field = schema[fieldname]
+        term = text if isinstance(text, bytes) else field.to_bytes(text)
         doc_parts: list[DocArray] = []
         weight_parts: list[FloatArray] = []
-        scorable = self._reader.schema[fieldname].scorable
-        for segment, offset in self._reader.leaf_readers():
-            if scorable and not segment.field_length(fieldname):
+        for number, (segment, offset) in enumerate(self._reader.leaf_readers()):
+            if field.scorable and not segment.field_length(fieldname):
                 continue  # no text in this field here (Reuters has no captions)
+            arrays = self._segment_arrays(number, segment)
+            found = arrays.postings(fieldname, term) if arrays is not None else None
+            if found is not None:
+                ids, weights = found
+                if len(ids):
+                    doc_parts.append(ids.astype(np.int64) + offset)
+                    weight_parts.append(weights.astype(np.float64))
+                continue
             try:
-                matcher = segment.postings(fieldname, text)
+                matcher = segment.postings(fieldname, term)
             except TermNotFound:
                 continue
-            for ids, weights in _blocks(matcher):
+            for ids, weights in posting_blocks(matcher):
                 doc_parts.append(ids + offset)
                 weight_parts.append(weights)
         if not doc_parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        if len(doc_parts) == 1:
+            return doc_parts[0], weight_parts[0]
         return np.concatenate(doc_parts), np.concatenate(weight_parts)
 
-
-def _blocks(matcher: Any) -> Any:
-    """(ids, weights) arrays per posting block; whole blocks for Whoosh's W3 matchers."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # deletions are applied with the live mask instead
-    if not all(hasattr(matcher, name) for name in ("_read_data", "_goto", "_lastblock")):
-        ids: list[int] = []
-        weights: list[float] = []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        yield np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-        return
-    while not matcher._atend:
-        if matcher._blocklength:
-            matcher._read_data()
-            yield _decode_block(matcher)
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
+    def _segment_arrays(self, number: int, segment: Any) -> SegmentArrays | None:
+        """The arrays file of the reader's ``number``-th segment (opened once)."""
+        arrays = self._arrays.get(number, _UNOPENED)
+        if arrays is _UNOPENED:
+            arrays = open_segment_arrays(segment)
+            with self._lock:
+                self._arrays[number] = arrays
+        return arrays  # type: ignore[return-value]
 
 
-def _decode_block(matcher: Any) -> tuple[DocArray, FloatArray]:
-    """A W3 block's ids and weights, decoded as ``W3LeafMatcher`` does, but vectorised."""
-    raw_ids, raw_weights = matcher._data[0], matcher._data[1]
-    ids = np.asarray(raw_ids, dtype=np.int64)
-    if not matcher._byteids:
-        ids = np.cumsum(ids)  # the ids are stored delta-encoded
-    count = matcher._blocklength
-    if raw_weights is None:
-        weights = np.ones(count, dtype=np.float64)
-    elif isinstance(raw_weights, float):  # Whoosh expands it into an array("f")
-        weights = np.full(count, raw_weights, dtype=np.float32).astype(np.float64)
-    else:
-        weights = np.asarray(raw_weights, dtype=np.float64)
-    return ids, weights
+_UNOPENED = object()
 
 
 def _segment_lengths(segment: Any, fieldname: str, count: int) -> FloatArray:

@@ -18,10 +18,13 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 
+from index.segment_arrays import SegmentArrays, open_segment_arrays
 from search.expand import fold
 from search.query import analyze_words
 
@@ -158,6 +161,13 @@ class _Vocabulary:
         self.lock = threading.Lock()
         self.by_letter: dict[str, dict[int, list[str]]] = {}
         self.surface: dict[tuple[str, int], Counter[str]] = {}
+        self._arrays: dict[int, SegmentArrays | None] = {}
+
+    def segment_arrays(self, number: int, segment: Any) -> SegmentArrays | None:
+        """The arrays file of the reader's ``number``-th segment (opened once)."""
+        if number not in self._arrays:
+            self._arrays[number] = open_segment_arrays(segment)
+        return self._arrays[number]
 
 
 #: Stems whose real words are kept per reader (a few words each).
@@ -182,10 +192,21 @@ def _stems_starting(reader: Any, letter: str) -> dict[int, list[str]]:
         found = cache.by_letter.get(letter)
         if found is None:
             stems: set[str] = set()
-            # Each segment's terms, unmerged: Whoosh's merge costs more.
-            for segment, _ in reader.leaf_readers():
+            # Each segment's terms, unmerged: Whoosh's merge costs more.  A segment's
+            # arrays file holds them as one slice; Whoosh walks its term index in Python.
+            slices: list[npt.NDArray[np.bytes_]] = []
+            for number, (segment, _) in enumerate(reader.leaf_readers()):
+                arrays = cache.segment_arrays(number, segment)
                 for name in present_fields(reader):
-                    stems.update(decode(term) for term in segment.expand_prefix(name, letter))
+                    kept = arrays.terms_starting(name, letter.encode()) if arrays else None
+                    if kept is not None:
+                        slices.append(kept)
+                    else:
+                        stems.update(decode(term) for term in segment.expand_prefix(name, letter))
+            raw: set[bytes] = set()
+            for kept in slices:
+                raw.update(kept.tolist())
+            stems.update(term.decode("utf-8") for term in raw)
             found = {}
             for stem in sorted(stems):
                 found.setdefault(len(stem), []).append(stem)

@@ -9,6 +9,8 @@ import pytest
 from whoosh.query import Term
 
 from index import build_index, index_stats, open_index
+from index.opening import current_generation_dir
+from index.segment_arrays import EXTENSION
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpora]
 
@@ -24,6 +26,10 @@ def reuters_index(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 def test_reuters_21578_indexes_every_record(reuters_index: Path) -> None:
     ix = open_index(reuters_index)
     assert ix.doc_count() == 21_578
+    segments = {segment.segment_id() for segment in ix._segments()}
+    generation = current_generation_dir(reuters_index)
+    arrays = {path.name.removesuffix(EXTENSION) for path in generation.glob(f"*{EXTENSION}")}
+    assert len(segments) == 2 and arrays == segments  # one per worker, written by it
     with ix.searcher() as searcher:
         assert searcher.document(id="1")["title"] == "BAHIA COCOA REVIEW"
         assert searcher.document(id="21578") is not None
