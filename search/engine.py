@@ -319,7 +319,7 @@ class Engine:
         assert self._stored is not None
         stored = self._stored(docnum)
         if self._facets is not None:
-            self._facets.learn_names(stored)
+            self._facets.learn_names(docnum, stored)
         article = document_to_article(stored)
         if not snippets:
             return _to_hit(article, score, "", ())

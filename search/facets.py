@@ -96,6 +96,7 @@ class FacetColumns:
     ) -> None:
         self._reader = reader
         self._stored_fields = stored_fields or reader.stored_fields
+        self._learned: set[int] = set()  # docnums whose facet spellings are filed
         self._postings = postings or Postings(reader)
         self._lock = threading.RLock()
         self._columns: dict[str, Column] = {}
@@ -111,6 +112,7 @@ class FacetColumns:
                     self._columns[name] = self._build_date_column(name)
                 else:
                     self._columns[name] = self._build_field_column(name)
+                    self._learned.clear()  # articles read so far did not file this one
             return self._columns[name]
 
     def _build_field_column(self, fieldname: str) -> Column:
@@ -137,14 +139,14 @@ class FacetColumns:
         docnums = column.docs[column.starts[value_id] : column.starts[value_id + 1]]
         live = self._postings.live()
         for docnum in docnums[live[docnums]][:1]:
-            self.learn_names(self._stored_fields(int(docnum)))
+            self.learn_names(int(docnum), self._stored_fields(int(docnum)))
         name = column.names[value_id]
         if name is None:  # no live article spells it (never seen): show the term
             name = column.names[value_id] = column.values[value_id]
             column.unnamed -= 1
         return name
 
-    def learn_names(self, stored: Mapping[str, Any]) -> None:
+    def learn_names(self, docnum: int, stored: Mapping[str, Any]) -> None:
         """File the display spellings of every facet value of one stored article.
 
         One stored article names several facets' values at once (its source, places,
@@ -152,6 +154,9 @@ class FacetColumns:
         values' spellings known before a facet list first needs them.
         """
         with self._lock:
+            if docnum in self._learned:
+                return
+            self._learned.add(docnum)
             for fieldname, column in self._columns.items():
                 if fieldname in DATE_FACETS or column.unnamed == 0:
                     continue

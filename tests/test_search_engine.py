@@ -159,6 +159,23 @@ def test_paging_bounds() -> None:
         engine.search("oil", page=0)
 
 
+@pytest.mark.parametrize("first", ["raqa offensive", "oil", ""])
+def test_a_fresh_engine_shows_facet_values_as_the_articles_spell_them(first: str) -> None:
+    """Display spellings are filed from hits and on demand, whichever comes first."""
+    spelled = {
+        field: {value for a in sample_articles() for value in getattr(a, field)}
+        for field in ("places", "topics", "people", "organisations")
+    }
+    spelled["source"] = {a.source for a in sample_articles() if a.source}
+    engine = Engine.for_index(sample_index())
+    for query in (first, ""):  # the browse-all list names every value
+        results = engine.search(query, facet_limit=1000)
+        for field, values in spelled.items():
+            shown = {value for value, _ in results.facets[field]}
+            assert shown <= values, (query, field, shown - values)
+    assert {value for value, _ in results.facets["places"]} == spelled["places"]
+
+
 def test_facets_count_the_whole_result_set() -> None:
     engine = sample_engine()
     results = engine.search("", facets=True, facet_limit=1000, page_size=1)
