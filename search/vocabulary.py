@@ -58,8 +58,20 @@ def stem_of(word: str) -> str | None:
 
 
 def doc_frequency(reader: Any, term: str) -> int:
-    """Articles holding ``term`` in any full-text source field (an upper bound)."""
-    return sum(reader.doc_frequency(name, term) for name in present_fields(reader))
+    """Articles holding ``term`` in any full-text source field (an upper bound).
+
+    Whoosh's document frequency is the number of postings (deleted documents count
+    until segments merge), which a segment's arrays file gives without a term lookup.
+    """
+    cache = _vocabulary(reader)
+    encoded = term.encode("utf-8")
+    total = 0
+    for number, (segment, _) in enumerate(reader.leaf_readers()):
+        arrays = cache.segment_arrays(number, segment)
+        for name in present_fields(reader):
+            found = arrays.postings(name, encoded) if arrays is not None else None
+            total += len(found[0]) if found is not None else segment.doc_frequency(name, term)
+    return total
 
 
 def _words_near(text: str, stem: str) -> list[str]:
