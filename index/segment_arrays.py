@@ -11,7 +11,8 @@ Whoosh's files (phrases still use them).
 
 The file is named like the segment's own files (``MAIN_<segment id>.postarrays``), so
 Whoosh deletes it with the segment when segments merge.  A segment without one (an
-index built by an older version) is simply read through Whoosh.
+index built by an older version) is simply read through Whoosh.  This module holds the
+format and the reading side; ``index.arrays_writing`` writes the files.
 """
 
 from __future__ import annotations
@@ -19,17 +20,13 @@ from __future__ import annotations
 import json
 import mmap
 import struct
-from array import array
-from collections.abc import Iterable, Iterator
-from itertools import accumulate
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh import index as whoosh_index
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import SegmentReader
 
 from index.schema import FACET_FIELDS, TEXT_FIELDS
 
@@ -43,7 +40,7 @@ FIELDS = (*TEXT_FIELDS, *FACET_FIELDS)
 #: are read through Whoosh.
 MAX_TERM_BYTES = 48
 _ALIGN = 16
-_HEADER_LENGTH = struct.Struct("<Q")
+HEADER_LENGTH = struct.Struct("<Q")
 
 DocArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -90,188 +87,16 @@ def _decode_block(matcher: Any) -> tuple[DocArray, FloatArray]:
     return ids, weights
 
 
-# -- writing -------------------------------------------------------------------------------
-class _FieldPostings:
-    """One field's postings as they are collected: terms in order, where each term's
-    postings start, and the postings themselves in plain arrays (most terms have a few
-    postings, so numpy's per-call overhead would dominate until the end)."""
-
-    def __init__(self) -> None:
-        self.terms: list[bytes] = []
-        self.starts = [0]
-        self.docs = array("i")
-        self.weights = array("d")
-
-    def arrays(self) -> dict[str, npt.NDArray[Any]]:
-        all_weights = np.frombuffer(self.weights, dtype=np.float64)
-        narrow = all_weights.astype(np.float32)
-        return {
-            "terms": np.array(self.terms, dtype=f"S{MAX_TERM_BYTES}"),
-            "starts": np.asarray(self.starts, dtype=np.int64),
-            "docs": np.frombuffer(self.docs, dtype=np.int32).copy(),
-            # Weights are term frequencies (float32 in Whoosh's blocks): exact in float32.
-            "weights": narrow if np.array_equal(narrow, all_weights) else all_weights,
-        }
-
-
-def _keeps(term: bytes) -> bool:
+def keeps_term(term: bytes) -> bool:
     """Whether the table holds the term (others are looked up through Whoosh)."""
     return len(term) <= MAX_TERM_BYTES and b"\x00" not in term
 
 
-def _field_postings(reader: SegmentReader, fieldname: str) -> dict[str, npt.NDArray[Any]]:
-    """One field's terms in order, with all their postings, read back from the segment."""
-    terms_reader, codec = reader._terms, reader.codec()
-    postfile, fmt = terms_reader._postfile, reader.schema[fieldname].format
-    field = _FieldPostings()
-    for (name, term), info in terms_reader.items_from(fieldname, b""):
-        if name != fieldname:
-            break
-        if _keeps(term):
-            _append_postings(codec.postings_reader(postfile, info, fmt), field.docs, field.weights)
-            field.terms.append(term)
-            field.starts.append(len(field.docs))
-    return field.arrays()
-
-
-class PostingsTee:
-    """Collects a new segment's postings as its writer writes them, so the arrays file
-    costs no second pass over the segment (a build's worker uses it).
-
-    ``tee`` wraps the sorted (field, term, docnum, weight, value) stream that Whoosh's
-    segment writer hands to its field writer, and passes every item on unchanged.
-    """
-
-    def __init__(self) -> None:
-        self._fields: dict[str, _FieldPostings] = {}
-        self.finished = False
-
-    def tee(self, items: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-        wanted = frozenset(FIELDS)
-        field: _FieldPostings | None = None
-        last_field: str | None = None
-        last_term: bytes | None = None
-        keep = False
-        for item in items:
-            fieldname, term = item[0], item[1]
-            if fieldname != last_field:
-                last_field, last_term = fieldname, None
-                field = (
-                    self._fields.setdefault(fieldname, _FieldPostings())
-                    if (fieldname in wanted)
-                    else None
-                )
-            if field is not None:
-                if term != last_term:
-                    last_term, keep = term, _keeps(term)
-                    if keep:
-                        field.terms.append(term)
-                        field.starts.append(field.starts[-1])
-                if keep:
-                    field.docs.append(item[2])
-                    field.weights.append(item[3])
-                    field.starts[-1] += 1
-            yield item
-        self.finished = True
-
-    def write(self, storage: Any, segment: Any, doc_count: int) -> Path | None:
-        """Write what was collected as the segment's arrays file (after the segment
-        is finished: a compound segment's assembly would swallow the file)."""
-        folder = _folder(storage)
-        if folder is None or not self.finished:
-            return None
-        arrays = {
-            f"{fieldname}.{part}": values
-            for fieldname in FIELDS
-            for part, values in self._fields.get(fieldname, _FieldPostings()).arrays().items()
-        }
-        return _write_file(folder / str(segment.make_filename(EXTENSION)), arrays, doc_count)
-
-
-def _append_postings(matcher: Any, docs: array[int], weights: array[float]) -> None:
-    """A term's postings appended to ``docs`` and ``weights``, block by block."""
-    if not all(hasattr(matcher, name) for name in ("_read_data", "_goto", "_lastblock")):
-        for ids, block_weights in posting_blocks(matcher):
-            docs.extend(ids.tolist())
-            weights.extend(block_weights.tolist())
-        return
-    while not matcher._atend:
-        count = matcher._blocklength
-        if count:
-            matcher._read_data()
-            raw_ids, raw_weights = matcher._data[0], matcher._data[1]
-            docs.extend(raw_ids if matcher._byteids else accumulate(raw_ids))
-            if raw_weights is None:
-                weights.extend([1.0] * count)
-            elif isinstance(raw_weights, float):  # as Whoosh's array("f") would hold it
-                weights.extend([array("f", [raw_weights])[0]] * count)
-            else:
-                weights.extend(raw_weights)
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
-
-
-def write_segment_arrays(storage: Any, schema: Any, segment: Any) -> Path | None:
-    """Write the arrays file of one segment of a file-based index; returns its path
-    (None when the storage is not a folder)."""
-    folder = _folder(storage)
-    if folder is None:
-        return None
-    reader = SegmentReader(storage, schema, segment)
-    try:
-        arrays = {
-            f"{fieldname}.{part}": values
-            for fieldname in FIELDS
-            if fieldname in reader.schema
-            for part, values in _field_postings(reader, fieldname).items()
-        }
-        doc_count = int(reader.doc_count_all())
-    finally:
-        reader.close()
-    return _write_file(folder / str(segment.make_filename(EXTENSION)), arrays, doc_count)
-
-
-def _write_file(path: Path, arrays: dict[str, npt.NDArray[Any]], doc_count: int) -> Path:
-    temp = path.with_name(path.name + ".tmp")  # never a half-written file under the name
-    _write(temp, arrays, doc_count)
-    temp.replace(path)
-    return path
-
-
-def write_missing_arrays(index_dir: str | Path) -> list[Path]:
-    """Write the arrays files that the index's segments lack (after a commit)."""
-    ix = whoosh_index.open_dir(str(index_dir))
-    written = []
-    for segment in ix._segments():
-        if not (Path(index_dir) / segment.make_filename(EXTENSION)).exists():
-            path = write_segment_arrays(ix.storage, ix.schema, segment)
-            if path is not None:
-                written.append(path)
-    return written
-
-
-def _write(path: Path, arrays: dict[str, npt.NDArray[Any]], doc_count: int) -> None:
-    entries: dict[str, list[Any]] = {}
-    offset = 0
-    for name, values in arrays.items():
-        entries[name] = [offset, values.dtype.str, len(values)]
-        offset += _aligned(values.nbytes)
-    header = json.dumps({"format": FORMAT, "doc_count": doc_count, "arrays": entries}).encode()
-    start = _aligned(len(MAGIC) + _HEADER_LENGTH.size + len(header))
-    with path.open("wb") as out:
-        out.write(MAGIC + _HEADER_LENGTH.pack(len(header)) + header)
-        out.write(b"\0" * (start - out.tell()))
-        for values in arrays.values():
-            data = np.ascontiguousarray(values).tobytes()
-            out.write(data + b"\0" * (_aligned(len(data)) - len(data)))
-
-
-def _aligned(size: int) -> int:
+def aligned(size: int) -> int:
     return -(-size // _ALIGN) * _ALIGN
 
 
-def _folder(storage: Any) -> Path | None:
+def storage_folder(storage: Any) -> Path | None:
     """The folder of a FileStorage (compound segments read through an OverlayStorage)."""
     while storage is not None:
         folder = getattr(storage, "folder", None)
@@ -288,14 +113,14 @@ class SegmentArrays:
     def __init__(self, path: Path, doc_count: int) -> None:
         with path.open("rb") as handle:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        magic_end = len(MAGIC) + _HEADER_LENGTH.size
+        magic_end = len(MAGIC) + HEADER_LENGTH.size
         if self._map[: len(MAGIC)] != MAGIC:
             raise ValueError(f"{path}: not a postings arrays file")
-        (length,) = _HEADER_LENGTH.unpack(self._map[len(MAGIC) : magic_end])
+        (length,) = HEADER_LENGTH.unpack(self._map[len(MAGIC) : magic_end])
         header = json.loads(self._map[magic_end : magic_end + length])
         if header.get("format") != FORMAT or header.get("doc_count") != doc_count:
             raise ValueError(f"{path}: written for another format or segment")
-        self._base = _aligned(magic_end + length)
+        self._base = aligned(magic_end + length)
         self._entries: dict[str, list[Any]] = header["arrays"]
         self._fields: dict[str, tuple[npt.NDArray[Any], ...]] = {}
 
@@ -347,7 +172,7 @@ PARTS = ("terms", "starts", "docs", "weights")
 
 def open_segment_arrays(segment_reader: Any) -> SegmentArrays | None:
     """The arrays file of a Whoosh segment reader, or None (none written, unreadable)."""
-    folder = _folder(segment_reader.storage())
+    folder = storage_folder(segment_reader.storage())
     if folder is None:
         return None
     path = folder / segment_reader.segment().make_filename(EXTENSION)

@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from corpus import read_corpora
 from corpus.report import CorpusReport
 from index import whoosh_patches
+from index.arrays_writing import arrays_segment_writer
 from index.documents import article_to_document
-from index.segment_arrays import PostingsTee, write_segment_arrays
 from index.testing import worker_checkpoint
 
 #: How often the parent polls the workers' progress counters.
@@ -54,10 +53,7 @@ def _worker(
     """Index articles ``shard``, ``shard + shards``, ... (by reading order) into one segment."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     whoosh_patches.apply()
-    writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
-    tee = PostingsTee()  # the postings arrays file, collected as the segment is written
-    pooled = writer.pool.iter_postings
-    writer.pool.iter_postings = lambda: tee.tee(pooled())
+    writer = arrays_segment_writer(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
     added = 0
     for ordinal, article in enumerate(read_corpora(corpora, CorpusReport())):
         if ordinal % shards != shard or ordinal in excluded:
@@ -73,10 +69,7 @@ def _worker(
                 os._exit(1)  # the parent is gone: nobody will commit this segment
     counter.value = added
     if added:
-        segment = writer._finalize_segment()
-        if tee.write(writer.storage, segment, segment.doc_count_all()) is None:
-            write_segment_arrays(writer.storage, writer.schema, segment)  # read it back
-        results.put((shard, segment))
+        results.put((shard, writer._finalize_segment()))
     else:
         writer.cancel()
         results.put((shard, None))

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh import multiproc
 from whoosh.index import Index
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from index import whoosh_patches
+from index.arrays_writing import arrays_segment_writer, write_arrays_with, write_missing_arrays
 from index.schema import build_schema
-from index.segment_arrays import write_missing_arrays
 from index.sharded import write_shards
 from index.store import META_FILE, link_or_copy_tree, new_temp_dir
 
@@ -62,6 +63,14 @@ class _ParentWatchingQueue:
                     os._exit(1)  # the parent is gone: nothing will collect our work
 
 
+class _ArraysSubWriterTask(SubWriterTask):  # type: ignore[misc]  # whoosh is untyped
+    """Whoosh's sub-writer process, whose segment writer also writes the arrays file."""
+
+    def run(self) -> None:
+        multiproc.SegmentWriter = arrays_segment_writer  # in this worker process only
+        super().run()
+
+
 class _WorkerMpWriter(MpWriter):  # type: ignore[misc]  # whoosh is untyped
     """Whoosh's multi-process writer with workers that ignore Ctrl-C and die with us.
 
@@ -70,7 +79,7 @@ class _WorkerMpWriter(MpWriter):  # type: ignore[misc]  # whoosh is untyped
     """
 
     def _new_task(self) -> Any:
-        task = SubWriterTask(
+        task = _ArraysSubWriterTask(
             self.storage,
             self.indexname,
             _ParentWatchingQueue(self.jobqueue, os.getpid()),
@@ -143,16 +152,18 @@ class GenerationWriter:
         self._index = self._prepare()
         if large and self.procs > 1:
             # limitmb is per Whoosh process: split the budget so the total stays bounded.
-            self._writer = _WorkerMpWriter(
-                self._index,
-                procs=self.procs,
-                limitmb=max(16, self.limitmb // self.procs),
-                multisegment=True,
-                batchsize=100,
+            self._writer = write_arrays_with(
+                _WorkerMpWriter(
+                    self._index,
+                    procs=self.procs,
+                    limitmb=max(16, self.limitmb // self.procs),
+                    multisegment=True,
+                    batchsize=100,
+                )
             )
             self.multiprocess = True
         else:
-            self._writer = self._index.writer(limitmb=self.limitmb)
+            self._writer = arrays_segment_writer(self._index, limitmb=self.limitmb)
         pending, self._pending = self._pending, []
         for operation in pending:
             self._apply(operation)
@@ -202,7 +213,7 @@ class GenerationWriter:
         self.checkpoint("before-commit")
         self._writer.commit()
         self._writer = None
-        write_missing_arrays(self.temp_dir)  # new and merged segments
+        write_missing_arrays(self.temp_dir)  # any segment the writers' tees missed
         self.checkpoint("after-commit")
         return self.temp_dir
 

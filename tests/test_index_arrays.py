@@ -23,13 +23,15 @@ from whoosh.index import Index
 import search.postings
 from corpus import Article
 from index import build_index
+from index.arrays_writing import write_missing_arrays, write_segment_arrays
 from index.documents import article_to_document
 from index.opening import current_generation_dir
 from index.segment_arrays import (
     EXTENSION,
     MAX_TERM_BYTES,
+    PARTS,
+    SegmentArrays,
     open_segment_arrays,
-    write_missing_arrays,
 )
 from search import Engine
 from search.postings import Postings
@@ -51,6 +53,28 @@ def arrays_index() -> Iterator[Path]:
     assert len(written) == 3
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def assert_arrays_equal_the_segments(generation: Path) -> None:
+    """Every arrays file holds exactly what reading its segment back gives."""
+    ix = whoosh_index.open_dir(str(generation))
+    scratch = Path(tempfile.mkdtemp(prefix="newsdesk-readback-"))
+    try:
+        for segment in ix._segments():
+            written = generation / segment.make_filename(EXTENSION)
+            assert written.exists(), written
+            shutil.copy(written, scratch / "tee")
+            again = write_segment_arrays(ix.storage, ix.schema, segment)
+            assert again is not None
+            tee = SegmentArrays(scratch / "tee", segment.doc_count_all())
+            readback = SegmentArrays(again, segment.doc_count_all())
+            for field in ("title", "body", "places", "topics", "source"):
+                ours, theirs = tee._field(field), readback._field(field)
+                assert ours is not None and theirs is not None
+                for part, mine, other in zip(PARTS, ours, theirs, strict=True):
+                    assert mine.dtype == other.dtype and np.array_equal(mine, other), part
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def whoosh_postings(reader: object, field: str, term: bytes) -> list[tuple[int, float]]:
@@ -131,6 +155,7 @@ def test_builds_and_merging_refreshes_leave_arrays_for_exactly_the_live_segments
         segments = {s.segment_id() for s in whoosh_index.open_dir(str(generation))._segments()}
         arrays = {path.name.removesuffix(EXTENSION) for path in generation.glob(f"*{EXTENSION}")}
         assert arrays == segments
+    assert_arrays_equal_the_segments(current_generation_dir(index_dir))
     with Engine.open(index_dir) as engine:
         assert engine.search("cocoa").total == 40
         reader = engine._searcher.reader()  # the arrays really are what answers

@@ -6,11 +6,13 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from test_index_arrays import assert_arrays_equal_the_segments
 from whoosh.query import Term
 
 from index import build_index, index_stats, open_index
 from index.opening import current_generation_dir
 from index.segment_arrays import EXTENSION
+from search import Engine
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpora]
 
@@ -30,6 +32,7 @@ def test_reuters_21578_indexes_every_record(reuters_index: Path) -> None:
     generation = current_generation_dir(reuters_index)
     arrays = {path.name.removesuffix(EXTENSION) for path in generation.glob(f"*{EXTENSION}")}
     assert len(segments) == 2 and arrays == segments  # one per worker, written by it
+    assert_arrays_equal_the_segments(generation)
     with ix.searcher() as searcher:
         assert searcher.document(id="1")["title"] == "BAHIA COCOA REVIEW"
         assert searcher.document(id="21578") is not None
@@ -89,3 +92,26 @@ def test_corpora_sharing_ids_keep_every_article(
         assert time_17 is not None and time_17["title"].startswith("THE ALLIES AFTER NASSAU")
     again = build_index(None, index_dir)
     assert (again.added, again.updated, again.deleted) == (0, 0, 0)
+
+
+def test_a_large_refresh_writes_arrays_that_equal_its_segments(
+    corpora: Path, tmp_path: Path
+) -> None:
+    """Adding 2,000+ articles to an index goes through Whoosh's multi-process writer,
+    whose worker processes write the new segments' arrays files as they write them."""
+    folder = _reuters_files(corpora, tmp_path / "reuters", ("reut2-000.sgm",))
+    index_dir = tmp_path / "index"
+    build_index([folder], index_dir)
+    _reuters_files(corpora, tmp_path / "more", ("reut2-001.sgm", "reut2-002.sgm"))
+    for name in ("reut2-001.sgm", "reut2-002.sgm"):
+        (tmp_path / "more" / name).rename(folder / name)
+    summary = build_index(None, index_dir)
+    assert summary.added == 2000
+    generation = current_generation_dir(index_dir)
+    assert len(open_index(index_dir)._segments()) >= 3  # the workers' segments, unmerged
+    assert_arrays_equal_the_segments(generation)
+    with open_index(index_dir).searcher() as searcher:
+        expected = {hit["id"] for hit in searcher.search(Term("body", "oil"), limit=None)}
+    with Engine.open(index_dir) as engine:
+        found = engine.search("body:oil", page_size=1000)
+        assert {hit.id for hit in found.hits} == expected and len(expected) > 100
