@@ -32,7 +32,7 @@ from search.facets import ALL_FACETS, FacetColumns
 from search.fastrank import FastRanker
 from search.filters import filter_query
 from search.highlight import Prepared, make_snippet, match_spans
-from search.hitcache import PreparedTexts, StoredFields
+from search.hitcache import PreparedTexts, StoredFields, hit_articles
 from search.postings import Mask, Postings
 from search.query import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
 from search.ranking import K1, B, make_weighting
@@ -81,6 +81,7 @@ class Engine:
         self._postings: Postings | None = None
         self._stored: StoredFields | None = None
         self._prepared = PreparedTexts()
+        self._articles = hit_articles()
         #: Warm each new searcher's caches in a background thread (see ``warm``).
         self.background_warm = warm
         #: Rank term-only queries from cached postings (same scores as Whoosh, faster).
@@ -112,6 +113,7 @@ class Engine:
         postings = self._postings = Postings(searcher.reader())
         self._stored = StoredFields(searcher)
         self._prepared = PreparedTexts()
+        self._articles = hit_articles()
         self._facets = FacetColumns(searcher.reader(), postings, self._stored)
         self._docsets = DocSets(searcher, postings)
         self._ranker = FastRanker(searcher, K1, B, postings) if self.fast_ranking else None
@@ -316,11 +318,14 @@ class Engine:
         return [(docnum, 0.0) for docnum in order[matched[order]][:limit].tolist()]
 
     def _hit(self, docnum: int, score: float, parsed: ParsedQuery, snippets: bool) -> Hit:
-        assert self._stored is not None
-        stored = self._stored(docnum)
-        if self._facets is not None:
-            self._facets.learn_names(docnum, stored)
-        article = document_to_article(stored)
+        article = self._articles.get(docnum)
+        if article is None:
+            assert self._stored is not None
+            stored = self._stored(docnum)
+            if self._facets is not None:
+                self._facets.learn_names(docnum, stored)
+            article = document_to_article(stored)
+            self._articles.put(docnum, article)
         if not snippets:
             return _to_hit(article, score, "", ())
         prepared = self._prepared

@@ -125,6 +125,11 @@ def test_engine_sees_a_rebuilt_index_without_reopening(tmp_path: Path) -> None:
         build_index([corpus], index_dir, procs=1)
         assert engine.search("floods").total == 2
         assert not engine.refresh()  # already current
+        # An edited story: the hit shows the new text, not the one a cache kept.
+        (corpus / "one.txt").write_text("Floods recede in Mosul\n\nThe floods receded.\n")
+        build_index([corpus], index_dir, procs=1)
+        titles = {hit.title for hit in engine.search("floods").hits}
+        assert titles == {"Floods recede in Mosul", "More floods"}
 
 
 @pytest.mark.corpora

@@ -226,3 +226,14 @@ def test_hits_read_through_the_caches_equal_whooshs_stored_fields_and_snippets()
             cached = make_snippet(sources, wanted, lambda i, s, n=number: texts.get(n, i, s))
             assert cached == make_snippet(sources, wanted), (round_, article.id)
         assert texts.chars <= texts.max_chars
+
+
+def test_hits_from_the_article_cache_equal_fresh_ones() -> None:
+    """A repeated or refined query reuses hits' articles; nothing it shows changes."""
+    queries = ["oil", "oil prices", "cocoa -brazil", "place:usa", "bank"]
+    engine = Engine.for_index(segmented_index())
+    first = [engine.search(query) for query in queries]
+    again = [engine.search(query) for query in reversed(queries)][::-1]
+    fresh = [Engine.for_index(segmented_index()).search(query) for query in queries]
+    for one, two, three in zip(first, again, fresh, strict=True):
+        assert one.hits == two.hits == three.hits and one.facets == two.facets == three.facets
