@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ from index.segment_arrays import (
     aligned,
     keeps_term,
     posting_blocks,
+    raw_blocks,
+    reads_by_block,
     storage_folder,
 )
 
@@ -60,7 +62,7 @@ class _FieldPostings:
         }
 
 
-def _field_postings(reader: SegmentReader, fieldname: str) -> dict[str, npt.NDArray[Any]]:
+def _field_postings(reader: SegmentReader, fieldname: str) -> _FieldPostings:
     """One field's terms in order, with all their postings, read back from the segment."""
     terms_reader, codec = reader._terms, reader.codec()
     postfile, fmt = terms_reader._postfile, reader.schema[fieldname].format
@@ -72,7 +74,7 @@ def _field_postings(reader: SegmentReader, fieldname: str) -> dict[str, npt.NDAr
             _append_postings(codec.postings_reader(postfile, info, fmt), field.docs, field.weights)
             field.terms.append(term)
             field.starts.append(len(field.docs))
-    return field.arrays()
+    return field
 
 
 class PostingsTee:
@@ -118,15 +120,9 @@ class PostingsTee:
     def write(self, storage: Any, segment: Any, doc_count: int) -> Path | None:
         """Write what was collected as the segment's arrays file (after the segment
         is finished: a compound segment's assembly would swallow the file)."""
-        folder = storage_folder(storage)
-        if folder is None or not self.finished:
+        if not self.finished:
             return None
-        arrays = {
-            f"{fieldname}.{part}": values
-            for fieldname in FIELDS
-            for part, values in self._fields.get(fieldname, _FieldPostings()).arrays().items()
-        }
-        return _write_file(folder / str(segment.make_filename(EXTENSION)), arrays, doc_count)
+        return _write_fields(storage, segment, self._fields, doc_count)
 
 
 def write_arrays_with(writer: SegmentWriter) -> SegmentWriter:
@@ -153,51 +149,52 @@ def arrays_segment_writer(*args: Any, **kwargs: Any) -> SegmentWriter:
 
 
 def _append_postings(matcher: Any, docs: array[int], weights: array[float]) -> None:
-    """A term's postings appended to ``docs`` and ``weights``, block by block."""
-    if not all(hasattr(matcher, name) for name in ("_read_data", "_goto", "_lastblock")):
+    """A term's postings appended to ``docs`` and ``weights``, block by block (into
+    plain arrays: numpy's per-call overhead would dominate for a few postings)."""
+    if not reads_by_block(matcher):
         for ids, block_weights in posting_blocks(matcher):
             docs.extend(ids.tolist())
             weights.extend(block_weights.tolist())
         return
-    while not matcher._atend:
-        count = matcher._blocklength
-        if count:
-            matcher._read_data()
-            raw_ids, raw_weights = matcher._data[0], matcher._data[1]
-            docs.extend(raw_ids if matcher._byteids else accumulate(raw_ids))
-            if raw_weights is None:
-                weights.extend([1.0] * count)
-            elif isinstance(raw_weights, float):  # as Whoosh's array("f") would hold it
-                weights.extend([array("f", [raw_weights])[0]] * count)
-            else:
-                weights.extend(raw_weights)
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
+    for raw_ids, raw_weights, count, absolute in raw_blocks(matcher):
+        docs.extend(raw_ids if absolute else accumulate(raw_ids))
+        if raw_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(raw_weights, float):  # as Whoosh's array("f") would hold it
+            weights.extend([array("f", [raw_weights])[0]] * count)
+        else:
+            weights.extend(raw_weights)
 
 
 def write_segment_arrays(storage: Any, schema: Any, segment: Any) -> Path | None:
     """Write the arrays file of one segment of a file-based index; returns its path
     (None when the storage is not a folder)."""
-    folder = storage_folder(storage)
-    if folder is None:
+    if storage_folder(storage) is None:
         return None
     reader = SegmentReader(storage, schema, segment)
     try:
-        arrays = {
-            f"{fieldname}.{part}": values
-            for fieldname in FIELDS
-            if fieldname in reader.schema
-            for part, values in _field_postings(reader, fieldname).items()
-        }
+        fields = {name: _field_postings(reader, name) for name in FIELDS if name in reader.schema}
         doc_count = int(reader.doc_count_all())
     finally:
         reader.close()
-    return _write_file(folder / str(segment.make_filename(EXTENSION)), arrays, doc_count)
+    return _write_fields(storage, segment, fields, doc_count)
 
 
-def _write_file(path: Path, arrays: dict[str, npt.NDArray[Any]], doc_count: int) -> Path:
-    temp = path.with_name(path.name + ".tmp")  # never a half-written file under the name
+def _write_fields(
+    storage: Any, segment: Any, fields: Mapping[str, _FieldPostings], doc_count: int
+) -> Path | None:
+    """The segment's arrays file, written under a temp name and renamed (never a
+    half-written file under the name); a field not in ``fields`` is written empty."""
+    folder = storage_folder(storage)
+    if folder is None:
+        return None
+    arrays = {
+        f"{name}.{part}": values
+        for name in FIELDS
+        for part, values in fields.get(name, _FieldPostings()).arrays().items()
+    }
+    path = folder / str(segment.make_filename(EXTENSION))
+    temp = path.with_name(path.name + ".tmp")
     _write(temp, arrays, doc_count)
     temp.replace(path)
     return path

@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import mmap
 import struct
+import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,13 +49,34 @@ FloatArray = npt.NDArray[np.float64]
 
 
 # -- decoding Whoosh's postings ------------------------------------------------------------
+#: What a matcher needs for its postings to be read a whole block at a time.
+_BLOCK_MATCHER = ("_read_data", "_goto", "_lastblock")
+
+
+def reads_by_block(matcher: Any) -> bool:
+    """Whether ``matcher`` is a Whoosh W3 leaf matcher, read block by block."""
+    return all(hasattr(matcher, name) for name in _BLOCK_MATCHER)
+
+
+def raw_blocks(matcher: Any) -> Iterator[tuple[Any, Any, int, bool]]:
+    """Each block of a W3 leaf matcher as Whoosh stores it: (ids, weights, count,
+    whether the ids are absolute rather than delta-encoded); see ``_decode_block``."""
+    while not matcher._atend:
+        if matcher._blocklength:
+            matcher._read_data()
+            yield matcher._data[0], matcher._data[1], matcher._blocklength, matcher._byteids
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+
+
 def posting_blocks(matcher: Any) -> Iterator[tuple[DocArray, FloatArray]]:
     """(segment docnums, weights) per posting block; whole blocks for Whoosh's W3
     matchers (their ids and weights decode as arrays), one posting at a time otherwise.
     Deleted documents are included: readers mask them out themselves."""
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
-    if not all(hasattr(matcher, name) for name in ("_read_data", "_goto", "_lastblock")):
+    if not reads_by_block(matcher):
         ids: list[int] = []
         weights: list[float] = []
         while matcher.is_active():
@@ -62,22 +85,17 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[DocArray, FloatArray]]:
             matcher.next()
         yield np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
         return
-    while not matcher._atend:
-        if matcher._blocklength:
-            matcher._read_data()
-            yield _decode_block(matcher)
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
+    for block in raw_blocks(matcher):
+        yield _decode_block(*block)
 
 
-def _decode_block(matcher: Any) -> tuple[DocArray, FloatArray]:
+def _decode_block(
+    raw_ids: Any, raw_weights: Any, count: int, absolute: bool
+) -> tuple[DocArray, FloatArray]:
     """A W3 block's ids and weights, decoded as ``W3LeafMatcher`` does, but vectorised."""
-    raw_ids, raw_weights = matcher._data[0], matcher._data[1]
     ids = np.asarray(raw_ids, dtype=np.int64)
-    if not matcher._byteids:
+    if not absolute:
         ids = np.cumsum(ids)  # the ids are stored delta-encoded
-    count = matcher._blocklength
     if raw_weights is None:
         weights = np.ones(count, dtype=np.float64)
     elif isinstance(raw_weights, float):  # Whoosh expands it into an array("f")
@@ -143,7 +161,7 @@ class SegmentArrays:
     ) -> tuple[npt.NDArray[Any], npt.NDArray[Any]] | None:
         """(segment docnums, weights) of a term (empty when the segment lacks it), or
         None when this file cannot say (a field or term it does not keep)."""
-        if len(term) > MAX_TERM_BYTES or b"\0" in term:
+        if not keeps_term(term):
             return None
         field = self._field(fieldname)
         if field is None:
@@ -168,6 +186,24 @@ class SegmentArrays:
 
 
 PARTS = ("terms", "starts", "docs", "weights")
+
+
+#: Each reader's segments' arrays files (the engine's postings and did-you-mean share them).
+_LEAF_ARRAYS: weakref.WeakKeyDictionary[Any, list[SegmentArrays | None]] = (
+    weakref.WeakKeyDictionary()
+)
+_LEAF_ARRAYS_LOCK = threading.Lock()
+
+
+def leaf_arrays(reader: Any) -> list[SegmentArrays | None]:
+    """The arrays file of each of ``reader``'s segments, in ``leaf_readers()`` order
+    (None where a segment has none), opened once per reader."""
+    with _LEAF_ARRAYS_LOCK:
+        found = _LEAF_ARRAYS.get(reader)
+        if found is None:
+            found = [open_segment_arrays(leaf) for leaf, _ in reader.leaf_readers()]
+            _LEAF_ARRAYS[reader] = found
+        return found
 
 
 def open_segment_arrays(segment_reader: Any) -> SegmentArrays | None:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from index.segment_arrays import SegmentArrays, open_segment_arrays, posting_blocks
+from index.segment_arrays import leaf_arrays, posting_blocks
 from search.lru import LruCache
 
 #: A boolean mask over every docnum of the reader (deleted documents included).
@@ -46,7 +46,6 @@ class Postings:
         )
         self._lengths: dict[str, FloatArray] = {}
         self._live: Mask | None = None
-        self._arrays: dict[int, SegmentArrays | object | None] = {}
 
     # -- documents -------------------------------------------------------------------
     def live(self) -> Mask:
@@ -142,10 +141,10 @@ class Postings:
         term = text if isinstance(text, bytes) else field.to_bytes(text)
         doc_parts: list[DocArray] = []
         weight_parts: list[FloatArray] = []
-        for number, (segment, offset) in enumerate(self._reader.leaf_readers()):
+        leaves = self._reader.leaf_readers()
+        for (segment, offset), arrays in zip(leaves, leaf_arrays(self._reader), strict=True):
             if field.scorable and not segment.field_length(fieldname):
                 continue  # no text in this field here (Reuters has no captions)
-            arrays = self._segment_arrays(number, segment)
             found = arrays.postings(fieldname, term) if arrays is not None else None
             if found is not None:
                 ids, weights = found
@@ -165,18 +164,6 @@ class Postings:
         if len(doc_parts) == 1:
             return doc_parts[0], weight_parts[0]
         return np.concatenate(doc_parts), np.concatenate(weight_parts)
-
-    def _segment_arrays(self, number: int, segment: Any) -> SegmentArrays | None:
-        """The arrays file of the reader's ``number``-th segment (opened once)."""
-        arrays = self._arrays.get(number, _UNOPENED)
-        if arrays is _UNOPENED:
-            arrays = open_segment_arrays(segment)
-            with self._lock:
-                self._arrays[number] = arrays
-        return arrays  # type: ignore[return-value]
-
-
-_UNOPENED = object()
 
 
 def _segment_lengths(segment: Any, fieldname: str, count: int) -> FloatArray:

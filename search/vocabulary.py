@@ -18,13 +18,11 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 
-from index.segment_arrays import SegmentArrays, open_segment_arrays
+from index.segment_arrays import leaf_arrays
 from search.expand import fold
 from search.query import analyze_words
 
@@ -63,11 +61,9 @@ def doc_frequency(reader: Any, term: str) -> int:
     Whoosh's document frequency is the number of postings (deleted documents count
     until segments merge), which a segment's arrays file gives without a term lookup.
     """
-    cache = _vocabulary(reader)
     encoded = term.encode("utf-8")
     total = 0
-    for number, (segment, _) in enumerate(reader.leaf_readers()):
-        arrays = cache.segment_arrays(number, segment)
+    for (segment, _), arrays in zip(reader.leaf_readers(), leaf_arrays(reader), strict=True):
         for name in present_fields(reader):
             found = arrays.postings(name, encoded) if arrays is not None else None
             total += len(found[0]) if found is not None else segment.doc_frequency(name, term)
@@ -173,13 +169,6 @@ class _Vocabulary:
         self.lock = threading.Lock()
         self.by_letter: dict[str, dict[int, list[str]]] = {}
         self.surface: dict[tuple[str, int], Counter[str]] = {}
-        self._arrays: dict[int, SegmentArrays | None] = {}
-
-    def segment_arrays(self, number: int, segment: Any) -> SegmentArrays | None:
-        """The arrays file of the reader's ``number``-th segment (opened once)."""
-        if number not in self._arrays:
-            self._arrays[number] = open_segment_arrays(segment)
-        return self._arrays[number]
 
 
 #: Stems whose real words are kept per reader (a few words each).
@@ -203,24 +192,19 @@ def _stems_starting(reader: Any, letter: str) -> dict[int, list[str]]:
     with cache.lock:
         found = cache.by_letter.get(letter)
         if found is None:
-            stems: set[str] = set()
             # Each segment's terms, unmerged: Whoosh's merge costs more.  A segment's
             # arrays file holds them as one slice; Whoosh walks its term index in Python.
-            slices: list[npt.NDArray[np.bytes_]] = []
-            for number, (segment, _) in enumerate(reader.leaf_readers()):
-                arrays = cache.segment_arrays(number, segment)
+            raw: set[bytes] = set()
+            leaves = reader.leaf_readers()
+            for (segment, _), arrays in zip(leaves, leaf_arrays(reader), strict=True):
                 for name in present_fields(reader):
                     kept = arrays.terms_starting(name, letter.encode()) if arrays else None
                     if kept is not None:
-                        slices.append(kept)
+                        raw.update(kept.tolist())
                     else:
-                        stems.update(decode(term) for term in segment.expand_prefix(name, letter))
-            raw: set[bytes] = set()
-            for kept in slices:
-                raw.update(kept.tolist())
-            stems.update(term.decode("utf-8") for term in raw)
+                        raw.update(segment.expand_prefix(name, letter))
             found = {}
-            for stem in sorted(stems):
+            for stem in sorted(term.decode("utf-8") for term in raw):
                 found.setdefault(len(stem), []).append(stem)
             cache.by_letter[letter] = found
         return found
