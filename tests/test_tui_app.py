@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_tui_support import (
@@ -48,6 +50,18 @@ async def type_query(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
 
 
+@asynccontextmanager
+async def searching(
+    tmp_path: Path, engine: Engine, query: str
+) -> AsyncIterator[tuple[Any, SearchScreen]]:
+    """The app over ``engine`` with ``query`` typed and its results shown:
+    (its pilot, the search screen)."""
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, query)
+        yield pilot, search_screen(app)
+
+
 @pilot_test
 async def test_typing_a_query_shows_its_results(tmp_path: Path, engine: Engine) -> None:
     app = make_app(tmp_path, engine)
@@ -85,10 +99,7 @@ async def test_stale_slow_result_never_overwrites_newer(tmp_path: Path, engine: 
 
 @pilot_test
 async def test_facet_selection_filters_and_updates_counts(tmp_path: Path, engine: Engine) -> None:
-    app = make_app(tmp_path, engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_query(pilot, "oil")
-        screen = search_screen(app)
+    async with searching(tmp_path, engine, "oil") as (pilot, screen):
         facets = screen.query_one(FacetList)
         facets.focus()
         await pilot.press("down", "enter")  # first value under the first heading
@@ -100,7 +111,7 @@ async def test_facet_selection_filters_and_updates_counts(tmp_path: Path, engine
         assert screen.results is not None
         assert screen.results.total == expected.total < engine.search("oil").total
         assert screen.results.facets == expected.facets
-        assert f"{values[0]} ✕" in screen_text(app)  # the chip
+        assert f"{values[0]} ✕" in screen_text(pilot.app)  # the chip
         chip = screen.query_one("#chips .chip")
         await pilot.click(chip)
         await settle(pilot)
@@ -110,10 +121,7 @@ async def test_facet_selection_filters_and_updates_counts(tmp_path: Path, engine
 
 @pilot_test
 async def test_two_values_of_one_field_are_ored(tmp_path: Path, engine: Engine) -> None:
-    app = make_app(tmp_path, engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_query(pilot, "oil")
-        screen = search_screen(app)
+    async with searching(tmp_path, engine, "oil") as (pilot, screen):
         screen.query_one(FacetList).focus()
         await pilot.press("down", "enter")
         await settle(pilot)
@@ -128,15 +136,12 @@ async def test_two_values_of_one_field_are_ored(tmp_path: Path, engine: Engine) 
 
 @pilot_test
 async def test_sort_toggle_orders_by_date(tmp_path: Path, engine: Engine) -> None:
-    app = make_app(tmp_path, engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_query(pilot, "oil")
-        screen = search_screen(app)
+    async with searching(tmp_path, engine, "oil") as (pilot, screen):
         await pilot.press("f2")
         await settle(pilot)
         dates = [hit.date for hit in screen.query_one(ResultList).hits if hit.date]
         assert screen.request.sort == "newest" and dates == sorted(dates, reverse=True)
-        assert "newest first" in screen_text(app)
+        assert "newest first" in screen_text(pilot.app)
         await pilot.press("f2")
         await settle(pilot)
         dates = [hit.date for hit in screen.query_one(ResultList).hits if hit.date]
@@ -148,10 +153,7 @@ async def test_sort_toggle_orders_by_date(tmp_path: Path, engine: Engine) -> Non
 
 @pilot_test
 async def test_scrolling_to_the_end_loads_the_next_page(tmp_path: Path, engine: Engine) -> None:
-    app = make_app(tmp_path, engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_query(pilot, "oil")
-        screen = search_screen(app)
+    async with searching(tmp_path, engine, "oil") as (pilot, screen):
         results = screen.query_one(ResultList)
         assert len(results.hits) == PAGE and screen.results is not None
         total = screen.results.total
@@ -168,10 +170,7 @@ async def test_mouse_wheel_to_the_end_loads_the_next_page(tmp_path: Path, engine
     """Scrolling with the wheel (the cursor stays put) also loads more at the end."""
     from textual import events
 
-    app = make_app(tmp_path, engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_query(pilot, "oil")
-        screen = search_screen(app)
+    async with searching(tmp_path, engine, "oil") as (pilot, screen):
         results = screen.query_one(ResultList)
         assert len(results.hits) == PAGE and screen.results is not None
         assert screen.results.total > PAGE
@@ -179,7 +178,7 @@ async def test_mouse_wheel_to_the_end_loads_the_next_page(tmp_path: Path, engine
         for _ in range(200):  # wheel notches, as the terminal reports them
             if len(results.hits) > PAGE:
                 break
-            app.post_message(events.MouseScrollDown(None, x, y, 0, 1, 0, False, False, False))
+            pilot.app.post_message(events.MouseScrollDown(None, x, y, 0, 1, 0, False, False, False))
             await pilot.pause(0.02)
         await settle(pilot)
         assert results.highlighted == 0, "the wheel scrolls; it does not move the cursor"
@@ -190,10 +189,7 @@ async def test_mouse_wheel_to_the_end_loads_the_next_page(tmp_path: Path, engine
 
 @pilot_test
 async def test_preview_follows_the_cursor(tmp_path: Path, engine: Engine) -> None:
-    app = make_app(tmp_path, engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_query(pilot, "oil")
-        screen = search_screen(app)
+    async with searching(tmp_path, engine, "oil") as (pilot, screen):
         results = screen.query_one(ResultList)
         results.focus()
         await pilot.press("down")
@@ -341,10 +337,7 @@ async def test_new_user_finds_reads_and_follows_the_seed_story(
 ) -> None:
     """The issue's walk-through: hawija, narrow by place, open, captions/credits, related."""
     seed = engine.get("000_b98891cdbd8958c6")
-    app = make_app(tmp_path, engine)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_query(pilot, "hawija")
-        screen = search_screen(app)
+    async with searching(tmp_path, engine, "hawija") as (pilot, screen):
         assert screen.query_one(ResultList).hits[0].id == seed.id
         facets = screen.query_one(FacetList)
         iraq = facets.get_option_index("places\x1fIraq")
@@ -357,20 +350,20 @@ async def test_new_user_finds_reads_and_follows_the_seed_story(
         screen.query_one(ResultList).focus()
         await pilot.press("enter")
         await settle(pilot)
-        reader = app.screen
+        reader = pilot.app.screen
         assert isinstance(reader, ReaderScreen) and reader.article_id == seed.id
-        assert "Credits: Ahmad Al-Rubaye" in screen_text(app)
+        assert "Credits: Ahmad Al-Rubaye" in screen_text(pilot.app)
         reader.query_one("#story").scroll_end(animate=False)
         await pilot.pause(0.2)
-        text = screen_text(app)
+        text = screen_text(pilot.app)
         assert "Photos and graphics" in text and "Iraq: Anti-IS offensive" in text
         subhead = reader.query_one("#body .subhead")
         assert "Deadly counterattack in Syria" in str(subhead.render())
         await pilot.press("r", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, ReaderScreen) and app.screen.article_id != seed.id
+        assert isinstance(pilot.app.screen, ReaderScreen) and pilot.app.screen.article_id != seed.id
         await pilot.press("escape", "escape")
-        assert search_screen(app) is screen and screen.request.query == "hawija"
+        assert search_screen(pilot.app) is screen and screen.request.query == "hawija"
 
 
 @pilot_test
