@@ -241,6 +241,7 @@ class Engine:
                 if facets and self._facets is not None
                 else {}
             )
+            undated = self._facets.undated(matched) if self._facets is not None else 0
             suggestion = (
                 suggest(searcher.reader(), query, parsed.words)
                 if total < SUGGEST_BELOW or relaxed
@@ -258,6 +259,7 @@ class Engine:
             took_ms=(time.perf_counter() - started) * 1000,
             page=page,
             page_size=page_size,
+            undated=undated,
         )
 
     def _rank_tiers(
@@ -391,6 +393,7 @@ def _to_hit(article: Article, score: float, snippet: str, spans: tuple[Span, ...
         score=score,
         snippet=snippet,
         highlights=spans,
+        date_inferred=article.date_inferred,
     )
 
 

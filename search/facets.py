@@ -174,14 +174,12 @@ class FacetColumns:
         """Sortable date value per docnum (MISSING_DATE when the article has none)."""
         with self._lock:
             if self._raw_dates is None:
-                reader = self._reader
-                count = reader.doc_count_all()
-                raw = np.full(count, MISSING_DATE, dtype=np.uint64)
-                if "date" in reader.schema and reader.has_column("date"):
-                    column = reader.column_reader("date", translate=False)
-                    raw[:] = np.fromiter(column, dtype=np.uint64, count=count)
-                self._raw_dates = raw
+                self._raw_dates = raw_date_column(self._reader)
             return self._raw_dates
+
+    def undated(self, mask: Mask) -> int:
+        """How many documents in ``mask`` have no date."""
+        return int(np.count_nonzero(mask & (self.raw_dates() == MISSING_DATE)))
 
     def _build_date_column(self, name: str) -> Column:
         width = 7 if name == "month" else 4  # "YYYY-MM" or "YYYY"
@@ -240,6 +238,24 @@ class FacetColumns:
             pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
             counts[name] = pairs[:limit] if limit > 0 else pairs
         return counts
+
+
+def raw_date_column(reader: Any) -> npt.NDArray[np.uint64]:
+    """Each docnum's sortable ``date`` value, segment by segment.
+
+    Whoosh writes no ``date`` column for a segment where no document has a date (a
+    refresh that added only undated stories), and a multi-segment reader's column skips
+    such segments, so it is read per segment: a segment without one is all undated.
+    """
+    raw = np.full(reader.doc_count_all(), MISSING_DATE, dtype=np.uint64)
+    if "date" not in reader.schema:
+        return raw
+    for segment, offset in reader.leaf_readers():
+        count = segment.doc_count_all()
+        if count and segment.has_column("date"):
+            column = segment.column_reader("date", translate=False)
+            raw[offset : offset + count] = np.fromiter(column, dtype=np.uint64, count=count)
+    return raw
 
 
 def date_of(raw: int) -> datetime | None:

@@ -22,6 +22,8 @@ class Hit:
     score: float
     snippet: str
     highlights: tuple[Span, ...] = ()
+    #: True when ``date`` was taken from the text, not from the article's metadata.
+    date_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,11 @@ class SearchResults:
     relaxed: bool = False
     #: How many articles have every word (equals ``total`` unless ``relaxed``).
     all_words_total: int = 0
+    #: True when the time limit cut the work short: hits, total and facet counts may be
+    #: incomplete (never shown as if complete).
     partial: bool = False
     took_ms: float = 0.0
     page: int = 1
     page_size: int = 10
+    #: How many matching articles have no date (the month/year facets leave them out).
+    undated: int = 0

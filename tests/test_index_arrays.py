@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_search_fastpaths import segmented_index
+from test_search_fastpaths import segmented_plain_index
 from test_search_support import sample_articles, write_index
 from whoosh import index as whoosh_index
 from whoosh.index import Index
@@ -48,7 +48,7 @@ def copy_of(ix: Index) -> Path:
 @pytest.fixture
 def arrays_index() -> Iterator[Path]:
     """The three-segment sample with deletions, with every segment's arrays written."""
-    folder = copy_of(segmented_index())
+    folder = copy_of(segmented_plain_index())
     written = write_missing_arrays(folder)
     assert len(written) == 3
     yield folder
@@ -108,7 +108,7 @@ def test_every_term_read_from_the_arrays_equals_whooshs_postings(
 
 def test_results_are_the_same_with_and_without_the_arrays(arrays_index: Path) -> None:
     with Engine.for_index(whoosh_index.open_dir(str(arrays_index))) as fast:
-        slow = Engine.for_index(segmented_index())
+        slow = Engine.for_index(segmented_plain_index())
         for query in QUERIES:
             ours, theirs = fast.search(query), slow.search(query)
             assert ours.total == theirs.total and ours.facets == theirs.facets, query
@@ -123,7 +123,7 @@ def test_a_damaged_or_missing_arrays_file_falls_back_to_whoosh(arrays_index: Pat
     reader = whoosh_index.open_dir(str(arrays_index)).reader()
     assert [open_segment_arrays(leaf) for leaf, _ in reader.leaf_readers()] == [None] * 3
     with Engine.for_index(whoosh_index.open_dir(str(arrays_index))) as engine:
-        expected = Engine.for_index(segmented_index()).search("oil prices")
+        expected = Engine.for_index(segmented_plain_index()).search("oil prices")
         assert engine.search("oil prices").hits == expected.hits
 
 

@@ -9,16 +9,26 @@ deleted documents, where docnum offsets and deletions are easy to get wrong.
 from __future__ import annotations
 
 import functools
+import shutil
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_search_support import sample_articles, sample_engine, sample_index, write_index
+from test_search_support import (
+    sample_articles,
+    sample_engine,
+    sample_index,
+    write_plain_whoosh_index,
+)
+from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from corpus import Article
+from index.arrays_writing import write_missing_arrays
 from index.documents import article_to_document
 from index.schema import text_analyzer
 from search import Engine
@@ -30,11 +40,12 @@ DELETED = ("2", "5", "17")
 
 
 @functools.cache
-def segmented_index() -> Index:
-    """The sample in three segments (no merging), with a few articles deleted."""
+def segmented_plain_index() -> Index:
+    """The sample in three segments (no merging), a few articles deleted, written by
+    plain Whoosh writers: no arrays files, so the engine reads every term through Whoosh."""
     articles = sample_articles()
     third = len(articles) // 3
-    ix = write_index(articles[:third])
+    ix = write_plain_whoosh_index(articles[:third])
     for part in (articles[third : 2 * third], articles[2 * third :]):
         writer = ix.writer()
         for article in part:
@@ -45,6 +56,16 @@ def segmented_index() -> Index:
         writer.delete_by_term("id", article_id)
     writer.commit(merge=False)
     return ix
+
+
+@functools.cache
+def segmented_index() -> Index:
+    """The same three segments with deletions, each given its arrays file by the index
+    layer's own writer (as every commit of ``newsdesk index`` does): the path users run."""
+    folder = Path(tempfile.mkdtemp(prefix="newsdesk-segmented-"))
+    shutil.copytree(segmented_plain_index().storage.folder, folder, dirs_exist_ok=True)
+    assert len(write_missing_arrays(folder)) == 3
+    return whoosh_index.open_dir(str(folder))
 
 
 def live_articles() -> list[Article]:

@@ -2,8 +2,10 @@
 
 (Named ``test_search_*`` so it lives with the search tests; it defines no tests itself.)
 The sample index holds the bundled sample: the seed AFP story plus the 1,000 Reuters
-records of reut2-000.sgm.  Bigger indexes are written straight with Whoosh (the same
-schema and document conversion ``newsdesk index`` uses) to keep the suite quick.
+records of reut2-000.sgm.  Every index is written by the production build
+(``index.build_index``, with its postings arrays files), so the tests exercise the engine
+path users run; :func:`write_plain_whoosh_index` is the one explicit exception, for the
+tests of the engine's reading through Whoosh when a segment has no arrays file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from corpus import Article, CorpusReport, read_corpus, sample_corpus_path
+from index import build_index, open_index
 from index.documents import article_to_document
 from index.schema import build_schema
 from search import Engine
@@ -25,7 +28,15 @@ SEED_ID = "000_b98891cdbd8958c6"
 
 
 def write_index(articles: Iterable[Article], folder: Path | None = None) -> Index:
-    """A Whoosh index of ``articles`` in ``folder`` (a fresh temp folder by default)."""
+    """The live generation of an index of ``articles`` built by ``newsdesk index``'s own
+    build, in ``folder`` (a fresh temp folder by default)."""
+    target = folder or Path(tempfile.mkdtemp(prefix="newsdesk-search-test-"))
+    build_index(index_dir=target, articles=articles, procs=1)
+    return open_index(target)
+
+
+def write_plain_whoosh_index(articles: Iterable[Article], folder: Path | None = None) -> Index:
+    """A bare Whoosh index of ``articles`` (same schema and documents, no arrays files)."""
     target = folder or Path(tempfile.mkdtemp(prefix="newsdesk-search-test-"))
     ix = whoosh_index.create_in(str(target), build_schema())
     with ix.writer(limitmb=128) as writer:
