@@ -10,6 +10,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NEWSDESK_SHARED", REPO.parent / "shared"))
 SEED = SHARED / "seed" / "000_b98891cdbd8958c6.txt"
+#: The seed story as bundled with newsdesk (``corpus/sample/``): byte-identical to the
+#: shared copy (``test_bundled_sample`` checks), so tests of the seed need no ``../shared``.
+BUNDLED_SEED = REPO / "corpus" / "sample" / SEED.name
 
 
 def _require_shared(path: Path) -> Path:
@@ -33,5 +36,12 @@ def corpora(shared: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_path(shared: Path) -> Path:
+def seed_path() -> Path:
+    """The seed story (the bundled copy: these tests run without ``../shared``)."""
+    return BUNDLED_SEED
+
+
+@pytest.fixture(scope="session")
+def shared_seed_path(shared: Path) -> Path:
+    """The seed story as the user gave it, in ``../shared/seed``."""
     return _require_shared(SEED)

@@ -112,14 +112,15 @@ def test_control_characters_never_reach_article_text(tmp_path: Path) -> None:
     assert article.title == "Evil [31mred" and article.body == "bell and  csi"
 
 
-def test_bundled_sample(seed_path: Path) -> None:
+def test_bundled_sample(shared_seed_path: Path) -> None:
     articles, report = read(bundled_sample())
     assert report.skipped == [] and report.warnings == []
     assert Counter(article.source for article in articles) == {"Reuters": 1000, "AFP": 1}
     seed = [article for article in articles if article.source == "AFP"]
     assert [article.id for article in seed] == ["000_b98891cdbd8958c6"]
-    assert (bundled_sample() / seed_path.name).read_bytes() == seed_path.read_bytes()
-    [alone], _ = read(seed_path)
+    bundled = bundled_sample() / shared_seed_path.name
+    assert bundled.read_bytes() == shared_seed_path.read_bytes()
+    [alone], _ = read(shared_seed_path)
     assert alone.id == "000_b98891cdbd8958c6" and alone.title == seed[0].title
 
 
