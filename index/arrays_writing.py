@@ -2,10 +2,9 @@
 
 Segment writers get a tee on the sorted postings stream Whoosh hands to its field
 writer (``write_arrays_with``), so the arrays cost no second pass over the segment:
-the build's workers, Whoosh's multi-process sub-writers and the in-process writer all
-use it.  Any segment still without a file after a commit (written by Whoosh's own
-merging in a parent process, or by an older version) is read back from its files
-(``write_missing_arrays``).
+the build's worker processes and the in-process writer both use it.  Any segment still
+without a file after a commit (an index written by an older version) is read back from
+its files (``write_missing_arrays``).
 """
 
 from __future__ import annotations
@@ -127,8 +126,8 @@ class PostingsTee:
 
 def write_arrays_with(writer: SegmentWriter) -> SegmentWriter:
     """Make ``writer`` also write each segment it finishes an arrays file (returned
-    for chaining).  Patched on the instance: Whoosh's ``commit`` and its
-    multi-process sub-writers call ``_finalize_segment`` themselves."""
+    for chaining).  Patched on the instance: Whoosh's ``commit`` and the build's workers
+    call ``_finalize_segment`` themselves."""
     tee = PostingsTee()
     pooled = writer.pool.iter_postings
     finalize = writer._finalize_segment

@@ -1,9 +1,14 @@
-"""``build_index``: build, refresh or rebuild the index from corpora, crash-safely.
+"""``build_index``: build, refresh, add or remove corpora, crash-safely.
 
-Every write is copy-on-write: the live generation is hard-linked into a temp folder, the
-changes are committed there, and the result is swapped in atomically (see
-``index.store``).  A refresh compares each article's id and content hash with what the
-index holds: new ones are added, changed ones replaced, vanished ones deleted.
+The index records the corpora it holds.  ``build_index(PATHS)`` adds PATHS to them and
+syncs those corpora only (new articles added, changed ones replaced, vanished ones
+deleted); ``build_index()`` syncs every recorded corpus; ``remove=PATHS`` deletes those
+corpora's articles and forgets them; ``rebuild`` writes everything from scratch.  A
+recorded corpus that has gone missing keeps its articles (and the summary says so).
+
+Every write is copy-on-write: the live generation is hard-linked into a temp folder,
+the changes are committed there, and the result is swapped in atomically (see
+``index.store``).
 """
 
 from __future__ import annotations
@@ -18,9 +23,16 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import corpus
+from corpus.errors import CorpusError
 from corpus.model import Article
 from corpus.report import CorpusReport, Skip
-from index.documents import article_to_document
+from index.changes import (
+    ChangePlan,
+    CorpusChanges,
+    IndexedArticle,
+    plan_changes,
+    removal_deletes,
+)
 from index.errors import (
     IndexCorruptError,
     IndexDiskFullError,
@@ -28,22 +40,23 @@ from index.errors import (
     IndexWriteError,
     NewsdeskIndexError,
 )
-from index.identity import IdAssigner, labelled, unlabelled
+from index.identity import corpus_name, given, read_roots
 from index.locking import WriterLock
 from index.opening import (
+    CORRUPTION_ERRORS,
     check_schema,
-    current_generation_dir,
+    live_generation,
     load_meta,
     open_generation,
 )
 from index.progress import BuildProgress, ProgressMeter
 from index.schema import SCHEMA_VERSION
+from index.sharded import ArticleSource, WorkerError
 from index.store import (
     GenerationMeta,
     fsync_tree,
     next_generation_name,
     publish,
-    read_current,
     remove_stale,
     resolve_index_dir,
     write_meta,
@@ -68,6 +81,10 @@ class BuildSummary:
     rebuilt: bool = False
     corpora: list[str] = field(default_factory=list)
     warnings: list[Skip] = field(default_factory=list)
+    #: Per corpus root: what this run did to its articles (the corpora it read or removed).
+    per_corpus: dict[str, CorpusChanges] = field(default_factory=dict)
+    #: What was wrong with the index's ``CURRENT`` pointer, when this run repaired it.
+    repaired: str = ""
 
     @property
     def changed(self) -> bool:
@@ -81,38 +98,24 @@ def _package_version() -> str:
         return "0+unknown"
 
 
-def _absolute_corpora(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+def absolute_corpora(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Corpus paths as the index records them: absolute, symlinks resolved."""
     return [str(Path(p).expanduser().resolve()) for p in paths]
 
 
-def _existing_hashes(generation_dir: Path, index_dir: Path) -> dict[str, str]:
-    """id -> content_hash of every live document (one pass over the stored fields)."""
+def _indexed_articles(generation_dir: Path, index_dir: Path) -> dict[str, IndexedArticle]:
+    """id -> corpus and content hash of every live document (one pass over stored fields)."""
     ix = open_generation(index_dir, generation_dir)
-    with ix.reader() as reader:
-        return {stored["id"]: stored.get("content_hash", "") for _, stored in reader.iter_docs()}
-
-
-def _live_generation(
-    directory: Path, *, rebuild: bool
-) -> tuple[str | None, Path | None, GenerationMeta | None]:
-    """(name, folder, metadata) of the live generation, after removing crash leftovers.
-
-    A rebuild does not need the old generation, so a damaged one does not stop it.
-    """
-    current = read_current(directory)
-    remove_stale(directory, keep=current)
-    if current is None:
-        return None, None, None
     try:
-        base_dir = current_generation_dir(directory)
-        meta = load_meta(directory, base_dir)
-    except IndexCorruptError:
-        if rebuild:
-            return current, None, None
-        raise
-    if not rebuild:
-        check_schema(directory, meta)
-    return current, base_dir, meta
+        with ix.reader() as reader:
+            return {
+                stored["id"]: IndexedArticle(stored.get("corpus", ""), stored["content_hash"])
+                for _, stored in reader.iter_docs()
+            }
+    except CORRUPTION_ERRORS as error:
+        raise IndexCorruptError(
+            index_dir, f"stored articles unreadable: {type(error).__name__}: {error}"
+        ) from error
 
 
 def _os_error(directory: Path, error: OSError) -> NewsdeskIndexError:
@@ -124,202 +127,277 @@ def _os_error(directory: Path, error: OSError) -> NewsdeskIndexError:
     return IndexWriteError(directory, error.strerror or str(error))
 
 
+@dataclass(slots=True)
+class _Request:
+    """The corpora a run records, reads and removes."""
+
+    corpora: list[str]
+    targets: list[str]
+    removed: list[str]
+    #: A rebuild of an index that exists (its recorded corpora must all be readable).
+    rebuilds_existing: bool = False
+
+
+def _request(
+    recorded: list[str] | None,
+    paths: list[str],
+    remove: list[str],
+    *,
+    fresh: bool,
+    directory: Path,
+) -> _Request:
+    """Which corpora the index will record (``recorded``: those it holds, None when there
+    is no index yet), and which of them this run reads."""
+    had_index = recorded is not None
+    recorded = recorded or []
+    remove = [_recorded_corpus(recorded, root, directory) for root in remove]
+    kept = [root for root in recorded if root not in remove]
+    corpora = kept + [root for root in paths if root not in kept]
+    if not had_index and not corpora:  # a first build with no PATH: the bundled sample
+        corpora = absolute_corpora([corpus.sample_corpus_path()])
+    reads_all = fresh or not (paths or remove)
+    targets = [root for root in corpora if reads_all or root in paths]
+    return _Request(corpora, targets, remove, rebuilds_existing=fresh and had_index)
+
+
+def _recorded_corpus(recorded: list[str], given_path: str, directory: Path) -> str:
+    """The recorded corpus ``--remove`` names: by its path, else by its unique file or
+    folder name (``--remove bbc-fulltext.tar.gz`` from any folder)."""
+    if given_path in recorded:
+        return given_path
+    named = [root for root in recorded if corpus_name(root) == Path(given_path).name]
+    if len(named) == 1:
+        return named[0]
+    listed = "; ".join(recorded) or "none"
+    raise CorpusError(
+        f"{given_path} is not a corpus of the index at {directory} (its corpora: {listed})",
+        title="Unknown corpus",
+    )
+
+
 def build_index(
     paths: Sequence[str | os.PathLike[str]] | None = None,
     index_dir: str | os.PathLike[str] | None = None,
     *,
     rebuild: bool = False,
+    remove: Sequence[str | os.PathLike[str]] = (),
     procs: int = 2,
     limitmb: int = 256,
     progress: Callable[[BuildProgress], None] | None = None,
     articles: Iterable[Article] | None = None,
+    max_article_bytes: int | None = None,
 ) -> BuildSummary:
-    """Build (first time or ``rebuild``) or refresh the index; returns what changed.
+    """Add and sync corpora, sync all, remove some, or rebuild; returns what changed.
 
-    ``paths``: corpora (files, folders, archives); None refreshes from the corpora
-    recorded in the index, or the bundled sample if none ever were.  ``articles``: index
-    these instead of reading ``paths`` (benchmarks use it to time writing alone; the paths
-    are still recorded).  ``limitmb`` is the total writer memory budget, split between
-    the ``procs`` processes.  Raises IndexLockedError while another writer runs.
+    ``paths``: corpora (files, folders, archives) to add to the index's recorded ones and
+    read now; None reads every recorded corpus (the bundled sample if none ever were).
+    ``remove``: recorded corpora whose articles to delete.  ``articles``: index these as
+    the content of the corpora (benchmarks use it to time writing alone; the paths are
+    still recorded).  ``max_article_bytes``: skip larger articles (corpus's default when
+    None).  ``limitmb`` is the total writer memory budget, split between the ``procs``
+    processes.  Raises IndexLockedError while another writer runs, CorpusError for a PATH
+    that does not exist (before touching the index).
     """
     directory = resolve_index_dir(index_dir)
     started = time.monotonic()
+    roots = absolute_corpora(paths or ())
+    if articles is None:
+        for root in roots:
+            if not Path(root).exists():
+                raise CorpusError(f"{root}: no such file or folder; nothing was indexed")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-    except OSError as error:  # permission denied, a file in the way, read-only ...
+    except OSError as error:  # permission denied, a file in the way, disk full ...
+        if error.errno == errno.ENOSPC:
+            raise IndexDiskFullError(directory) from error
         raise IndexUnreadableError(directory, error.strerror or str(error)) from error
     with WriterLock(directory):
         checkpoint("locked")
+        writer: GenerationWriter | None = None
         try:
-            current, base_dir, meta = _live_generation(directory, rebuild=rebuild)
-            fresh = rebuild or base_dir is None
-            existing = {} if fresh or base_dir is None else _existing_hashes(base_dir, directory)
-        except OSError as error:
-            raise _os_error(directory, error) from error
-        if current is not None and meta is None and not paths:
-            raise IndexCorruptError(
-                directory, "its list of corpora is lost: add the corpus PATHs to the command"
+            live = live_generation(directory)
+            # A lost pointer: keep every generation (one may be the only copy) until this
+            # write publishes a new one.
+            remove_stale(directory, keep=None if live.problem else live.name)
+            if live.problem and live.name is None and not (rebuild and roots):
+                raise IndexCorruptError(
+                    directory,
+                    f"{live.problem} and no complete generation was found; give the corpus "
+                    "PATHs to `newsdesk index --rebuild`",
+                )
+            base_dir = directory / live.name if live.name else None
+            meta = _usable_meta(directory, base_dir, rebuild=rebuild)
+            recorded = list(meta.corpora) if meta is not None else None
+            if base_dir is not None and meta is None:  # damaged metadata: a rebuild
+                recorded = _corpora_of_documents(directory, base_dir)
+                if not recorded and not roots:
+                    raise IndexCorruptError(
+                        directory,
+                        "its list of corpora is lost: give the corpus PATHs to "
+                        "`newsdesk index --rebuild`",
+                    )
+            fresh = rebuild or meta is None
+            request = _request(
+                recorded, roots, absolute_corpora(remove), fresh=fresh, directory=directory
             )
-        if paths:
-            corpora = _absolute_corpora(paths)
-        elif meta is not None and meta.corpora:
-            corpora = list(meta.corpora)
-        else:
-            corpora = _absolute_corpora([corpus.sample_corpus_path()])
-        report = CorpusReport()
-        source = unlabelled(articles) if articles is not None else labelled(corpora, report)
-        estimate = meta.articles if meta is not None and meta.corpora == corpora else None
-        writer = GenerationWriter(
-            directory,
-            None if fresh else base_dir,
-            procs=procs,
-            limitmb=limitmb,
-            checkpoint=checkpoint,
-        )
-        try:
-            meter = ProgressMeter(progress, estimate)
-            if fresh and articles is None and procs > 1:
-                counts, duplicates = _build_sharded(corpora, report, writer, meter)
-            else:
-                counts, duplicates = _apply_changes(source, existing, writer, meter)
+            existing = {} if fresh or base_dir is None else _indexed_articles(base_dir, directory)
+            plan, source, meter, report = _plan(
+                request, existing, articles, max_article_bytes, progress, fresh=fresh
+            )
+            writer = GenerationWriter(
+                directory, None if fresh else base_dir, procs=procs, limitmb=limitmb,
+                checkpoint=checkpoint,
+            )  # fmt: skip
             summary = BuildSummary(
-                added=counts["added"],
-                updated=counts["updated"],
-                deleted=counts["deleted"],
-                unchanged=counts["unchanged"],
-                total=counts["total"],
-                skipped=[*report.skipped, *duplicates],
+                **_counts(plan),
+                total=len(existing) if existing else plan.read,
+                skipped=[*report.skipped, *plan.duplicates],
                 seconds=0.0,
                 index_dir=directory,
-                generation=current or "",
+                generation=live.name or "",
                 rebuilt=fresh,
-                corpora=corpora,
+                corpora=request.corpora,
                 warnings=list(report.warnings),
+                per_corpus=plan.per_corpus,
+                repaired=live.problem if live.name else "",
             )
-            # A new corpus list is worth a generation even when no article changed.
-            corpora_changed = meta is None or meta.corpora != corpora
-            temp_dir = writer.commit(force=summary.changed or corpora_changed)
-            if temp_dir is None:
-                summary.seconds = time.monotonic() - started
-                return summary
-            summary.seconds = time.monotonic() - started
-            new_meta = GenerationMeta(
-                schema_version=SCHEMA_VERSION,
-                corpora=corpora,
-                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                build_seconds=round(summary.seconds, 3),
-                articles=writer.doc_count(),
-                last_update={
-                    "added": summary.added,
-                    "updated": summary.updated,
-                    "deleted": summary.deleted,
-                    "unchanged": summary.unchanged,
-                    "skipped": len(summary.skipped),
-                },
-                newsdesk_version=_package_version(),
+            # A new corpus list, or a lost pointer, is worth a generation even when no
+            # article changed.
+            force = (
+                fresh or meta is None or meta.corpora != request.corpora or bool(summary.repaired)
             )
-            write_meta(temp_dir, new_meta)
-            fsync_tree(temp_dir)
-            generation = next_generation_name(directory)
-            checkpoint("before-publish")
-            publish(directory, temp_dir, generation)
-            writer.temp_dir = None
-            checkpoint("after-publish")
-            remove_stale(directory, keep=generation)
-            summary.generation = generation
-            summary.total = new_meta.articles
+            _write(writer, plan, source, meter, summary, force=force, started=started)
             return summary
-        except NewsdeskIndexError:
-            writer.abandon()
+        except BaseException as error:
+            if writer is not None:
+                writer.abandon()
+            if isinstance(error, OSError):
+                raise _os_error(directory, error) from error
+            if isinstance(error, WorkerError):
+                raise IndexWriteError(directory, str(error)) from error
             raise
-        except OSError as error:
-            writer.abandon()
-            raise _os_error(directory, error) from error
-        except BaseException:
-            writer.abandon()
-            raise
 
 
-def _build_sharded(
-    corpora: Sequence[str], report: CorpusReport, writer: GenerationWriter, meter: ProgressMeter
-) -> tuple[dict[str, int], list[Skip]]:
-    """A fresh build: read the corpora once to count them and find duplicate ids, then let
-    ``procs`` worker processes index every ``procs``-th article each (small corpora, where
-    starting workers costs more than it saves, go through one in-process writer)."""
-    meter.phase("reading")
-    ids = IdAssigner()
-    excluded: set[int] = set()
-    renamed: dict[int, str] = {}
-    # A small corpus is kept from this pass and written in-process, never read twice.
-    small: list[tuple[str, Article]] | None = []
-    for ordinal, (label, article) in enumerate(labelled(corpora, report)):
-        if small is not None and len(small) < MULTIPROCESS_THRESHOLD:
-            small.append((label, article))
-        else:
-            small = None
-        assigned = ids.assign(label, article)
-        if assigned is None:
-            excluded.add(ordinal)
-            continue
-        if assigned.id != article.id:
-            renamed[ordinal] = assigned.id
-        meter.advance(len(ids))
-    total = len(ids)
-    if total < MULTIPROCESS_THRESHOLD:
-        again = small if small is not None else labelled(corpora, CorpusReport())
-        return _apply_changes(again, {}, writer, meter)
-    meter.estimate = total
-    meter.phase("indexing")
-    reached_checkpoint = False
-
-    def advance(done: int) -> None:
-        nonlocal reached_checkpoint
-        meter.advance(done)
-        if done >= 50 and not reached_checkpoint:
-            reached_checkpoint = True
-            checkpoint("indexing")
-
-    writer.write_sharded(corpora, frozenset(excluded), renamed, advance)
-    meter.phase("committing", total)
-    counts = {"added": total, "updated": 0, "deleted": 0, "unchanged": 0, "total": total}
-    return counts, ids.duplicates
+def _counts(plan: ChangePlan) -> dict[str, int]:
+    totals = plan.totals()
+    return {
+        "added": totals.added,
+        "updated": totals.updated,
+        "deleted": totals.deleted,
+        "unchanged": totals.unchanged,
+    }
 
 
-def _apply_changes(
-    source: Iterable[tuple[str, Article]],
-    existing: dict[str, str],
+def _plan(
+    request: _Request,
+    existing: dict[str, IndexedArticle],
+    articles: Iterable[Article] | None,
+    max_article_bytes: int | None,
+    progress: Callable[[BuildProgress], None] | None,
+    *,
+    fresh: bool,
+) -> tuple[ChangePlan, ArticleSource, ProgressMeter, CorpusReport]:
+    """Read the corpora this run syncs and compare them with the index."""
+    missing = [root for root in request.targets if not Path(root).exists()]
+    if missing and articles is None and fresh and request.rebuilds_existing:
+        raise CorpusError(
+            f"{missing[0]} is missing: a rebuild would drop its stories; restore it, "
+            f"or drop it with `newsdesk index --remove {missing[0]}`"
+        )
+    readable = [root for root in request.targets if root not in missing]
+    report = CorpusReport()
+    if articles is not None:
+        listed = tuple(given(articles, readable[0] if readable else ""))
+        source = ArticleSource(tuple(readable), max_article_bytes, listed)
+        reading: Iterable[tuple[str, Article]] = listed
+    else:
+        source = ArticleSource(tuple(readable), max_article_bytes)
+        reading = read_roots(readable, report, max_article_bytes)
+    estimate = sum(1 for indexed in existing.values() if indexed.corpus in readable)
+    meter = ProgressMeter(progress, estimate or None)
+    plan = plan_changes(
+        reading, readable, existing, keep_at_most=MULTIPROCESS_THRESHOLD - 1, meter=meter
+    )
+    for root in missing:  # kept as they are, until the corpus is back or removed
+        kept = sum(1 for indexed in existing.values() if indexed.corpus == root)
+        plan.per_corpus[root] = CorpusChanges(unchanged=kept, missing=True)
+    removal_deletes(plan, request.removed, existing)
+    return plan, source, meter, report
+
+
+def _usable_meta(directory: Path, base_dir: Path | None, *, rebuild: bool) -> GenerationMeta | None:
+    """The live generation's metadata, schema checked (a rebuild tolerates damage)."""
+    if base_dir is None:
+        return None
+    try:
+        meta = load_meta(directory, base_dir)
+    except IndexCorruptError:
+        if rebuild:
+            return None
+        raise
+    if not rebuild:
+        check_schema(directory, meta)
+    return meta
+
+
+_UNREADABLE: tuple[type[BaseException], ...] = (NewsdeskIndexError, OSError, *CORRUPTION_ERRORS)
+
+
+def _corpora_of_documents(directory: Path, base_dir: Path) -> list[str]:
+    """The corpora a generation's articles came from (each records its own), in the order
+    they were first indexed: the list of corpora when the metadata holding it is lost."""
+    try:
+        with open_generation(directory, base_dir).reader() as reader:
+            firsts = {stored.get("corpus", ""): docnum for docnum, stored in reader.iter_docs()}
+    except _UNREADABLE:
+        return []
+    return [root for root, _ in sorted(firsts.items(), key=lambda item: item[1]) if root]
+
+
+def _write(
     writer: GenerationWriter,
+    plan: ChangePlan,
+    source: ArticleSource,
     meter: ProgressMeter,
-) -> tuple[dict[str, int], list[Skip]]:
-    """Feed the writer every new or changed article and delete the vanished ones."""
-    counts = dict.fromkeys(("added", "updated", "deleted", "unchanged", "total"), 0)
-    ids = IdAssigner()
-    seen: set[str] = set()
+    summary: BuildSummary,
+    *,
+    force: bool,
+    started: float,
+) -> None:
+    """Write the plan as the next generation and publish it; fills in ``summary``."""
+    directory = writer.index_dir
+    meter.estimate = len(plan.writes)
     meter.phase("indexing")
-    for label, original in source:
-        article = ids.assign(label, original)
-        if article is None:
-            continue
-        seen.add(article.id)
-        old_hash = existing.get(article.id)
-        if old_hash is None:
-            writer.add(article_to_document(article))
-            counts["added"] += 1
-        elif old_hash != article.content_hash:
-            writer.delete(article.id)
-            writer.add(article_to_document(article))
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
-        counts["total"] += 1
-        meter.advance(counts["total"])
-        if counts["total"] == 50:
-            checkpoint("indexing")
-    for article_id in existing.keys() - seen:
-        writer.delete(article_id)
-        counts["deleted"] += 1
-    meter.phase("committing", counts["total"])
-    return counts, ids.duplicates
+    temp_dir = writer.write(plan, source, meter.advance, force=force)
+    summary.seconds = time.monotonic() - started
+    if temp_dir is None:
+        return
+    meter.phase("committing", len(plan.writes))
+    new_meta = GenerationMeta(
+        schema_version=SCHEMA_VERSION,
+        corpora=summary.corpora,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_seconds=round(summary.seconds, 3),
+        articles=writer.doc_count(),
+        last_update={
+            "added": summary.added,
+            "updated": summary.updated,
+            "deleted": summary.deleted,
+            "unchanged": summary.unchanged,
+            "skipped": len(summary.skipped),
+        },
+        newsdesk_version=_package_version(),
+    )
+    write_meta(temp_dir, new_meta)
+    fsync_tree(temp_dir)
+    generation = next_generation_name(directory)
+    checkpoint("before-publish")
+    publish(directory, temp_dir, generation)
+    writer.temp_dir = None
+    checkpoint("after-publish")
+    remove_stale(directory, keep=generation)
+    summary.generation = generation
+    summary.total = new_meta.articles
 
 
 def update_index(

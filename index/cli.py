@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -21,12 +22,19 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from corpus.errors import NewsdeskError
 from index.build import BuildSummary, build_index
+from index.changes import CorpusChanges
+from index.identity import corpus_name
 from index.progress import BuildProgress
 from index.stats import IndexStats, index_stats
 
 #: Seconds between plain progress lines when stderr is not a terminal.
 PLAIN_PROGRESS_INTERVAL = 5.0
+#: Bytes in the MB of --max-article-mb.
+MB = 1024 * 1024
+#: The default of --max-article-mb.
+DEFAULT_MAX_MB = 10
 #: Corpus skips listed one by one before summarising the rest.
 MAX_LISTED_SKIPS = 50
 
@@ -34,15 +42,26 @@ MAX_LISTED_SKIPS = 50
 def register(subparsers: Any) -> None:
     index_parser = subparsers.add_parser(
         "index",
-        help="build or refresh the search index",
+        help="build the search index, add corpora to it, refresh or remove them",
         description=(
-            "Build the index from corpora (files, folders, .tar.gz/.zip archives), or with "
-            "no PATH refresh it from the corpora it was built from (the bundled sample if "
-            "none). Incremental: only new, changed and vanished articles are written."
+            "Add corpora (files, folders, .tar.gz/.zip archives) to the index and sync "
+            "them: new articles are added, changed ones replaced, and articles that vanished "
+            "from a corpus deleted. The index keeps the other corpora it holds. With no "
+            "PATH, sync every corpus the index records (the bundled sample if none). "
+            "--remove PATH deletes a corpus's articles and forgets it."
         ),
     )
-    index_parser.add_argument("paths", nargs="*", metavar="PATH", help="corpus to index")
+    index_parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="corpus to add (or sync, if already indexed)"
+    )
     add_index_dir(index_parser)
+    index_parser.add_argument(
+        "--remove",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="delete the articles of this recorded corpus and forget it (repeatable)",
+    )
     index_parser.add_argument(
         "--rebuild",
         action="store_true",
@@ -58,7 +77,19 @@ def register(subparsers: Any) -> None:
         help="writer memory budget in MB, shared by the processes (default 256)",
     )
     index_parser.add_argument(
+        "--max-article-mb",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help=f"skip (and report) articles larger than N MB (default {DEFAULT_MAX_MB})",
+    )
+    index_parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress, only the summary"
+    )
+    index_parser.add_argument(
+        "--json",
+        action="store_true",
+        help="progress, the summary or the error as JSON Lines on stdout (for programs)",
     )
     index_parser.set_defaults(run=run_index)
 
@@ -137,17 +168,23 @@ def _rich_progress() -> Iterator[Callable[[BuildProgress], None]]:
 
 
 def _plain_progress(stream: TextIO) -> Callable[[BuildProgress], None]:
-    last = [0.0]
+    """A line when a phase starts, then one every PLAIN_PROGRESS_INTERVAL seconds."""
+    last_phase, last_time = "", 0.0
 
     def update(event: BuildProgress) -> None:
+        nonlocal last_phase, last_time
         now = time.monotonic()
-        if event.phase == "indexing" and now - last[0] < PLAIN_PROGRESS_INTERVAL:
+        if event.phase == last_phase and now - last_time < PLAIN_PROGRESS_INTERVAL:
             return
-        last[0] = now
+        if event.phase != last_phase and event.done == 0:
+            last_phase, last_time = event.phase, now
+            print(f"{event.phase}…", file=stream, flush=True)
+            return
+        last_phase, last_time = event.phase, now
         of_total = f" of ~{event.total:,}" if event.total else ""
         eta = f", ETA {event.eta_seconds:.0f} s" if event.eta_seconds is not None else ""
         print(
-            f"{event.phase}: {event.done:,}{of_total} articles "
+            f"{event.phase}: {event.done:,}{of_total} {noun(event.done, 'article')} "
             f"({event.articles_per_second:,.0f}/s{eta})",
             file=stream,
             flush=True,
@@ -156,37 +193,124 @@ def _plain_progress(stream: TextIO) -> Callable[[BuildProgress], None]:
     return update
 
 
+def _json_progress(event: BuildProgress) -> None:
+    _emit_json({"event": "progress", **asdict(event)})
+
+
+def _emit_json(record: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def noun(count: int, singular: str, plural: str | None = None) -> str:
+    """``singular`` or its plural, as ``count`` needs."""
+    return singular if count == 1 else (plural or singular + "s")
+
+
 def run_index(args: argparse.Namespace) -> int:
+    limit = args.max_article_mb * MB if args.max_article_mb else None
+    if args.json:
+        return _run_index_json(args, limit)
     with _progress_reporter(args.quiet) as progress:
         summary = build_index(
             args.paths or None,
             args.index,
             rebuild=args.rebuild,
+            remove=args.remove,
             procs=args.procs,
             limitmb=args.limitmb,
             progress=progress,
+            max_article_bytes=limit,
         )
     _print_skips(summary, sys.stderr)
     print(describe_summary(summary))
     return 0
 
 
+def _run_index_json(args: argparse.Namespace, limit: int | None) -> int:
+    """``--json``: progress events, then the summary (or the error) as one JSON object
+    per line on stdout, so a program (the TUI) can drive a build in a child process."""
+    try:
+        summary = build_index(
+            args.paths or None,
+            args.index,
+            rebuild=args.rebuild,
+            remove=args.remove,
+            procs=args.procs,
+            limitmb=args.limitmb,
+            progress=_json_progress,
+            max_article_bytes=limit,
+        )
+    except NewsdeskError as error:
+        _emit_json(
+            {"event": "error", "kind": type(error).__name__, "title": error.title,
+             "message": str(error)}
+        )  # fmt: skip
+        return 1
+    _emit_json({"event": "summary", **summary_to_json(summary), "text": describe_summary(summary)})
+    return 0
+
+
+def summary_to_json(summary: BuildSummary) -> dict[str, Any]:
+    data = asdict(summary)
+    data["index_dir"] = str(summary.index_dir)
+    data["skipped"] = [str(skip) for skip in summary.skipped]
+    data["warnings"] = [str(warning) for warning in summary.warnings]
+    return data
+
+
 def describe_summary(summary: BuildSummary) -> str:
+    """The run in a line, then a line per corpus when several were involved or one lost
+    articles, went missing or was removed."""
     rate = summary.total / summary.seconds if summary.seconds > 0 else 0.0
     if summary.rebuilt:
-        what = f"built {summary.added:,} articles"
+        what = f"built {summary.added:,} {noun(summary.added, 'article')}"
     elif summary.changed:
         what = (
             f"added {summary.added:,}, updated {summary.updated:,}, "
             f"deleted {summary.deleted:,}, unchanged {summary.unchanged:,}"
         )
     else:
-        what = f"up to date ({summary.unchanged:,} articles unchanged)"
+        what = f"up to date ({summary.unchanged:,} {noun(summary.unchanged, 'article')} unchanged)"
     skipped = f", {len(summary.skipped):,} skipped" if summary.skipped else ""
-    return printable(
-        f"{what}{skipped}; index holds {summary.total:,} articles "
+    lines = [
+        f"{what}{skipped}; index holds {summary.total:,} {noun(summary.total, 'article')} "
         f"({summary.seconds:.1f} s, {rate:,.0f} articles/s) at {summary.index_dir}"
+    ]
+    if summary.repaired:
+        lines.append(f"repaired the index: {summary.repaired}; {summary.generation} is live")
+    worth_listing = len(summary.per_corpus) > 1 or any(
+        changes.deleted or changes.missing or changes.empty or changes.removed
+        for changes in summary.per_corpus.values()
     )
+    if worth_listing:
+        lines.extend(_corpus_line(root, changes) for root, changes in summary.per_corpus.items())
+    return "\n".join(printable(line) for line in lines)
+
+
+def _corpus_line(root: str, changes: CorpusChanges) -> str:
+    name = corpus_name(root)
+    if changes.removed:
+        return f"  {name}: removed, {changes.deleted:,} {noun(changes.deleted, 'article')} deleted"
+    if changes.missing or changes.empty:
+        kept = f"{changes.unchanged:,} {noun(changes.unchanged, 'article is', 'articles are')}"
+        problem = f"not found at {root}" if changes.missing else "no article read from it"
+        return (
+            f"  {name}: {problem}; its {kept} kept (restore it, or "
+            f"`newsdesk index --remove {root}`)"
+        )
+    parts = [
+        f"{label} {count:,}"
+        for label, count in (
+            ("added", changes.added),
+            ("updated", changes.updated),
+            ("deleted", changes.deleted),
+            ("unchanged", changes.unchanged),
+        )
+        if count
+    ]
+    gone = " (no longer in the corpus)" if changes.deleted else ""
+    return f"  {name}: {', '.join(parts) or 'no articles'}{gone}"
 
 
 def _print_skips(summary: BuildSummary, stream: TextIO) -> None:
@@ -223,23 +347,30 @@ def describe_stats(stats: IndexStats) -> str:
         if stats.date_min and stats.date_max
         else "none"
     )
-    lines = [
-        f"index      {stats.index_dir} ({stats.generation}, schema {stats.schema_version})",
-        f"articles   {stats.articles:,}",
-        f"size       {_size(stats.size_bytes)}",
-        f"dates      {dates}",
-        f"built      {stats.built_at} in {stats.build_seconds:.1f} s",
+    rows = [
+        ("index", f"{stats.index_dir} ({stats.generation}, schema {stats.schema_version})"),
+        ("articles", f"{stats.articles:,}"),
+        ("size", _size(stats.size_bytes)),
+        ("dates", dates),
+        ("built", f"{stats.built_at} in {stats.build_seconds:.1f} s"),
     ]
+    if stats.pointer_problem:
+        rows.append(
+            ("warning", f"{stats.pointer_problem}: showing {stats.generation}, the newest "
+             "complete version; `newsdesk index` repairs the pointer")
+        )  # fmt: skip
     if stats.writer_pid is not None:
         who = f"PID {stats.writer_pid}" if stats.writer_pid > 0 else "another process"
-        lines.append(f"updating   now, by {who}")
+        rows.append(("updating", f"now, by {who}"))
     if stats.last_update:
         changes = ", ".join(f"{k} {v:,}" for k, v in sorted(stats.last_update.items()))
-        lines.append(f"last run   {changes}")
-    lines.extend(f"corpus     {path}" for path in stats.corpora)
+        rows.append(("last run", changes))
+    for path in stats.corpora:
+        count = stats.corpus_articles.get(path, 0)
+        rows.append(("corpus", f"{path} ({count:,} {noun(count, 'article')})"))
     terms = ", ".join(f"{name} {count:,}" for name, count in stats.term_counts.items())
-    lines.append(f"terms      {terms}")
+    rows.append(("terms", terms))
     for name, values in stats.top_facets.items():
-        shown = ", ".join(f"{value} ({count:,})" for value, count in values)
-        lines.append(f"top {name:<11}{shown}")
-    return "\n".join(printable(line) for line in lines)
+        rows.append((f"top {name}", ", ".join(f"{value} ({count:,})" for value, count in values)))
+    width = max(len(label) for label, _ in rows) + 2
+    return "\n".join(printable(f"{label:<{width}}{value}") for label, value in rows)

@@ -18,14 +18,17 @@ _JOINED_TEXT = ("captions", "subheads")
 
 
 def _facet_value(value: str) -> str:
-    """A facet value must not contain the list separator (it would split in two)."""
+    """A facet value as stored: commas and all (only the separator itself, a control
+    character corpus never lets through, could split it)."""
     return value.replace(LIST_SEPARATOR, " ").strip()
 
 
-def article_to_document(article: Article) -> dict[str, Any]:
-    """The keyword arguments for ``writer.add_document``/``update_document``."""
+def article_to_document(article: Article, corpus: str = "") -> dict[str, Any]:
+    """The keyword arguments for ``writer.add_document``; ``corpus`` is the root (file,
+    folder or archive) the article was read from, as the index records it."""
     document: dict[str, Any] = {
         "id": article.id,
+        "corpus": corpus,
         "title": article.title,
         "body": article.body,
         "captions": TEXT_SEPARATOR.join(article.captions),

@@ -2,11 +2,14 @@
 
 Each corpus numbers its own articles (Reuters NEWIDs, TIME's SMART numbers), so "17" can
 be two different stories.  The first corpus to use an id (in the order the corpora were
-given, which the index records, so the choice is the same on every refresh) keeps it; a
-later corpus's different article with that id is indexed as ``<corpus name>:<id>``
-("time-docs:17") instead of being lost.  A repeated id within one corpus, or the very same
-article (same id and content) in two corpora, is a real duplicate: skipped and reported, as
-is a qualified id that is itself taken.
+recorded, so the choice is the same on every refresh) keeps it; a later corpus's
+different article with that id is indexed as ``<corpus name>:<id>`` ("time-docs:17")
+instead of being lost.  A repeated id within one corpus, or the very same article (same
+id and content) in two corpora, is a real duplicate: skipped and reported, as is a
+qualified id that is itself taken.
+
+A refresh of some corpora only (``newsdesk index PATH``) first *claims* the ids the other
+corpora's articles hold in the index, so those keep them.
 """
 
 from __future__ import annotations
@@ -18,9 +21,6 @@ from pathlib import PurePath
 from corpus import Article, CorpusReport, read_corpus
 from corpus.report import Skip
 
-#: Label of articles handed in directly (``build_index(articles=...)``): one corpus.
-DIRECT = ""
-
 
 def corpus_label(root: str) -> str:
     """A corpus's short name for qualified ids: its file or folder name without extensions."""
@@ -28,34 +28,46 @@ def corpus_label(root: str) -> str:
     return name.split(".", 1)[0] or name
 
 
-def labelled(corpora: Sequence[str], report: CorpusReport) -> Iterator[tuple[str, Article]]:
-    """Every article of ``corpora`` in reading order, with its corpus's label (every root
-    is checked before any is read, as ``corpus.read_corpora`` does)."""
-    readers = [(corpus_label(root), read_corpus(root, report)) for root in corpora]
-    for label, articles in readers:
+def corpus_name(root: str) -> str:
+    """A corpus as summaries name it: its file or folder name."""
+    return PurePath(root.rstrip("/\\")).name or root
+
+
+def read_roots(
+    roots: Sequence[str], report: CorpusReport, max_article_bytes: int | None = None
+) -> Iterator[tuple[str, Article]]:
+    """Every article of ``roots`` in reading order, with the root it came from (every
+    root is checked before any is read, as ``corpus.read_corpora`` does)."""
+    limit = {} if max_article_bytes is None else {"max_article_bytes": max_article_bytes}
+    readers = [(root, read_corpus(root, report, **limit)) for root in roots]
+    for root, articles in readers:
         for article in articles:
-            yield label, article
+            yield root, article
 
 
-def unlabelled(articles: Iterable[Article]) -> Iterator[tuple[str, Article]]:
-    """Articles given directly, all counted as one corpus."""
-    return ((DIRECT, article) for article in articles)
+def given(articles: Iterable[Article], root: str) -> Iterator[tuple[str, Article]]:
+    """Articles handed in directly (``build_index(articles=...)``), all from ``root``."""
+    return ((root, article) for article in articles)
 
 
 class IdAssigner:
     """Decides each article's indexed id in reading order (see the module docstring)."""
 
     def __init__(self) -> None:
-        # id -> (corpus label, first path, content hash)
+        # id -> (corpus root, first path, content hash)
         self._owners: dict[str, tuple[str, str, str]] = {}
         self.duplicates: list[Skip] = []
 
-    def assign(self, label: str, article: Article) -> Article | None:
+    def claim(self, article_id: str, root: str, content_hash: str) -> None:
+        """Reserve an id an article of another corpus holds in the index."""
+        self._owners.setdefault(article_id, (root, root, content_hash))
+
+    def assign(self, root: str, article: Article) -> Article | None:
         """The article to index (renamed if its id was taken by another corpus), or None
         when it is a duplicate (recorded in ``duplicates``)."""
         owner = self._owners.get(article.id)
-        if owner is not None and label and owner[0] != label and owner[2] != article.content_hash:
-            qualified = f"{label}:{article.id}"
+        if owner is not None and owner[0] != root and owner[2] != article.content_hash:
+            qualified = f"{corpus_label(root)}:{article.id}"
             if qualified not in self._owners:
                 article = dataclasses.replace(article, id=qualified)
                 owner = None
@@ -64,8 +76,5 @@ class IdAssigner:
                 Skip(article.path, None, f"duplicate article id {article.id!r} (first: {owner[1]})")
             )
             return None
-        self._owners[article.id] = (label, article.path, article.content_hash)
+        self._owners[article.id] = (root, article.path, article.content_hash)
         return article
-
-    def __len__(self) -> int:
-        return len(self._owners)

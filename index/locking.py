@@ -8,13 +8,14 @@ takes it over.  The PID is only there to name the holder in the error message.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
 from pathlib import Path
 from types import TracebackType
 
-from index.errors import IndexLockedError, IndexUnreadableError
+from index.errors import IndexDiskFullError, IndexLockedError, IndexUnreadableError
 from index.store import LOCK_FILE
 
 #: Lock files this process holds: POSIX locks do not exclude the owning process, so a
@@ -35,7 +36,9 @@ class WriterLock:
             raise IndexLockedError(self.path.parent, os.getpid())
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError as error:  # permission denied, read-only file system ...
+        except OSError as error:  # permission denied, read-only file system, disk full ...
+            if error.errno == errno.ENOSPC:
+                raise IndexDiskFullError(self.path.parent) from error
             raise IndexUnreadableError(self.path, error.strerror or str(error)) from error
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -45,8 +48,9 @@ class WriterLock:
             if error.errno in (errno.EACCES, errno.EAGAIN):
                 raise IndexLockedError(self.path.parent, holder) from error
             raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        with contextlib.suppress(OSError):  # the PID only names us in messages: a full
+            os.ftruncate(fd, 0)  # disk must not stop a writer that may free space
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._fd = fd
         _HELD.add(key)
         return self
@@ -61,7 +65,8 @@ class WriterLock:
             return
         _HELD.discard(self.path.resolve())
         try:
-            os.ftruncate(self._fd, 0)
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
             fcntl.lockf(self._fd, fcntl.LOCK_UN)
         finally:
             os.close(self._fd)

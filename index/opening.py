@@ -6,10 +6,12 @@ import errno
 import os
 import pickle
 import struct
+import zlib
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, Index, IndexVersionError
+from whoosh.index import IndexError as WhooshIndexError
 
 from index.errors import (
     IndexCorruptError,
@@ -19,13 +21,22 @@ from index.errors import (
     SchemaVersionError,
 )
 from index.schema import SCHEMA_VERSION
-from index.store import CURRENT_FILE, GenerationMeta, read_current, read_meta, resolve_index_dir
+from index.store import (
+    CURRENT_FILE,
+    GenerationMeta,
+    LiveGeneration,
+    locate_generation,
+    read_current,
+    read_meta,
+    resolve_index_dir,
+)
 
 #: A writer may swap generations between our reading CURRENT and opening the folder.
 _OPEN_ATTEMPTS = 5
 
 #: What damaged Whoosh files raise when read (truncated, overwritten or missing parts).
 CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
+    WhooshIndexError,  # e.g. "created on different architecture": an overwritten TOC
     EOFError,
     struct.error,
     pickle.UnpicklingError,
@@ -37,6 +48,7 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
     AssertionError,
     OverflowError,
     MemoryError,
+    zlib.error,
 )
 
 
@@ -51,7 +63,8 @@ def index_generation(index_dir: str | os.PathLike[str] | None = None) -> str:
     token.  Engines ask before every query, so the file is read again only when its
     inode, modification time or size changed (a ``stat`` instead of an open and read:
     2 us, not 40): a writer replaces ``CURRENT`` with a new file, which always has
-    another inode than the one it replaces.  Empty string when there is no index.
+    another inode than the one it replaces.  When ``CURRENT`` is lost, the token is the
+    generation readers fall back to.  Empty string when there is no index.
     """
     try:
         directory = resolve_index_dir(index_dir)
@@ -60,28 +73,39 @@ def index_generation(index_dir: str | os.PathLike[str] | None = None) -> str:
         cached = _GENERATIONS.get(directory)
         if cached is not None and cached[0] == identity:
             return cached[1]
-        name = read_current(directory) or ""
+        name = read_current(directory)
+    except FileNotFoundError:
+        name = None
     except OSError:
         return ""
+    if name is None or not (directory / name).is_dir():
+        return locate_generation(directory).name or ""
     _GENERATIONS[directory] = (identity, name)
     return name
 
 
-def current_generation_dir(index_dir: Path) -> Path:
-    """The live generation's folder; raises IndexMissingError/IndexCorruptError."""
+def live_generation(index_dir: Path) -> LiveGeneration:
+    """The live generation (see ``store.locate_generation``), OS errors mapped."""
     try:
-        name = read_current(index_dir)
+        return locate_generation(index_dir)
     except PermissionError as error:
         raise IndexUnreadableError(index_dir / CURRENT_FILE, "permission denied") from error
     except OSError as error:
         raise IndexUnreadableError(
             index_dir / CURRENT_FILE, error.strerror or str(error)
         ) from error
-    if name is None:
+
+
+def current_generation_dir(index_dir: Path) -> Path:
+    """The live generation's folder; raises IndexMissingError/IndexCorruptError."""
+    live = live_generation(index_dir)
+    if live.name is None:
+        if live.problem:
+            raise IndexCorruptError(
+                index_dir, f"{live.problem} and no complete generation was found"
+            )
         raise IndexMissingError(index_dir)
-    if "/" in name or name.startswith("."):
-        raise IndexCorruptError(index_dir, f"{CURRENT_FILE} names {name!r}")
-    return index_dir / name
+    return index_dir / live.name
 
 
 def load_meta(index_dir: Path, generation_dir: Path) -> GenerationMeta:
@@ -150,7 +174,7 @@ def open_index(index_dir: str | os.PathLike[str] | None = None) -> Index:
         except (IndexCorruptError, FileNotFoundError) as error:
             # A writer may have swapped in a new generation and deleted this one
             # between our reads: retry while CURRENT keeps moving.
-            if read_current(directory) == generation_dir.name:
+            if index_generation(directory) == generation_dir.name:
                 if isinstance(error, IndexCorruptError):
                     raise
                 raise IndexCorruptError(directory, f"missing file: {error}") from error

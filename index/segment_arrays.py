@@ -141,6 +141,10 @@ class SegmentArrays:
         self._base = aligned(magic_end + length)
         self._entries: dict[str, list[Any]] = header["arrays"]
         self._fields: dict[str, tuple[npt.NDArray[Any], ...]] = {}
+        for name, (offset, dtype, count) in self._entries.items():
+            end = self._base + int(offset) + np.dtype(dtype).itemsize * int(count)
+            if int(offset) < 0 or int(count) < 0 or end > len(self._map):
+                raise ValueError(f"{path}: truncated ({name} ends past the end of the file)")
 
     def _array(self, name: str) -> npt.NDArray[Any]:
         offset, dtype, count = self._entries[name]
@@ -153,6 +157,9 @@ class SegmentArrays:
             if f"{fieldname}.terms" not in self._entries:
                 return None
             found = tuple(self._array(f"{fieldname}.{part}") for part in PARTS)
+            terms, starts, docs, _ = found
+            if len(starts) != len(terms) + 1 or (len(starts) and int(starts[-1]) != len(docs)):
+                return None  # damaged: Whoosh's own files still answer for this field
             self._fields[fieldname] = found
         return found
 
@@ -214,5 +221,5 @@ def open_segment_arrays(segment_reader: Any) -> SegmentArrays | None:
     path = folder / segment_reader.segment().make_filename(EXTENSION)
     try:
         return SegmentArrays(path, int(segment_reader.doc_count_all()))
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
         return None

@@ -1,14 +1,19 @@
-"""A from-scratch build split across processes that each read the corpus themselves.
+"""Writing many articles with several processes that each read the corpus themselves.
 
-Whoosh's ``MpWriter`` has the parent read, convert and pickle every document into temp
-files for its workers; on two cores that parent competes with the workers and the build
-measured no faster than one plain writer.  Here each of ``procs`` worker processes reads
-the same corpora (cheap: ~5% of the build for Reuters-21578), keeps every ``procs``-th
-article, and writes its own segment with an unlocked ``SegmentWriter``; the parent (which
-holds the index lock) then commits the TOC listing those segments, as ``MpWriter`` does
-with ``multisegment=True``.  From the main thread workers are forked (they reuse what the
-reading pass loaded); from a thread (the TUI's worker) they are spawned, which is safe
-there.  They exit by themselves if the parent dies.
+Whoosh's ``MpWriter`` has the parent read, convert and pickle every document for its
+workers; on two cores that parent competes with the workers.  Here each of ``procs``
+worker processes reads the same articles (cheap: ~5% of the build for Reuters-21578),
+keeps its share of those the plan writes (every ``procs``-th by rank), and writes its
+own segment with an unlocked ``SegmentWriter``; the parent (which holds the index lock)
+then applies the plan's deletions and commits a TOC listing the old segments and the
+new ones, as ``MpWriter`` does with ``multisegment=True``.  The same path serves a
+fresh build and a refresh that adds many articles to an existing generation.
+
+From the main thread workers are forked (they reuse what the planning pass loaded);
+from another thread they are spawned, which is safe there.  Workers never print a
+traceback: an error (a full disk, a corpus file that vanished) is sent back to the
+parent, which stops the others and raises it.  They exit by themselves if the parent
+dies.
 """
 
 from __future__ import annotations
@@ -19,17 +24,19 @@ import os
 import queue
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 
-from corpus import read_corpora
+from corpus.model import Article
 from corpus.report import CorpusReport
 from index import whoosh_patches
 from index.arrays_writing import arrays_segment_writer
 from index.documents import article_to_document
+from index.identity import read_roots
 from index.testing import worker_checkpoint
 
 #: How often the parent polls the workers' progress counters.
@@ -38,56 +45,90 @@ _POLL_SECONDS = 0.2
 _REPORT_EVERY = 50
 
 
+class WorkerError(Exception):
+    """A worker process failed for a reason other than an OS error."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSource:
+    """Where the articles of a write come from, readable again by any process."""
+
+    roots: tuple[str, ...]
+    max_article_bytes: int | None = None
+    #: Articles handed in directly (``build_index(articles=...)``) instead of the roots.
+    given: tuple[tuple[str, Article], ...] | None = None
+
+    def read(self) -> Iterator[tuple[str, Article]]:
+        """(corpus root, article) in reading order, the same order in every process."""
+        if self.given is not None:
+            return iter(self.given)
+        return read_roots(self.roots, CorpusReport(), self.max_article_bytes)
+
+
 def _worker(
     index_dir: str,
-    corpora: Sequence[str],
+    source: ArticleSource,
+    wanted: bytes,
+    renamed: dict[int, str],
     shard: int,
     shards: int,
-    excluded: frozenset[int],
-    renamed: dict[int, str],
     limitmb: int,
     counter: Any,
     parent_pid: int,
     results: Any,
 ) -> None:
-    """Index articles ``shard``, ``shard + shards``, ... (by reading order) into one segment."""
+    """Write this shard's articles (ranks ``shard``, ``shard + shards``, ... among the
+    wanted ordinals) into one segment; report it, or the error that stopped it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    whoosh_patches.apply()
-    writer = arrays_segment_writer(whoosh_index.open_dir(index_dir), _lk=False, limitmb=limitmb)
-    added = 0
-    for ordinal, article in enumerate(read_corpora(corpora, CorpusReport())):
-        if ordinal % shards != shard or ordinal in excluded:
-            continue
-        if ordinal in renamed:  # its id is taken by an earlier corpus (index/identity.py)
-            article = dataclasses.replace(article, id=renamed[ordinal])
-        writer.add_document(**article_to_document(article))
-        added += 1
-        if added % _REPORT_EVERY == 0:
-            counter.value = added
-            worker_checkpoint("worker-indexing", parent_pid)
-            if os.getppid() != parent_pid:
-                os._exit(1)  # the parent is gone: nobody will commit this segment
-    counter.value = added
-    if added:
-        results.put((shard, writer._finalize_segment()))
-    else:
-        writer.cancel()
-        results.put((shard, None))
+    try:
+        whoosh_patches.apply()
+        ix = whoosh_index.open_dir(index_dir)
+        writer = arrays_segment_writer(ix, _lk=False, limitmb=limitmb)
+        added = rank = 0
+        for ordinal, (root, article) in enumerate(source.read()):
+            if ordinal >= len(wanted) or not wanted[ordinal]:
+                continue
+            rank += 1
+            if (rank - 1) % shards != shard:
+                continue
+            if ordinal in renamed:  # its id is taken by an earlier corpus (index/identity.py)
+                article = dataclasses.replace(article, id=renamed[ordinal])
+            writer.add_document(**article_to_document(article, root))
+            added += 1
+            if added % _REPORT_EVERY == 0:
+                counter.value = added
+                worker_checkpoint("worker-indexing", parent_pid)
+                if os.getppid() != parent_pid:
+                    os._exit(1)  # the parent is gone: nobody will commit this segment
+        counter.value = added
+        if added:
+            results.put((shard, "segment", writer._finalize_segment()))
+        else:
+            writer.cancel()
+            results.put((shard, "segment", None))
+    except OSError as error:
+        results.put((shard, "oserror", (error.errno, error.strerror or str(error))))
+    except BaseException as error:  # reported to the parent, which raises it
+        results.put((shard, "error", f"{type(error).__name__}: {error}"))
 
 
 def write_shards(
     index_dir: Path,
-    corpora: Sequence[str],
+    source: ArticleSource,
+    writes: Sequence[int],
+    renamed: dict[int, str],
+    deletes: Sequence[str],
     *,
     procs: int,
     limitmb: int,
-    excluded: frozenset[int],
-    renamed: dict[int, str],
     progress: Callable[[int], None],
 ) -> None:
-    """Fill the (empty, fresh) Whoosh index in ``index_dir`` using ``procs`` processes."""
-    # Forking reuses what the parent's reading pass loaded (modules, the gazetteer); from a
-    # thread (the TUI's worker) forking is unsafe, so spawn there.
+    """Add the articles at ordinals ``writes`` to the Whoosh index in ``index_dir`` (a
+    fresh one, or a writable copy of the live generation) with ``procs`` processes, and
+    delete the ids in ``deletes`` from its existing segments, in one commit."""
+    wanted = bytearray(max(writes, default=-1) + 1)
+    for ordinal in writes:
+        wanted[ordinal] = 1
     on_main_thread = threading.current_thread() is threading.main_thread()
     context: Any = multiprocessing.get_context("fork" if on_main_thread else "spawn")
     results = context.Queue()
@@ -97,11 +138,11 @@ def write_shards(
             target=_worker,
             args=(
                 str(index_dir),
-                list(corpora),
+                source,
+                bytes(wanted),
+                renamed,
                 shard,
                 procs,
-                excluded,
-                renamed,
                 max(16, limitmb // procs),
                 counters[shard],
                 os.getpid(),
@@ -117,18 +158,23 @@ def write_shards(
         segments: dict[int, Any] = {}
         while len(segments) < procs:
             try:
-                shard, segment = results.get(timeout=_POLL_SECONDS)
-                segments[shard] = segment
+                shard, kind, payload = results.get(timeout=_POLL_SECONDS)
             except queue.Empty:
                 dead = [w for w in workers if w.exitcode not in (None, 0)]
                 if dead:
-                    failed = dead[0].exitcode
-                    raise RuntimeError(f"an index worker failed (exit {failed})") from None
+                    raise WorkerError(f"an index worker died (exit {dead[0].exitcode})") from None
+            else:
+                if kind == "oserror":
+                    raise OSError(*payload)
+                if kind == "error":
+                    raise WorkerError(f"an index worker failed: {payload}")
+                segments[shard] = payload
             progress(sum(int(c.value) for c in counters))
         for worker in workers:
             worker.join()
         progress(sum(int(c.value) for c in counters))
-        _commit_segments(index_dir, [s for _, s in sorted(segments.items()) if s is not None])
+        new = [segment for _, segment in sorted(segments.items()) if segment is not None]
+        commit_segments(index_dir, new, deletes)
     finally:
         for worker in workers:
             if worker.is_alive():
@@ -136,10 +182,13 @@ def write_shards(
                 worker.join(timeout=5)
 
 
-def _commit_segments(index_dir: Path, segments: list[Any]) -> None:
-    """Publish the workers' segments in the index's TOC (what MpWriter does at commit)."""
+def commit_segments(index_dir: Path, segments: list[Any], deletes: Sequence[str]) -> None:
+    """Delete ``deletes`` from the index's segments and publish them with ``segments``
+    in its TOC (what MpWriter does at commit, plus the deletions)."""
     writer = whoosh_index.open_dir(str(index_dir)).writer()
     try:
+        for article_id in deletes:
+            writer.delete_by_term("id", article_id)
         final = writer._merge_segments(None, False, False) + segments
         writer._close_segment()
         writer._commit_toc(final)

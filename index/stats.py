@@ -8,11 +8,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh.reading import IndexReader
+import numpy as np
+from whoosh.reading import IndexReader, TermNotFound
 
 from index.locking import lock_holder
-from index.opening import load_meta, open_index
-from index.schema import FACET_FIELDS, TEXT_FIELDS
+from index.opening import live_generation, load_meta, open_index
+from index.reading import MISSING_DATE, raw_date_column
+from index.schema import FACET_FIELDS, LIST_SEPARATOR, TEXT_FIELDS, facet_term
 from index.store import directory_size, resolve_index_dir
 
 #: Facet values shown per field.
@@ -38,6 +40,10 @@ class IndexStats:
     top_facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     #: PID of a writer updating the index right now (None when idle).
     writer_pid: int | None = None
+    #: Live articles per recorded corpus.
+    corpus_articles: dict[str, int] = field(default_factory=dict)
+    #: What is wrong with ``CURRENT`` when the generation shown was found without it.
+    pointer_problem: str = ""
 
     def to_json_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -51,23 +57,27 @@ class IndexStats:
 
 
 def _date_range(reader: IndexReader) -> tuple[datetime | None, datetime | None]:
-    """Min/max date over live documents, from the sortable column (no stored-field reads).
-
-    Raw column values are compared (they sort like the dates); articles without a date
-    hold the column's default, which is skipped.
-    """
-    if not reader.has_column("date"):
+    """Min/max date over live documents, from the sortable column (no stored-field reads);
+    articles without a date hold the column's default, which is skipped."""
+    raw = raw_date_column(reader)
+    live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
+    present = raw[live][raw[live] != MISSING_DATE]
+    if not len(present):
         return None, None
     field_type = reader.schema["date"]
-    missing = field_type.column_type.default_value()
-    column = reader.column_reader("date", translate=False)
-    raws = [column[docnum] for docnum in reader.all_doc_ids()]
-    present = [raw for raw in raws if raw != missing]
-    if not present:
-        return None, None
-    low: datetime = field_type.from_column_value(min(present))
-    high: datetime = field_type.from_column_value(max(present))
+    low: datetime = field_type.from_column_value(int(present.min()))
+    high: datetime = field_type.from_column_value(int(present.max()))
     return low, high
+
+
+def _live_count(reader: IndexReader, fieldname: str, term: str) -> int:
+    """Live documents holding ``term`` (postings skip deleted documents)."""
+    if not reader.has_deletions() and (fieldname, term) in reader:
+        return int(reader.doc_frequency(fieldname, term))
+    try:
+        return sum(1 for _ in reader.postings(fieldname, term).all_ids())
+    except TermNotFound:
+        return 0
 
 
 def _term_count(reader: IndexReader, fieldname: str) -> int:
@@ -90,7 +100,7 @@ def _top_facet_values(reader: IndexReader, fieldname: str) -> list[tuple[str, in
     exact: list[tuple[int, str]] = []
     for _, term in frequencies[: TOP_FACETS * 3]:
         text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-        count = sum(1 for _ in reader.postings(fieldname, text).all_ids())
+        count = _live_count(reader, fieldname, text)
         if count > 0:
             exact.append((count, text))
     exact.sort(key=lambda pair: (-pair[0], pair[1]))
@@ -98,11 +108,12 @@ def _top_facet_values(reader: IndexReader, fieldname: str) -> list[tuple[str, in
 
 
 def _display_form(reader: IndexReader, fieldname: str, term: str) -> str:
-    """The stored spelling ("Iraq") of an indexed, lower-cased term ("iraq")."""
+    """The stored spelling ("São Paulo") of an indexed term ("sao paulo"), from the
+    first live article holding it, matched by the analyzer's own rule (``facet_term``)."""
     for docnum in reader.postings(fieldname, term).all_ids():
         stored = reader.stored_fields(docnum).get(fieldname, "")
-        for value in str(stored).split(","):
-            if value.strip().lower() == term:
+        for value in str(stored).split(LIST_SEPARATOR):
+            if facet_term(value) == term:
                 return value.strip()
         break
     return term
@@ -114,7 +125,9 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
     ix = open_index(directory)
     generation_dir = Path(ix.storage.folder)
     meta = load_meta(directory, generation_dir)
+    live = live_generation(directory)
     with ix.reader() as reader:
+        per_corpus = {root: _live_count(reader, "corpus", root) for root in meta.corpora}
         date_min, date_max = _date_range(reader)
         indexed = set(reader.indexed_field_names())
         term_counts = {
@@ -139,4 +152,6 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
         term_counts=term_counts,
         top_facets={name: values for name, values in top_facets.items() if values},
         writer_pid=lock_holder(directory),
+        corpus_articles=per_corpus,
+        pointer_problem=live.problem if live.name == generation_dir.name else "",
     )

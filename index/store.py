@@ -74,12 +74,84 @@ class GenerationMeta:
 
 
 def read_current(index_dir: Path) -> str | None:
-    """The live generation's folder name, or None when no index was ever committed."""
+    """The generation ``CURRENT`` names, or None when it is missing, empty or damaged
+    (not a generation name).  Other OS errors (permission denied) are raised."""
     try:
-        name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        raw = (index_dir / CURRENT_FILE).read_bytes()
     except FileNotFoundError:
         return None
-    return name or None
+    name = raw.decode("ascii", "replace").strip()
+    return name if generation_number(name) is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class LiveGeneration:
+    """Which generation readers and writers use, and what was wrong with ``CURRENT``.
+
+    ``name`` is None when the directory holds no index.  ``problem`` is empty when
+    ``CURRENT`` named an existing generation; otherwise it says what was wrong with the
+    pointer, and ``name`` (if any) is the newest complete generation found instead.
+    """
+
+    name: str | None
+    problem: str = ""
+
+    @property
+    def recovered(self) -> bool:
+        return bool(self.problem) and self.name is not None
+
+
+def _pointer_problem(index_dir: Path) -> str:
+    """What is wrong with ``CURRENT`` ("" when it names an existing generation)."""
+    path = index_dir / CURRENT_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return f"{CURRENT_FILE} is missing"
+    text = raw.decode("ascii", "replace").strip()
+    if not text:
+        return f"{CURRENT_FILE} is empty"
+    if generation_number(text) is None:
+        return f"{CURRENT_FILE} is damaged (it holds {raw[:40]!r}, not a generation name)"
+    if not (index_dir / text).is_dir():
+        return f"{CURRENT_FILE} names {text}, which is missing"
+    return ""
+
+
+def is_complete_generation(folder: Path) -> bool:
+    """A folder holding readable metadata and a Whoosh table of contents."""
+    try:
+        read_meta(folder)
+        return any(name.endswith(".toc") for name in os.listdir(folder))
+    except (OSError, ValueError):
+        return False
+
+
+def locate_generation(index_dir: Path) -> LiveGeneration:
+    """The live generation: the one ``CURRENT`` names, else the newest complete one.
+
+    A generation folder holding a valid index is never given up because the pointer to
+    it was lost (deleted, emptied, overwritten): readers use it, and the next write
+    publishes its successor with a repaired ``CURRENT``.
+    """
+    problem = _pointer_problem(index_dir)
+    if not problem:
+        name = read_current(index_dir)
+        assert name is not None
+        return LiveGeneration(name)
+    try:
+        entries = os.listdir(index_dir)
+    except FileNotFoundError:
+        return LiveGeneration(None)
+    numbered = sorted(
+        ((number, entry) for entry in entries if (number := generation_number(entry)) is not None),
+        reverse=True,
+    )
+    for _, entry in numbered:
+        if is_complete_generation(index_dir / entry):
+            return LiveGeneration(entry, problem)
+    missing_pointer = problem == f"{CURRENT_FILE} is missing"
+    return LiveGeneration(None, "" if missing_pointer and not numbered else problem)
 
 
 def read_meta(generation_dir: Path) -> GenerationMeta:
@@ -128,8 +200,12 @@ def _pid_alive(pid: int) -> bool:
 def remove_stale(index_dir: Path, keep: str | None) -> list[str]:
     """Delete leftovers of crashed writers and superseded generations (call under the lock).
 
-    Temp folders of a live process are left alone (defensive: the lock already excludes
-    a second writer).  Returns the names removed, for logging and tests.
+    ``keep`` is the live generation, named by an intact ``CURRENT``; every other
+    generation is a leftover (superseded, or renamed into place by a writer that died
+    before publishing it).  With ``keep`` None (no index, or a lost pointer) no generation
+    is deleted: one of them may be the only copy of the archive.  Temp folders of a live
+    process are left alone (defensive: the lock already excludes a second writer).
+    Returns the names removed, for logging and tests.
     """
     removed: list[str] = []
     try:
@@ -141,7 +217,7 @@ def remove_stale(index_dir: Path, keep: str | None) -> list[str]:
         stale_temp = temp is not None and (
             int(temp.group(1)) == os.getpid() or not _pid_alive(int(temp.group(1)))
         )
-        old_generation = generation_number(entry) is not None and entry != keep
+        old_generation = keep is not None and generation_number(entry) is not None and entry != keep
         stale_pointer = entry.startswith(f"{CURRENT_FILE}.tmp")
         if stale_temp or old_generation:
             shutil.rmtree(index_dir / entry, ignore_errors=True)

@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.util.times import long_to_datetime
 
-from index.schema import LIST_SEPARATOR
-from search.expand import fold
+from index.reading import MISSING_DATE, raw_date_column
+from index.schema import LIST_SEPARATOR, facet_term
 from search.postings import Mask, Postings
 
 #: Facets on article fields, in the order results list them.
@@ -30,8 +30,6 @@ FIELD_FACETS = ("source", "category", "topics", "places", "people", "organisatio
 DATE_FACETS = ("month", "year")
 ALL_FACETS = FIELD_FACETS + DATE_FACETS
 
-#: Raw ``date`` column value of an article without a date (Whoosh's sortable default).
-MISSING_DATE = 2**64 - 1
 _DAY_MICROSECONDS = 86_400_000_000
 
 IntArray = npt.NDArray[np.int64]
@@ -165,7 +163,7 @@ class FacetColumns:
                     continue
                 for value in str(text).split(LIST_SEPARATOR):
                     spelled = value.strip()
-                    value_id = column.ids.get(fold(spelled))
+                    value_id = column.ids.get(facet_term(spelled))
                     if value_id is not None and column.names[value_id] is None:
                         column.names[value_id] = spelled
                         column.unnamed -= 1
@@ -238,24 +236,6 @@ class FacetColumns:
             pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
             counts[name] = pairs[:limit] if limit > 0 else pairs
         return counts
-
-
-def raw_date_column(reader: Any) -> npt.NDArray[np.uint64]:
-    """Each docnum's sortable ``date`` value, segment by segment.
-
-    Whoosh writes no ``date`` column for a segment where no document has a date (a
-    refresh that added only undated stories), and a multi-segment reader's column skips
-    such segments, so it is read per segment: a segment without one is all undated.
-    """
-    raw = np.full(reader.doc_count_all(), MISSING_DATE, dtype=np.uint64)
-    if "date" not in reader.schema:
-        return raw
-    for segment, offset in reader.leaf_readers():
-        count = segment.doc_count_all()
-        if count and segment.has_column("date"):
-            column = segment.column_reader("date", translate=False)
-            raw[offset : offset + count] = np.fromiter(column, dtype=np.uint64, count=count)
-    return raw
 
 
 def date_of(raw: int) -> datetime | None:

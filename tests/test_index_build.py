@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -110,14 +111,18 @@ def test_incremental_add_modify_delete(tmp_path: Path) -> None:
     assert (second.added, second.updated, second.deleted, second.unchanged) == (1, 1, 4, 3)
     assert second.total == 5 == open_index(index_dir).doc_count()
     assert index_generation(index_dir) != generation
-    assert progress and progress[-1].done == 5
-    # The previous build's count of the same corpora serves as the total (for an ETA).
-    assert {event.total for event in progress} == {8}
+    reading = [event for event in progress if event.phase == "reading"]
+    writing = [event for event in progress if event.phase in ("indexing", "committing")]
+    assert reading[-1].done == 5 and writing[-1].done == 2  # 5 read, 2 written
+    # The previous build's count of the same corpora serves as the total (for an ETA),
+    # then the number of articles to write.
+    assert {event.total for event in reading} == {8}
+    assert {event.total for event in writing} == {2}
     assert _ids_for(index_dir, "body", "dockers") == {"story-2"}
     assert _ids_for(index_dir, "title", "harbour") == {f"story-{n}" for n in (1, 2, 3, 4, 9)}
 
 
-def test_paths_given_replace_the_recorded_corpora(tmp_path: Path) -> None:
+def test_adding_a_corpus_keeps_the_others(tmp_path: Path) -> None:
     first_dir, second_dir = tmp_path / "one", tmp_path / "two"
     first_dir.mkdir()
     second_dir.mkdir()
@@ -126,8 +131,17 @@ def test_paths_given_replace_the_recorded_corpora(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index([first_dir], index_dir)
     summary = build_index([second_dir], index_dir)
-    assert (summary.added, summary.deleted, summary.total) == (1, 2, 1)
-    assert index_stats(index_dir).corpora == [str(second_dir.resolve())]
+    assert (summary.added, summary.deleted, summary.total) == (1, 0, 3)
+    assert index_stats(index_dir).corpora == [str(first_dir.resolve()), str(second_dir.resolve())]
+    assert _ids_for(index_dir, "places", "rotterdam") == {"story-1", "story-2", "story-3"}
+    # Syncing one corpus leaves the other's articles alone, even when its folder is gone.
+    (first_dir / "a.jsonl").unlink()
+    first_dir.rmdir()
+    write_jsonl(second_dir / "b.jsonl", [story(4)])
+    synced = build_index(None, index_dir)
+    assert (synced.added, synced.deleted, synced.total) == (1, 1, 3)
+    assert synced.per_corpus[str(first_dir.resolve())].missing
+    assert _ids_for(index_dir, "places", "rotterdam") == {"story-1", "story-2", "story-4"}
 
 
 def test_rebuild_replaces_the_generation(tmp_path: Path) -> None:
@@ -201,7 +215,7 @@ def test_cli_index_and_stats(
     captured = capsys.readouterr()
     assert "built 3 articles" in captured.out
     # Not a terminal: plain progress lines on stderr, no bar, no escape sequences.
-    assert "committing: 3 articles" in captured.err
+    assert "committing: 3 of ~3 articles" in captured.err
     assert "\x1b" not in captured.err
 
     write_jsonl(corpus_dir / "a.jsonl", [story(1), story(2), story(4)])
@@ -219,7 +233,7 @@ def test_cli_index_and_stats(
     assert isinstance(stats["build_seconds"], float)
 
     assert main(["stats"]) == 0
-    assert "articles   3" in capsys.readouterr().out
+    assert re.search(r"^articles +3$", capsys.readouterr().out, re.MULTILINE)
 
 
 def test_cli_never_prints_control_characters_from_file_names(
@@ -234,3 +248,55 @@ def test_cli_never_prints_control_characters_from_file_names(
     assert "skipped: " in captured.err and ":2: " in captured.err
     assert "\x1b" not in captured.err + captured.out
     assert "\x07" not in captured.err + captured.out
+
+
+def test_facet_values_round_trip_and_stats_spell_them_as_search_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A value holding a comma is stored as written (it was "Smith  John"), and stats
+    shows the stored spelling of an accented value ("São Paulo", not "sao paulo"), with
+    its label apart from the values even for the longest facet name."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    record = {
+        **story(1),
+        "people": ["Smith, John", "Ana Lúcia"],
+        "places": ["São Paulo"],
+        "organisations": ["Procter & Gamble, Inc."],
+    }
+    write_jsonl(corpus_dir / "a.jsonl", [record])
+    index_dir = tmp_path / "index"
+    build_index([corpus_dir], index_dir)
+    with open_index(index_dir).searcher() as searcher:
+        stored = searcher.document(id="story-1")
+    from index.documents import document_to_article
+
+    article = document_to_article(stored)
+    assert article.people == ("Smith, John", "Ana Lúcia")
+    assert article.organisations == ("Procter & Gamble, Inc.",)
+    assert _ids_for(index_dir, "people", '"smith, john"') == {"story-1"}
+    stats = index_stats(index_dir)
+    assert stats.top_facets["places"] == [("São Paulo", 1)]
+    assert stats.top_facets["people"] == [("Ana Lúcia", 1), ("Smith, John", 1)]
+    assert main(["stats", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^top organisations +Procter & Gamble, Inc\. \(1\)$", out, re.MULTILINE)
+
+
+def test_a_corpus_that_reads_empty_keeps_its_stories_until_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unmounted share or an unreadable folder reads as no articles at all: a sync
+    must not take that as "every story vanished"."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    write_jsonl(corpus_dir / "a.jsonl", [story(1), story(2)])
+    index_dir = tmp_path / "index"
+    build_index([corpus_dir], index_dir)
+    (corpus_dir / "a.jsonl").unlink()
+    assert main(["index", "--index", str(index_dir), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "corpus: no article read from it; its 2 articles are kept" in out
+    assert open_index(index_dir).doc_count() == 2
+    assert main(["index", "--remove", str(corpus_dir), "--index", str(index_dir), "-q"]) == 0
+    assert open_index(index_dir).doc_count() == 0

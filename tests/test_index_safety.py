@@ -34,6 +34,7 @@ from index import (
     open_index,
 )
 from index.store import META_FILE
+from tui.cli import main
 from index.testing import PAUSE_ENV
 
 
@@ -283,16 +284,73 @@ def test_corrupted_segment_file_is_reported(indexed: tuple[Path, Path], damage: 
     assert build_index(None, index_dir, rebuild=True).total == 60
 
 
-def test_current_pointing_nowhere_is_corrupt(indexed: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize(
+    "pointer",
+    [None, b"", b"\n", b"gen-999999\n", b"\xff\xfe\x00gen", b"../etc\n"],
+    ids=["missing", "empty", "blank", "names-nothing", "binary", "path"],
+)
+@pytest.mark.parametrize("command", [["index"], ["index", "--rebuild"], ["tui-first-run"]])
+def test_a_lost_pointer_never_costs_the_archive(
+    indexed: tuple[Path, Path],
+    pointer: bytes | None,
+    command: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A generation holding a valid index is never deleted because CURRENT is gone or
+    damaged: readers use it, stats says so, and the next write repairs the pointer (and
+    keeps every story: before, it built the bundled sample in its place)."""
+    _, index_dir = indexed
+    [generation] = _generations(index_dir)
+    current = index_dir / "CURRENT"
+    if pointer is None:
+        current.unlink()
+    else:
+        current.write_bytes(pointer)
+    assert open_index(index_dir).doc_count() == 60
+    stats = index_stats(index_dir)
+    assert stats.generation == generation and stats.articles == 60
+    assert stats.pointer_problem.startswith("CURRENT")
+    if command == ["tui-first-run"]:  # the app's first-run check: "is there an index?"
+        from search import Engine
+
+        with Engine.open(index_dir) as engine:
+            assert engine.search("harbour").total == 60
+        return
+    assert main([*command, "--index", str(index_dir), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "repaired the index: CURRENT" in out
+    assert open_index(index_dir).doc_count() == 60
+    assert index_stats(index_dir).pointer_problem == ""
+    assert index_generation(index_dir) != generation
+    assert _generations(index_dir) == [index_generation(index_dir)]
+
+
+def test_a_lost_pointer_without_a_complete_generation_is_reported(
+    indexed: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     corpus_file, index_dir = indexed
+    [generation] = _generations(index_dir)
     (index_dir / "CURRENT").write_text("gen-999999\n")
-    with pytest.raises(IndexCorruptError):
+    (index_dir / generation / META_FILE).write_text("{")
+    with pytest.raises(IndexCorruptError, match="no complete generation"):
         open_index(index_dir)
-    with pytest.raises(IndexCorruptError):
-        build_index(None, index_dir)  # a refresh needs the live generation
-    # A rebuild does not: it repairs the index (from the corpora given again).
+    assert main(["index", "--index", str(index_dir)]) == 1  # a refresh needs the live one
+    assert "no complete generation" in capsys.readouterr().err
+    assert _generations(index_dir) == [generation]  # nothing deleted
+    # A rebuild with the corpora given repairs it.
     assert build_index([corpus_file.parent], index_dir, rebuild=True).total == 60
     assert open_index(index_dir).doc_count() == 60
+
+
+def test_rebuild_recovers_the_corpora_from_the_articles_when_the_metadata_is_lost(
+    indexed: tuple[Path, Path],
+) -> None:
+    corpus_file, index_dir = indexed
+    (index_dir / index_generation(index_dir) / META_FILE).write_text("{")
+    with pytest.raises(IndexCorruptError, match="--rebuild"):
+        open_index(index_dir)
+    summary = build_index(None, index_dir, rebuild=True)
+    assert summary.total == 60 and summary.corpora == [str(corpus_file.parent.resolve())]
 
 
 def test_disk_full_keeps_previous_index(

@@ -99,18 +99,18 @@ async def test_search_typed_during_the_first_build_is_kept(tmp_path: Path) -> No
     """Keys typed while the sample builds show on the build screen, then search."""
     import threading
 
-    import tui.screens.build as build_module
+    from tui.index_job import IndexJob
     from tui.screens.build import BuildScreen
     from tui.widgets.search_bar import SearchBar
 
     gate = threading.Event()
-    real_build = build_module.build_index
+    real_run = IndexJob.run
 
-    def gated_build(*args: object, **kwargs: object) -> object:
+    def gated_run(job: IndexJob, *args: object, **kwargs: object) -> object:
         gate.wait(60)  # the build stays on screen until the test has typed
-        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+        return real_run(job, *args, **kwargs)  # type: ignore[arg-type]
 
-    build_module.build_index = gated_build  # type: ignore[assignment]
+    IndexJob.run = gated_run  # type: ignore[assignment,method-assign]
     try:
         app = make_app(tmp_path, index_dir=tmp_path / "fresh", build_sample_if_missing=True)
         async with app.run_test(size=SIZE) as pilot:
@@ -130,4 +130,4 @@ async def test_search_typed_during_the_first_build_is_kept(tmp_path: Path) -> No
             assert hits and hits[0].id == "000_b98891cdbd8958c6"
     finally:
         gate.set()
-        build_module.build_index = real_build
+        IndexJob.run = real_run  # type: ignore[method-assign]

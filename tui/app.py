@@ -16,11 +16,11 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from corpus.errors import NewsdeskError
-from index import BuildSummary
 from index.errors import IndexMissingError
 from tui.backend import SearchBackend
 from tui.history import QueryHistory
 from tui.idle_gc import IdleCollector
+from tui.index_job import JobSummary, error_kind
 from tui.screens.build import BuildScreen, typed_text
 from tui.screens.help import HelpScreen
 from tui.screens.problem import ProblemScreen
@@ -123,7 +123,7 @@ class NewsdeskApp(App[None]):
         self.switch_or_push_build(screen)
 
     def switch_or_push_build(self, screen: BuildScreen) -> None:
-        def built(result: BuildSummary | NewsdeskError | None) -> None:
+        def built(result: JobSummary | NewsdeskError | None) -> None:
             self.pending_query = screen.typed  # the search typed while it built
             if isinstance(result, NewsdeskError):
                 self._show_problem(result)
@@ -141,7 +141,7 @@ class NewsdeskApp(App[None]):
 
     def _show_problem(self, error: NewsdeskError) -> None:
         hint = problem_hint(error)
-        can_rebuild = type(error).__name__ in ("IndexCorruptError", "SchemaVersionError")
+        can_rebuild = error_kind(error) in ("IndexCorruptError", "SchemaVersionError")
         screen = ProblemScreen(error.title, str(error), hint, can_rebuild=can_rebuild)
 
         def chosen(choice: str | None) -> None:
@@ -186,7 +186,7 @@ class NewsdeskApp(App[None]):
 
 def problem_hint(error: NewsdeskError) -> str:
     """What the user can do now, in the keys of the problem screen."""
-    name = type(error).__name__
+    name = error_kind(error)
     if name in ("IndexCorruptError", "SchemaVersionError"):
         return "Press F9 to rebuild the index from its corpora, or q to quit."
     if name == "IndexLockedError":

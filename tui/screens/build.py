@@ -1,5 +1,8 @@
 """The first-run screen: builds an index (the bundled sample by default) with a progress bar.
 
+The build runs as a ``newsdesk index`` child process (``tui.index_job``), so it works at
+any size from the app (F9 "Rebuild index" uses this screen too).
+
 The user may start typing a search while it builds: the keys are kept (shown under the
 progress bar) and the search screen opens with them in its search bar.
 """
@@ -18,7 +21,8 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from corpus.errors import NewsdeskError
-from index import BuildProgress, BuildSummary, build_index
+from index import BuildProgress
+from tui.index_job import IndexJob, JobSummary
 from tui.safe_text import clean
 from tui.widgets.index_progress import IndexProgress
 
@@ -45,7 +49,7 @@ def typed_line(text: str) -> Text:
     return line
 
 
-class BuildScreen(Screen[BuildSummary | NewsdeskError]):
+class BuildScreen(Screen[JobSummary | NewsdeskError]):
     """Builds into ``index_dir``; dismissed with the summary, or with the error to show."""
 
     CSS_PATH = "build.tcss"
@@ -67,6 +71,7 @@ class BuildScreen(Screen[BuildSummary | NewsdeskError]):
         #: The search typed while building (the app opens the search screen with it).
         self.typed = typed
         self._latest: BuildProgress | None = None
+        self._job = IndexJob(index_dir, paths, rebuild=rebuild)
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="build"):
@@ -96,10 +101,11 @@ class BuildScreen(Screen[BuildSummary | NewsdeskError]):
 
     @work(thread=True, exclusive=True, group="build", exit_on_error=False)
     def _build(self) -> None:
-        summary = build_index(
-            self.paths, self.index_dir, rebuild=self.rebuild, progress=self._record
-        )
+        summary = self._job.run(self._record)
         self.app.call_from_thread(self.dismiss, summary)
+
+    def on_unmount(self) -> None:
+        self._job.cancel()  # the app quits mid-build: the previous index stays live
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:

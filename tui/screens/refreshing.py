@@ -1,6 +1,9 @@
 """A screen that can refresh the index in the background while it keeps being used.
 
-``build_index`` runs in a thread worker with the writer lock; the engine keeps reading
+``newsdesk index`` runs as a child process (``tui.index_job``) watched by a thread
+worker; it takes the writer lock, syncs every recorded corpus and keeps the others' articles
+(a corpus whose files are gone keeps its stories, and the notification says so); the
+engine keeps reading
 the old index generation until the new one is published, then ``engine.refresh()``
 switches to it and the screen is told (:meth:`after_index_refresh`).  Progress is painted
 by a UI timer from the latest value the build reported, so the build thread never waits
@@ -15,8 +18,9 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from corpus.errors import NewsdeskError
-from index import BuildProgress, BuildSummary, build_index
+from index import BuildProgress
 from tui.backend import SearchBackend
+from tui.index_job import IndexJob, JobSummary
 from tui.safe_text import clean
 from tui.settings import Settings
 from tui.widgets.index_progress import IndexProgress
@@ -35,6 +39,7 @@ class IndexRefreshingScreen(Screen[None]):
         self._refresh_progress: BuildProgress | None = None
         self._refresh_worker: Worker[None] | None = None
         self._refresh_timer: Timer | None = None
+        self._refresh_job: IndexJob | None = None
 
     def refresh_progress_widget(self) -> IndexProgress:
         progress = IndexProgress(id="refresh-progress")
@@ -67,15 +72,22 @@ class IndexRefreshingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh(self) -> None:
-        summary = build_index(None, self.settings.index_dir, progress=self._record_refresh_progress)
+        self._refresh_job = IndexJob(self.settings.index_dir)
+        summary = self._refresh_job.run(self._record_refresh_progress)
         self.engine.refresh()
         self.app.call_from_thread(self._refreshed, summary)
 
-    def _refreshed(self, summary: BuildSummary) -> None:
+    def on_unmount(self) -> None:
+        if self._refresh_job is not None:
+            self._refresh_job.cancel()  # the app quits mid-refresh: the old index stays
+
+    def _refreshed(self, summary: JobSummary) -> None:
         self._end_refresh()
+        corpora = summary.text.partition("\n")[2]  # a line per corpus, when several
         self.notify(
             f"{summary.added:,} added, {summary.updated:,} updated, {summary.deleted:,} deleted; "
-            f"{summary.total:,} stories in the index.",
+            f"{summary.total:,} stories in the index."
+            + (f"\n{clean(corpora)}" if corpora else ""),
             title="Index refreshed",
             markup=False,
         )
