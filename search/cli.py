@@ -1,8 +1,6 @@
 """``newsdesk search``, ``newsdesk show`` and ``newsdesk eval``: the search layer's commands.
 
-Article text is untrusted: it is printed through ``rich.text.Text`` (never parsed as
-markup) after control characters are removed, so it can neither style the output nor
-send escape sequences to the terminal.  Colour only when stdout is a terminal.
+What they print as text is made in ``search.output``; the JSON objects here.
 """
 
 from __future__ import annotations
@@ -13,15 +11,13 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from rich.console import Console
-from rich.text import Text
-
-from corpus.model import Article
+from corpus.cli import article_to_json
 from index.cli import add_index_dir, positive_int
+from search.arguments import SORTS
 from search.dates import date_bounds
-from search.engine import SORTS, Engine
+from search.engine import Engine
 from search.errors import QueryError
-from search.highlight import clean_text
+from search.output import article_text, counted, results_text, write_text
 from search.results import Hit, SearchResults
 
 QUERY_HELP = """\
@@ -36,10 +32,9 @@ query language:
   hawi*            prefix (also ? and * wildcards)
   hawjia~  word~2  fuzzy (edit distance 1 for short words, 2 for longer; or as given)
 Case and accents are ignored ("Kilic" finds "Kılıç"). Empty query: every article, newest first.
+Options may come anywhere, spelled in full (--limit 5 or --limit=5); every other word,
+"-syria" included, is part of the query.
 """
-
-#: Facet values listed per facet in the text output.
-SHOWN_FACET_VALUES = 5
 
 
 def register(subparsers: Any) -> None:
@@ -67,7 +62,9 @@ def register(subparsers: Any) -> None:
     search.add_argument("--page", type=positive_int, default=1)
     search.add_argument("--json", action="store_true", help="print one JSON object")
     add_index_dir(search)
-    search.set_defaults(run=run_search)
+    # Words of the query may start with "-" (-syria): ``newsdesk``'s main reads only
+    # search's own options as options, wherever they are (see tui.cli).
+    search.set_defaults(run=run_search, free_words="query")
 
     show = subparsers.add_parser(
         "show", help="print one article in full", description="Print one article in full."
@@ -82,7 +79,8 @@ def register(subparsers: Any) -> None:
         help="measure ranking quality (MAP, nDCG@10, P@5)",
         description=(
             "Run each query (qid<TAB>text) and score the ranking against TREC qrels, next "
-            "to a plain BM25 baseline (body only, no boosts, any word)."
+            "to a plain BM25 baseline (body only, no boosts, any word). Needs the eval "
+            "extra: pip install 'newsdesk[eval]'."
         ),
     )
     evaluate.add_argument("--queries", required=True, metavar="FILE.tsv")
@@ -134,7 +132,7 @@ def run_search(args: argparse.Namespace) -> int:
         json.dump(results_to_json(results), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print_results(results, Console(highlight=False, soft_wrap=False))
+        write_text(results_text(results))
     return 0
 
 
@@ -143,12 +141,14 @@ def results_to_json(results: SearchResults) -> dict[str, Any]:
     return {
         "query": results.query,
         "total": results.total,
+        "partial": results.partial,
         "page": results.page,
         "page_size": results.page_size,
         "took_ms": round(results.took_ms, 3),
         "relaxed": results.relaxed,
         "all_words_total": results.all_words_total,
         "suggestion": results.suggestion,
+        "undated": results.undated,
         "hits": [hit_to_json(hit) for hit in results.hits],
         "facets": {
             name: [{"value": value, "count": count} for value, count in pairs]
@@ -162,6 +162,7 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
         "id": hit.id,
         "title": hit.title,
         "date": hit.date.isoformat() if hit.date else None,
+        "date_inferred": hit.date_inferred,
         "source": hit.source,
         "category": hit.category,
         "places": list(hit.places),
@@ -169,74 +170,6 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
         "snippet": hit.snippet,
         "highlights": [[start, end] for start, end in hit.highlights],
     }
-
-
-def relaxed_note(results: SearchResults) -> str:
-    """Say exactly how the any-word fallback applied (none, or only a few, had every word)."""
-    if results.all_words_total == 0:
-        return "No article has every word: showing articles with any of them."
-    have = "article has" if results.all_words_total == 1 else "articles have"
-    return (
-        f"Only {results.all_words_total} {have} every word (listed first); "
-        "articles with some of the words follow."
-    )
-
-
-def print_results(results: SearchResults, console: Console) -> None:
-    first = (results.page - 1) * results.page_size + 1
-    last = first + len(results.hits) - 1
-    summary = Text()
-    if results.hits:
-        summary.append(f"{first}-{last} of {results.total} articles", style="bold")
-    else:
-        summary.append(f"no articles on this page ({results.total} in all)", style="bold")
-    summary.append(f"  ({results.took_ms:.0f} ms)", style="dim")
-    console.print(summary)
-    if results.relaxed:
-        console.print(Text(relaxed_note(results), "yellow"))
-    if results.partial:
-        console.print(Text("Time limit reached: results may be incomplete.", "yellow"))
-    if results.suggestion:
-        console.print(Text.assemble("Did you mean: ", (clean_text(results.suggestion), "bold")))
-    for number, hit in enumerate(results.hits, start=first):
-        console.print()
-        console.print(_hit_text(number, hit))
-    facet_lines = _facet_text(results)
-    if facet_lines.plain:
-        console.print()
-        console.print(facet_lines)
-
-
-def _hit_text(number: int, hit: Hit) -> Text:
-    text = Text()
-    text.append(f"{number}. ", style="dim")
-    text.append(clean_text(hit.title) or "(untitled)", style="bold cyan")
-    text.append(f"  [{clean_text(hit.id)}]\n", style="dim")
-    meta = [hit.date.strftime("%Y-%m-%d") if hit.date else "", hit.source, hit.category]
-    meta.append(", ".join(hit.places[:5]))
-    text.append(clean_text(" · ".join(part for part in meta if part)), style="green")
-    snippet = Text(hit.snippet)  # already plain text; spans index into it
-    for start, end in hit.highlights:
-        snippet.stylize("bold yellow", start, end)
-    text.append("\n")
-    text.append_text(snippet)
-    return text
-
-
-def _facet_text(results: SearchResults) -> Text:
-    text = Text()
-    for name, pairs in results.facets.items():
-        if not pairs:
-            continue
-        shown = pairs if name in ("month", "year") else pairs[:SHOWN_FACET_VALUES]
-        if name == "month" and len(shown) > 12:
-            continue  # the year line summarises long histograms
-        values = ", ".join(f"{clean_text(value)} ({count})" for value, count in shown)
-        more = " …" if len(shown) < len(pairs) else ""
-        text.append(f"{name}: ", style="bold")
-        text.append(values + more + "\n")
-    text.rstrip()
-    return text
 
 
 # -- show ------------------------------------------------------------------------------
@@ -247,55 +180,29 @@ def run_show(args: argparse.Namespace) -> int:
         json.dump(article_to_json(article), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        Console(highlight=False).print(article_text(article))
+        write_text(article_text(article))
     return 0
-
-
-def article_to_json(article: Article) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    for name in Article.__slots__:
-        value = getattr(article, name)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif isinstance(value, tuple):
-            value = list(value)
-        fields[name] = value
-    return fields
-
-
-def article_text(article: Article) -> Text:
-    """The whole story: headline, metadata, body with subheads in place, captions."""
-    text = Text()
-    text.append(clean_text(article.title) + "\n", style="bold cyan")
-    when = article.date.strftime("%Y-%m-%d") if article.date else ""
-    if when and article.date_inferred:
-        when += " (inferred)"
-    meta = [when, article.source, article.category, ", ".join(article.places)]
-    text.append(clean_text(" · ".join(part for part in meta if part)) + "\n", style="green")
-    subheads = {clean_text(subhead) for subhead in article.subheads}
-    for paragraph in article.body.split("\n"):
-        line = clean_text(paragraph)
-        if not line:
-            continue
-        text.append("\n")
-        text.append(line + "\n", style="bold" if line in subheads else "")
-    for caption in article.captions:
-        text.append("\n")
-        text.append("Picture: ", style="dim")
-        text.append(clean_text(caption) + "\n", style="italic")
-    if article.credits:
-        text.append("\nCredits: " + clean_text(", ".join(article.credits)) + "\n", style="dim")
-    if article.url:
-        text.append(clean_text(article.url) + "\n", style="dim")
-    text.rstrip()
-    return text
 
 
 # -- eval ------------------------------------------------------------------------------
 def run_eval(args: argparse.Namespace) -> int:
-    from search.evaluation import baseline_run, engine_run, read_queries, score_run, write_run
+    from search.evaluation import (
+        baseline_run,
+        check_readable,
+        check_writable,
+        engine_run,
+        read_queries,
+        require_ir_measures,
+        score_run,
+        write_run,
+    )
 
+    # Everything that can fail fast fails before minutes of queries.
+    require_ir_measures()
     queries = read_queries(args.queries)
+    check_readable(args.qrels, "the qrels file")
+    if args.run_file:
+        check_writable(args.run_file)
     query_ids = [qid for qid, _ in queries]
     with Engine.open(args.index) as engine:
         ours = engine_run(engine, queries)
@@ -310,7 +217,7 @@ def run_eval(args: argparse.Namespace) -> int:
         json.dump({"queries": len(queries), "scores": scores}, sys.stdout)
         sys.stdout.write("\n")
         return 0
-    print(f"{len(queries)} queries")
+    print(counted(len(queries), "query", "queries"))
     print(f"{'run':<16}{'MAP':>8}{'nDCG@10':>10}{'P@5':>8}")
     for name, values in scores.items():
         print(f"{name:<16}{values['AP']:>8.4f}{values['nDCG@10']:>10.4f}{values['P@5']:>8.4f}")

@@ -14,6 +14,8 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimitCollector, TopCollector
 from whoosh.searching import TimeLimit
 
+from search.deadline import Deadline
+
 
 class AllowedTopCollector(TopCollector):  # type: ignore[misc]
     """TopCollector that ignores documents outside ``allowed`` (global docnums)."""
@@ -29,15 +31,16 @@ class AllowedTopCollector(TopCollector):  # type: ignore[misc]
 
 
 def top_hits(
-    searcher: Any, query: wq.Query, allowed: Collection[int], limit: int, seconds: float
-) -> tuple[list[tuple[int, float]], bool]:
-    """(docnum, score) best first, and whether the time limit cut collection short."""
-    if not allowed or limit <= 0:
-        return [], False
-    timed = TimeLimitCollector(AllowedTopCollector(allowed, limit), seconds, use_alarm=False)
-    partial = False
+    searcher: Any, query: wq.Query, allowed: Collection[int], limit: int, deadline: Deadline
+) -> list[tuple[int, float]]:
+    """(docnum, score) best first, collected until the deadline (which then records
+    that the ranking was cut short)."""
+    if not allowed or limit <= 0 or deadline.exceeded():
+        return []
+    child = AllowedTopCollector(allowed, limit)
+    timed = TimeLimitCollector(child, deadline.remaining(), use_alarm=False)
     try:
         searcher.search_with_collector(query, timed)
     except TimeLimit:
-        partial = True
-    return [(hit.docnum, float(hit.score or 0.0)) for hit in timed.results()], partial
+        deadline.cut_short = True
+    return [(hit.docnum, float(hit.score or 0.0)) for hit in timed.results()]

@@ -17,22 +17,22 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import numpy as np
-from whoosh import query as wq
 from whoosh import scoring
 from whoosh.index import Index
 
 from corpus.model import Article
 from index import index_generation, open_index
 from index.documents import document_to_article
-from search.collecting import top_hits
+from search.arguments import SORTS, SearchRequest, checked_count, checked_text, search_request
+from search.deadline import Deadline
 from search.docsets import DocSets, count
-from search.errors import ArticleNotFoundError, QueryError
+from search.errors import ArticleNotFoundError, InvalidArgumentError, QueryError
 from search.facets import ALL_FACETS, FacetColumns
 from search.fastrank import FastRanker
 from search.filters import filter_query
-from search.highlight import Prepared, make_snippet, match_spans
-from search.hitcache import PreparedTexts, StoredFields, hit_articles
+from search.highlight import make_snippet, match_spans, text_head
+from search.hitcache import HitMaker, StoredFields, to_hit
+from search.matching import match_tiers, rank_tiers
 from search.postings import Mask, Postings
 from search.query import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
 from search.ranking import K1, B, make_weighting
@@ -40,10 +40,11 @@ from search.results import Hit, SearchResults, Span
 from search.suggest import suggest
 from search.vocabulary import warm_stems
 
-SORTS = ("relevance", "newest", "oldest")
-
-#: Seconds a query may spend collecting ranked hits before partial results are returned.
+#: Seconds of work a query may take (matching, ranking, snippets, facets): past it, the
+#: rest is skipped and the results are flagged ``partial``.
 TIME_LIMIT_SECONDS = 2.0
+#: Characters of an article's title and body that ``related`` compares others with.
+RELATED_TEXT_CHARS = 100_000
 #: Add any-word matches after the all-word ones when fewer articles than this have
 #: every word (tuned with ``newsdesk eval`` on the TIME dev set).
 RELAX_BELOW = 5
@@ -72,6 +73,8 @@ class Engine:
         self._lock = threading.RLock()
         self.field_boosts = dict(field_boosts or DEFAULT_FIELD_BOOSTS)
         self.time_limit = TIME_LIMIT_SECONDS
+        #: The clock ``time_limit`` is measured on (tests may fake it).
+        self.clock: Callable[[], float] = time.perf_counter
         self.relax_below = RELAX_BELOW
         self._index: Index | None = None
         self._searcher: Any = None
@@ -79,9 +82,7 @@ class Engine:
         self._docsets: DocSets | None = None
         self._ranker: FastRanker | None = None
         self._postings: Postings | None = None
-        self._stored: StoredFields | None = None
-        self._prepared = PreparedTexts()
-        self._articles = hit_articles()
+        self._hits: HitMaker | None = None
         #: Warm each new searcher's caches in a background thread (see ``warm``).
         self.background_warm = warm
         #: Rank term-only queries from cached postings (same scores as Whoosh, faster).
@@ -111,11 +112,10 @@ class Engine:
         old = self._searcher
         self._index, self._searcher, self._generation = index, searcher, generation
         postings = self._postings = Postings(searcher.reader())
-        self._stored = StoredFields(searcher)
-        self._prepared = PreparedTexts()
-        self._articles = hit_articles()
-        self._facets = FacetColumns(searcher.reader(), postings, self._stored)
-        self._docsets = DocSets(searcher, postings)
+        stored = StoredFields(searcher)
+        facets = self._facets = FacetColumns(searcher.reader(), postings, stored)
+        self._hits = HitMaker(stored, facets.learn_names)
+        self._docsets = DocSets(searcher, postings, facets.raw_dates)
         self._ranker = FastRanker(searcher, K1, B, postings) if self.fast_ranking else None
         if old is not None:
             old.close()
@@ -193,9 +193,10 @@ class Engine:
     # -- searching -------------------------------------------------------------------
     def parse(self, query: str) -> ParsedQuery:
         """Parse ``query`` against this index's vocabulary (raises QueryError)."""
+        text = checked_text(query, "query")
         with self._lock:
             self.refresh()
-            return parse_query(query, self._searcher.reader(), field_boosts=self.field_boosts)
+            return parse_query(text, self._searcher.reader(), field_boosts=self.field_boosts)
 
     def search(
         self,
@@ -214,104 +215,76 @@ class Engine:
         """One page of results plus facet counts over the whole (filtered) result set.
 
         ``snippets=False`` skips snippet making (evaluation runs that only need ids).
+        Arguments are checked first (``InvalidArgumentError``); the query's own work
+        then stops at ``time_limit`` seconds and the results say so (``partial``).
         """
-        if sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-        if page < 1 or page_size < 1:
-            raise ValueError("page and page_size start at 1")
+        request = search_request(
+            query,
+            filters=filters,
+            date_from=date_from,
+            date_to=date_to,
+            facets=facets,
+            facet_limit=facet_limit,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+            snippets=snippets,
+        )
         started = time.perf_counter()
         with self._lock:
             self.refresh()
-            searcher = self._searcher
-            parsed = parse_query(query, searcher.reader(), field_boosts=self.field_boosts)
-            restriction = filter_query(filters, date_from, date_to)
-            tiers, matched, relaxed = self._match(parsed, restriction)
-            total = count(matched)
-            all_words_total = count(tiers[0][1]) if relaxed else total
-            if parsed.browse and sort == "relevance":
-                sort = "newest"
-            if sort == "relevance" and not parsed.browse:
-                ranked, partial = self._rank_tiers(tiers, page * page_size)
-            else:
-                ranked, partial = self._by_date(matched, sort, page * page_size), False
-            page_hits = ranked[(page - 1) * page_size : page * page_size]
-            hits = tuple(self._hit(docnum, score, parsed, snippets) for docnum, score in page_hits)
-            counts = (
-                self._facets.count(matched, ALL_FACETS, facet_limit)
-                if facets and self._facets is not None
-                else {}
-            )
-            undated = self._facets.undated(matched) if self._facets is not None else 0
-            suggestion = (
-                suggest(searcher.reader(), query, parsed.words)
-                if total < SUGGEST_BELOW or relaxed
-                else None
-            )
+            return self._search(request, started, Deadline(self.time_limit, self.clock))
+
+    def _search(self, request: SearchRequest, started: float, deadline: Deadline) -> SearchResults:
+        searcher = self._searcher
+        assert self._docsets is not None and self._hits is not None
+        parsed = parse_query(request.query, searcher.reader(), field_boosts=self.field_boosts)
+        restriction = filter_query(request.filters, request.date_from, request.date_to)
+        docs = self._docsets.for_query(deadline)
+        tiers, matched, relaxed = match_tiers(parsed, restriction, docs, self.relax_below)
+        total = count(matched)
+        page, size = request.page, request.page_size
+        sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
+        if sort == "relevance":
+            ranked = rank_tiers(tiers, page * size, self._ranker, searcher, docs)
+        else:
+            ranked = self._by_date(matched, sort, page * size)
+        terms = parsed.highlight_terms if request.snippets else None
+        hits = tuple(
+            self._hits.hit(docnum, score, terms, deadline)
+            for docnum, score in ranked[(page - 1) * size : page * size]
+        )
+        suggestion = None
+        if (total < SUGGEST_BELOW or relaxed) and not deadline.exceeded():
+            suggestion = suggest(searcher.reader(), request.query, parsed.words)
+        facets = self._facet_counts(matched, request, deadline)
         return SearchResults(
-            query=query,
+            query=request.query,
             total=total,
             hits=hits,
-            facets=counts,
+            facets=facets,
             suggestion=suggestion,
             relaxed=relaxed,
-            all_words_total=all_words_total,
-            partial=partial,
+            all_words_total=count(tiers[0][1]) if relaxed else total,
+            partial=deadline.cut_short,
             took_ms=(time.perf_counter() - started) * 1000,
             page=page,
-            page_size=page_size,
-            undated=undated,
+            page_size=size,
+            undated=self._facets.undated(matched) if self._facets is not None else 0,
         )
 
-    def _rank_tiers(
-        self, tiers: list[tuple[wq.Query | None, Mask]], limit: int
-    ) -> tuple[list[tuple[int, float]], bool]:
-        """The best ``limit`` hits, tier after tier; True if the time limit cut one short.
-
-        Term-only queries are scored from cached postings; others (phrases, ranges)
-        by Whoosh under the time limit.
-        """
-        ranked: list[tuple[int, float]] = []
-        partial = False
-        for tier_query, tier_docs in tiers:
-            wanted = limit - len(ranked)
-            if wanted <= 0 or tier_query is None:
+    def _facet_counts(
+        self, matched: Mask, request: SearchRequest, deadline: Deadline
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Each facet's counts, facet by facet until the deadline."""
+        counts: dict[str, list[tuple[str, int]]] = {}
+        if not request.facets or self._facets is None:
+            return counts
+        for name in ALL_FACETS:
+            if deadline.exceeded():
                 break
-            if not tier_docs.any():
-                continue
-            fast = self._ranker.rank(tier_query, tier_docs, wanted) if self._ranker else None
-            if fast is not None:
-                ranked.extend(fast)
-                continue
-            allowed = frozenset(np.flatnonzero(tier_docs).tolist())
-            slow, cut_short = top_hits(self._searcher, tier_query, allowed, wanted, self.time_limit)
-            ranked.extend(slow)
-            partial = partial or cut_short
-        return ranked, partial
-
-    def _docs(self, query: wq.Query | None, restriction: wq.Query | None) -> Mask:
-        assert self._docsets is not None
-        matched = self._docsets.docs(query) if query is not None else self._docsets.all_docs()
-        if restriction is not None and matched.any():
-            matched &= self._docsets.docs(restriction)
-        return matched
-
-    def _match(
-        self, parsed: ParsedQuery, restriction: wq.Query | None
-    ) -> tuple[list[tuple[wq.Query | None, Mask]], Mask, bool]:
-        """(ranking tiers, all matching docnums, relaxed?).
-
-        Articles with every word come first.  When fewer than ``relax_below`` have them
-        all, articles with any of the words follow, ranked by BM25F with a
-        coordination bonus (long natural-language questions rarely match every word).
-        """
-        strict = self._docs(parsed.strict, restriction)
-        if count(strict) >= self.relax_below or parsed.relaxed is None:
-            return [(parsed.strict, strict)], strict, False
-        loose = self._docs(parsed.relaxed, restriction) & ~strict
-        if not loose.any():
-            return [(parsed.strict, strict)], strict, False
-        # The all-words tier stays first even when empty: ``all_words_total`` reads it.
-        return [(parsed.strict, strict), (parsed.relaxed, loose)], strict | loose, True
+            counts.update(self._facets.count(matched, (name,), request.facet_limit))
+        return counts
 
     def _by_date(self, matched: Mask, sort: str, limit: int) -> list[tuple[int, float]]:
         """The first ``limit`` matches by date, from the cached per-searcher order."""
@@ -319,32 +292,9 @@ class Engine:
         order = self._facets.date_order(newest=sort != "oldest")
         return [(docnum, 0.0) for docnum in order[matched[order]][:limit].tolist()]
 
-    def _hit(self, docnum: int, score: float, parsed: ParsedQuery, snippets: bool) -> Hit:
-        article = self._articles.get(docnum)
-        if article is None:
-            assert self._stored is not None
-            stored = self._stored(docnum)
-            if self._facets is not None:
-                self._facets.learn_names(docnum, stored)
-            article = document_to_article(stored)
-            self._articles.put(docnum, article)
-        if not snippets:
-            return _to_hit(article, score, "", ())
-        prepared = self._prepared
-
-        def prepare(position: int, source: str) -> Prepared:
-            return prepared.get(docnum, position, source)
-
-        snippet, spans = make_snippet(
-            (article.body, "\n".join(article.captions), "\n".join(article.subheads), article.title),
-            parsed.highlight_terms,
-            prepare,
-        )
-        return _to_hit(article, score, snippet, spans)
-
     # -- single articles ---------------------------------------------------------------
     def _docnum(self, article_id: str) -> int:
-        docnum = self._searcher.document_number(id=article_id)
+        docnum = self._searcher.document_number(id=checked_text(article_id, "article_id"))
         if docnum is None:
             raise ArticleNotFoundError(article_id)
         return int(docnum)
@@ -356,45 +306,36 @@ class Engine:
             return document_to_article(self._searcher.stored_fields(self._docnum(article_id)))
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
-        """Stories similar to the article (more-like-this on the body), itself excluded."""
+        """Stories similar to the article (more-like-this on the start of its title and
+        body: ``RELATED_TEXT_CHARS``), itself excluded."""
+        limit = checked_count(limit, "limit", minimum=0)
         with self._lock:
             self.refresh()
             docnum = self._docnum(article_id)
             stored = self._searcher.stored_fields(docnum)
             text = " ".join((stored.get("title", ""), stored.get("body", "")))
+            text = text_head(text, RELATED_TEXT_CHARS)
             similar = self._searcher.more_like(docnum, "body", text=text, top=limit * 2 + 5)
             own_hash = stored.get("content_hash")
             hits: list[Hit] = []
             for result in similar:
+                if len(hits) >= limit:
+                    break
                 other = result.fields()
                 if other.get("content_hash") == own_hash or other["id"] == article_id:
                     continue  # the article itself, or a verbatim duplicate of it
                 article = document_to_article(other)
                 snippet, spans = make_snippet((article.body, article.title), ())
-                hits.append(_to_hit(article, float(result.score or 0.0), snippet, spans))
-                if len(hits) >= limit:
-                    break
+                hits.append(to_hit(article, float(result.score or 0.0), snippet, spans))
             return hits
 
     def match_spans(self, query: str, text: str) -> tuple[Span, ...]:
-        """Spans of the words in ``text`` that match the query's terms (stemming-aware)."""
+        """Spans of the words in ``text`` that match the query's terms (stemming-aware),
+        in its first ``SPAN_TEXT_CHARS`` characters."""
         parsed = self.parse(query)
+        if not isinstance(text, str):
+            raise InvalidArgumentError("text", f"must be a string, not {type(text).__name__}")
         return match_spans(text, parsed.highlight_terms)
-
-
-def _to_hit(article: Article, score: float, snippet: str, spans: tuple[Span, ...]) -> Hit:
-    return Hit(
-        id=article.id,
-        title=article.title,
-        date=article.date,
-        source=article.source,
-        category=article.category,
-        places=article.places,
-        score=score,
-        snippet=snippet,
-        highlights=spans,
-        date_inferred=article.date_inferred,
-    )
 
 
 __all__ = ["SORTS", "Engine", "QueryError"]

@@ -35,3 +35,18 @@ class ArticleNotFoundError(SearchError):
             "search for it or check the id (ids are shown by `newsdesk search`)"
         )
         self.article_id = article_id
+
+
+class InvalidArgumentError(SearchError, ValueError):
+    """An argument of the Python API has the wrong type or value (``Engine.search``'s
+    ``page=0``, an unknown ``sort``, a filter value that is not a string...).
+
+    ``argument`` names the parameter; the message says what is allowed.  Also a
+    ``ValueError``, so code catching that keeps working.
+    """
+
+    title = "Bad argument"
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(f"{argument}: {message}")
+        self.argument = argument

@@ -6,6 +6,7 @@ a plain BM25 baseline (body only, no field boosts, any word) run on the same ind
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from whoosh import qparser, scoring
 
+from index.cli import printable
 from search.engine import Engine
 from search.errors import SearchError
 
@@ -32,6 +34,44 @@ class RankedDoc:
     query_id: str
     doc_id: str
     score: float
+
+
+def require_ir_measures() -> None:
+    """Raise EvaluationError, naming the fix, when the ``eval`` extra is not installed."""
+    try:
+        import ir_measures  # noqa: F401
+    except ImportError:
+        raise EvaluationError(
+            "scoring needs the ir-measures package, which is not installed; "
+            "install it with: pip install 'newsdesk[eval]'"
+        ) from None
+
+
+def check_readable(path: str | Path, what: str) -> None:
+    """Raise EvaluationError now if ``path`` cannot be read (before minutes of queries)."""
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        raise EvaluationError(
+            f"cannot read {what} {printable(str(path))}: {error.strerror or error}"
+        ) from None
+
+
+def check_writable(path: str | Path) -> None:
+    """Raise EvaluationError now if the run file could not be written at the end.
+
+    Opened for appending, so an existing file is left as it is; one made by the check
+    is removed again.
+    """
+    existed = os.path.lexists(path)
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+    if not existed:
+        os.remove(path)
 
 
 def read_queries(path: str | Path) -> list[tuple[str, str]]:
@@ -92,6 +132,7 @@ def score_run(
 ) -> dict[str, float]:
     """Mean AP, nDCG@10 and P@5 over the judged ``query_ids`` (a query with no hits
     counts 0)."""
+    require_ir_measures()
     import ir_measures
     from ir_measures import AP, P, ScoredDoc, nDCG
 
@@ -111,7 +152,8 @@ def score_run(
 
 
 def write_run(run: Sequence[RankedDoc], path: str | Path, tag: str = "newsdesk") -> None:
-    """A TREC run file: ``qid Q0 docid rank score tag``."""
+    """A TREC run file: ``qid Q0 docid rank score tag`` (EvaluationError if it cannot be
+    written)."""
     lines: list[str] = []
     rank = 0
     previous = None
@@ -119,4 +161,13 @@ def write_run(run: Sequence[RankedDoc], path: str | Path, tag: str = "newsdesk")
         rank = rank + 1 if doc.query_id == previous else 1
         previous = doc.query_id
         lines.append(f"{doc.query_id} Q0 {doc.doc_id} {rank} {doc.score:.6f} {tag}")
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+
+
+def _cannot_write(path: str | Path, error: OSError) -> EvaluationError:
+    return EvaluationError(
+        f"cannot write the run file {printable(str(path))}: {error.strerror or error}"
+    )

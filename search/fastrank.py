@@ -2,18 +2,21 @@
 
 Whoosh scores a word searched over four fields by stepping a tree of matchers one
 document at a time, which dominates query time in pure Python.  For queries made only
-of terms (And / Or / Not / AndMaybe, optionally with Whoosh's coordination bonus) this
-module computes the very same scores -- Whoosh's ``bm25`` formula, ``idf``, quantised
-field lengths and SQR coordination, in the same order of float operations -- as dense
-arrays over every docnum, from each term's cached postings (``search.postings``).
-Anything else (phrases, ranges) returns None and the engine lets Whoosh rank it.
+of terms (And / Or / Not / AndMaybe, optionally with Whoosh's coordination bonus),
+phrases and date ranges this module computes the very same scores -- Whoosh's ``bm25``
+formula, ``idf``, quantised field lengths and SQR coordination, in the same order of
+float operations -- as dense arrays over every docnum, from each term's cached postings
+(``search.postings``).  Whoosh scores a phrase as the sum of its words' scores where
+the phrase occurs, and a date range (or ``*``) as its boost where it matches; which
+documents those are comes from ``search.docsets`` (``leaf_docs``).  Any other shape
+returns None and the engine lets Whoosh rank it.
 (One deliberate difference: Whoosh recounts the coordination terms as its matchers run
 out, so its relaxed scores drift with document order; here the count is the query's.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from math import log
 from typing import Any
@@ -28,6 +31,9 @@ from search.postings import DocArray, FloatArray, Mask, Postings
 
 #: Per-term score arrays kept per searcher (least recently used dropped first).
 CACHE_TERMS = 4096
+
+#: The documents matching a phrase, date range or ``*`` (from ``search.docsets``).
+LeafDocs = Callable[[wq.Query], Mask]
 
 IntArray = npt.NDArray[np.int64]
 CountArray = npt.NDArray[np.int32]
@@ -99,16 +105,26 @@ class FastRanker:
             return float(self._searcher.idf(fieldname, text))  # a model with its own idf
         return log(self._doc_count_all / (postings + 1)) + 1
 
-    def _scores(self, query: wq.Query) -> _Scored | None:
+    def _scores(self, query: wq.Query, leaf_docs: LeafDocs) -> _Scored | None:
         if type(query) is wq.Term:
             return self._term(query)
+        if query is wq.NullQuery:
+            size = self._postings.doc_count_all
+            nothing = np.zeros(size, dtype=np.bool_)
+            return _Scored(np.zeros(size), np.zeros(size, dtype=np.int32), nothing, 0)
+        if isinstance(query, wq.Phrase):
+            return self._phrase(query, leaf_docs(query))
+        if _is_leaf(query):  # a date range or *: Whoosh scores them as their boost
+            present = leaf_docs(query)
+            scores = np.where(present, float(query.boost), 0.0)
+            return _Scored(scores, present.astype(np.int32), present, 0)
         if type(query) is wq.Or:
-            return self._or_scores(query)
+            return self._or_scores(query, leaf_docs)
         if type(query) is wq.And:
-            return self._and_scores(query)
+            return self._and_scores(query, leaf_docs)
         if isinstance(query, wq.AndMaybe):
-            required = self._scores(query.a)
-            optional = self._scores(query.b)
+            required = self._scores(query.a, leaf_docs)
+            optional = self._scores(query.b, leaf_docs)
             if required is None or optional is None:
                 return None
             present = required.present
@@ -132,7 +148,24 @@ class FastRanker:
         present[docs] = True
         return _Scored(scores, present.astype(np.int32), present, 1 if len(docs) else 0)
 
-    def _or_scores(self, query: wq.Or) -> _Scored | None:
+    def _phrase(self, query: wq.Phrase, present: Mask) -> _Scored | None:
+        """Whoosh's phrase score: its words' BM25 scores summed (each with its full
+        frequency), times the phrase's boost, in the documents holding the phrase."""
+        size = self._postings.doc_count_all
+        scores = np.zeros(size, dtype=np.float64)
+        for word in query.words:
+            sparse = self._term_scores(wq.Term(query.fieldname, word))
+            if sparse is None:
+                return None
+            docs, term_scores = sparse
+            scores[docs] += term_scores
+        if query.boost != 1:
+            scores = scores * query.boost
+        words = len(query.words) if present.any() else 0
+        counts = np.where(present, words, 0).astype(np.int32)
+        return _Scored(np.where(present, scores, 0.0), counts, present, words)
+
+    def _or_scores(self, query: wq.Or, leaf_docs: LeafDocs) -> _Scored | None:
         size = self._postings.doc_count_all
         scores = np.zeros(size, dtype=np.float64)
         counts = np.zeros(size, dtype=np.int32)
@@ -149,7 +182,7 @@ class FastRanker:
                 present[docs] = True
                 terms += 1 if len(docs) else 0
                 continue
-            part = self._scores(sub)
+            part = self._scores(sub, leaf_docs)
             if part is None:
                 return None
             scores += part.scores  # absent documents add 0.0: same sums as Whoosh's
@@ -166,11 +199,11 @@ class FastRanker:
             scores = np.where(present, bonus, 0.0)
         return _Scored(scores, counts, present, terms)
 
-    def _and_scores(self, query: wq.And) -> _Scored | None:
+    def _and_scores(self, query: wq.And, leaf_docs: LeafDocs) -> _Scored | None:
         positives = [q for q in query.subqueries if not isinstance(q, wq.Not)]
         parts = []
         for sub in positives:
-            part = self._scores(sub)
+            part = self._scores(sub, leaf_docs)
             if part is None:
                 return None
             parts.append(part)
@@ -188,15 +221,20 @@ class FastRanker:
         return _Scored(scores, np.where(common, counts, 0), common, sum(p.terms for p in parts))
 
     def rank(
-        self, query: wq.Query, allowed: Mask | Collection[int], limit: int
+        self,
+        query: wq.Query,
+        allowed: Mask | Collection[int],
+        limit: int,
+        leaf_docs: LeafDocs,
     ) -> list[tuple[int, float]] | None:
         """Best ``limit`` (docnum, score) among ``allowed``; None if the shape is unsupported.
 
-        Ties are broken by docnum, as Whoosh's collector does.
+        ``leaf_docs`` gives the documents of phrases, date ranges and ``*``.  Ties are
+        broken by docnum, as Whoosh's collector does.
         """
         if isinstance(query, wq.Not) or not _supported(query):
             return None
-        result = self._scores(query)
+        result = self._scores(query, leaf_docs)
         if result is None:
             return None
         if not isinstance(allowed, np.ndarray):
@@ -218,8 +256,15 @@ def top_scores(docs: IntArray, scores: FloatArray, limit: int) -> list[tuple[int
     return [(int(d), float(s)) for d, s in zip(docs[order], scores[order], strict=True)]
 
 
+def _is_leaf(query: wq.Query) -> bool:
+    """A phrase, date range or ``*``: scored from the documents ``leaf_docs`` gives."""
+    if isinstance(query, wq.NumericRange):
+        return bool(query.fieldname == "date")
+    return isinstance(query, (wq.Phrase, wq.Every))
+
+
 def _supported(query: wq.Query) -> bool:
-    if type(query) is wq.Term:
+    if type(query) is wq.Term or query is wq.NullQuery or _is_leaf(query):
         return True
     if isinstance(query, wq.Not):
         return True  # exclusions are already applied through ``allowed``

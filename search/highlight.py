@@ -27,6 +27,13 @@ HEAD_SLACK = 1
 #: ... when the stem ends in one of these (Porter's rewrites: y -> i, +e, bility -> bl).
 REWRITTEN_ENDINGS = ("e", "i", "l")
 
+#: Characters of each text a snippet is looked for in.  A longer text (a book indexed
+#: as one story) gets its snippet from this much of its start, so that one huge hit
+#: cannot hold a query up; news stories are far shorter (BBC's longest: ~25,000).
+SNIPPET_TEXT_CHARS = 100_000
+#: Characters of a text ``match_spans`` looks at (the reading view of a huge story).
+SPAN_TEXT_CHARS = 1_000_000
+
 _ANALYZER = text_analyzer()
 #: The analyzer's own tokenizer pattern, so words are cut exactly as when indexing.
 _WORD = re.compile(getattr(_ANALYZER[0], "expression", re.compile(r"\w+(\.?\w+)*")).pattern)
@@ -48,6 +55,15 @@ _AWKWARD = re.compile(
     )
     + "]"
 )
+
+
+def text_head(text: str, limit: int) -> str:
+    """At most ``limit`` characters from the start of ``text``, cut between words (a
+    word cut in two could match a query term it is not)."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(" ", 0, limit + 1), text.rfind("\n", 0, limit + 1))
+    return text[: cut if cut > limit // 2 else limit]
 
 
 def clean_text(text: str) -> str:
@@ -111,10 +127,12 @@ def _fold_text(text: str) -> str | None:
 
 
 def match_spans(text: str, terms: Iterable[str]) -> tuple[Span, ...]:
-    """(start, end) of every word in ``text`` whose indexed form is one of ``terms``."""
+    """(start, end) of every word in ``text`` whose indexed form is one of ``terms``,
+    in its first ``SPAN_TEXT_CHARS`` characters."""
     wanted = frozenset(terms)
     if not wanted or not text:
         return ()
+    text = text_head(text, SPAN_TEXT_CHARS)
     return _spans(Prepared(text, _fold_text(text)), wanted)
 
 
@@ -285,10 +303,12 @@ def make_snippet(
     """A snippet from the first text in ``sources`` that contains a query term.
 
     ``sources`` are in preference order (body, then captions, subheads, title); with no
-    match anywhere the snippet is the start of the first non-empty text.  ``prepare``
-    (position in ``sources``, text) may return cached ``prepare_text`` results.
+    match anywhere the snippet is the start of the first non-empty text.  Only the
+    first ``SNIPPET_TEXT_CHARS`` of each text are looked at.  ``prepare`` (position in
+    ``sources``, text) may return cached ``prepare_text`` results.
     """
     wanted = frozenset(terms)
+    sources = [text_head(source, SNIPPET_TEXT_CHARS) for source in sources]
     if not wanted:
         for source in sources:
             text = clean_text(source)

@@ -1,5 +1,6 @@
-"""Per-searcher shortcuts for making hits: stored fields read straight from their
-segment, and hits' texts kept cleaned and folded for the next snippet.
+"""Making hits, with per-searcher shortcuts: stored fields read straight from their
+segment, hits' articles kept, and their texts kept cleaned and folded for the next
+snippet.
 
 A hit costs a stored-fields read and, for its snippet, several passes over the whole
 body (cleaning, lower-casing, folding) before the query's words can be looked for.
@@ -10,11 +11,15 @@ the ones that match most queries, so their prepared texts are kept, bounded by s
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from corpus.model import Article
-from search.highlight import Prepared, prepare_text
+from index.documents import document_to_article
+from search.deadline import Deadline
+from search.highlight import Prepared, make_snippet, prepare_text
 from search.lru import LruCache
+from search.results import Hit, Span
 
 #: Characters of prepared text kept per searcher (text and folded copy both count).
 MAX_PREPARED_CHARS = 4_000_000
@@ -90,3 +95,64 @@ class StoredFields:
         stored = self._perdocs[segment].stored_fields(docnum - self._offsets[segment])
         names = self._names
         return {name: value for name, value in stored.items() if name in names}
+
+
+class HitMaker:
+    """``Hit`` records of one searcher's documents, snippets made under a deadline."""
+
+    def __init__(
+        self,
+        stored: StoredFields,
+        learn_names: Callable[[int, Mapping[str, Any]], None] | None = None,
+    ) -> None:
+        self._stored = stored
+        self._learn_names = learn_names
+        self._prepared = PreparedTexts()
+        self._articles = hit_articles()
+
+    def article(self, docnum: int) -> Article:
+        article = self._articles.get(docnum)
+        if article is None:
+            stored = self._stored(docnum)
+            if self._learn_names is not None:
+                self._learn_names(docnum, stored)
+            article = document_to_article(stored)
+            self._articles.put(docnum, article)
+        return article
+
+    def hit(
+        self, docnum: int, score: float, terms: frozenset[str] | None, deadline: Deadline
+    ) -> Hit:
+        """The hit, its snippet highlighting ``terms`` (None: no snippet).  Once the
+        deadline has passed, the snippet is the story's start, without highlights."""
+        article = self.article(docnum)
+        if terms is None:
+            return to_hit(article, score, "", ())
+        if terms and deadline.exceeded():
+            terms = frozenset()
+        prepared = self._prepared
+
+        def prepare(position: int, source: str) -> Prepared:
+            return prepared.get(docnum, position, source)
+
+        snippet, spans = make_snippet(
+            (article.body, "\n".join(article.captions), "\n".join(article.subheads), article.title),
+            terms,
+            prepare,
+        )
+        return to_hit(article, score, snippet, spans)
+
+
+def to_hit(article: Article, score: float, snippet: str, spans: tuple[Span, ...]) -> Hit:
+    return Hit(
+        id=article.id,
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        category=article.category,
+        places=article.places,
+        score=score,
+        snippet=snippet,
+        highlights=spans,
+        date_inferred=article.date_inferred,
+    )

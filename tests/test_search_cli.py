@@ -16,11 +16,12 @@ from search import Engine
 from tui.cli import main
 
 HIT_KEYS = {
-    "id", "title", "date", "source", "category", "places", "score", "snippet", "highlights",
+    "id", "title", "date", "date_inferred", "source", "category", "places", "score",
+    "snippet", "highlights",
 }  # fmt: skip
 TOP_KEYS = {
-    "query", "total", "page", "page_size", "took_ms", "relaxed", "all_words_total",
-    "suggestion", "hits", "facets",
+    "query", "total", "partial", "page", "page_size", "took_ms", "relaxed",
+    "all_words_total", "suggestion", "undated", "hits", "facets",
 }  # fmt: skip
 
 
@@ -49,6 +50,8 @@ def test_search_json_schema(capsys: pytest.CaptureFixture[str], sample_index: st
     assert set(hit) == HIT_KEYS
     assert hit["id"] == SEED_ID
     assert hit["date"].startswith("2017-09-22T")
+    assert hit["date_inferred"] is True  # the seed's date is read from its dateline
+    assert data["partial"] is False and data["undated"] == 0
     assert hit["source"] == "AFP" and "Raqa" in hit["places"]
     words = {hit["snippet"][start:end].lower() for start, end in hit["highlights"]}
     assert words <= {"hawija", "offensive", "offensives"} and words
@@ -97,7 +100,7 @@ def test_plain_text_output_when_piped(
     out = capsys.readouterr().out
     assert "\x1b" not in out  # no colour codes when not a terminal
     assert "Iraqi forces Friday launched" in out
-    assert "1-1 of 1 articles" in out
+    assert out.startswith("1 of 1 story  (")  # was "1-1 of 1 articles"
     assert "places: " in out and "Hawija" in out
 
 

@@ -27,12 +27,17 @@ from search import Engine
 SEED_ID = "000_b98891cdbd8958c6"
 
 
-def write_index(articles: Iterable[Article], folder: Path | None = None) -> Index:
-    """The live generation of an index of ``articles`` built by ``newsdesk index``'s own
-    build, in ``folder`` (a fresh temp folder by default)."""
+def write_index_dir(articles: Iterable[Article], folder: Path | None = None) -> Path:
+    """The folder of an index of ``articles`` built by ``newsdesk index``'s own build (a
+    fresh temp folder by default): what ``--index DIR`` and ``Engine.open`` take."""
     target = folder or Path(tempfile.mkdtemp(prefix="newsdesk-search-test-"))
     build_index(index_dir=target, articles=articles, procs=1)
-    return open_index(target)
+    return target
+
+
+def write_index(articles: Iterable[Article], folder: Path | None = None) -> Index:
+    """The live generation of an index of ``articles`` (see :func:`write_index_dir`)."""
+    return open_index(write_index_dir(articles, folder))
 
 
 def write_plain_whoosh_index(articles: Iterable[Article], folder: Path | None = None) -> Index:
@@ -59,8 +64,13 @@ def sample_articles() -> tuple[Article, ...]:
 
 
 @functools.cache
+def sample_index_dir() -> Path:
+    return write_index_dir(sample_articles())
+
+
+@functools.cache
 def sample_index() -> Index:
-    return write_index(sample_articles())
+    return open_index(sample_index_dir())
 
 
 @functools.cache

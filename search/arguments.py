@@ -1,0 +1,139 @@
+"""Checking what callers hand the engine, at the boundary, with one error per kind.
+
+A wrong type or value (``page=0``, ``sort="sideways"``, ``date_from="2017"``) raises
+``InvalidArgumentError`` naming the argument and what it accepts, instead of whatever
+``ValueError`` or ``AttributeError`` it would cause deep inside.  Text that is not
+valid Unicode -- a lone surrogate, which is how Python keeps an undecodable byte of the
+command line (``newsdesk search $'\\xff'``) -- raises ``QueryError`` naming its
+position: it could never be encoded, indexed or printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from search.errors import InvalidArgumentError, QueryError
+
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """``Engine.search``'s arguments, checked."""
+
+    query: str
+    filters: dict[str, list[str]]
+    date_from: date | None
+    date_to: date | None
+    facets: bool
+    facet_limit: int
+    sort: str
+    page: int
+    page_size: int
+    snippets: bool
+
+
+def search_request(
+    query: object,
+    *,
+    filters: object,
+    date_from: object,
+    date_to: object,
+    facets: object,
+    facet_limit: object,
+    sort: object,
+    page: object,
+    page_size: object,
+    snippets: object,
+) -> SearchRequest:
+    """The checked arguments (raises InvalidArgumentError or QueryError)."""
+    if sort not in SORTS:
+        raise InvalidArgumentError("sort", f"must be one of {', '.join(SORTS)}, not {sort!r}")
+    return SearchRequest(
+        query=checked_text(query, "query"),
+        filters=checked_filters(filters),
+        date_from=checked_date(date_from, "date_from"),
+        date_to=checked_date(date_to, "date_to"),
+        facets=checked_flag(facets, "facets"),
+        facet_limit=checked_count(facet_limit, "facet_limit", minimum=0),
+        sort=str(sort),
+        page=checked_count(page, "page", minimum=1),
+        page_size=checked_count(page_size, "page_size", minimum=1),
+        snippets=checked_flag(snippets, "snippets"),
+    )
+
+
+def checked_text(value: object, argument: str) -> str:
+    """``value`` if it is a string of valid Unicode text."""
+    if not isinstance(value, str):
+        raise InvalidArgumentError(argument, f"must be a string, not {_kind(value)}")
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        what = "the query" if argument == "query" else f"{argument} {value!r}"
+        raise QueryError(
+            f"{what} holds an undecodable byte ({value[error.start]!r}), not text; "
+            "check the terminal's or file's encoding (newsdesk expects UTF-8)",
+            error.start,
+        ) from None
+    return value
+
+
+def checked_filters(filters: object) -> dict[str, list[str]]:
+    """``{field: [values]}`` from a mapping of field names to a value or a list (tuple,
+    set) of values."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, Mapping):
+        raise InvalidArgumentError(
+            "filters", f"must be a mapping of field name to values, not {_kind(filters)}"
+        )
+    checked: dict[str, list[str]] = {}
+    for name, values in filters.items():
+        field = checked_text(name, "filter name")
+        if isinstance(values, str):
+            values = [values]
+        listed = isinstance(values, Collection) and not isinstance(values, Mapping)
+        if not listed or not all(isinstance(v, str) for v in values):
+            raise InvalidArgumentError(
+                f"filters[{field!r}]",
+                f"must be a string or a list of strings, not {_kind(values)}",
+            )
+        checked[field] = [checked_text(value, f"filter {field}") for value in values]
+    return checked
+
+
+def checked_date(value: object, argument: str) -> date | None:
+    """A date or datetime (aware ones are converted to UTC later), or None."""
+    if value is None or isinstance(value, date):
+        return value
+    raise InvalidArgumentError(
+        argument,
+        f"must be a datetime.date or datetime.datetime (or None), not {_kind(value)}; "
+        "e.g. date(2017, 9, 1)",
+    )
+
+
+def checked_count(value: object, argument: str, *, minimum: int) -> int:
+    """An int of at least ``minimum`` (bools are refused: ``page=True`` is a slip)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidArgumentError(argument, f"must be an int, not {_kind(value)}")
+    if value < minimum:
+        raise InvalidArgumentError(argument, f"must be at least {minimum}, not {value}")
+    return value
+
+
+def checked_flag(value: object, argument: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgumentError(argument, f"must be True or False, not {_kind(value)}")
+    return value
+
+
+def _kind(value: object) -> str:
+    """How an error names a wrong value: its type, and the value when short."""
+    shown = repr(value)
+    return type(value).__name__ + (f" {shown}" if len(shown) <= 40 else "")

@@ -1,0 +1,69 @@
+"""Which articles a parsed query matches, in ranking tiers, and the best of them.
+
+Articles with every word come first.  When fewer than ``relax_below`` have them all,
+articles with any of the words follow, ranked by BM25F with a coordination bonus (long
+natural-language questions rarely match every word).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from search.collecting import top_hits
+from search.docsets import QueryDocs, count
+from search.fastrank import FastRanker
+from search.postings import Mask
+from search.query import ParsedQuery
+
+#: (query ranking the tier, the tier's documents), best tier first.
+Tier = tuple[wq.Query | None, Mask]
+Ranked = list[tuple[int, float]]
+
+
+def matching_docs(query: wq.Query | None, restriction: wq.Query | None, docs: QueryDocs) -> Mask:
+    """The live documents matching ``query`` (None: every one) and ``restriction``."""
+    matched = docs(query) if query is not None else docs(wq.Every())
+    if restriction is not None and matched.any():
+        matched &= docs(restriction)
+    return matched
+
+
+def match_tiers(
+    parsed: ParsedQuery, restriction: wq.Query | None, docs: QueryDocs, relax_below: int
+) -> tuple[list[Tier], Mask, bool]:
+    """(ranking tiers, all matching docnums, relaxed?)."""
+    strict = matching_docs(parsed.strict, restriction, docs)
+    if count(strict) >= relax_below or parsed.relaxed is None:
+        return [(parsed.strict, strict)], strict, False
+    loose = matching_docs(parsed.relaxed, restriction, docs) & ~strict
+    if not loose.any():
+        return [(parsed.strict, strict)], strict, False
+    # The all-words tier stays first even when empty: ``all_words_total`` reads it.
+    return [(parsed.strict, strict), (parsed.relaxed, loose)], strict | loose, True
+
+
+def rank_tiers(
+    tiers: list[Tier], limit: int, ranker: FastRanker | None, searcher: Any, docs: QueryDocs
+) -> Ranked:
+    """The best ``limit`` hits, tier after tier.
+
+    Supported shapes are scored with numpy (``FastRanker``); any other by Whoosh, until
+    the query's deadline (which then records the cut).
+    """
+    ranked: Ranked = []
+    for tier_query, tier_docs in tiers:
+        wanted = limit - len(ranked)
+        if wanted <= 0 or tier_query is None:
+            break
+        if not tier_docs.any():
+            continue
+        fast = ranker.rank(tier_query, tier_docs, wanted, docs) if ranker else None
+        if fast is not None:
+            ranked.extend(fast)
+            continue
+        allowed = frozenset(np.flatnonzero(tier_docs).tolist())
+        ranked.extend(top_hits(searcher, tier_query, allowed, wanted, docs.deadline))
+    return ranked
