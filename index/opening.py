@@ -52,6 +52,17 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+#: What reading a damaged file raises (narrower than CORRUPTION_ERRORS, so a query can
+#: map these to IndexCorruptError without passing a programming error off as damage).
+DAMAGED_FILE_ERRORS: tuple[type[BaseException], ...] = (
+    WhooshIndexError,
+    EOFError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
+)
+
+
 #: index folder -> (identity of its CURRENT file, the generation named in it).
 _GENERATIONS: dict[Path, tuple[tuple[int, int, int], str]] = {}
 

@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
 
+from index.errors import IndexCorruptError
 from index.locking import lock_holder
-from index.opening import live_generation, load_meta, open_index
+from index.opening import DAMAGED_FILE_ERRORS, live_generation, load_meta, open_index
 from index.reading import MISSING_DATE, raw_date_column
 from index.schema import FACET_FIELDS, LIST_SEPARATOR, TEXT_FIELDS, facet_term
 from index.store import directory_size, resolve_index_dir
@@ -127,16 +128,21 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
     meta = load_meta(directory, generation_dir)
     live = live_generation(directory)
     with ix.reader() as reader:
-        per_corpus = {root: _live_count(reader, "corpus", root) for root in meta.corpora}
-        date_min, date_max = _date_range(reader)
-        indexed = set(reader.indexed_field_names())
-        term_counts = {
-            name: _term_count(reader, name)
-            for name in (*TEXT_FIELDS, *FACET_FIELDS)
-            if name in indexed
-        }
-        top_facets = {name: _top_facet_values(reader, name) for name in FACET_FIELDS}
-        articles = reader.doc_count()
+        try:
+            per_corpus = {root: _live_count(reader, "corpus", root) for root in meta.corpora}
+            date_min, date_max = _date_range(reader)
+            indexed = set(reader.indexed_field_names())
+            term_counts = {
+                name: _term_count(reader, name)
+                for name in (*TEXT_FIELDS, *FACET_FIELDS)
+                if name in indexed
+            }
+            top_facets = {name: _top_facet_values(reader, name) for name in FACET_FIELDS}
+            articles = reader.doc_count()
+        except DAMAGED_FILE_ERRORS as error:
+            raise IndexCorruptError(
+                directory, f"reading failed: {type(error).__name__}: {error}"
+            ) from error
     return IndexStats(
         index_dir=str(directory),
         generation=generation_dir.name,

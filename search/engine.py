@@ -21,8 +21,9 @@ from whoosh import scoring
 from whoosh.index import Index
 
 from corpus.model import Article
-from index import index_generation, open_index
+from index import IndexCorruptError, index_generation, open_index
 from index.documents import document_to_article
+from index.opening import DAMAGED_FILE_ERRORS
 from search.arguments import SORTS, SearchRequest, checked_count, checked_text, search_request
 from search.deadline import Deadline
 from search.docsets import DocSets, count
@@ -186,16 +187,29 @@ class Engine:
 
     @property
     def article_count(self) -> int:
-        with self._lock:
-            self.refresh()
+        with self._reading():
             return int(self._searcher.doc_count())
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Hold the lock on an up-to-date searcher; a damaged index file met while
+        reading becomes the one-line ``IndexCorruptError`` (what to do: rebuild)."""
+        with self._lock:
+            try:
+                self.refresh()
+                yield
+            except DAMAGED_FILE_ERRORS as error:
+                folder = Path(getattr(self._index.storage, "folder", ".")) if self._index else None
+                raise IndexCorruptError(
+                    folder.parent if folder is not None else Path("."),
+                    f"reading failed: {type(error).__name__}: {error}",
+                ) from error
 
     # -- searching -------------------------------------------------------------------
     def parse(self, query: str) -> ParsedQuery:
         """Parse ``query`` against this index's vocabulary (raises QueryError)."""
         text = checked_text(query, "query")
-        with self._lock:
-            self.refresh()
+        with self._reading():
             return parse_query(text, self._searcher.reader(), field_boosts=self.field_boosts)
 
     def search(
@@ -231,8 +245,7 @@ class Engine:
             snippets=snippets,
         )
         started = time.perf_counter()
-        with self._lock:
-            self.refresh()
+        with self._reading():
             return self._search(request, started, Deadline(self.time_limit, self.clock))
 
     def _search(self, request: SearchRequest, started: float, deadline: Deadline) -> SearchResults:
@@ -301,16 +314,14 @@ class Engine:
 
     def get(self, article_id: str) -> Article:
         """The full article (every field as the corpus read it)."""
-        with self._lock:
-            self.refresh()
+        with self._reading():
             return document_to_article(self._searcher.stored_fields(self._docnum(article_id)))
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Stories similar to the article (more-like-this on the start of its title and
         body: ``RELATED_TEXT_CHARS``), itself excluded."""
         limit = checked_count(limit, "limit", minimum=0)
-        with self._lock:
-            self.refresh()
+        with self._reading():
             docnum = self._docnum(article_id)
             stored = self._searcher.stored_fields(docnum)
             text = " ".join((stored.get("title", ""), stored.get("body", "")))
