@@ -34,8 +34,8 @@ from index import (
     open_index,
 )
 from index.store import META_FILE
-from tui.cli import main
 from index.testing import PAUSE_ENV
+from tui.cli import main
 
 
 def write_jsonl(path: Path, articles: list[dict[str, object]]) -> None:

@@ -11,23 +11,36 @@ import pytest
 from test_tui_support import (
     INJECTION_SHOWN,
     PAGE,
+    SEED_ID,
+    FailingEngine,
     InjectingEngine,
+    LongFacetEngine,
     SlowEngine,
     make_app,
     pilot_test,
     sample_index,
+    screen_lines,
     screen_text,
     settle,
+    undated_index,
+    wait_for,
+    widget_text,
 )
+from textual.widgets import Static
 
+from corpus.errors import NewsdeskError
+from index.errors import IndexCorruptError
 from search import Engine
+from tui.messages import SearchFinished, SuggestionAccepted
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
-from tui.widgets.facet_panel import FacetList
+from tui.widgets.facet_panel import FacetList, FacetPanel
 from tui.widgets.preview import Preview
 from tui.widgets.result_list import ResultList
+from tui.widgets.result_summary import ResultSummary
 from tui.widgets.search_bar import SearchBar
+from tui.widgets.timeline import Timeline
 
 SIZE = (120, 40)
 
@@ -79,22 +92,56 @@ async def test_typing_a_query_shows_its_results(tmp_path: Path, engine: Engine) 
 
 
 @pilot_test
-async def test_stale_slow_result_never_overwrites_newer(tmp_path: Path, engine: Engine) -> None:
-    app = make_app(tmp_path, SlowEngine(engine, slow_query="gulf", delay=1.0))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        bar = search_screen(app).query_one(SearchBar)
-        bar.input.focus()
-        await pilot.press(*"gulf")
-        await pilot.pause(0.2)  # the slow "gulf" search is now running
-        bar.set_query("coffee")
-        await pilot.press("enter")  # runs at once, finishes before "gulf"
-        await pilot.pause(1.3)
-        await settle(pilot)
-        results = search_screen(app).results
-        assert results is not None and results.query == "coffee"
-        hits = search_screen(app).query_one(ResultList).hits
-        assert [h.id for h in hits] == [h.id for h in engine.search("coffee", page_size=PAGE).hits]
+async def test_stale_slow_result_never_overwrites_newer(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race, forced in order whatever the machine's load: the slow "gulf" search is
+    running, then "coffee" is typed and painted, and only then does "gulf" finish."""
+    arrived: list[SearchFinished] = []
+    apply_result = SearchScreen.on_search_finished
+
+    def recording(screen: SearchScreen, message: SearchFinished) -> None:
+        arrived.append(message)
+        apply_result(screen, message)
+
+    monkeypatch.setattr(SearchScreen, "on_search_finished", recording)
+    slow = SlowEngine(engine, slow_query="gulf")
+    coffee = engine.search("coffee", page_size=PAGE)
+    app = make_app(tmp_path, slow)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = search_screen(app)
+            bar = screen.query_one(SearchBar)
+            bar.input.focus()
+            await pilot.press(*"gulf")
+            await wait_for(pilot, slow.started.is_set, "the slow search to start")
+            gulf_generation = screen.generation
+            bar.set_query("coffee")
+            await pilot.press("enter")  # searches at once
+            await wait_for(
+                pilot,
+                lambda: screen.results is not None and screen.results.query == "coffee",
+                "the newer search's results",
+            )
+            await pilot.pause()
+            assert f"{coffee.total:,} stories" in screen_text(app)  # painted
+            slow.release.set()
+            await wait_for(
+                pilot,
+                lambda: any(m.results.query == "gulf" for m in arrived),
+                "the slow search's result to arrive",
+            )
+            await pilot.pause()
+            (late,) = [m for m in arrived if m.results.query == "gulf"]
+            assert late.generation == gulf_generation < screen.generation
+            assert screen.results is not None and screen.results.query == "coffee"
+            hits = screen.query_one(ResultList).hits
+            assert [h.id for h in hits] == [h.id for h in coffee.hits]
+            assert f"{coffee.total:,} stories" in screen_text(app)
+            assert bar.value == "coffee"
+    finally:
+        slow.release.set()  # never leave the worker thread waiting
 
 
 @pilot_test
@@ -249,6 +296,7 @@ async def test_suggestion_is_offered_and_accepted(
         assert screen.query_one(SearchBar).value == suggestion
         assert screen.results is not None and screen.results.query == suggestion
         assert screen.results.total == engine.search(suggestion).total > 0
+        assert screen.history.entries == [suggestion]  # it ran, so it parsed: remembered
 
 
 @pilot_test
@@ -387,3 +435,221 @@ async def test_help_and_command_palette_list_the_actions(tmp_path: Path, engine:
         await pilot.press("enter")
         await settle(pilot)
         assert search_screen(app).request.sort == "newest"
+
+
+@pilot_test
+async def test_inferred_dates_are_marked_in_rows_preview_and_reader(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """The seed story's date is read from its text: every place showing it says so."""
+    seed = engine.get(SEED_ID)
+    assert seed.date_inferred and seed.date is not None
+    marked = "2017-09-22 (inferred)"
+    async with searching(tmp_path, engine, "hawija") as (pilot, screen):
+        assert [hit.id for hit in screen.query_one(ResultList).hits] == [SEED_ID]
+        preview = str(screen.query_one(Preview).query_one("#preview-text").render())
+        assert f"{marked} · AFP" in preview  # the whole story, loaded
+        assert screen_text(pilot.app).count(marked) == 2  # the row and the preview
+        screen.query_one(ResultList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReaderScreen)
+        text = screen_text(pilot.app)
+        assert f"{marked} · AFP" in text
+        related = pilot.app.screen.related
+        assert related and not any(hit.date_inferred for hit in related)
+        assert text.count("(inferred)") == 1  # Reuters dates come from the metadata
+
+
+@pilot_test
+async def test_timeline_and_year_facet_count_the_undated_stories(tmp_path: Path) -> None:
+    with Engine.open(undated_index()) as engine:
+        app = make_app(tmp_path, engine)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            caption = search_screen(app).query_one(Timeline).query_one("#timeline-caption")
+            # The chart shows the seed story alone; the caption says what it leaves out.
+            assert widget_text(app, caption) == (
+                "2017-09 → 2017-09 · peak 2017-09 (1) 4 stories · 3 undated"
+            )
+            assert "Year · 3 undated" in screen_text(app)
+            await type_query(pilot, "harbour")
+            assert widget_text(app, caption) == "no dates · all 3 stories are undated"
+            assert "Year · 3 undated" in screen_text(app)
+
+
+@pilot_test
+async def test_a_malformed_query_keeps_the_last_results_marked_stale(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """Typing a phrase: while the quote is open the query cannot be read.  The last valid
+    query's results stay, dimmed and labelled; the preview and reader still show stories
+    (highlighting that query); nothing malformed goes into the history."""
+    iraq = engine.search("iraq", page_size=PAGE)
+    async with searching(tmp_path, engine, "iraq") as (pilot, screen):
+        app = pilot.app
+        results = screen.query_one(ResultList)
+        shown = [hit.id for hit in results.hits]
+        assert shown == [hit.id for hit in iraq.hits] and len(shown) > 1
+        assert "last valid query" not in screen_text(app) and not results.has_class("-stale")
+        await type_query(pilot, ' "islamic sta')
+        assert screen.request.query == 'iraq "islamic sta'
+        assert "Bad query: unclosed quote" in screen_text(app)
+        summary = screen.query_one(ResultSummary)
+        assert widget_text(app, summary) == (
+            f"{iraq.total} stories for “iraq”, the last valid query"
+        )
+        assert results.has_class("-stale")  # dimmed, as the facets
+        assert screen.query_one(FacetPanel).has_class("-stale")
+        assert [hit.id for hit in results.hits] == shown
+
+        results.focus()
+        await pilot.press("down")
+        await settle(pilot)
+        second = engine.get(shown[1])
+        preview = str(screen.query_one(Preview).query_one("#preview-text").render())
+        assert second.title in preview and "Bad query" not in preview
+
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.article_id == second.id
+        assert reader.match_count == len(engine.match_spans("iraq", second.body)) > 0
+        assert "Bad query" not in screen_text(app)
+        await pilot.press("escape")
+
+        screen.query_one(SearchBar).input.focus()
+        await pilot.press("enter")  # Enter on the malformed query: still an error
+        await settle(pilot)
+        assert "Bad query: unclosed quote" in screen_text(app)
+        assert screen.history.entries == ["iraq"]  # from opening the story, found by it
+
+        screen.query_one(SearchBar).input.focus()
+        await pilot.press("end", "t", "e", '"')  # the phrase closed: a valid query again
+        await settle(pilot)
+        assert screen.results is not None and screen.results.query == 'iraq "islamic state"'
+        assert not results.has_class("-stale")
+        assert "last valid query" not in widget_text(app, summary)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert (tmp_path / "history").read_text().splitlines() == ["iraq", 'iraq "islamic state"']
+
+
+@pytest.mark.parametrize(
+    "error, shown",
+    [
+        (
+            ValueError("zero-size array to reduction operation maximum"),
+            "Unexpected error: ValueError: zero-size array to reduction operation maximum",
+        ),
+        (
+            IndexCorruptError(Path("/ix"), "segment truncated"),
+            "Index damaged: the index at /ix is damaged (segment truncated)",
+        ),
+    ],
+    ids=["unexpected", "newsdesk-error"],
+)
+@pilot_test
+async def test_a_failed_search_says_why_and_keeps_the_results(
+    tmp_path: Path, engine: Engine, error: Exception, shown: str
+) -> None:
+    failing = FailingEngine(engine, error, fail_on="oil x")
+    oil = engine.search("oil", page_size=PAGE)
+    app = make_app(tmp_path, failing)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_query(pilot, "oil")
+        screen = search_screen(app)
+        await type_query(pilot, " x")
+        summary = widget_text(app, screen.query_one(ResultSummary))
+        assert summary.startswith(f"{oil.total} stories for “oil”, the last working search")
+        assert shown in summary  # in the summary, not a passing notification
+        assert [hit.id for hit in screen.query_one(ResultList).hits] == [h.id for h in oil.hits]
+        assert screen.query_one(ResultList).has_class("-stale")
+        problem = screen.query_one("#search-problem", Static)
+        assert problem.display and shown in str(problem.render())  # stays until a search works
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.request.query == "oil "
+        assert shown not in screen_text(app) and not screen.stale
+        assert widget_text(app, screen.query_one(ResultSummary)).endswith("best match first")
+
+
+@pilot_test
+async def test_a_failed_first_search_explains_in_the_results_area(
+    tmp_path: Path, engine: Engine
+) -> None:
+    failing = FailingEngine(engine, ValueError("facet column missing"), failing=True)
+    app = make_app(tmp_path, failing)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = search_screen(app)
+        assert widget_text(app, screen.query_one("#empty-hint")) == (
+            "Unexpected error: ValueError: facet column missing "
+            "Press Enter in the search bar to try again, or change the query."
+        )
+        failing.failing = False
+        screen.query_one(SearchBar).input.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.results is not None and screen.query_one(ResultList).hits
+        assert "facet column missing" not in screen_text(app)
+
+
+@pilot_test
+async def test_a_failed_next_page_says_why(tmp_path: Path, engine: Engine) -> None:
+    failing = FailingEngine(engine, NewsdeskError("disk read failed", title="Index unreadable"))
+    async with searching(tmp_path, failing, "oil") as (pilot, screen):  # type: ignore[arg-type]
+        failing.failing = True
+        results = screen.query_one(ResultList)
+        results.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(results.hits) == PAGE
+        assert widget_text(pilot.app, screen.query_one(ResultSummary)).endswith(
+            "More results could not be loaded. Index unreadable: disk read failed"
+        )
+
+
+@pilot_test
+async def test_facet_counts_stay_whole_after_a_height_only_resize(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """A shorter terminal gives the facet list a scrollbar, which takes columns: rows
+    drawn for the wider list must not be reused, cut ("1,2" for "1,230")."""
+    app = make_app(tmp_path, LongFacetEngine(engine))
+    async with app.run_test(size=(120, 100)) as pilot:
+        await settle(pilot)
+        facets = search_screen(app).query_one(FacetList)
+        assert not facets.show_vertical_scrollbar
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert facets.show_vertical_scrollbar
+        region = facets.scrollable_content_region  # left of the scrollbar
+        lines = screen_lines(app)[region.y : region.bottom]
+        shown = [line[region.x : region.right].rstrip() for line in lines]
+        assert facets.scroll_y == 0  # so row i shows option i (one line each)
+        options = [facets.get_option_at_index(i).prompt for i in range(len(shown))]
+        expected = [f" {o.parts[0].tail.plain.strip()}" for o in options if o.parts[0].tail]
+        counts = [row[row.rindex(" ") :] for row in shown if not row[:1].strip()]
+        assert counts == expected and " 1,230" in counts  # whole counts, not " 1,2"
+        (congo,) = [row for row in shown if row.startswith("  Democratic Republic")]
+        assert congo.endswith("… 1,230")  # the value is cut to make room, never the count
+
+
+@pilot_test
+async def test_only_queries_that_parse_enter_the_history(tmp_path: Path, engine: Engine) -> None:
+    """Enter on, or a suggestion of, a query that cannot be read leaves the history as it
+    was; the same query once fixed is remembered."""
+    async with searching(tmp_path, engine, 'oil "gulf') as (pilot, screen):
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Bad query: unclosed quote" in screen_text(pilot.app)
+        screen.post_message(SuggestionAccepted('coffee "price'))
+        await settle(pilot)
+        assert screen.query_one(SearchBar).value == 'coffee "price'
+        assert "Bad query: unclosed quote" in screen_text(pilot.app)
+        assert screen.history.entries == []
+        screen.post_message(SuggestionAccepted('coffee "price"'))
+        await settle(pilot)
+        assert screen.history.entries == ['coffee "price"']
+    assert (tmp_path / "history").read_text() == 'coffee "price"\n'

@@ -27,8 +27,9 @@ def engine() -> Iterator[Engine]:
         yield opened
 
 
-def steps(*keys: str, query: str = "") -> Callable[[Pilot[Any]], Any]:
-    """Type ``query`` into the search bar, then press ``keys``, settling after each."""
+def steps(*keys: str, query: str = "", then: str = "") -> Callable[[Pilot[Any]], Any]:
+    """Type ``query`` into the search bar, then ``then``, then press ``keys``, settling
+    after each (so ``query`` is searched on its own, whatever the machine's speed)."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
@@ -36,6 +37,9 @@ def steps(*keys: str, query: str = "") -> Callable[[Pilot[Any]], Any]:
             search_input.cursor_blink = False
         await pilot.press(*query)
         await settle(pilot)
+        if then:
+            await pilot.press(*then)
+            await settle(pilot)
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
@@ -71,6 +75,17 @@ def test_empty_state_no_results(
 ) -> None:
     app = make_app(tmp_path, engine)
     assert snap_compare(app, terminal_size=size, run_before=steps(query="zzxqvv"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_malformed_query_keeps_the_last_results_dimmed(
+    snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """An unclosed quote while typing a phrase: the error under the bar, the last valid
+    query's results and facets dimmed and labelled, the preview still on its story."""
+    app = make_app(tmp_path, engine)
+    typing = steps(query="iraq", then=' "islamic sta')
+    assert snap_compare(app, terminal_size=size, run_before=typing)
 
 
 def test_search_in_the_light_theme(snap_compare: Any, engine: Engine, tmp_path: Path) -> None:

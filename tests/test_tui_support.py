@@ -11,7 +11,9 @@ import contextlib
 import functools
 import html
 import re
+import shutil
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import replace
@@ -19,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
+from textual.widget import Widget
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from corpus import Article, sample_corpus_path
 from index import build_index
@@ -29,8 +32,13 @@ from tui.app import NewsdeskApp, create_app
 from tui.settings import Settings
 
 _SAMPLE_INDEX: Path | None = None
+_UNDATED_INDEX: Path | None = None
 #: Hits per page in the tests' app.
 PAGE = 12
+#: The bundled seed story: its date (2017-09-22) is read from its text, so it is inferred.
+SEED_ID = "000_b98891cdbd8958c6"
+#: Longest a test waits for something the app does in the background.
+WAIT_SECONDS = 60.0
 
 
 def pilot_test(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -51,6 +59,26 @@ def sample_index() -> Path:
         build_index([sample_corpus_path()], folder)
         _SAMPLE_INDEX = folder
     return _SAMPLE_INDEX
+
+
+def undated_index() -> Path:
+    """An index of three undated stories about a harbour plus the seed story (dated
+    2017-09-22, inferred), built once per session: 4 stories, 3 undated."""
+    global _UNDATED_INDEX
+    if _UNDATED_INDEX is None:
+        folder = Path(tempfile.mkdtemp(prefix="newsdesk-tui-undated-"))
+        corpus = folder / "corpus"
+        corpus.mkdir()
+        for number in (1, 2, 3):
+            (corpus / f"harbour-{number}.txt").write_text(
+                f"Harbour story {number}\n\nThe harbour workers met on a quiet morning "
+                "to talk about wages and ships.\n",
+                encoding="utf-8",
+            )
+        shutil.copy(sample_corpus_path() / f"{SEED_ID}.txt", corpus)
+        build_index([corpus], folder / "index")
+        _UNDATED_INDEX = folder / "index"
+    return _UNDATED_INDEX
 
 
 def test_settings(tmp_path: Path, index_dir: Path | None = None, **changes: Any) -> Settings:
@@ -77,40 +105,114 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
     """Wait out the debounce, every running worker, and the messages they post."""
     for _ in range(rounds):
         await pilot.pause(0.1)
-        with contextlib.suppress(WorkerCancelled):  # a newer search replaced an older one
+        # A newer search replaced an older one, or a worker failed: the app shows that.
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 
-def screen_text(app: NewsdeskApp) -> str:
-    """The screen as lines of text, rebuilt from the SVG screenshot (what a user sees)."""
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``condition()`` holds (checked every 20 ms), or fail."""
+    for _ in range(int(WAIT_SECONDS / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def screen_lines(app: NewsdeskApp) -> list[str]:
+    """The screen as a user sees it, one string per terminal row (blank rows kept, so a
+    widget's ``region`` indexes them), rebuilt from the SVG screenshot."""
     svg = app.export_screenshot()
-    rows: dict[float, list[tuple[float, str]]] = defaultdict(list)
-    for found in re.finditer(r'<text[^>]*x="([\d.]+)"[^>]*y="([\d.]+)"[^>]*>(.*?)</text>', svg):
-        rows[float(found.group(2))].append((float(found.group(1)), html.unescape(found.group(3))))
+    rows: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    for found in re.finditer(
+        r'<text[^>]*x="([\d.]+)"[^>]*clip-path="url\(#[\w-]*?-line-(\d+)\)"[^>]*>(.*?)</text>',
+        svg,
+    ):
+        rows[int(found.group(2))].append((float(found.group(1)), html.unescape(found.group(3))))
     lines = []
-    for y in sorted(rows):
+    for row in range(app.size.height):
         line = ""
-        for x, text in sorted(rows[y]):
-            line = line.ljust(round(x / 12.2) - 1) + text
+        for x, text in sorted(rows[row]):
+            line = line.ljust(round(x / 12.2)) + text
         lines.append(line.replace("\xa0", " ").rstrip())
-    return "\n".join(lines)
+    return lines
+
+
+def screen_text(app: NewsdeskApp) -> str:
+    """The screen as lines of text (what a user sees)."""
+    return "\n".join(screen_lines(app))
+
+
+def widget_text(app: NewsdeskApp, widget: Widget) -> str:
+    """What the user sees inside ``widget``: its rows, each stripped, joined by spaces (so
+    a message wrapped over several rows reads as one line)."""
+    region = widget.region
+    lines = screen_lines(app)[region.y : region.bottom]
+    rows = (line[region.x : region.right].strip() for line in lines)
+    return " ".join(row for row in rows if row)
 
 
 class SlowEngine:
-    """A real engine whose searches for ``slow_query`` take ``delay`` seconds."""
+    """A real engine whose search for ``slow_query`` sets ``started`` and then waits until
+    the test sets ``release``: the test decides when the slow search ends, not a timer."""
 
-    def __init__(self, engine: Engine, slow_query: str, delay: float) -> None:
+    def __init__(self, engine: Engine, slow_query: str) -> None:
         self.engine = engine
         self.slow_query = slow_query
-        self.delay = delay
+        self.started = threading.Event()
+        self.release = threading.Event()
 
     def search(self, query: str, **kwargs: Any) -> SearchResults:
-        import time
-
         if query == self.slow_query:
-            time.sleep(self.delay)
+            self.started.set()
+            if not self.release.wait(WAIT_SECONDS):
+                raise TimeoutError("the test never released the slow search")
         return self.engine.search(query, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+
+class FailingEngine:
+    """A real engine whose searches raise ``error`` while ``failing`` is True or their
+    query contains ``fail_on`` (as the facet crash of issue #10 raised from deep inside)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        error: Exception,
+        *,
+        fail_on: str | None = None,
+        failing: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.error = error
+        self.fail_on = fail_on
+        self.failing = failing
+
+    def search(self, query: str, **kwargs: Any) -> SearchResults:
+        if self.failing or (self.fail_on is not None and self.fail_on in query):
+            raise self.error
+        return self.engine.search(query, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+
+class LongFacetEngine:
+    """A real engine whose results carry one more place, too long for the sidebar and
+    with a wide count: its row fills the facet list's width exactly."""
+
+    PLACE = ("Democratic Republic of the Congo", 1230)
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def search(self, query: str, **kwargs: Any) -> SearchResults:
+        results = self.engine.search(query, **kwargs)
+        places = [self.PLACE, *results.facets.get("places", [])]
+        return replace(results, facets={**results.facets, "places": places})
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.engine, name)

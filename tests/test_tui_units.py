@@ -175,3 +175,73 @@ def test_a_cut_snippet_ends_in_one_ellipsis_even_after_a_fragment_break() -> Non
         "The Brazilian Coffee Institute, IBC, is",
         "unlikely to disclose its future export …",
     ]
+
+
+def test_dates_read_from_the_text_are_marked_inferred() -> None:
+    """Rows, preview and reader show dates through the same label, as the CLI words it."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from corpus.model import Article
+    from search.results import Hit
+    from tui.date_label import date_label
+    from tui.widgets.preview import article_metadata
+    from tui.widgets.result_list import hit_metadata
+
+    when = datetime(2017, 9, 22)
+    assert date_label(when, inferred=True) == "2017-09-22 (inferred)"
+    assert date_label(when, inferred=False) == "2017-09-22"
+    assert date_label(None, inferred=True) == ""
+    hit = Hit("a", "Title", when, "AFP", "", ("Iraq",), 1.0, "", date_inferred=True)
+    assert hit_metadata(hit) == "2017-09-22 (inferred) · AFP · Iraq"
+    assert hit_metadata(replace(hit, date_inferred=False)) == "2017-09-22 · AFP · Iraq"
+    article = Article(id="a", title="Title", body="", date=when, source="AFP", date_inferred=True)
+    assert article_metadata(article) == "2017-09-22 (inferred) · AFP"
+
+
+def test_timeline_caption_says_how_many_stories_have_no_date() -> None:
+    from tui.widgets.timeline import timeline_caption
+
+    months = [("1987-02", 2), ("1987-03", 1)]
+    assert timeline_caption(months, 3, 0).plain == "1987-02 → 1987-03 · peak 1987-02 (2)"
+    assert timeline_caption(months, 199, 196).plain == (
+        "1987-02 → 1987-03 · peak 1987-02 (2)\n199 stories · 196 undated"
+    )
+    assert timeline_caption([], 1_230, 1_230).plain == "no dates · all 1,230 stories are undated"
+    assert timeline_caption([], 1, 1).plain == "no dates · the 1 story is undated"
+    assert timeline_caption([], 0, 0).plain == "no dates"
+
+
+def test_stale_results_say_which_search_they_belong_to() -> None:
+    from search.results import SearchResults
+    from tui.widgets.result_summary import stale_text
+
+    results = SearchResults(query="oil", total=79, hits=())
+    request = SearchRequest("oil  ")
+    assert stale_text(results, request, query_error=True).plain == (
+        "79 stories for “oil”, the last valid query"
+    )
+    filtered = request.toggle_filter("places", "Iraq")
+    assert stale_text(results, filtered, query_error=False).plain == (
+        "79 stories for “oil” and its filters, the last working search"
+    )
+    assert stale_text(SearchResults("", 1, ()), SearchRequest(), query_error=True).plain == (
+        "1 story (browsing), the last valid query"
+    )
+
+
+def test_highlighting_of_a_query_that_cannot_be_read_is_none() -> None:
+    """The preview and reader highlight with ``query_spans``: a bad query never hides a story."""
+    from search.errors import QueryError
+    from tui.backend import SearchBackend, query_spans
+
+    class Matcher:
+        def match_spans(self, query: str, text: str) -> tuple[tuple[int, int], ...]:
+            if query.count('"') % 2:
+                raise QueryError("unclosed quote '\"'", 0)
+            return ((0, 3),)
+
+    engine: SearchBackend = Matcher()  # type: ignore[assignment]
+    assert query_spans(engine, "oil", "oil price") == ((0, 3),)
+    assert query_spans(engine, '"oil pri', "oil price") == ()
+    assert query_spans(engine, "  ", "oil price") == ()

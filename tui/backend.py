@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from corpus.model import Article
+from search.errors import QueryError
 from search.results import Hit, SearchResults, Span
 
 
@@ -37,3 +38,14 @@ class SearchBackend(Protocol):
     def refresh(self) -> bool: ...
 
     def close(self) -> None: ...
+
+
+def query_spans(engine: SearchBackend, query: str, text: str) -> tuple[Span, ...]:
+    """Where ``query`` matches in ``text``, for highlighting; none for a blank query or one
+    that cannot be parsed (highlighting is a help: a bad query never hides the story)."""
+    if not query.strip():
+        return ()
+    try:
+        return engine.match_spans(query, text)
+    except QueryError:
+        return ()

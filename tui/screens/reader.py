@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from corpus.errors import NewsdeskError
 from corpus.model import Article
 from search.results import Hit, Span
-from tui.backend import SearchBackend
+from tui.backend import SearchBackend, query_spans
 from tui.safe_text import highlighted_text, safe_text
 from tui.widgets.preview import article_metadata
 from tui.widgets.result_list import hit_row, with_dividers
@@ -103,9 +103,9 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="reader", exit_on_error=False)
     def _load(self) -> None:
         article = self.engine.get(self.article_id)
-        query = self.search_query
-        title_spans = self.engine.match_spans(query, article.title) if query.strip() else ()
-        body_spans = self.engine.match_spans(query, article.body) if query.strip() else ()
+        query = self.search_query  # highlighting only: one that cannot be parsed shows none
+        title_spans = query_spans(self.engine, query, article.title)
+        body_spans = query_spans(self.engine, query, article.body)
         related = self.engine.related(self.article_id, limit=8)
         self.app.call_from_thread(self._show, article, title_spans, body_spans, related)
 

@@ -86,8 +86,7 @@ class IndexRefreshingScreen(Screen[None]):
         corpora = summary.text.partition("\n")[2]  # a line per corpus, when several
         self.notify(
             f"{summary.added:,} added, {summary.updated:,} updated, {summary.deleted:,} deleted; "
-            f"{summary.total:,} stories in the index."
-            + (f"\n{clean(corpora)}" if corpora else ""),
+            f"{summary.total:,} stories in the index." + (f"\n{clean(corpora)}" if corpora else ""),
             title="Index refreshed",
             markup=False,
         )

@@ -4,10 +4,14 @@ Searches run as you type: each keystroke restarts a short debounce timer, then a
 exclusive thread worker queries the engine.  Every request gets a generation number and a
 result is shown only if it belongs to the newest request, so a slow stale search can never
 overwrite a newer one.  Worker failures are handled in one place
-(:meth:`SearchScreen.on_worker_state_changed`): query errors under the bar, other
-newsdesk errors as a notification, never a traceback.  A result is shown in one frame:
-painting the list first and the sidebar a frame later was measured, and it made the
-whole screen later without making the list's p95 sooner (see benchmarks/README.md).
+(:meth:`SearchScreen.on_worker_state_changed`), never as a traceback: a query that cannot
+be read (an unclosed quote is what every phrase looks like while it is typed) leaves the
+last valid query's results on screen, dimmed and labelled as such, with the reason under
+the bar; any other failure says why in the summary line.  The preview, the reader and the
+history use the query of the results shown, which always parsed.  A result is shown in
+one frame: painting the list first and the sidebar a frame later was measured, and it
+made the whole screen later without making the list's p95 sooner (see
+benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from corpus.errors import NewsdeskError
 from corpus.model import Article
 from search.errors import QueryError
 from search.results import Hit, SearchResults, Span
-from tui.backend import SearchBackend
+from tui.backend import SearchBackend, query_spans
 from tui.history import QueryHistory
 from tui.messages import (
     FacetToggled,
@@ -76,8 +80,16 @@ class SearchScreen(IndexRefreshingScreen):
         super().__init__(engine, settings)
         self.history = history
         self.request = SearchRequest(query=query)
+        #: The results shown and the request that found them (None before the first).
         self.results: SearchResults | None = None
+        self.shown_request: SearchRequest | None = None
+        #: The results shown are not those of the request typed (its search failed).
+        self.stale = False
         self.generation = 0
+        #: The request of the newest generation, shown once its results arrive.
+        self._searched_request = self.request
+        #: The generation whose query goes into the history if its search succeeds.
+        self._history_generation: int | None = None
         self._debounce: Timer | None = None
         self._search_worker: Worker[None] | None = None
         self._page_worker: Worker[None] | None = None
@@ -123,7 +135,18 @@ class SearchScreen(IndexRefreshingScreen):
             self._debounce = None
         self.generation += 1
         self._loading_more = False
+        self._searched_request = self.request
         self._search_worker = self._search(self.generation, self.request)
+
+    def run_search_and_remember(self) -> None:
+        """Search now; the query goes into the history once it has run (so parsed)."""
+        self.run_search()
+        self._history_generation = self.generation
+
+    @property
+    def shown_query(self) -> str:
+        """The query of the results on screen (always one that parsed)."""
+        return self.shown_request.query if self.shown_request is not None else ""
 
     def after_index_refresh(self) -> None:
         """The engine now reads the refreshed index: search again."""
@@ -162,12 +185,27 @@ class SearchScreen(IndexRefreshingScreen):
             result_list.show_hits(list(results.hits), has_more=has_more, append=True)
             return
         self.results = results
+        self.shown_request = self._searched_request
+        if self._history_generation == message.generation:
+            self.history.add(results.query)
+        self._set_stale(False)
         self.query_one(SearchBar).clear_error()
-        self.query_one(FilterChips).show_filters(self.request.filters)
+        self.query_one(ResultSummary).clear_problem()
+        self.query_one(FilterChips).show_filters(self.shown_request.filters)
         self._show_summary(results)
         result_list.show_hits(list(results.hits), has_more=has_more)
         self._show_empty_hint(None if results.hits else self._empty_hint(results))
-        self.query_one(FacetPanel).show_facets(results.facets, self.request.filters)
+        self.query_one(FacetPanel).show_facets(
+            results.facets, self.shown_request.filters, total=results.total, undated=results.undated
+        )
+
+    def _set_stale(self, stale: bool) -> None:
+        """Dim the results and facets while they are not those of the request typed."""
+        if stale == self.stale:
+            return  # no restyle on every keystroke
+        self.stale = stale
+        self.query_one(ResultList).set_class(stale, "-stale")
+        self.query_one(FacetPanel).set_class(stale, "-stale")
 
     def _show_empty_hint(self, hint: str | None) -> None:
         """No hits: the list gives way to a message saying what to do (preview cleared)."""
@@ -182,22 +220,24 @@ class SearchScreen(IndexRefreshingScreen):
 
     def _show_summary(self, results: SearchResults) -> None:
         summary = self.query_one(ResultSummary)
-        if results.total == 0 and self.request.is_browse:
+        request = self.shown_request or self.request
+        if results.total == 0 and request.is_browse:
             summary.show_message("The index is empty")
         else:
-            summary.show(results, self.request.sort)
+            summary.show(results, request.sort)
 
     def _empty_hint(self, results: SearchResults) -> str:
-        if self.request.is_browse:
+        request = self.shown_request or self.request
+        if request.is_browse:
             return (
                 "There are no stories in this index yet.\n\n"
                 "Add some with `newsdesk index PATH` (files, folders or archives), "
                 "then press F5 to refresh."
             )
-        hints = [f"No stories match “{clean(self.request.query)}”."]
+        hints = [f"No stories match “{clean(request.query)}”."]
         if results.suggestion:
             hints.append(f"Press F3 to search for “{clean(results.suggestion)}” instead.")
-        if self.request.filters:
+        if request.filters:
             hints.append("Remove a filter (click its chip, or F4 to clear them all).")
         hints.append("Try fewer or different words, or a prefix like hawi*.")
         return "\n\n".join(hints)
@@ -207,23 +247,42 @@ class SearchScreen(IndexRefreshingScreen):
         if event.state != WorkerState.ERROR:
             return
         worker, error = event.worker, event.worker.error
-        title = error.title if isinstance(error, NewsdeskError) else "Unexpected error"
-        message = (
-            str(error) if isinstance(error, NewsdeskError) else f"{type(error).__name__}: {error}"
-        )
         if worker.group == "preview":
-            self.query_one(Preview).clear(f"{title}: {clean(message)}")
+            self.query_one(Preview).clear(failure_text(error))
             return
         if worker.group not in ("search", "page"):
             return
         if worker is self._page_worker:
             self._loading_more = False
-        if worker not in (self._search_worker, self._page_worker):
-            return  # a stale request failed: nobody is waiting for it
-        if isinstance(error, QueryError):
-            self.query_one(SearchBar).show_error(f"{title}: {message}")
+            self.query_one(ResultSummary).show_problem(
+                f"More results could not be loaded. {failure_text(error)}"
+            )
+        elif worker is self._search_worker:
+            self._show_search_failure(error)
+        # else a stale request failed: nobody is waiting for it
+
+    def _show_search_failure(self, error: BaseException | None) -> None:
+        """The newest search failed: say why where it stays visible, and keep the results
+        already shown, dimmed and labelled as those of the last search that worked."""
+        reason = failure_text(error)
+        query_error = isinstance(error, QueryError)
+        bar, summary = self.query_one(SearchBar), self.query_one(ResultSummary)
+        if query_error:  # about the text typed: under it (the summary keeps no old error)
+            bar.show_error(reason)
+            summary.clear_problem()
         else:
-            self.notify(clean(message), title=title, severity="error", markup=False)
+            bar.clear_error()
+            summary.show_problem(reason)
+        if self.results is None or self.shown_request is None:
+            advice = (
+                "Finish or fix the query to see results (F1: the query language)."
+                if query_error
+                else "Press Enter in the search bar to try again, or change the query."
+            )
+            self._show_empty_hint(f"{reason}\n\n{advice}")
+            return
+        summary.show_stale(self.results, self.shown_request, query_error=query_error)
+        self._set_stale(True)
 
     # -- user input --------------------------------------------------------------------
 
@@ -242,8 +301,7 @@ class SearchScreen(IndexRefreshingScreen):
     @on(Input.Submitted, "#query")
     def _query_submitted(self, event: Input.Submitted) -> None:
         self.request = self.request.with_query(event.value)
-        self.history.add(event.value)
-        self.run_search()
+        self.run_search_and_remember()  # a query that does not parse is not remembered
         self.query_one(ResultList).focus()
 
     def on_facet_toggled(self, message: FacetToggled) -> None:
@@ -257,17 +315,19 @@ class SearchScreen(IndexRefreshingScreen):
     def on_suggestion_accepted(self, message: SuggestionAccepted) -> None:
         self.query_one(SearchBar).set_query(message.suggestion)
         self.request = self.request.with_query(message.suggestion)
-        self.history.add(message.suggestion)
-        self.run_search()
+        self.run_search_and_remember()
 
     def on_more_results_wanted(self, _: MoreResultsWanted) -> None:
-        if self._loading_more or self.results is None:
+        if self._loading_more or self.results is None or self.shown_request is None:
             return
         loaded = self.results.page * self.results.page_size
         if loaded >= self.results.total:
             return
         self._loading_more = True
-        self._page_worker = self._next_page(self.generation, self.request, self.results.page + 1)
+        # The next page of the results shown, even while the query typed cannot be read.
+        self._page_worker = self._next_page(
+            self.generation, self.shown_request, self.results.page + 1
+        )
 
     def on_hit_highlighted(self, message: HitHighlighted) -> None:
         """Show the hit at once; fetch the full story after a pause in cursor movement,
@@ -275,14 +335,14 @@ class SearchScreen(IndexRefreshingScreen):
         self.query_one(Preview).show_hit(message.hit)
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        hit, query = message.hit, self.request.query
+        hit, query = message.hit, self.shown_query  # never the malformed query being typed
         self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_preview(hit, query))
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _load_preview(self, hit: Hit, query: str) -> None:
         article = self.engine.get(hit.id)
-        title_spans = self.engine.match_spans(query, article.title) if query else ()
-        body_spans = self.engine.match_spans(query, article.body[:PREVIEW_CHARS]) if query else ()
+        title_spans = query_spans(self.engine, query, article.title)
+        body_spans = query_spans(self.engine, query, article.body[:PREVIEW_CHARS])
         self.app.call_from_thread(self._show_preview, hit, article, title_spans, body_spans)
 
     def _show_preview(
@@ -295,8 +355,9 @@ class SearchScreen(IndexRefreshingScreen):
     def on_hit_chosen(self, message: HitChosen) -> None:
         from tui.screens.reader import ReaderScreen
 
-        self.history.add(self.request.query)
-        self.app.push_screen(ReaderScreen(self.engine, message.hit.id, self.request.query))
+        # The query that found the story (the one typed may not parse yet).
+        self.history.add(self.shown_query)
+        self.app.push_screen(ReaderScreen(self.engine, message.hit.id, self.shown_query))
 
     # -- actions -------------------------------------------------------------------------
 
@@ -322,6 +383,13 @@ class SearchScreen(IndexRefreshingScreen):
         if self.request.filters:
             self.request = self.request.clear_filters()
             self.run_search()
+
+
+def failure_text(error: BaseException | None) -> str:
+    """ "Bad query: unclosed quote …", "Unexpected error: ValueError: …" (escapes removed)."""
+    if isinstance(error, NewsdeskError):
+        return clean(f"{error.title}: {error}")
+    return clean(f"Unexpected error: {type(error).__name__}: {error}")
 
 
 def results_with_page(current: SearchResults, page: SearchResults) -> SearchResults:

@@ -46,7 +46,10 @@ class FacetList(WidthCachedOptionList):
         facets: Mapping[str, Sequence[tuple[str, int]]],
         active: Mapping[str, Sequence[str]],
         limit: int,
+        undated: int = 0,
     ) -> None:
+        """The values of each field, most frequent first (years newest first); the Year
+        heading says how many matching stories have no date ("Year · 196 undated")."""
         previous = self.highlighted_option.id if self.highlighted_option else None
         options: list[Option] = []
         for field in FACET_ORDER:
@@ -57,10 +60,14 @@ class FacetList(WidthCachedOptionList):
             shown = values[:limit]
             # An active filter value stays visible even when it falls out of the top values.
             shown += [(v, c) for v, c in values[limit:] if v in chosen]
-            if not shown:
+            undated_here = undated if field == "year" else 0
+            if not shown and not undated_here:
                 continue
             heading = Text(FACET_HEADINGS[field], style="bold", end="")
-            options.append(Option(Row([Part(heading)]), disabled=True))
+            note = Text(f" · {undated_here:,} undated", style="not bold", end="")
+            options.append(
+                Option(Row([Part(heading, tail=note if undated_here else None)]), disabled=True)
+            )
             options.extend(facet_option(field, v, c, v in chosen) for v, c in shown)
         signature = [(o.id, o.prompt.plain if isinstance(o.prompt, Row) else "") for o in options]
         if signature == self._signature:
@@ -99,6 +106,10 @@ class FacetPanel(Vertical):
         self,
         facets: Mapping[str, Sequence[tuple[str, int]]],
         active: Mapping[str, Sequence[str]],
+        *,
+        total: int = 0,
+        undated: int = 0,
     ) -> None:
-        self.query_one(Timeline).show_months(facets.get("month", ()))
-        self.query_one(FacetList).show_facets(facets, active, self.limit)
+        """Counts of the matching stories; ``undated`` of the ``total`` have no date."""
+        self.query_one(Timeline).show_months(facets.get("month", ()), total=total, undated=undated)
+        self.query_one(FacetList).show_facets(facets, active, self.limit, undated)

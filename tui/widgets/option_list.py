@@ -4,8 +4,10 @@ Textual's ``OptionList`` drops every rendered row on any ``Resize`` event, and T
 sends one whenever the list's scroll extent changes, that is after every new set of
 results or facet counts.  Each search's rows were therefore rendered twice, in two
 frames (measured on Reuters-21578: ~9 ms of the result list's frame and ~14 ms of the
-facet list's).  Rendered rows depend on the width alone, so a resize that keeps the
-width keeps them.
+facet list's).  Rendered rows depend on the width they are rendered at alone, so they
+are kept until that width changes: the content width (inside the scrollbar), not the
+widget's, since a height-only resize can add or remove a scrollbar, and rows rendered for
+the wider content would then be cut at the right (a facet count "1,230" shown as "1,2").
 
 Rows that are :class:`~tui.widgets.rows.Row` visuals skip Textual's generic visual
 pipeline (text selection, auto-links, alignment: a row has none of them), which was about
@@ -32,8 +34,9 @@ from tui.widgets.scrollbar import direct_vertical_scrollbar
 
 
 class WidthCachedOptionList(OptionList):
-    """Keeps rendered rows across resizes that do not change the width."""
+    """Keeps rendered rows across resizes that do not change the width rows render at."""
 
+    #: The content width the cached rows (and option heights) were rendered at.
     _rendered_width = -1
     #: Option styles by component class, looked up once per render pass (None between).
     _pass_styles: dict[str, Style] | None = None
@@ -44,12 +47,22 @@ class WidthCachedOptionList(OptionList):
         return direct_vertical_scrollbar(self)
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size.width == self._rendered_width:
-            event.prevent_default()  # OptionList's own _on_resize would drop the rows
-            return
-        self._rendered_width = event.size.width
+        """OptionList's own ``_on_resize`` would drop the rows: :meth:`render_lines` drops
+        them instead, and only when the width they render at has changed."""
+        event.prevent_default()
+        if self.row_width() != self._rendered_width:
+            self.refresh()
+
+    def row_width(self) -> int:
+        """The width rows are rendered at: inside padding, border, scrollbar and gutter."""
+        return self.scrollable_content_region.width - self._get_left_gutter_width()
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        width = self.row_width()
+        if width != self._rendered_width:  # e.g. a scrollbar came or went: re-measure, redraw
+            self._rendered_width = width
+            self._option_render_cache.clear()
+            self._line_cache.clear()
         self._pass_styles = {}
         self._pass_padding = self.get_component_styles("option-list--option").padding
         try:
@@ -96,7 +109,7 @@ class WidthCachedOptionList(OptionList):
         cache_key = (option, style, padding)
         strips = self._option_render_cache.get(cache_key)
         if strips is None:
-            width = self.scrollable_content_region.width - self._get_left_gutter_width()
+            width = self.row_width()
             base = style.rich_style
             strips = prompt.row_strips(
                 width - padding.width,

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from corpus.model import Article
 from search.results import Hit, Span
+from tui.date_label import date_label
 from tui.safe_text import highlighted_text, safe_text
 from tui.widgets.result_list import hit_metadata
 from tui.widgets.scrollbar import direct_vertical_scrollbar
@@ -20,8 +21,9 @@ PREVIEW_CHARS = 1500
 
 
 def article_metadata(article: Article) -> str:
+    """ "2017-09-22 (inferred) · AFP · Iraq" (empty parts left out)."""
     parts = [
-        article.date.strftime("%Y-%m-%d") if article.date else "",
+        date_label(article.date, article.date_inferred),
         article.source,
         article.category,
         ", ".join(article.places),

@@ -8,6 +8,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from search.results import Hit
+from tui.date_label import date_label
 from tui.messages import HitChosen, HitHighlighted, MoreResultsWanted
 from tui.safe_text import highlighted_text, one_line, safe_text
 from tui.widgets.option_list import WidthCachedOptionList
@@ -23,9 +24,10 @@ LOOKAHEAD = 3
 
 
 def hit_metadata(hit: Hit) -> str:
-    """ "1987-03-02 · Reuters · Iraq, Iran" (empty parts left out)."""
+    """ "1987-03-02 · Reuters · Iraq, Iran" (empty parts left out; an inferred date is
+    marked: "2017-09-22 (inferred) · AFP · Iraq")."""
     parts = [
-        hit.date.strftime("%Y-%m-%d") if hit.date else "",
+        date_label(hit.date, hit.date_inferred),
         hit.source,
         ", ".join(hit.places[:4]) + (" …" if len(hit.places) > 4 else ""),
     ]

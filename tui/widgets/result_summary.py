@@ -1,4 +1,5 @@
-"""The line above the results: how many stories, how they are sorted, and did-you-mean."""
+"""The lines above the results: how many stories, how they are sorted, did-you-mean, and
+when the last search failed, what went wrong (the results shown are then marked stale)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.widgets import Button, Static
 from search.results import SearchResults
 from tui.messages import SuggestionAccepted
 from tui.safe_text import safe_text
+from tui.search_state import SearchRequest
 
 SORT_LABELS = {"relevance": "best match first", "newest": "newest first", "oldest": "oldest first"}
 
@@ -33,11 +35,25 @@ def count_text(results: SearchResults, sort: str) -> Text:
     return text
 
 
+def stale_text(results: SearchResults, request: SearchRequest, *, query_error: bool) -> Text:
+    """ "79 stories for “oil”, the last valid query", dimmed: what the list still shows
+    while the query typed cannot be read (or the search for it failed)."""
+    which = "the last valid query" if query_error else "the last working search"
+    query = " ".join(request.query.split())
+    label = f"for “{query}”" if query else "(browsing)"
+    if request.filters:
+        label += " and its filters"
+    noun = "story" if results.total == 1 else "stories"
+    count = f"{results.total:,} {noun}" if results.total else "No stories"
+    return safe_text(f"{count} {label}, {which}", "dim italic")
+
+
 class ResultSummary(Vertical):
     """Total and sort order, and under them the did-you-mean suggestion as a button (F3).
 
     The suggestion has a line of its own: beside a long count it was cut off at the
-    right edge of a narrow results column, losing its "(F3)"."""
+    right edge of a narrow results column, losing its "(F3)".  A failed search leaves its
+    reason on a line of its own too (persistent, unlike a notification)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -46,9 +62,11 @@ class ResultSummary(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="count", markup=False)
         yield Button("", id="suggestion", compact=True)
+        yield Static("", id="search-problem", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#suggestion", Button).display = False
+        self.query_one("#search-problem", Static).display = False
 
     def show(self, results: SearchResults, sort: str) -> None:
         self.query_one("#count", Static).update(count_text(results, sort))
@@ -57,6 +75,27 @@ class ResultSummary(Vertical):
     def show_message(self, message: str) -> None:
         self.query_one("#count", Static).update(Text(message, style="bold"))
         self.show_suggestion(None)
+
+    def show_stale(
+        self, results: SearchResults, request: SearchRequest, *, query_error: bool
+    ) -> None:
+        """The results still shown are those of ``request``, not of the query typed."""
+        self.query_one("#count", Static).update(
+            stale_text(results, request, query_error=query_error)
+        )
+        self.show_suggestion(None)
+
+    def show_problem(self, message: str) -> None:
+        """Why the last search (or next page) failed, until the next one succeeds."""
+        problem = self.query_one("#search-problem", Static)
+        problem.update(safe_text(message, one_line=True))
+        problem.display = True
+
+    def clear_problem(self) -> None:
+        problem = self.query_one("#search-problem", Static)
+        if problem.display:  # this runs after every search: touch it only when shown
+            problem.update("")
+            problem.display = False
 
     def show_suggestion(self, suggestion: str | None) -> None:
         self.suggestion = suggestion
