@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import corpus
 from corpus.errors import CorpusError
 from corpus.model import Article
 from corpus.report import CorpusReport, Skip
@@ -33,6 +32,12 @@ from index.changes import (
     plan_changes,
     removal_deletes,
 )
+from index.corpora import (
+    CorpusRequest,
+    absolute_corpora,
+    corpora_of_documents,
+    corpus_request,
+)
 from index.errors import (
     IndexCorruptError,
     IndexDiskFullError,
@@ -40,7 +45,7 @@ from index.errors import (
     IndexWriteError,
     NewsdeskIndexError,
 )
-from index.identity import corpus_name, given, read_roots
+from index.identity import given, read_roots
 from index.locking import WriterLock
 from index.opening import (
     CORRUPTION_ERRORS,
@@ -54,6 +59,7 @@ from index.schema import SCHEMA_VERSION
 from index.sharded import ArticleSource, WorkerError
 from index.store import (
     GenerationMeta,
+    LiveGeneration,
     fsync_tree,
     next_generation_name,
     publish,
@@ -98,11 +104,6 @@ def _package_version() -> str:
         return "0+unknown"
 
 
-def absolute_corpora(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Corpus paths as the index records them: absolute, symlinks resolved."""
-    return [str(Path(p).expanduser().resolve()) for p in paths]
-
-
 def _indexed_articles(generation_dir: Path, index_dir: Path) -> dict[str, IndexedArticle]:
     """id -> corpus and content hash of every live document (one pass over stored fields)."""
     ix = open_generation(index_dir, generation_dir)
@@ -125,54 +126,6 @@ def _os_error(directory: Path, error: OSError) -> NewsdeskIndexError:
     if isinstance(error, PermissionError):
         return IndexUnreadableError(directory, "permission denied")
     return IndexWriteError(directory, error.strerror or str(error))
-
-
-@dataclass(slots=True)
-class _Request:
-    """The corpora a run records, reads and removes."""
-
-    corpora: list[str]
-    targets: list[str]
-    removed: list[str]
-    #: A rebuild of an index that exists (its recorded corpora must all be readable).
-    rebuilds_existing: bool = False
-
-
-def _request(
-    recorded: list[str] | None,
-    paths: list[str],
-    remove: list[str],
-    *,
-    fresh: bool,
-    directory: Path,
-) -> _Request:
-    """Which corpora the index will record (``recorded``: those it holds, None when there
-    is no index yet), and which of them this run reads."""
-    had_index = recorded is not None
-    recorded = recorded or []
-    remove = [_recorded_corpus(recorded, root, directory) for root in remove]
-    kept = [root for root in recorded if root not in remove]
-    corpora = kept + [root for root in paths if root not in kept]
-    if not had_index and not corpora:  # a first build with no PATH: the bundled sample
-        corpora = absolute_corpora([corpus.sample_corpus_path()])
-    reads_all = fresh or not (paths or remove)
-    targets = [root for root in corpora if reads_all or root in paths]
-    return _Request(corpora, targets, remove, rebuilds_existing=fresh and had_index)
-
-
-def _recorded_corpus(recorded: list[str], given_path: str, directory: Path) -> str:
-    """The recorded corpus ``--remove`` names: by its path, else by its unique file or
-    folder name (``--remove bbc-fulltext.tar.gz`` from any folder)."""
-    if given_path in recorded:
-        return given_path
-    named = [root for root in recorded if corpus_name(root) == Path(given_path).name]
-    if len(named) == 1:
-        return named[0]
-    listed = "; ".join(recorded) or "none"
-    raise CorpusError(
-        f"{given_path} is not a corpus of the index at {directory} (its corpora: {listed})",
-        title="Unknown corpus",
-    )
 
 
 def build_index(
@@ -215,29 +168,9 @@ def build_index(
         checkpoint("locked")
         writer: GenerationWriter | None = None
         try:
-            live = live_generation(directory)
-            # A lost pointer: keep every generation (one may be the only copy) until this
-            # write publishes a new one.
-            remove_stale(directory, keep=None if live.problem else live.name)
-            if live.problem and live.name is None and not (rebuild and roots):
-                raise IndexCorruptError(
-                    directory,
-                    f"{live.problem} and no complete generation was found; give the corpus "
-                    "PATHs to `newsdesk index --rebuild`",
-                )
-            base_dir = directory / live.name if live.name else None
-            meta = _usable_meta(directory, base_dir, rebuild=rebuild)
-            recorded = list(meta.corpora) if meta is not None else None
-            if base_dir is not None and meta is None:  # damaged metadata: a rebuild
-                recorded = _corpora_of_documents(directory, base_dir)
-                if not recorded and not roots:
-                    raise IndexCorruptError(
-                        directory,
-                        "its list of corpora is lost: give the corpus PATHs to "
-                        "`newsdesk index --rebuild`",
-                    )
+            live, base_dir, meta, recorded = _live_state(directory, rebuild=rebuild, roots=roots)
             fresh = rebuild or meta is None
-            request = _request(
+            request = corpus_request(
                 recorded, roots, absolute_corpora(remove), fresh=fresh, directory=directory
             )
             existing = {} if fresh or base_dir is None else _indexed_articles(base_dir, directory)
@@ -278,6 +211,38 @@ def build_index(
             raise
 
 
+def _live_state(
+    directory: Path, *, rebuild: bool, roots: list[str]
+) -> tuple[LiveGeneration, Path | None, GenerationMeta | None, list[str] | None]:
+    """(the live generation, its folder, its metadata, the corpora it records) after
+    deleting crash leftovers; None for the last three when there is no index yet.
+
+    A rebuild tolerates damaged metadata: the corpora are then recovered from the
+    articles, or must be given.
+    """
+    live = live_generation(directory)
+    # A lost pointer: keep every generation (one may be the only copy) until this write
+    # publishes a new one.
+    remove_stale(directory, keep=None if live.problem else live.name)
+    if live.problem and live.name is None and not (rebuild and roots):
+        raise IndexCorruptError(
+            directory,
+            f"{live.problem} and no complete generation was found; give the corpus PATHs "
+            "to `newsdesk index --rebuild`",
+        )
+    base_dir = directory / live.name if live.name else None
+    meta = _usable_meta(directory, base_dir, rebuild=rebuild)
+    recorded = list(meta.corpora) if meta is not None else None
+    if base_dir is not None and meta is None:  # damaged metadata, in a rebuild
+        recorded = corpora_of_documents(directory, base_dir)
+        if not recorded and not roots:
+            raise IndexCorruptError(
+                directory,
+                "its list of corpora is lost: give the corpus PATHs to `newsdesk index --rebuild`",
+            )
+    return live, base_dir, meta, recorded
+
+
 def _counts(plan: ChangePlan) -> dict[str, int]:
     totals = plan.totals()
     return {
@@ -289,7 +254,7 @@ def _counts(plan: ChangePlan) -> dict[str, int]:
 
 
 def _plan(
-    request: _Request,
+    request: CorpusRequest,
     existing: dict[str, IndexedArticle],
     articles: Iterable[Article] | None,
     max_article_bytes: int | None,
@@ -338,20 +303,6 @@ def _usable_meta(directory: Path, base_dir: Path | None, *, rebuild: bool) -> Ge
     if not rebuild:
         check_schema(directory, meta)
     return meta
-
-
-_UNREADABLE: tuple[type[BaseException], ...] = (NewsdeskIndexError, OSError, *CORRUPTION_ERRORS)
-
-
-def _corpora_of_documents(directory: Path, base_dir: Path) -> list[str]:
-    """The corpora a generation's articles came from (each records its own), in the order
-    they were first indexed: the list of corpora when the metadata holding it is lost."""
-    try:
-        with open_generation(directory, base_dir).reader() as reader:
-            firsts = {stored.get("corpus", ""): docnum for docnum, stored in reader.iter_docs()}
-    except _UNREADABLE:
-        return []
-    return [root for root, _ in sorted(firsts.items(), key=lambda item: item[1]) if root]
 
 
 def _write(
