@@ -18,7 +18,8 @@ from typing import Any, TextIO
 
 from corpus.model import Article
 from corpus.reader import read_corpora, sample_corpus_path
-from corpus.report import CorpusReport, Skip
+from corpus.report import CorpusReport, Skip, counted
+from corpus.streams import DEFAULT_MAX_ARTICLE_BYTES, MEGABYTE
 
 #: Rows shown per "by ..." table and per ignored list before "... and N more".
 SHOWN = 20
@@ -40,13 +41,40 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="print one JSON object per article (stdout); skips and warnings go to stderr",
     )
+    add_max_article_option(parser)
     parser.set_defaults(run=run)
+
+
+def add_max_article_option(parser: argparse.ArgumentParser) -> None:
+    """``--max-article-mb N``, read into ``args.max_article_bytes`` (bytes)."""
+    parser.add_argument(
+        "--max-article-mb",
+        dest="max_article_bytes",
+        type=megabytes,
+        default=DEFAULT_MAX_ARTICLE_BYTES,
+        metavar="N",
+        help=(
+            "skip (with a reason) any article larger than N megabytes: a file, or one "
+            f"record of a data file (default {DEFAULT_MAX_ARTICLE_BYTES // MEGABYTE})"
+        ),
+    )
+
+
+def megabytes(value: str) -> int:
+    """A positive number of megabytes (``0.5`` allowed) as bytes, for argparse."""
+    try:
+        size = round(float(value) * MEGABYTE)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not size > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 megabytes, not {value}")
+    return size
 
 
 def run(args: argparse.Namespace) -> int:
     paths = args.paths or [str(sample_corpus_path())]
     report = CorpusReport()
-    articles = read_corpora(paths, report)
+    articles = read_corpora(paths, report, max_article_bytes=args.max_article_bytes)
     if args.json:
         write_json_lines(articles, report)
         return 0
@@ -94,8 +122,8 @@ def print_summary(
     seconds: float,
     out: TextIO,
 ) -> None:
-    where = paths[0] if len(paths) == 1 else f"{len(paths)} paths"
-    out.write(f"Read {report.articles:,} articles from {where} in {seconds:.1f} s\n")
+    where = paths[0] if len(paths) == 1 else counted(len(paths), "path")
+    out.write(f"Read {counted(report.articles, 'article')} from {where} in {seconds:.1f} s\n")
     for label, counts in (("format", report.counts), ("source", sources), ("category", categories)):
         if counts:
             out.write(f"\nBy {label}:\n")
@@ -114,15 +142,15 @@ def _write_counts(counts: Counter[str], out: TextIO) -> None:
         out.write(f"  {name:<{width}}  {count:>8,}\n")
     if len(ranked) > SHOWN:
         rest = sum(count for _, count in ranked[SHOWN:])
-        out.write(f"  ... and {len(ranked) - SHOWN} more ({rest:,} articles)\n")
+        out.write(f"  ... and {len(ranked) - SHOWN:,} more ({counted(rest, 'article')})\n")
 
 
 def _write_entries(label: str, entries: list[Skip], out: TextIO, *, limit: int | None) -> None:
     if not entries:
         return
-    out.write(f"\n{label} ({len(entries)}):\n")
+    out.write(f"\n{label} ({len(entries):,}):\n")
     shown = entries if limit is None else entries[:limit]
     for entry in shown:
         out.write(f"  {entry}\n")
     if len(shown) < len(entries):
-        out.write(f"  ... and {len(entries) - len(shown)} more\n")
+        out.write(f"  ... and {len(entries) - len(shown):,} more\n")

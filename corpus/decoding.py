@@ -18,6 +18,9 @@ FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 #: Share of control bytes above which a file without NULs still counts as binary.
 BINARY_CONTROL_RATIO = 0.25
+#: The same for a text data format (CSV, JSON, SGML), NUL bytes not counted: such files
+#: hold no drawings in control bytes, and a renamed binary file has far more.
+TEXT_DATA_CONTROL_RATIO = 0.05
 
 #: Control bytes that text files do not use (TAB, LF, FF, CR and ESC are left out).
 _BINARY_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13, 27))
@@ -63,15 +66,21 @@ def decode_bytes(data: bytes) -> Decoded:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
-def looks_binary(head: bytes) -> bool:
+def looks_binary(head: bytes, *, text_data: bool = False) -> bool:
     """True for data that is not text: a NUL byte, or control bytes in bulk.
 
     The bar is high because real posts carry some (a signature drawn in 0x02 bytes is
-    7% of one 20 Newsgroups file); binary formats have NULs or far more.
+    7% of one 20 Newsgroups file); binary formats have NULs or far more.  A text data
+    format (``text_data``) is judged without its NUL bytes: a NUL there costs only the
+    record holding it, so it must not make the whole file binary.
     """
     if not head or head.startswith(_UTF16_BOMS):
         return False
-    if b"\x00" in head:
+    if text_data:
+        head = head.replace(b"\x00", b"")
+        if not head:
+            return False
+    elif b"\x00" in head:
         return True
     controls = len(head) - len(head.translate(None, _BINARY_CONTROL_BYTES))
-    return controls / len(head) > BINARY_CONTROL_RATIO
+    return controls / len(head) > (TEXT_DATA_CONTROL_RATIO if text_data else BINARY_CONTROL_RATIO)

@@ -84,11 +84,12 @@ def detect_format(entry: Entry, head: bytes) -> Format | str:
     """The format of a file from its name and first bytes, or the reason to skip it."""
     if entry.size == 0 or (entry.size <= len(head) and not head.strip()):
         return "empty file"
-    if looks_binary(head):
-        return "binary file"
     suffix = "." + entry.name.rpartition(".")[2].lower() if "." in entry.name else ""
-    if suffix in _EXTENSIONS:
-        return _EXTENSIONS[suffix]
+    by_extension = _EXTENSIONS.get(suffix)
+    if looks_binary(head, text_data=by_extension is not None):
+        return "binary file"
+    if by_extension is not None:
+        return by_extension
     if head.lstrip(b"\xef\xbb\xbf \r\n").startswith(b"*TEXT "):
         return Format.SMART
     return Format.PLAIN

@@ -51,3 +51,8 @@ class CorpusReport:
     def articles(self) -> int:
         """How many articles were read in total."""
         return sum(self.counts.values())
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 article``, ``21,578 articles``: a count with thousands separators and its noun."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

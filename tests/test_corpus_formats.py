@@ -141,3 +141,23 @@ def test_truncated_sgml_record_is_one_skip(tmp_path: Path) -> None:
     ]
     assert len(report.skipped) == 1
     assert report.skipped[0].line == 7 and "truncated" in report.skipped[0].reason
+
+
+def test_records_without_a_title_get_the_lede_not_an_abbreviation(tmp_path: Path) -> None:
+    lede = "U.S. stocks fell on Friday as oil prices rose and Mr. J. Smith sold. Traders sighed."
+    (tmp_path / "news.jsonl").write_text(json.dumps({"id": "j1", "text": lede}) + "\n")
+    (tmp_path / "news.csv").write_text(f'id,category,description\nc1,Business,"{lede}"\n')
+    articles, report = read(tmp_path)
+    assert report.skipped == []
+    expected = "U.S. stocks fell on Friday as oil prices rose and Mr. J. Smith sold"
+    assert [(article.id, article.title) for article in articles] == [
+        ("c1", expected),
+        ("j1", expected),
+    ]
+
+
+def test_a_derived_title_comes_from_the_first_line_only(tmp_path: Path) -> None:
+    body = "Markets in turmoil\n\nThe Dow fell 500 points on Monday."
+    (tmp_path / "news.jsonl").write_text(json.dumps({"body": body}) + "\n")
+    [article], _ = read(tmp_path)
+    assert article.title == "Markets in turmoil" and article.body == body

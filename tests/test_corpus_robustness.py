@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpus import streams
 from corpus.formats import Format
+from corpus.model import Article
 from corpus.reader import read_file
-from corpus.report import CorpusReport
+from corpus.report import CorpusReport, Skip
 from corpus.sources import Entry
 
 FRAGMENTS = st.sampled_from(
@@ -33,9 +37,40 @@ def test_structured_readers_never_raise(text: str, encoding: str, article_format
     data = text.encode(encoding, errors="replace")
     report = CorpusReport()
     entry = Entry("data.bin", "data.bin", len(data))
-    articles = list(read_file(entry, data, article_format, report))
+    articles = list(read_file(entry, io.BytesIO(data), article_format, report))
     for article in articles:
         for value in (article.title, article.body, *article.places, *article.topics):
             assert "\x1b" not in value and "\x00" not in value
     assert all(skip.path == "data.bin" for skip in report.skipped + report.warnings)
     assert not any("cannot parse" in skip.reason for skip in report.skipped), report.skipped
+
+
+def read_outcome(
+    data: bytes, article_format: Format, limit: int, chunk: int
+) -> tuple[list[Article], list[Skip], list[Skip]]:
+    """What reading ``data`` gives when the stream is read ``chunk`` characters at a time."""
+    report = CorpusReport()
+    entry = Entry("data.bin", "data.bin", len(data))
+    default = streams.CHUNK_CHARS
+    streams.CHUNK_CHARS = chunk
+    try:
+        articles = list(read_file(entry, io.BytesIO(data), article_format, report, limit))
+    finally:
+        streams.CHUNK_CHARS = default
+    return articles, report.skipped, report.warnings
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=TEXTS,
+    encoding=ENCODINGS,
+    article_format=st.sampled_from([f for f in Format if f is not Format.PLAIN]),
+    chunk=st.integers(min_value=1, max_value=9),
+    limit=st.sampled_from([30, 100, 1 << 20]),
+)
+def test_chunk_boundaries_never_change_what_is_read(
+    text: str, encoding: str, article_format: Format, chunk: int, limit: int
+) -> None:
+    data = text.encode(encoding, errors="replace")
+    whole = read_outcome(data, article_format, limit, 1 << 20)
+    assert read_outcome(data, article_format, limit, chunk) == whole

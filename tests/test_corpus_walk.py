@@ -178,3 +178,27 @@ def test_utf16_with_byte_order_mark_is_text(tmp_path: Path) -> None:
     [article], report = read(tmp_path)
     assert report.skipped == [] and report.warnings == []
     assert article.title == "Floods hit the valley"
+
+
+def mark_encrypted(archive: Path, member: str) -> None:
+    """Set the "encrypted" flag of ``member`` in the zip's central directory (zipfile
+    cannot write encrypted members; reading then asks for a password)."""
+    data = bytearray(archive.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46 : entry + 46 + len(member)] != member.encode():
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    data[entry + 8] |= 0x1
+    archive.write_bytes(bytes(data))
+
+
+def test_an_encrypted_zip_member_is_one_skip_and_the_rest_reads(tmp_path: Path) -> None:
+    archive = tmp_path / "news.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("news/001.txt", STORY)
+        zipped.writestr("news/002.txt", STORY)
+    mark_encrypted(archive, "news/002.txt")
+    articles, report = read(archive)
+    assert [article.id for article in articles] == ["news/001"]
+    [skip] = report.skipped
+    assert skip.path == f"{archive}::news/002.txt"
+    assert skip.reason.startswith("cannot read archive member: File") and "encrypted" in skip.reason

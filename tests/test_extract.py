@@ -350,6 +350,8 @@ def test_title_from_lede(lede: str, title: str) -> None:
 
 def test_clean_text_keeps_lines_and_drops_controls() -> None:
     assert clean_text("a\r\nb\rc\td\x1b[0m\x00e\u202e") == "a\nb\nc d[0me"
+    assert clean_text("a\r\nb\rc\td\x1b[0m\x00e\x7f\x0c") == "a\nb\nc d[0me\n"  # ASCII only
+    assert clean_text("plain ASCII\nlines") == "plain ASCII\nlines"
     assert clean_field("  a \n b\x07  ") == "a b"
     assert clean_text("bad \udcff surrogate").startswith("bad ")
     clean_text("bad \udcff surrogate").encode("utf-8")

@@ -1,7 +1,8 @@
 """Titles for articles that come without one, derived from the lede.
 
 A search result needs a line to show; the first sentence of the body is what an editor
-would have written, cut at a clause or word boundary when it runs long.
+would have written, cut at a clause or word boundary when it runs long.  Every reader
+uses this one derivation: plain text, and JSON or CSV records without a title.
 """
 
 from __future__ import annotations
@@ -47,8 +48,11 @@ def _balance_quotes(title: str) -> str:
 
 
 def title_from_lede(text: str) -> str:
-    """A title of at most ~100 characters from the first sentence of ``text``."""
-    sentence = first_sentence(text)
+    """A title of at most ~100 characters from the first sentence of ``text``'s first line.
+
+    Abbreviations ("U.S.", "Mr.") and initials do not end the sentence.
+    """
+    sentence = first_sentence(text.strip().partition("\n")[0])
     if len(sentence) <= MAX_TITLE_LENGTH:
         return _balance_quotes(sentence.rstrip(_TRAILING_PUNCTUATION))
     window = sentence[: MAX_TITLE_LENGTH + 1]

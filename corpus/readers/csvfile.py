@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import itertools
 import re
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from corpus.model import Article
 from corpus.readers.fields import known_field, record_to_article
 from corpus.report import CorpusReport
 from corpus.sources import Entry
+from corpus.streams import CHUNK_CHARS, NUL, NUL_REASON, TextSource, too_large, utf8_size
 
 FORMAT = "csv"
 
@@ -36,9 +36,10 @@ _HTML_TAG = re.compile(
 )
 
 
-def read_csv(text: str, entry: Entry, report: CorpusReport) -> Iterator[Article]:
+def read_csv(source: TextSource) -> Iterator[Article]:
     """Yield one Article per data row."""
-    numbered = _numbered_rows(text, entry, report)
+    entry, report = source.entry, source.report
+    numbered = _numbered_rows(source)
     first = next(numbered, None)
     if first is None:
         return
@@ -46,7 +47,7 @@ def read_csv(text: str, entry: Entry, report: CorpusReport) -> Iterator[Article]
     if not is_ag_news_row(first[1]):
         header = first[1]
         if not any(known_field(name) for name in header):
-            report.skip(entry.path, "CSV header names no known field (title, text ...)", 1)
+            source.skip("CSV header names no known field (title, text ...)", first[0])
             return
     rows = numbered if header is not None else itertools.chain([first], numbered)
     for line, row in rows:
@@ -56,20 +57,86 @@ def read_csv(text: str, entry: Entry, report: CorpusReport) -> Iterator[Article]
                 yield article
 
 
-def _numbered_rows(
-    text: str, entry: Entry, report: CorpusReport
-) -> Iterator[tuple[int, list[str]]]:
-    """CSV rows with the line each starts on; a malformed file ends with a skip."""
-    rows = csv.reader(io.StringIO(text, newline=""))
+class _RowTooLarge(Exception):
+    """The row being read grew beyond the size limit."""
+
+
+class _RowLines:
+    """The lines of a CSV file, for ``csv.reader``; a row over the size limit is cut off.
+
+    Rows are told apart from lines by quote parity (a row ends at a line end outside
+    quotes), which lets a row over the limit, or a malformed one, be skipped whole.
+    """
+
+    def __init__(self, source: TextSource) -> None:
+        self.source = source
+        self.line = 0  #: the number of the last line read
+        self._row_size = 0
+        self._row_quotes = 0
+        self._line_cut = False  #: the last line read is longer than what was read of it
+
+    def __iter__(self) -> _RowLines:
+        return self
+
+    def __next__(self) -> str:
+        room = self.source.limit - self._row_size
+        text = self.source.stream.readline(room + 1)
+        if not text:
+            raise StopIteration
+        self.line += 1
+        self._row_size += utf8_size(text)
+        self._row_quotes += text.count('"')
+        if self._row_size > self.source.limit:
+            self._line_cut = not text.endswith("\n")
+            raise _RowTooLarge
+        return self.source.recover(text, self.line)
+
+    def row_read(self) -> None:
+        self._row_size = self._row_quotes = 0
+
+    def skip_rest_of_row(self) -> None:
+        """Read past the rest of a row that was cut off or malformed."""
+        if self._line_cut:
+            self._read_past_line_end()
+        while self._row_quotes % 2 and self._read_past_line_end():
+            self.line += 1
+        self._line_cut = False
+        self.row_read()
+
+    def _read_past_line_end(self) -> bool:
+        """Read to the end of the current line, counting its quotes; False at the end."""
+        read = False
+        while piece := self.source.stream.readline(CHUNK_CHARS):
+            read = True
+            self._row_quotes += piece.count('"')
+            if piece.endswith("\n"):
+                break
+        return read
+
+
+def _numbered_rows(source: TextSource) -> Iterator[tuple[int, list[str]]]:
+    """CSV rows with the line each starts on; a bad row is skipped, the rest still read."""
+    csv.field_size_limit(max(csv.field_size_limit(), source.limit))  # rows are capped anyway
+    lines = _RowLines(source)
+    rows = csv.reader(lines)
     while True:
-        start = rows.line_num + 1
+        start = lines.line + 1
         try:
             row = next(rows)
         except StopIteration:
             return
+        except _RowTooLarge:
+            source.skip(too_large(source.limit, "row"), start)
+            lines.skip_rest_of_row()
+            continue
         except csv.Error as error:
-            report.skip(entry.path, f"malformed CSV: {error}", start)
-            return
+            source.skip(f"malformed CSV: {error}", start)
+            lines.skip_rest_of_row()
+            continue
+        lines.row_read()
+        if any(NUL in cell for cell in row):
+            source.skip(NUL_REASON, start)
+            continue
         yield start, row
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from corpus.extract.cleaning import clean_text
 from corpus.extract.dates import find_date, parse_date
 from corpus.extract.places import canonical_place, find_places
+from corpus.extract.titles import title_from_lede
 from corpus.model import Article
 from corpus.report import CorpusReport
 from corpus.sources import Entry
@@ -43,9 +44,6 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 LIST_FIELDS = (
     "places", "topics", "people", "organisations", "exchanges", "captions", "credits", "subheads"
 )  # fmt: skip
-
-#: Longest derived title, in characters (cut at a word boundary).
-TITLE_LENGTH = 100
 
 
 def _normal_key(name: str) -> str:
@@ -83,15 +81,6 @@ def _list(value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
 
 
-def derive_title(body: str) -> str:
-    """A title from the lede: its first line or sentence, cut at a word boundary."""
-    first = body.strip().split("\n", 1)[0]
-    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
-    if len(sentence) <= TITLE_LENGTH:
-        return sentence
-    return sentence[:TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
 def _date(value: object) -> datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > 100_000_000_000 else value
@@ -117,7 +106,24 @@ def record_to_article(
     article_format: str,
     report: CorpusReport,
 ) -> Article | None:
-    """The Article for one record, or None (and a skip) when it has no text at all."""
+    """The Article for one record, or None (and a skip) when it has no text at all.
+
+    A record that cannot be mapped (values nested too deeply, ...) costs only itself.
+    """
+    try:
+        return _record_article(record, entry, line, article_format, report)
+    except (ValueError, LookupError, TypeError, RecursionError) as error:
+        report.skip(entry.path, f"cannot read record: {error}", line)
+        return None
+
+
+def _record_article(
+    record: Mapping[str, object],
+    entry: Entry,
+    line: int | None,
+    article_format: str,
+    report: CorpusReport,
+) -> Article | None:
     fields: dict[str, object] = {}
     for key, value in record.items():
         field = known_field(str(key))
@@ -139,7 +145,7 @@ def record_to_article(
         date = find_date(full_text)
     article = Article(
         id=_text(fields.get("id")),
-        title=title or derive_title(body),
+        title=title or title_from_lede(body),
         body=body,
         source=_text(fields.get("source")),
         date=date,

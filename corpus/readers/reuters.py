@@ -4,7 +4,8 @@ The files are SGML, not XML (no root element, bare ``>`` in ``&lt;SRD>``), so re
 are cut out with regular expressions.  Every quirk of the collection is handled here:
 numeric control references (``&#3;``), junk after dates, BRIEF texts (a title only),
 UNPROC texts (raw text, no TITLE/BODY), ~70-column hard wrapping, the " Reuter"
-sign-off, and a record truncated at the end of a file (reported, not raised).
+sign-off, and a record truncated at the end of a file (reported, not raised).  Records
+are read one at a time from the stream (:func:`corpus.streams.split_records`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
+from corpus.extract.cleaning import clean_text
 from corpus.extract.places import canonical_place
 from corpus.model import Article
-from corpus.report import CorpusReport
-from corpus.sources import Entry
+from corpus.streams import NUL, NUL_REASON, TextSource, split_records, too_large
 
 SOURCE = "Reuters"
 FORMAT = "reuters-sgml"
@@ -39,23 +40,23 @@ _MONTHS = {
 }
 
 
-def read_reuters(text: str, entry: Entry, report: CorpusReport) -> Iterator[Article]:
+def read_reuters(source: TextSource) -> Iterator[Article]:
     """Yield one Article per complete ``<REUTERS>`` record of an ``.sgm`` file."""
-    starts = [match.start() for match in _RECORD_START.finditer(text)]
-    line = 1
-    previous = 0
-    for index, start in enumerate(starts):
-        line += text.count("\n", previous, start)
-        previous = start
-        end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        record = text[start:end]
+    for line, record in split_records(source, _RECORD_START, _RECORD_END):
+        if record is None:
+            source.skip(too_large(source.limit, "Reuters record"), line)
+            continue
+        record = source.recover(record, line)
+        if NUL in record:
+            source.skip(NUL_REASON, line)
+            continue
         close = record.find(_RECORD_END)
         if close < 0:
-            report.skip(entry.path, "truncated Reuters record (no </REUTERS>)", line)
+            source.skip("truncated Reuters record (no </REUTERS>)", line)
             continue
-        article = parse_record(record[:close], entry.path)
+        article = parse_record(clean_text(record[:close]), source.entry.path)
         if article is None:
-            report.skip(entry.path, "Reuters record without NEWID", line)
+            source.skip("Reuters record without NEWID", line)
             continue
         yield article
 

@@ -13,17 +13,19 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
+from corpus.extract.cleaning import clean_text
 from corpus.extract.places import find_places
 from corpus.model import Article
-from corpus.report import CorpusReport
 from corpus.sources import Entry
+from corpus.streams import NUL, NUL_REASON, TextSource, split_records, too_large
 
 FORMAT = "smart"
 
 _HEADER = re.compile(r"^\*TEXT\s+(\S+)(.*)$", re.MULTILINE)
+#: Where a document (or the closing ``*STOP``) starts.
+_DOCUMENT_START = re.compile(r"^\*(?:TEXT\s|STOP\b)", re.MULTILINE)
 #: "01/04/63", also the irregular "08/30 63".
 _HEADER_DATE = re.compile(r"(\d{1,2})/(\d{1,2})[/\s]\s*(\d{2}|\d{4})\b")
-_STOP = re.compile(r"^\*STOP\b.*$", re.MULTILINE)
 
 
 def source_name(entry: Entry) -> str:
@@ -31,28 +33,33 @@ def source_name(entry: Entry) -> str:
     return entry.name.partition(".")[0]
 
 
-def read_smart(text: str, entry: Entry, report: CorpusReport) -> Iterator[Article]:
-    """Yield one Article per ``*TEXT`` document."""
-    stop = _STOP.search(text)
-    if stop is not None:
-        text = text[: stop.start()]
-    headers = list(_HEADER.finditer(text))
-    source = source_name(entry)
-    for index, header in enumerate(headers):
-        end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
-        line = text.count("\n", 0, header.start()) + 1
+def read_smart(source: TextSource) -> Iterator[Article]:
+    """Yield one Article per ``*TEXT`` document, up to ``*STOP``."""
+    name = source_name(source.entry)
+    for line, record in split_records(source, _DOCUMENT_START):
+        if record is None:
+            source.skip(too_large(source.limit, "SMART document"), line)
+            continue
+        if record.startswith("*STOP"):
+            return
+        record = source.recover(record, line)
+        header = _HEADER.match(record)
+        if NUL in record or header is None:
+            source.skip(NUL_REASON if NUL in record else "SMART document without a number", line)
+            continue
         number = header.group(1)
-        lines = [part.strip() for part in text[header.end() : end].split("\n") if part.strip()]
+        text = clean_text(record[header.end() :])
+        lines = [part.strip() for part in text.split("\n") if part.strip()]
         if not lines:
-            report.skip(entry.path, f"SMART document {number} has no text", line)
+            source.skip(f"SMART document {number} has no text", line)
             continue
         yield Article(
             id=number.lstrip("0") or "0",
             title=lines[0],
             body=" ".join(lines),
-            source=source,
+            source=name,
             date=_header_date(header.group(2)),
-            path=entry.path,
+            path=source.entry.path,
             format=FORMAT,
             places=_places(" ".join(lines)),
         )
