@@ -170,6 +170,8 @@ def build_index(
         try:
             live, base_dir, meta, recorded = _live_state(directory, rebuild=rebuild, roots=roots)
             fresh = rebuild or meta is None
+            if max_article_bytes is None and meta is not None:
+                max_article_bytes = meta.max_article_bytes  # as the corpora were read before
             request = corpus_request(
                 recorded, roots, absolute_corpora(remove), fresh=fresh, directory=directory
             )
@@ -199,7 +201,11 @@ def build_index(
             force = (
                 fresh or meta is None or meta.corpora != request.corpora or bool(summary.repaired)
             )
-            _write(writer, plan, source, meter, summary, force=force, started=started)
+            force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
+            _write(
+                writer, plan, source, meter, summary,
+                force=force, started=started, max_article_bytes=max_article_bytes,
+            )  # fmt: skip
             return summary
         except BaseException as error:
             if writer is not None:
@@ -314,6 +320,7 @@ def _write(
     *,
     force: bool,
     started: float,
+    max_article_bytes: int | None,
 ) -> None:
     """Write the plan as the next generation and publish it; fills in ``summary``."""
     directory = writer.index_dir
@@ -338,6 +345,7 @@ def _write(
             "skipped": len(summary.skipped),
         },
         newsdesk_version=_package_version(),
+        max_article_bytes=max_article_bytes,
     )
     write_meta(temp_dir, new_meta)
     fsync_tree(temp_dir)

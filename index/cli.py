@@ -22,7 +22,11 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from corpus import DEFAULT_MAX_ARTICLE_BYTES
+from corpus.cli import megabytes
 from corpus.errors import NewsdeskError
+from corpus.report import counted
+from corpus.streams import MEGABYTE
 from index.build import BuildSummary, build_index
 from index.changes import CorpusChanges
 from index.identity import corpus_name
@@ -31,10 +35,6 @@ from index.stats import IndexStats, index_stats
 
 #: Seconds between plain progress lines when stderr is not a terminal.
 PLAIN_PROGRESS_INTERVAL = 5.0
-#: Bytes in the MB of --max-article-mb.
-MB = 1024 * 1024
-#: The default of --max-article-mb.
-DEFAULT_MAX_MB = 10
 #: Corpus skips listed one by one before summarising the rest.
 MAX_LISTED_SKIPS = 50
 
@@ -78,10 +78,14 @@ def register(subparsers: Any) -> None:
     )
     index_parser.add_argument(
         "--max-article-mb",
-        type=positive_int,
+        dest="max_article_bytes",
+        type=megabytes,
         default=None,
         metavar="N",
-        help=f"skip (and report) articles larger than N MB (default {DEFAULT_MAX_MB})",
+        help=(
+            "skip (and report) articles larger than N megabytes; remembered for later "
+            f"refreshes (default {DEFAULT_MAX_ARTICLE_BYTES // MEGABYTE})"
+        ),
     )
     index_parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress, only the summary"
@@ -182,9 +186,10 @@ def _plain_progress(stream: TextIO) -> Callable[[BuildProgress], None]:
             return
         last_phase, last_time = event.phase, now
         of_total = f" of ~{event.total:,}" if event.total else ""
+        noun = "article" if event.done == 1 else "articles"
         eta = f", ETA {event.eta_seconds:.0f} s" if event.eta_seconds is not None else ""
         print(
-            f"{event.phase}: {event.done:,}{of_total} {noun(event.done, 'article')} "
+            f"{event.phase}: {event.done:,}{of_total} {noun} "
             f"({event.articles_per_second:,.0f}/s{eta})",
             file=stream,
             flush=True,
@@ -202,13 +207,8 @@ def _emit_json(record: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def noun(count: int, singular: str, plural: str | None = None) -> str:
-    """``singular`` or its plural, as ``count`` needs."""
-    return singular if count == 1 else (plural or singular + "s")
-
-
 def run_index(args: argparse.Namespace) -> int:
-    limit = args.max_article_mb * MB if args.max_article_mb else None
+    limit = args.max_article_bytes
     if args.json:
         return _run_index_json(args, limit)
     with _progress_reporter(args.quiet) as progress:
@@ -264,17 +264,17 @@ def describe_summary(summary: BuildSummary) -> str:
     articles, went missing or was removed."""
     rate = summary.total / summary.seconds if summary.seconds > 0 else 0.0
     if summary.rebuilt:
-        what = f"built {summary.added:,} {noun(summary.added, 'article')}"
+        what = f"built {counted(summary.added, 'article')}"
     elif summary.changed:
         what = (
             f"added {summary.added:,}, updated {summary.updated:,}, "
             f"deleted {summary.deleted:,}, unchanged {summary.unchanged:,}"
         )
     else:
-        what = f"up to date ({summary.unchanged:,} {noun(summary.unchanged, 'article')} unchanged)"
+        what = f"up to date ({counted(summary.unchanged, 'article')} unchanged)"
     skipped = f", {len(summary.skipped):,} skipped" if summary.skipped else ""
     lines = [
-        f"{what}{skipped}; index holds {summary.total:,} {noun(summary.total, 'article')} "
+        f"{what}{skipped}; index holds {counted(summary.total, 'article')} "
         f"({summary.seconds:.1f} s, {rate:,.0f} articles/s) at {summary.index_dir}"
     ]
     if summary.repaired:
@@ -291,9 +291,9 @@ def describe_summary(summary: BuildSummary) -> str:
 def _corpus_line(root: str, changes: CorpusChanges) -> str:
     name = corpus_name(root)
     if changes.removed:
-        return f"  {name}: removed, {changes.deleted:,} {noun(changes.deleted, 'article')} deleted"
+        return f"  {name}: removed, {counted(changes.deleted, 'article')} deleted"
     if changes.missing or changes.empty:
-        kept = f"{changes.unchanged:,} {noun(changes.unchanged, 'article is', 'articles are')}"
+        kept = counted(changes.unchanged, "article is", "articles are")
         problem = f"not found at {root}" if changes.missing else "no article read from it"
         return (
             f"  {name}: {problem}; its {kept} kept (restore it, or "
@@ -367,7 +367,7 @@ def describe_stats(stats: IndexStats) -> str:
         rows.append(("last run", changes))
     for path in stats.corpora:
         count = stats.corpus_articles.get(path, 0)
-        rows.append(("corpus", f"{path} ({count:,} {noun(count, 'article')})"))
+        rows.append(("corpus", f"{path} ({counted(count, 'article')})"))
     terms = ", ".join(f"{name} {count:,}" for name, count in stats.term_counts.items())
     rows.append(("terms", terms))
     for name, values in stats.top_facets.items():

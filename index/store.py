@@ -56,6 +56,9 @@ class GenerationMeta:
     articles: int
     last_update: dict[str, int] = field(default_factory=dict)
     newsdesk_version: str = ""
+    #: ``--max-article-mb`` as last given (bytes), kept for later refreshes; None: the
+    #: corpus reader's default.
+    max_article_bytes: int | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -70,7 +73,12 @@ class GenerationMeta:
             articles=int(data.get("articles", 0)),
             last_update={str(k): int(v) for k, v in data.get("last_update", {}).items()},
             newsdesk_version=str(data.get("newsdesk_version", "")),
+            max_article_bytes=_optional_int(data.get("max_article_bytes")),
         )
+
+
+def _optional_int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def read_current(index_dir: Path) -> str | None:

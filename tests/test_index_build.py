@@ -300,3 +300,22 @@ def test_a_corpus_that_reads_empty_keeps_its_stories_until_removed(
     assert open_index(index_dir).doc_count() == 2
     assert main(["index", "--remove", str(corpus_dir), "--index", str(index_dir), "-q"]) == 0
     assert open_index(index_dir).doc_count() == 0
+
+
+def test_the_article_size_limit_is_remembered_for_refreshes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    long_story = story(2, "Ships unloaded grain at the harbour. " * 200)  # about 7 KB
+    write_jsonl(corpus_dir / "a.jsonl", [story(1), long_story])
+    index_dir = str(tmp_path / "index")
+    assert main(["index", str(corpus_dir), "--index", index_dir, "--max-article-mb", "0.002"]) == 0
+    assert "a.jsonl:2: record larger than the 2,097 bytes size limit" in capsys.readouterr().err
+    assert open_index(index_dir).doc_count() == 1
+    # A refresh reads the corpus as the build did: the long story is still left out.
+    assert main(["index", "--index", index_dir, "-q"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert main(["index", "--index", index_dir, "-q", "--max-article-mb", "1"]) == 0
+    assert "added 1" in capsys.readouterr().out
+    assert open_index(index_dir).doc_count() == 2
