@@ -208,39 +208,35 @@ def _emit_json(record: dict[str, Any]) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    limit = args.max_article_bytes
     if args.json:
-        return _run_index_json(args, limit)
+        return _run_index_json(args)
     with _progress_reporter(args.quiet) as progress:
-        summary = build_index(
-            args.paths or None,
-            args.index,
-            rebuild=args.rebuild,
-            remove=args.remove,
-            procs=args.procs,
-            limitmb=args.limitmb,
-            progress=progress,
-            max_article_bytes=limit,
-        )
+        summary = _build(args, progress)
     _print_skips(summary, sys.stderr)
     print(describe_summary(summary))
     return 0
 
 
-def _run_index_json(args: argparse.Namespace, limit: int | None) -> int:
+def _build(
+    args: argparse.Namespace, progress: Callable[[BuildProgress], None] | None
+) -> BuildSummary:
+    return build_index(
+        args.paths or None,
+        args.index,
+        rebuild=args.rebuild,
+        remove=args.remove,
+        procs=args.procs,
+        limitmb=args.limitmb,
+        progress=progress,
+        max_article_bytes=args.max_article_bytes,
+    )
+
+
+def _run_index_json(args: argparse.Namespace) -> int:
     """``--json``: progress events, then the summary (or the error) as one JSON object
     per line on stdout, so a program (the TUI) can drive a build in a child process."""
     try:
-        summary = build_index(
-            args.paths or None,
-            args.index,
-            rebuild=args.rebuild,
-            remove=args.remove,
-            procs=args.procs,
-            limitmb=args.limitmb,
-            progress=_json_progress,
-            max_article_bytes=limit,
-        )
+        summary = _build(args, _json_progress)
     except NewsdeskError as error:
         _emit_json(
             {"event": "error", "kind": type(error).__name__, "title": error.title,

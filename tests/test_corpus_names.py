@@ -7,18 +7,7 @@ import os
 import tarfile
 from pathlib import Path
 
-from corpus import Article, CorpusReport, read_corpus
-
-STORY = (
-    "Floods hit the valley\n\n"
-    "Heavy rain flooded the valley on Monday, forcing hundreds of families from their "
-    "homes as rivers burst their banks and roads were closed across the region.\n"
-)
-
-
-def read(path: Path) -> tuple[list[Article], CorpusReport]:
-    report = CorpusReport()
-    return list(read_corpus(path, report)), report
+from test_corpus_walk import STORY, read
 
 
 def write_bytes_named(folder: Path, name: bytes, text: str) -> None:
