@@ -13,6 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, Index, IndexVersionError
 from whoosh.index import IndexError as WhooshIndexError
 
+from index import whoosh_patches
 from index.errors import (
     IndexCorruptError,
     IndexMissingError,
@@ -137,6 +138,7 @@ def check_schema(index_dir: Path, meta: GenerationMeta) -> None:
 
 def open_generation(index_dir: Path, generation_dir: Path) -> Index:
     """Open one generation's Whoosh index and touch every segment, mapping failures."""
+    whoosh_patches.apply()
     try:
         ix = whoosh_index.open_dir(str(generation_dir))
         with ix.reader() as reader:  # opens each segment's files: catches damage early

@@ -25,8 +25,6 @@ from index.schema import build_schema
 from index.sharded import ArticleSource, write_shards
 from index.store import META_FILE, link_or_copy_tree, new_temp_dir
 
-whoosh_patches.apply()
-
 #: Articles to write from which the worker processes write them.
 MULTIPROCESS_THRESHOLD = 2000
 #: Whoosh's own lock inside a generation folder: never shared between generations.
@@ -45,6 +43,7 @@ class GenerationWriter:
         limitmb: int,
         checkpoint: Callable[[str], None] = lambda name: None,
     ) -> None:
+        whoosh_patches.apply()
         self.index_dir = index_dir
         self.base = base
         self.procs = max(1, procs)
