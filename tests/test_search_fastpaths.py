@@ -258,3 +258,16 @@ def test_hits_from_the_article_cache_equal_fresh_ones() -> None:
     fresh = [Engine.for_index(segmented_index()).search(query) for query in queries]
     for one, two, three in zip(first, again, fresh, strict=True):
         assert one.hits == two.hits == three.hits and one.facets == two.facets == three.facets
+
+
+def test_the_date_column_read_in_one_go_equals_whooshs_value_by_value() -> None:
+    from index.reading import raw_date_column
+
+    reader = segmented_index().reader()
+    expected: list[int] = []
+    for segment, _ in reader.leaf_readers():
+        column = segment.column_reader("date", translate=False)
+        expected.extend(column[docnum] for docnum in range(segment.doc_count_all()))
+    raw = raw_date_column(reader)
+    assert raw.tolist() == expected
+    assert len(set(expected)) > 100
