@@ -48,6 +48,8 @@ class _FieldPostings:
         self.starts = [0]
         self.docs = array("i")
         self.weights = array("d")
+        #: Terms left out of the table (too long, or holding a NUL byte).
+        self.omitted = 0
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         all_weights = np.frombuffer(self.weights, dtype=np.float64)
@@ -73,6 +75,8 @@ def _field_postings(reader: SegmentReader, fieldname: str) -> _FieldPostings:
             _append_postings(codec.postings_reader(postfile, info, fmt), field.docs, field.weights)
             field.terms.append(term)
             field.starts.append(len(field.docs))
+        else:
+            field.omitted += 1
     return field
 
 
@@ -109,6 +113,8 @@ class PostingsTee:
                     if keep:
                         field.terms.append(term)
                         field.starts.append(field.starts[-1])
+                    else:
+                        field.omitted += 1
                 if keep:
                     field.docs.append(item[2])
                     field.weights.append(item[3])
@@ -192,9 +198,10 @@ def _write_fields(
         for name in FIELDS
         for part, values in fields.get(name, _FieldPostings()).arrays().items()
     }
+    omitted = {name: fields[name].omitted for name in FIELDS if name in fields}
     path = folder / str(segment.make_filename(EXTENSION))
     temp = path.with_name(path.name + ".tmp")
-    _write(temp, arrays, doc_count)
+    _write(temp, arrays, doc_count, omitted)
     temp.replace(path)
     return path
 
@@ -211,13 +218,17 @@ def write_missing_arrays(index_dir: str | Path) -> list[Path]:
     return written
 
 
-def _write(path: Path, arrays: dict[str, npt.NDArray[Any]], doc_count: int) -> None:
+def _write(
+    path: Path, arrays: dict[str, npt.NDArray[Any]], doc_count: int, omitted: dict[str, int]
+) -> None:
     entries: dict[str, list[Any]] = {}
     offset = 0
     for name, values in arrays.items():
         entries[name] = [offset, values.dtype.str, len(values)]
         offset += aligned(values.nbytes)
-    header = json.dumps({"format": FORMAT, "doc_count": doc_count, "arrays": entries}).encode()
+    header = json.dumps(
+        {"format": FORMAT, "doc_count": doc_count, "arrays": entries, "omitted": omitted}
+    ).encode()
     start = aligned(len(MAGIC) + HEADER_LENGTH.size + len(header))
     with path.open("wb") as out:
         out.write(MAGIC + HEADER_LENGTH.pack(len(header)) + header)

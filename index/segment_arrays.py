@@ -140,6 +140,8 @@ class SegmentArrays:
             raise ValueError(f"{path}: written for another format or segment")
         self._base = aligned(magic_end + length)
         self._entries: dict[str, list[Any]] = header["arrays"]
+        #: Terms per field left out of the table (None: a file that does not say).
+        self._omitted: dict[str, int] | None = header.get("omitted")
         self._fields: dict[str, tuple[npt.NDArray[Any], ...]] = {}
         for name, (offset, dtype, count) in self._entries.items():
             end = self._base + int(offset) + np.dtype(dtype).itemsize * int(count)
@@ -179,6 +181,19 @@ class SegmentArrays:
             low, high = int(starts[at]), int(starts[at + 1])
             return docs[low:high], weights[low:high]
         return docs[:0], weights[:0]
+
+    def field_table(
+        self, fieldname: str
+    ) -> tuple[npt.NDArray[np.bytes_], npt.NDArray[Any], npt.NDArray[Any]] | None:
+        """(terms, where each term's postings start, docnums) of every term of the field,
+        or None when the file does not hold them all (a term too long for the table)."""
+        if self._omitted is None or self._omitted.get(fieldname, 0):
+            return None
+        field = self._field(fieldname)
+        if field is None:
+            return None
+        terms, starts, docs, _ = field
+        return terms, starts, docs
 
     def terms_starting(self, fieldname: str, prefix: bytes) -> npt.NDArray[np.bytes_] | None:
         """The field's terms that start with ``prefix``, sorted (those up to

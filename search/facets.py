@@ -74,7 +74,7 @@ def _column(
     docs, value_ids = docs[by_value], value_ids[by_value]
     starts = np.searchsorted(value_ids, np.arange(len(values) + 1))
     per_doc = None
-    if len(np.unique(docs)) == len(docs):
+    if not len(docs) or np.bincount(docs, minlength=size).max() <= 1:  # one value a doc
         per_doc = np.full(size, -1, dtype=np.int64)
         per_doc[docs] = value_ids
     names: list[str | None] = list(values) if dates else [None] * len(values)
@@ -114,8 +114,12 @@ class FacetColumns:
             return self._columns[name]
 
     def _build_field_column(self, fieldname: str) -> Column:
+        table = self._postings.field_table(fieldname)
+        if table is not None:  # every segment's arrays file lists the field's terms
+            values, docs, ids = table
+            return _column(values, docs, ids, self._postings.doc_count_all, dates=False)
         reader = self._reader
-        values: list[str] = []
+        values = []
         doc_parts: list[IntArray] = [np.zeros(0, dtype=np.int64)]
         id_parts: list[IntArray] = [np.zeros(0, dtype=np.int64)]
         if fieldname in reader.schema:

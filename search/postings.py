@@ -128,6 +128,30 @@ class Postings:
                 read += len(docs)
         return read
 
+    def field_table(self, fieldname: str) -> tuple[list[str], DocArray, DocArray] | None:
+        """Every term of a field with the documents holding it, from the segments' arrays
+        files in a few vectorised steps: (terms in order, global docnums, the term number
+        of each docnum), deleted documents included.  None when a segment's file cannot
+        list them all (no file, or a term too long for its table)."""
+        tables = []
+        leaves = self._reader.leaf_readers()
+        for (_, offset), arrays in zip(leaves, leaf_arrays(self._reader), strict=True):
+            table = arrays.field_table(fieldname) if arrays is not None else None
+            if table is None:
+                return None
+            tables.append((offset, *table))
+        if not tables:
+            return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        terms = np.unique(np.concatenate([table[1] for table in tables]))
+        doc_parts: list[DocArray] = [np.zeros(0, dtype=np.int64)]
+        id_parts: list[DocArray] = [np.zeros(0, dtype=np.int64)]
+        for offset, segment_terms, starts, docs in tables:
+            numbers = np.searchsorted(terms, segment_terms)
+            id_parts.append(np.repeat(numbers, np.diff(starts)).astype(np.int64))
+            doc_parts.append(docs.astype(np.int64) + offset)
+        names = [term.decode("utf-8") for term in terms.tolist()]
+        return names, np.concatenate(doc_parts), np.concatenate(id_parts)
+
     def read_term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
         """A term's postings read from the index, bypassing the cache (one-off reads).
 
