@@ -13,16 +13,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.util.times import long_to_datetime
 
 from index.reading import MISSING_DATE, raw_date_column
 from index.schema import LIST_SEPARATOR, facet_term
-from search.postings import Mask, Postings
+from search.postings import Mask, Postings, sorted_unique
 
 #: Facets on article fields, in the order results list them.
 FIELD_FACETS = ("source", "category", "topics", "places", "people", "organisations")
@@ -31,6 +29,8 @@ DATE_FACETS = ("month", "year")
 ALL_FACETS = FIELD_FACETS + DATE_FACETS
 
 _DAY_MICROSECONDS = 86_400_000_000
+#: Days from 0001-01-01 (Whoosh's date origin) to 1970-01-01 (numpy's).
+_DAYS_BEFORE_1970 = 719_162
 
 IntArray = npt.NDArray[np.int64]
 
@@ -184,23 +184,22 @@ class FacetColumns:
         return int(np.count_nonzero(mask & (self.raw_dates() == MISSING_DATE)))
 
     def _build_date_column(self, name: str) -> Column:
-        width = 7 if name == "month" else 4  # "YYYY-MM" or "YYYY"
+        """Month ("YYYY-MM") or year ("YYYY") of every dated document, vectorised:
+        Whoosh's sortable dates are microseconds since 0001-01-01, which numpy's
+        calendar turns into months or years without a Python call per date."""
+        unit: Literal["M", "Y"] = "M" if name == "month" else "Y"
         raw = self.raw_dates()
         dated = np.flatnonzero(raw != MISSING_DATE)
-        # The key depends on the day only: convert each distinct day once.
-        days, per_doc_day = np.unique(raw[dated] // _DAY_MICROSECONDS, return_inverse=True)
-        values: list[str] = []
-        ids: dict[str, int] = {}
-        day_ids = np.empty(len(days), dtype=np.int64)
-        for index, day in enumerate(days.tolist()):
-            when = date_of(int(day) * _DAY_MICROSECONDS)
-            key = when.strftime("%Y-%m")[:width] if when is not None else ""
-            day_ids[index] = ids.setdefault(key, len(values))
-            if day_ids[index] == len(values):
-                values.append(key)
-        value_ids = day_ids[per_doc_day.reshape(-1)] if len(days) else day_ids
-        keep = np.asarray([values[i] != "" for i in value_ids.tolist()], dtype=np.bool_)
-        return _column(values, dated[keep], value_ids[keep], len(raw), dates=True)
+        days = (raw[dated] // _DAY_MICROSECONDS).astype(np.int64) - _DAYS_BEFORE_1970
+        periods = days.astype("datetime64[D]").astype(f"datetime64[{unit}]").astype(np.int64)
+        years = 1970 + (periods // 12 if unit == "M" else periods)
+        keep = (years >= 1) & (years <= 9999)  # what a datetime can hold
+        dated, periods = dated[keep], periods[keep]
+        distinct = sorted_unique(periods)
+        stamps: npt.NDArray[np.datetime64] = distinct.astype(f"datetime64[{unit}]")
+        values = np.datetime_as_string(stamps, unit=unit)
+        value_ids = np.searchsorted(distinct, periods).astype(np.int64)
+        return _column(values.tolist(), dated, value_ids, len(raw), dates=True)
 
     # -- date order --------------------------------------------------------------
     def date_order(self, newest: bool) -> IntArray:
@@ -240,13 +239,3 @@ class FacetColumns:
             pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
             counts[name] = pairs[:limit] if limit > 0 else pairs
         return counts
-
-
-def date_of(raw: int) -> datetime | None:
-    """A raw sortable date column value as a datetime (None for "no date")."""
-    if raw == MISSING_DATE:
-        return None
-    try:
-        return long_to_datetime(raw)  # type: ignore[no-any-return]
-    except (OverflowError, ValueError):
-        return None

@@ -34,6 +34,15 @@ CACHE_POSTINGS = 4_000_000
 _LENGTH_OF_BYTE = np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 256)])
 
 
+def sorted_unique(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The distinct values, sorted (``np.unique`` without its first-call import of
+    ``numpy.ma``, 25 ms of a process's first query)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 class Postings:
     """Cached numpy postings and per-document statistics of one reader (thread-safe)."""
 
@@ -142,7 +151,7 @@ class Postings:
             tables.append((offset, *table))
         if not tables:
             return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        terms = np.unique(np.concatenate([table[1] for table in tables]))
+        terms = sorted_unique(np.concatenate([table[1] for table in tables]))
         doc_parts: list[DocArray] = [np.zeros(0, dtype=np.int64)]
         id_parts: list[DocArray] = [np.zeros(0, dtype=np.int64)]
         for offset, segment_terms, starts, docs in tables:
