@@ -17,7 +17,6 @@ from dataclasses import asdict
 from typing import Any, TextIO
 
 from corpus.model import Article
-from corpus.reader import read_corpora, sample_corpus_path
 from corpus.report import CorpusReport, Skip, counted
 from corpus.streams import DEFAULT_MAX_ARTICLE_BYTES, MEGABYTE
 
@@ -72,6 +71,8 @@ def megabytes(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from corpus.reader import read_corpora, sample_corpus_path
+
     paths = args.paths or [str(sample_corpus_path())]
     report = CorpusReport()
     articles = read_corpora(paths, report, max_article_bytes=args.max_article_bytes)

@@ -9,29 +9,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import Any, TextIO
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from typing import TYPE_CHECKING, Any, TextIO
 
 from corpus import DEFAULT_MAX_ARTICLE_BYTES
 from corpus.cli import megabytes
 from corpus.errors import NewsdeskError
 from corpus.report import counted
 from corpus.streams import MEGABYTE
-from index.build import BuildSummary, build_index
-from index.changes import CorpusChanges
-from index.identity import corpus_name
 from index.progress import BuildProgress
-from index.stats import IndexStats, index_stats
+
+if TYPE_CHECKING:  # the build and stats (Whoosh, numpy, the readers) load when run
+    from index.build import BuildSummary
+    from index.changes import CorpusChanges
+    from index.stats import IndexStats
 
 #: Seconds between plain progress lines when stderr is not a terminal.
 PLAIN_PROGRESS_INTERVAL = 5.0
@@ -146,6 +136,17 @@ def _progress_reporter(quiet: bool) -> Iterator[Callable[[BuildProgress], None] 
 
 @contextmanager
 def _rich_progress() -> Iterator[Callable[[BuildProgress], None]]:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     console = Console(stderr=True)
     columns = (
         TextColumn("{task.description}"),
@@ -220,6 +221,8 @@ def run_index(args: argparse.Namespace) -> int:
 def _build(
     args: argparse.Namespace, progress: Callable[[BuildProgress], None] | None
 ) -> BuildSummary:
+    from index.build import build_index
+
     return build_index(
         args.paths or None,
         args.index,
@@ -285,6 +288,8 @@ def describe_summary(summary: BuildSummary) -> str:
 
 
 def _corpus_line(root: str, changes: CorpusChanges) -> str:
+    from index.identity import corpus_name
+
     name = corpus_name(root)
     if changes.removed:
         return f"  {name}: removed, {counted(changes.deleted, 'article')} deleted"
@@ -320,6 +325,8 @@ def _print_skips(summary: BuildSummary, stream: TextIO) -> None:
 
 
 def run_stats(args: argparse.Namespace) -> int:
+    from index.stats import index_stats
+
     stats = index_stats(args.index)
     if args.json:
         print(json.dumps(stats.to_json_dict(), ensure_ascii=False))

@@ -15,7 +15,6 @@ from corpus.cli import article_to_json
 from index.cli import add_index_dir, positive_int
 from search.arguments import SORTS
 from search.dates import date_bounds
-from search.engine import Engine
 from search.errors import QueryError
 from search.output import article_text, counted, results_text, write_text
 from search.results import Hit, SearchResults
@@ -118,6 +117,8 @@ def _cli_date(value: str | None, *, end: bool) -> datetime | None:
 def run_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     filters = parse_filters(args.filter)
+    from search.engine import Engine  # Whoosh and numpy load only for these commands
+
     with Engine.open(args.index) as engine:
         results = engine.search(
             query,
@@ -174,6 +175,8 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
 
 # -- show ------------------------------------------------------------------------------
 def run_show(args: argparse.Namespace) -> int:
+    from search.engine import Engine
+
     with Engine.open(args.index) as engine:
         article = engine.get(args.article_id)
     if args.json:
@@ -204,6 +207,8 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.run_file:
         check_writable(args.run_file)
     query_ids = [qid for qid, _ in queries]
+    from search.engine import Engine
+
     with Engine.open(args.index) as engine:
         ours = engine_run(engine, queries)
         baseline = baseline_run(engine, queries)
