@@ -125,6 +125,11 @@ def own_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def own_pss_mb() -> float:
+    """This process's proportional set size now (0 where /proc is missing)."""
+    return _pss_kb(os.getpid()) / 1024.0
+
+
 def _children(pid: int) -> list[int]:
     try:
         tasks = Path(f"/proc/{pid}/task").iterdir()

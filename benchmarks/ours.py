@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +14,29 @@ LIMIT_MB = 256
 
 
 def build(
-    corpus_path: Path, out: Path, *, procs: int = PROCS, articles: Sequence[Article] | None = None
+    corpus_path: Path,
+    out: Path,
+    *,
+    procs: int = PROCS,
+    articles: Sequence[Article] | None = None,
+    progress: Callable[[Any], None] | None = None,
 ) -> Any:
     """A full build from the corpus files (so it includes reading and extraction).
 
     With ``articles``, index those ready-made records instead (writing time alone, the
-    same work the peers are timed on).
+    same work the peers are timed on).  ``progress`` gets ``index.BuildProgress`` events,
+    as ``newsdesk index``'s progress display does.
     """
     from index import build_index
 
     return build_index(
-        [corpus_path], out, rebuild=True, procs=procs, limitmb=LIMIT_MB, articles=articles
+        [corpus_path],
+        out,
+        rebuild=True,
+        procs=procs,
+        limitmb=LIMIT_MB,
+        articles=articles,
+        progress=progress,
     )
 
 
@@ -40,8 +52,10 @@ class EngineSearcher:
         if warm:  # as ``Engine.open(warm=True)`` does in the background, but waited for
             self.engine.warm()
 
-    def query(self, text: str) -> int:
-        results = self.engine.search(text, facets=True, page_size=10)
+    def query(self, text: str, filter: tuple[str, str] | None = None) -> int:
+        """Top 10 with snippets and every facet's counts; ``filter`` (field, value)."""
+        filters = {filter[0]: [filter[1]]} if filter is not None else None
+        results = self.engine.search(text, filters=filters, facets=True, page_size=10)
         return int(results.total)
 
     def close(self) -> None:

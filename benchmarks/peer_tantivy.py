@@ -7,7 +7,7 @@ the same way (tantivy's date histogram has no calendar months).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,8 @@ def _schema() -> Any:
     return builder.build()
 
 
-def build(articles: Sequence[Article], out: Path) -> None:
+def build(articles: Iterable[Article], out: Path) -> None:
+    """Index ``articles`` (any iterable: streamed, never held)."""
     out.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(_schema(), path=str(out))
     writer = index.writer(heap_size=256_000_000, num_threads=2)
@@ -63,15 +64,31 @@ class TantivySearcher:
         self.schema = self.index.schema
         self.aggregation = {name: {"terms": {"field": name, "size": 20}} for name in FACETS}
 
-    def query(self, text: str) -> int:
-        query = self.index.parse_query(
-            text, list(TEXT), field_boosts=BOOSTS, conjunction_by_default=True
-        )
-        result = self.searcher.search(query, 10, count=True)
-        snippets = tantivy.SnippetGenerator.create(self.searcher, query, self.schema, "body")
+    def query(self, text: str, filter: tuple[str, str] | None = None) -> int:
+        """Top 10 (with snippets), the total and every facet's counts; ``filter``
+        (field, value) keeps only articles with that facet value; no words: every
+        article, newest first."""
+        if text.strip():
+            query = self.index.parse_query(
+                text, list(TEXT), field_boosts=BOOSTS, conjunction_by_default=True
+            )
+        else:
+            query = tantivy.Query.all_query()
+        if filter is not None:
+            value = tantivy.Query.term_query(self.schema, filter[0], filter[1])
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query), (tantivy.Occur.Must, value)]
+            )
+        if text.strip():
+            result = self.searcher.search(query, 10, count=True)
+            snippets = tantivy.SnippetGenerator.create(self.searcher, query, self.schema, "body")
+        else:
+            result = self.searcher.search(query, 10, count=True, order_by_field="date")
+            snippets = None
         for _score, address in result.hits:
             document = self.searcher.doc(address)
-            snippets.snippet_from_doc(document).fragment()
+            if snippets is not None:
+                snippets.snippet_from_doc(document).fragment()
             document.get_first("title")
         self.searcher.aggregate(query, self.aggregation)
         return int(result.count)  # type: ignore[attr-defined]  # stub lacks `count`

@@ -8,9 +8,13 @@ Words are plain lower-case letters so no engine reads them as operators.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from corpus.model import Article
 
@@ -51,3 +55,120 @@ def build_query_set(articles: Sequence[Article], count: int = 100, seed: int = 1
         if query not in queries:
             queries.append(query)
     return queries[:count]
+
+
+@dataclass(frozen=True, slots=True)
+class MixQuery:
+    """One query of the scale benchmark's mix: its kind, its text, an optional filter."""
+
+    kind: str
+    text: str
+    #: (facet field, value): only articles with this value (``places`` or ``source``).
+    filter: tuple[str, str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "filter": self.filter}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MixQuery:
+        chosen = data.get("filter")
+        return cls(data["kind"], data["text"], (chosen[0], chosen[1]) if chosen else None)
+
+
+#: Kinds of the scale benchmark's query mix, and how many of each (100 in all).
+MIX_KINDS: dict[str, int] = {
+    "word": 35,
+    "two words": 30,
+    "phrase": 15,
+    "filter": 10,
+    "empty": 5,
+    "common word": 5,
+}
+_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+def _adjacent_pairs(article: Article) -> list[str]:
+    """Two title words side by side (both plain 4+ letter words): phrase candidates."""
+    words = _TOKEN.findall(article.title.lower())
+    return [
+        f"{first} {second}"
+        for first, second in itertools.pairwise(words)
+        if all(_WORD.fullmatch(word) and word not in _DULL for word in (first, second))
+    ]
+
+
+def _most_common(values: Iterable[str], count: int) -> list[str]:
+    counts = Counter(value for value in values if value)
+    return [value for value, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:count]
+
+
+def build_query_mix(articles: Sequence[Article], seed: int = 1987) -> list[MixQuery]:
+    """The scale benchmark's fixed mix (``MIX_KINDS``), drawn from ``articles``:
+
+    single title words; two-word queries (the hand-picked two-word news queries, then two
+    words of one title); phrases (two adjacent title words, quoted); filters (one of the
+    five most common places, or a source of 1%+ of the articles, alternately: half with
+    a title word, half with no words, as a click in the sidebar browses them); the empty
+    query (every article, newest first); the five words found in most articles (stop
+    words aside).  Shuffled (seeded), so any stretch of it holds every kind.
+    """
+    from whoosh.analysis import STOP_WORDS
+
+    rng = random.Random(seed)
+    titled = [article for article in articles if _title_words(article)]
+    mix: list[MixQuery] = []
+
+    def draw(kind: str, count: int, make: Callable[[], str | None], pool: Sequence[object]) -> None:
+        if not pool:
+            return
+        seen = {query.text for query in mix if query.kind == kind}
+        for _attempt in range(count * 50):
+            if sum(query.kind == kind for query in mix) >= count:
+                return
+            text = make()
+            if text and text not in seen:
+                seen.add(text)
+                mix.append(MixQuery(kind, text))
+
+    draw("word", MIX_KINDS["word"], lambda: rng.choice(_title_words(rng.choice(titled))), titled)
+    mix += [MixQuery("two words", text) for text in HAND_PICKED if " " in text]
+    pairs = [article for article in titled if len(_title_words(article)) >= 2]
+    draw(
+        "two words",
+        MIX_KINDS["two words"],
+        lambda: " ".join(rng.sample(_title_words(rng.choice(pairs)), 2)),
+        pairs,
+    )
+    phrased = [article for article in titled if _adjacent_pairs(article)]
+    draw(
+        "phrase",
+        MIX_KINDS["phrase"],
+        lambda: '"' + rng.choice(_adjacent_pairs(rng.choice(phrased))) + '"',
+        phrased,
+    )
+    places = _most_common((place for article in articles for place in article.places), 5)
+    counts = Counter(article.source for article in articles if article.source)
+    sources = [s for s in _most_common(counts.elements(), 5) if counts[s] >= len(articles) / 100]
+    filters = [
+        chosen
+        for pair in itertools.zip_longest(
+            [("places", value) for value in places], [("source", value) for value in sources]
+        )
+        for chosen in pair
+        if chosen is not None
+    ]
+    for number in range(MIX_KINDS["filter"] if filters else 0):
+        text = rng.choice(_title_words(rng.choice(titled))) if number % 2 == 0 and titled else ""
+        mix.append(MixQuery("filter", text, filters[number % len(filters)]))
+    mix += [MixQuery("empty", "")] * MIX_KINDS["empty"]
+    words = (
+        set(re.findall(r"[a-z]{4,}", f"{article.title} {article.body}".lower()))
+        for article in articles
+    )
+    common = _most_common(
+        (word for found in words for word in found if word not in STOP_WORDS),
+        MIX_KINDS["common word"],
+    )
+    mix += [MixQuery("common word", word) for word in common]
+    rng.shuffle(mix)  # any stretch of the mix holds every kind
+    return mix

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from corpus import read_corpus
+from corpus.report import CorpusReport
+
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks"
 
@@ -119,3 +122,49 @@ def test_eval_scores_both_runs(tiny_corpus: Path, tmp_path: Path) -> None:
     # Every judged article holds the query words: both rankings must find them all first.
     assert float(rows["plain BM25 (one field, any-word)"][1]) == pytest.approx(1.0)
     assert (tmp_path / "runs" / "newsdesk.run").read_text().startswith("1 Q0 doc")
+
+
+def test_synthetic_archive_is_deterministic_and_reads_cleanly(
+    corpora: Path, tmp_path: Path
+) -> None:
+    args = ["--articles", "250", "--seed", "3", "--per-file", "100", "--corpora", "ag_news,time"]
+    _run("synthetic.py", *args, "--out", str(tmp_path / "a"))
+    _run("synthetic.py", *args, "--out", str(tmp_path / "b"))
+    parts = sorted(path.name for path in (tmp_path / "a").glob("part-*.jsonl"))
+    assert parts == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
+    for name in parts:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    report = CorpusReport()
+    articles = list(read_corpus(tmp_path / "a", report))
+    assert len(articles) == 250 and not report.skipped
+    assert len({article.id for article in articles}) == 250
+    dated = [article.date for article in articles if article.date and not article.date_inferred]
+    assert len(dated) > 200 and all(1980 <= date.year <= 2024 for date in dated)
+
+
+def test_scale_benchmark_measures_every_engine(corpora: Path, tmp_path: Path) -> None:
+    engines = _engines("newsdesk", "fts5", "tantivy")
+    figures = tmp_path / "scale.json"
+    output = _run(
+        "bench_scale.py", "--sizes", "300", "--per-file", "100", "--corpora", "ag_news,time",
+        "--engines", ",".join(engines), "--workdir", str(tmp_path / "work"), "--keep",
+        "--queries", "100", "--fresh-runs", "1", "--cli-runs", "1", "--json", str(figures),
+    )  # fmt: skip
+    rows = [row for row in _table_rows(output) if row[0] == "300"]
+    assert {row[1] for row in rows} >= {"newsdesk", "SQLite FTS5"}
+    run = json.loads(figures.read_text())["sizes"]["300"]
+    assert sorted(run["engines"]) == sorted(engines)
+    for engine, measured in run["engines"].items():
+        assert measured["build"]["seconds"] > 0 and measured["build"]["size_bytes"] > 0, engine
+        assert len(measured["warm"]["ms"]) == 100, engine
+        # The empty query counts every article, in every engine.
+        assert measured["warm"]["by_kind"]["empty"]["mean_hits"] == 300, engine
+    assert run["engines"]["newsdesk"]["cli"]["output_lines"] > 0
+    # A second run reuses the archive and the indexes instead of building again.
+    _run(
+        "bench_scale.py", "--sizes", "300", "--per-file", "100", "--corpora", "ag_news,time",
+        "--engines", "fts5", "--workdir", str(tmp_path / "work"), "--keep", "--reuse",
+        "--queries", "5", "--fresh-runs", "1", "--json", str(figures),
+    )  # fmt: skip
+    again = json.loads(figures.read_text())["sizes"]["300"]
+    assert again["archive"]["reused"] and again["engines"]["fts5"]["build"]["reused"]
