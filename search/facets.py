@@ -24,6 +24,9 @@ from search.postings import Mask, Postings, sorted_unique
 
 #: Facets on article fields, in the order results list them.
 FIELD_FACETS = ("source", "category", "topics", "places", "people", "organisations")
+#: Facets are counted from the matching docnums alone when fewer than one document in
+#: this many matches (else in one pass over every entry of the column).
+SPARSE_SHARE = 16
 #: Date histograms, chronological.
 DATE_FACETS = ("month", "year")
 ALL_FACETS = FIELD_FACETS + DATE_FACETS
@@ -58,13 +61,38 @@ class Column:
     per_doc: IntArray | None
     #: How many values still lack their display spelling.
     unnamed: int
+    #: Multi-valued columns, for counting a few documents: where each docnum's value
+    #: ids start in ``doc_values`` (built on first use).
+    doc_starts: IntArray | None = None
+    doc_values: IntArray | None = None
 
     def tally(self, mask: Mask) -> IntArray:
-        """How many documents in ``mask`` hold each value id."""
+        """How many documents in ``mask`` hold each value id (a pass over every entry)."""
         if self.per_doc is not None:
             ids = self.per_doc[mask]
             return np.bincount(ids[ids >= 0], minlength=len(self.values))
         return np.bincount(self.value_ids[mask[self.docs]], minlength=len(self.values))
+
+    def tally_docs(self, docnums: IntArray) -> IntArray:
+        """The same counts from the matching ``docnums`` alone: cost follows the result,
+        not the archive (for queries matching a small share of it)."""
+        if self.per_doc is not None:
+            ids = self.per_doc[docnums]
+            return np.bincount(ids[ids >= 0], minlength=len(self.values))
+        if self.doc_starts is None or self.doc_values is None:
+            by_doc = np.argsort(self.docs, kind="stable")
+            size = int(self.docs.max(initial=-1)) + 1
+            self.doc_values = self.value_ids[by_doc]
+            self.doc_starts = np.searchsorted(self.docs[by_doc], np.arange(size + 1))
+        inside = docnums[docnums < len(self.doc_starts) - 1]
+        starts = self.doc_starts[inside]
+        lengths = self.doc_starts[inside + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(self.values), dtype=np.int64)
+        first = np.cumsum(lengths) - lengths  # where each document's run begins
+        positions = np.repeat(starts - first, lengths) + np.arange(total)
+        return np.bincount(self.doc_values[positions], minlength=len(self.values))
 
 
 def _column(
@@ -217,15 +245,26 @@ class FacetColumns:
 
     # -- counting ------------------------------------------------------------------
     def count(
-        self, docnums: Mask | Collection[int], names: Iterable[str] = ALL_FACETS, limit: int = 20
+        self,
+        docnums: Mask | Collection[int],
+        names: Iterable[str] = ALL_FACETS,
+        limit: int = 20,
+        stop: Callable[[], bool] = lambda: False,
     ) -> dict[str, list[tuple[str, int]]]:
         """Counts per facet over ``docnums`` (a mask or docnums): fields most frequent
-        first (ties by value, at most ``limit``), month/year complete and chronological."""
+        first (ties by value, at most ``limit``), month/year complete and chronological.
+        ``stop()`` is asked before each facet (the query's deadline): the facets not
+        counted are left out."""
         mask = docnums if isinstance(docnums, np.ndarray) else self._postings.mask_of(docnums)
+        matching = np.flatnonzero(mask)
+        few = len(matching) * SPARSE_SHARE < len(mask)
         counts: dict[str, list[tuple[str, int]]] = {}
         for name in names:
+            if stop():
+                break
             column = self.column(name)
-            tally = column.tally(mask)
+            with self._lock:  # tally_docs fills a column's per-document index once
+                tally = column.tally_docs(matching) if few else column.tally(mask)
             found = np.flatnonzero(tally)
             if name in DATE_FACETS:  # "YYYY-MM" values: chronological is alphabetical
                 ranked = sorted(found.tolist(), key=column.values.__getitem__)

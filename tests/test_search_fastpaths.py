@@ -271,3 +271,18 @@ def test_the_date_column_read_in_one_go_equals_whooshs_value_by_value() -> None:
     raw = raw_date_column(reader)
     assert raw.tolist() == expected
     assert len(set(expected)) > 100
+
+
+@pytest.mark.parametrize("name", ["topics", "places", "source", "organisations", "month"])
+def test_counting_a_few_documents_equals_counting_them_in_one_pass(name: str) -> None:
+    """The facet counts of a small result come from its docnums alone (cost follows the
+    result); they must equal the pass over every entry of the column."""
+    facets = FacetColumns(segmented_index().reader())
+    column = facets.column(name)
+    rng = np.random.default_rng(7)
+    size = segmented_index().reader().doc_count_all()
+    for count in (0, 1, 5, 60):
+        docnums = np.sort(rng.choice(size, size=count, replace=False)).astype(np.int64)
+        mask = np.zeros(size, dtype=np.bool_)
+        mask[docnums] = True
+        assert column.tally_docs(docnums).tolist() == column.tally(mask).tolist()
