@@ -1,4 +1,4 @@
-"""Reading per-document columns of an open index, segment by segment.
+"""Reading per-document columns of an open index, segment by segment, as numpy arrays.
 
 Whoosh writes no column for a segment where no document has a value (a refresh that
 added only undated stories writes no ``date`` column), and a multi-segment reader's
@@ -44,3 +44,16 @@ def _numeric_column(column: Any, count: int) -> npt.NDArray[np.uint64]:
         data = column._dbfile.get(column._basepos, stored * 8)
         values[:stored] = np.frombuffer(data, dtype=">u8")
     return values
+
+
+def live_mask(reader: Any) -> npt.NDArray[np.bool_]:
+    """True for every docnum that is not deleted, from each segment's set of deleted
+    documents (Whoosh's ``all_doc_ids`` asks about every document in Python)."""
+    live = np.ones(reader.doc_count_all(), dtype=np.bool_)
+    if not reader.has_deletions():
+        return live
+    for segment, offset in reader.leaf_readers():
+        if segment.has_deletions():
+            deleted = np.fromiter(segment._perdoc.deleted_docs(), dtype=np.int64)
+            live[deleted + offset] = False
+    return live

@@ -238,3 +238,39 @@ def open_segment_arrays(segment_reader: Any) -> SegmentArrays | None:
         return SegmentArrays(path, int(segment_reader.doc_count_all()))
     except (OSError, ValueError, KeyError, TypeError, struct.error):
         return None
+
+
+def sorted_unique(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The distinct values, sorted (``np.unique`` without its first-call import of
+    ``numpy.ma``, 25 ms of a process's first query)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def field_table(
+    reader: Any, fieldname: str
+) -> tuple[npt.NDArray[np.bytes_], DocArray, DocArray] | None:
+    """Every term of a field in all of ``reader``'s segments, with the documents holding
+    it, from their arrays files in a few vectorised steps: (the terms, sorted; global
+    docnums; the number of each docnum's term in the terms), deleted documents included.
+    None when a segment's file cannot list them all (no file, or a term too long)."""
+    tables = []
+    leaves = reader.leaf_readers()
+    for (_, offset), arrays in zip(leaves, leaf_arrays(reader), strict=True):
+        table = arrays.field_table(fieldname) if arrays is not None else None
+        if table is None:
+            return None
+        tables.append((offset, *table))
+    empty = np.zeros(0, dtype=np.int64)
+    if not tables:
+        return np.zeros(0, dtype="S1"), empty, empty
+    terms = sorted_unique(np.concatenate([table[1] for table in tables]))
+    doc_parts: list[DocArray] = [empty]
+    number_parts: list[DocArray] = [empty]
+    for offset, segment_terms, starts, docs in tables:
+        numbers = np.searchsorted(terms, segment_terms)
+        number_parts.append(np.repeat(numbers, np.diff(starts)).astype(np.int64))
+        doc_parts.append(docs.astype(np.int64) + offset)
+    return terms, np.concatenate(doc_parts), np.concatenate(number_parts)

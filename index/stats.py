@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from whoosh.reading import IndexReader, TermNotFound
 
 from index.errors import IndexCorruptError
 from index.locking import lock_holder
 from index.opening import DAMAGED_FILE_ERRORS, live_generation, load_meta, open_index
-from index.reading import MISSING_DATE, raw_date_column
+from index.reading import MISSING_DATE, live_mask, raw_date_column
 from index.schema import FACET_FIELDS, LIST_SEPARATOR, TEXT_FIELDS, facet_term
+from index.segment_arrays import field_table
 from index.store import directory_size, resolve_index_dir
 
 #: Facet values shown per field.
@@ -60,9 +62,8 @@ class IndexStats:
 def _date_range(reader: IndexReader) -> tuple[datetime | None, datetime | None]:
     """Min/max date over live documents, from the sortable column (no stored-field reads);
     articles without a date hold the column's default, which is skipped."""
-    raw = raw_date_column(reader)
-    live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
-    present = raw[live][raw[live] != MISSING_DATE]
+    raw = raw_date_column(reader)[live_mask(reader)]
+    present = raw[raw != MISSING_DATE]
     if not len(present):
         return None, None
     field_type = reader.schema["date"]
@@ -82,29 +83,39 @@ def _live_count(reader: IndexReader, fieldname: str, term: str) -> int:
 
 
 def _term_count(reader: IndexReader, fieldname: str) -> int:
+    table = field_table(reader, fieldname)
+    if table is not None:
+        return len(table[0])
     return sum(1 for _ in reader.lexicon(fieldname))
 
 
-def _top_facet_values(reader: IndexReader, fieldname: str) -> list[tuple[str, int]]:
-    """Most frequent values over live documents, shown in their stored (display) form.
-
-    ``doc_frequency`` is cheap but still counts deleted documents until segments merge,
-    so it only shortlists candidates; their postings (which skip deletions) give the
-    exact counts.
-    """
+def _top_facet_values(
+    reader: IndexReader, fieldname: str, live: npt.NDArray[np.bool_]
+) -> list[tuple[str, int]]:
+    """The most frequent values over live documents, in their stored (display) form."""
     if fieldname not in reader.indexed_field_names():
         return []
-    frequencies = [
-        (reader.doc_frequency(fieldname, term), term) for term in reader.lexicon(fieldname)
-    ]
-    frequencies.sort(key=lambda pair: (-pair[0], pair[1]))
-    exact: list[tuple[int, str]] = []
-    for _, term in frequencies[: TOP_FACETS * 3]:
-        text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-        count = _live_count(reader, fieldname, text)
-        if count > 0:
-            exact.append((count, text))
-    exact.sort(key=lambda pair: (-pair[0], pair[1]))
+    table = field_table(reader, fieldname)
+    if table is not None:  # every value's live count in one pass
+        terms, docs, numbers = table
+        counts = np.bincount(numbers[live[docs]], minlength=len(terms))
+        ranked = sorted(
+            (-int(counts[i]), terms[i].decode("utf-8")) for i in np.flatnonzero(counts).tolist()
+        )
+        exact = [(-negative, text) for negative, text in ranked[:TOP_FACETS]]
+    else:  # an arrays file is missing: shortlist by document frequency (deletions
+        # included), then count the shortlist's live postings
+        frequencies = [
+            (reader.doc_frequency(fieldname, term), term) for term in reader.lexicon(fieldname)
+        ]
+        frequencies.sort(key=lambda pair: (-pair[0], pair[1]))
+        exact = []
+        for _, term in frequencies[: TOP_FACETS * 3]:
+            text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            count = _live_count(reader, fieldname, text)
+            if count > 0:
+                exact.append((count, text))
+        exact.sort(key=lambda pair: (-pair[0], pair[1]))
     return [(_display_form(reader, fieldname, text), count) for count, text in exact[:TOP_FACETS]]
 
 
@@ -137,7 +148,8 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
                 for name in (*TEXT_FIELDS, *FACET_FIELDS)
                 if name in indexed
             }
-            top_facets = {name: _top_facet_values(reader, name) for name in FACET_FIELDS}
+            live_docs = live_mask(reader)
+            top_facets = {name: _top_facet_values(reader, name, live_docs) for name in FACET_FIELDS}
             articles = reader.doc_count()
         except DAMAGED_FILE_ERRORS as error:
             raise IndexCorruptError(

@@ -20,7 +20,8 @@ import numpy.typing as npt
 
 from index.reading import MISSING_DATE, raw_date_column
 from index.schema import LIST_SEPARATOR, facet_term
-from search.postings import Mask, Postings, sorted_unique
+from index.segment_arrays import sorted_unique
+from search.postings import Mask, Postings
 
 #: Facets on article fields, in the order results list them.
 FIELD_FACETS = ("source", "category", "topics", "places", "people", "organisations")

@@ -19,7 +19,8 @@ import numpy.typing as npt
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from index.segment_arrays import leaf_arrays, posting_blocks
+from index.reading import live_mask
+from index.segment_arrays import field_table, leaf_arrays, posting_blocks
 from search.lru import LruCache
 
 #: A boolean mask over every docnum of the reader (deleted documents included).
@@ -32,15 +33,6 @@ CACHE_POSTINGS = 4_000_000
 
 #: Field length per length byte, as Whoosh decodes its quantised length column.
 _LENGTH_OF_BYTE = np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 256)])
-
-
-def sorted_unique(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """The distinct values, sorted (``np.unique`` without its first-call import of
-    ``numpy.ma``, 25 ms of a process's first query)."""
-    ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 class Postings:
@@ -60,10 +52,7 @@ class Postings:
     def live(self) -> Mask:
         """True for every document that is not deleted."""
         if self._live is None:
-            if self._reader.has_deletions():
-                self._live = self.mask_of(self._reader.all_doc_ids())
-            else:
-                self._live = np.ones(self.doc_count_all, dtype=np.bool_)
+            self._live = live_mask(self._reader)
         return self._live
 
     def empty(self) -> Mask:
@@ -138,28 +127,13 @@ class Postings:
         return read
 
     def field_table(self, fieldname: str) -> tuple[list[str], DocArray, DocArray] | None:
-        """Every term of a field with the documents holding it, from the segments' arrays
-        files in a few vectorised steps: (terms in order, global docnums, the term number
-        of each docnum), deleted documents included.  None when a segment's file cannot
-        list them all (no file, or a term too long for its table)."""
-        tables = []
-        leaves = self._reader.leaf_readers()
-        for (_, offset), arrays in zip(leaves, leaf_arrays(self._reader), strict=True):
-            table = arrays.field_table(fieldname) if arrays is not None else None
-            if table is None:
-                return None
-            tables.append((offset, *table))
-        if not tables:
-            return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        terms = sorted_unique(np.concatenate([table[1] for table in tables]))
-        doc_parts: list[DocArray] = [np.zeros(0, dtype=np.int64)]
-        id_parts: list[DocArray] = [np.zeros(0, dtype=np.int64)]
-        for offset, segment_terms, starts, docs in tables:
-            numbers = np.searchsorted(terms, segment_terms)
-            id_parts.append(np.repeat(numbers, np.diff(starts)).astype(np.int64))
-            doc_parts.append(docs.astype(np.int64) + offset)
-        names = [term.decode("utf-8") for term in terms.tolist()]
-        return names, np.concatenate(doc_parts), np.concatenate(id_parts)
+        """Every term of a field with the documents holding it (see
+        ``index.segment_arrays.field_table``), the terms decoded."""
+        table = field_table(self._reader, fieldname)
+        if table is None:
+            return None
+        terms, docs, numbers = table
+        return [term.decode("utf-8") for term in terms.tolist()], docs, numbers
 
     def read_term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
         """A term's postings read from the index, bypassing the cache (one-off reads).
