@@ -25,6 +25,7 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.model import Article
 from corpus.report import CorpusReport, Skip
+from index import columns
 from index.changes import (
     ChangePlan,
     CorpusChanges,
@@ -196,6 +197,9 @@ def build_index(
                 per_corpus=plan.per_corpus,
                 repaired=live.problem if live.name else "",
             )
+            if base_dir is not None and not fresh and not summary.repaired:
+                problem = next(columns.verify(base_dir), None)  # derived files: rewritten
+                summary.repaired = f"facet columns: {problem}" if problem else ""
             # A new corpus list, or a lost pointer, is worth a generation even when no
             # article changed.
             force = (

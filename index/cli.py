@@ -362,6 +362,11 @@ def describe_stats(stats: IndexStats) -> str:
             ("warning", f"{stats.pointer_problem}: showing {stats.generation}, the newest "
              "complete version; `newsdesk index` repairs the pointer")
         )  # fmt: skip
+    for problem in stats.columns_problems:
+        rows.append(
+            ("warning", f"facet columns: {problem}; searches compute them in memory "
+             "(slower first query); `newsdesk index` rewrites them")
+        )  # fmt: skip
     if stats.writer_pid is not None:
         who = f"PID {stats.writer_pid}" if stats.writer_pid > 0 else "another process"
         rows.append(("updating", f"now, by {who}"))

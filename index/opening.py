@@ -14,6 +14,7 @@ from whoosh.index import EmptyIndexError, Index, IndexVersionError
 from whoosh.index import IndexError as WhooshIndexError
 
 from index import whoosh_patches
+from index.columns import ColumnsUnreadable
 from index.errors import (
     IndexCorruptError,
     IndexMissingError,
@@ -50,6 +51,7 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
     OverflowError,
     MemoryError,
     zlib.error,
+    ColumnsUnreadable,
 )
 
 

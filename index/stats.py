@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.reading import IndexReader, TermNotFound
 
+from index import columns
 from index.errors import IndexCorruptError
 from index.locking import lock_holder
 from index.opening import DAMAGED_FILE_ERRORS, live_generation, load_meta, open_index
@@ -47,6 +48,9 @@ class IndexStats:
     corpus_articles: dict[str, int] = field(default_factory=dict)
     #: What is wrong with ``CURRENT`` when the generation shown was found without it.
     pointer_problem: str = ""
+    #: What is wrong with the generation's facet columns (``index.columns``), checksums
+    #: verified.
+    columns_problems: list[str] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -172,4 +176,5 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
         writer_pid=lock_holder(directory),
         corpus_articles=per_corpus,
         pointer_problem=live.problem if live.name == generation_dir.name else "",
+        columns_problems=list(columns.verify(generation_dir)),
     )

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -276,7 +277,7 @@ def publish(index_dir: Path, temp_dir: Path, generation: str) -> Path:
     return final
 
 
-def link_or_copy_tree(source: Path, destination: Path, skip: set[str]) -> None:
+def link_or_copy_tree(source: Path, destination: Path, skip: Callable[[str], bool]) -> None:
     """Share the (immutable) Whoosh files of ``source`` with a new generation.
 
     Whoosh never rewrites a segment or TOC file in place (new data goes to new names,
@@ -284,7 +285,7 @@ def link_or_copy_tree(source: Path, destination: Path, skip: set[str]) -> None:
     plain copies are the fallback on file systems without hard links.
     """
     for entry in os.scandir(source):
-        if entry.name in skip or not entry.is_file(follow_symlinks=False):
+        if skip(entry.name) or not entry.is_file(follow_symlinks=False):
             continue
         target = destination / entry.name
         try:

@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from index import whoosh_patches
+from index import columns, whoosh_patches
 from index.arrays_writing import arrays_segment_writer, write_missing_arrays
 from index.changes import ChangePlan
 from index.documents import article_to_document
@@ -29,6 +29,11 @@ from index.store import META_FILE, link_or_copy_tree, new_temp_dir
 MULTIPROCESS_THRESHOLD = 2000
 #: Whoosh's own lock inside a generation folder: never shared between generations.
 _WHOOSH_LOCK = "MAIN_WRITELOCK"
+
+
+def _own_files(name: str) -> bool:
+    """Files each generation writes for itself (never linked from the previous one)."""
+    return name in (META_FILE, _WHOOSH_LOCK) or columns.is_columns_file(name)
 
 
 class GenerationWriter:
@@ -54,7 +59,7 @@ class GenerationWriter:
     def _prepare(self) -> Index:
         self.temp_dir = new_temp_dir(self.index_dir)
         if self.base is not None:
-            link_or_copy_tree(self.base, self.temp_dir, skip={META_FILE, _WHOOSH_LOCK})
+            link_or_copy_tree(self.base, self.temp_dir, skip=_own_files)
             return whoosh_index.open_dir(str(self.temp_dir))
         return whoosh_index.create_in(str(self.temp_dir), build_schema())
 
@@ -98,6 +103,8 @@ class GenerationWriter:
             )
             self.checkpoint("before-commit")
         write_missing_arrays(self.temp_dir)  # any segment the writers' tees missed
+        with whoosh_index.open_dir(str(self.temp_dir)).reader() as reader:
+            columns.write(self.temp_dir, reader)
         self.checkpoint("after-commit")
         return self.temp_dir
 

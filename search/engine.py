@@ -22,8 +22,10 @@ from whoosh.index import Index
 
 from corpus.model import Article
 from index import IndexCorruptError, index_generation, open_index
+from index.columns import GenerationColumns
 from index.documents import document_to_article
 from index.opening import DAMAGED_FILE_ERRORS
+from index.segment_arrays import storage_folder
 from search.arguments import SORTS, SearchRequest, checked_count, checked_text, search_request
 from search.deadline import Deadline
 from search.docsets import DocSets, count
@@ -68,8 +70,10 @@ class Engine:
         field_boosts: Mapping[str, float] | None = None,
         fast_ranking: bool = True,
         warm: bool = False,
+        expect_columns: bool = True,
     ) -> None:
         self._opener = opener
+        self._expect_columns = expect_columns
         self._generation_of = generation
         self._lock = threading.RLock()
         self.field_boosts = dict(field_boosts or DEFAULT_FIELD_BOOSTS)
@@ -103,7 +107,12 @@ class Engine:
     @classmethod
     def for_index(cls, ix: Index, *, fast_ranking: bool = True) -> Engine:
         """An engine over an already-open Whoosh index (tests, benchmarks)."""
-        return cls(lambda: ix, lambda: str(ix.latest_generation()), fast_ranking=fast_ranking)
+        return cls(
+            lambda: ix,
+            lambda: str(ix.latest_generation()),
+            fast_ranking=fast_ranking,
+            expect_columns=False,
+        )
 
     # -- lifecycle -------------------------------------------------------------------
     def _reopen(self) -> None:
@@ -114,7 +123,10 @@ class Engine:
         self._index, self._searcher, self._generation = index, searcher, generation
         postings = self._postings = Postings(searcher.reader())
         stored = StoredFields(searcher)
-        facets = self._facets = FacetColumns(searcher.reader(), postings, stored)
+        columns = GenerationColumns.open(
+            storage_folder(index.storage), searcher.reader(), expected=self._expect_columns
+        )
+        facets = self._facets = FacetColumns(columns, postings, stored)
         self._hits = HitMaker(stored, facets.learn_names)
         self._docsets = DocSets(searcher, postings, facets.raw_dates)
         self._ranker = FastRanker(searcher, K1, B, postings) if self.fast_ranking else None

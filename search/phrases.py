@@ -1,10 +1,12 @@
 """Checking a phrase's word positions in the documents that hold all of its words.
 
 Whoosh checks a phrase by making a ``Span`` object per occurrence of each word and
-comparing them in nested Python loops: seconds for one very long story, with no way to
-stop in between.  Here each word's positions in a document are decoded into a numpy
-array and the words are chained with ``searchsorted``; the query's deadline is asked
-before each document and each word, so a huge document cannot hold a query past it.
+comparing them in nested Python loops, document by document.  Here each word's encoded
+positions are read only from the posting blocks that hold a candidate document
+(``index.segment_arrays.values_of``), decoded into one array per word for all the
+candidates of a segment at once, and the words are chained with one ``searchsorted``
+per word over all of them: the cost follows the candidates, mostly in C.  The query's
+deadline is asked once per posting block and once per word.
 
 The rule is Whoosh's (``Phrase`` -> ``SpanNear2(ordered=True, mindist=1)``): each word
 must come 1 to ``slop`` positions after the previous word of the chain.
@@ -12,6 +14,7 @@ must come 1 to ``slop`` positions after the previous word of the chain.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -22,10 +25,16 @@ from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
+from index.segment_arrays import values_of
 from search.deadline import Deadline
 from search.postings import Mask
 
 IntArray = npt.NDArray[np.int64]
+#: Candidates checked at a time (what is confirmed when the deadline cuts a query short).
+CHUNK = 256
+#: A position's key: its document's index among the candidates, shifted past any
+#: position (so one sorted array holds every candidate's positions in order).
+_DOC_SHIFT = 32
 
 
 def phrase_docs(reader: Any, query: wq.Phrase, candidates: Mask, deadline: Deadline) -> Mask:
@@ -42,7 +51,6 @@ def phrase_docs(reader: Any, query: wq.Phrase, candidates: Mask, deadline: Deadl
         terms = [field.to_bytes(word) for word in query.words]
     except ValueError:
         return found
-    plain = type(field.format) is Positions
     docnums = np.flatnonzero(candidates)
     for segment, offset in reader.leaf_readers():
         size = segment.doc_count_all()
@@ -53,51 +61,73 @@ def phrase_docs(reader: Any, query: wq.Phrase, candidates: Mask, deadline: Deadl
             matchers = [segment.postings(fieldname, term) for term in terms]
         except TermNotFound:
             continue
-        for docnum in local.tolist():
-            positions = _word_positions(matchers, docnum, plain, deadline)
-            if positions is None:
-                if deadline.cut_short:
-                    return found
-                continue
-            if _in_sequence(positions, query.slop):
-                found[offset + docnum] = True
+        for start in range(0, len(local), CHUNK):  # confirmed chunk by chunk
+            chunk = local[start : start + CHUNK]
+            hits = _segment_hits(matchers, chunk, field.format, query.slop, deadline)
+            if hits is None:
+                return found
+            found[hits + offset] = True
     return found
 
 
-def _word_positions(
-    matchers: list[Any], docnum: int, plain: bool, deadline: Deadline
-) -> list[IntArray] | None:
-    """Each word's positions in the document (None if a word is missing or time is up)."""
-    positions: list[IntArray] = []
+def _segment_hits(
+    matchers: list[Any], local: IntArray, format_: Any, slop: int, deadline: Deadline
+) -> IntArray | None:
+    """The segment docnums among ``local`` where the phrase occurs (None: time is up)."""
+    held: list[tuple[IntArray, list[bytes]]] = []
+    common = local
     for matcher in matchers:
-        if deadline.exceeded() or not matcher.is_active():
+        got = values_of(matcher, common, deadline.exceeded)
+        if got is None:
             return None
-        matcher.skip_to(docnum)
-        if not matcher.is_active() or matcher.id() != docnum:
+        held.append(got)
+        common = got[0]
+        if not len(common):
+            return common
+    keys: list[IntArray] = []
+    for docs, values in held:
+        if deadline.exceeded():
             return None
-        positions.append(_positions(matcher, plain))
-    return positions
+        chosen = np.searchsorted(docs, common)  # common is a subset of every word's docs
+        keys.append(_position_keys([values[i] for i in chosen.tolist()], format_))
+    ends = _in_sequence(keys, slop)
+    return common[np.unique(ends >> _DOC_SHIFT)]
 
 
-def _positions(matcher: Any, plain: bool) -> IntArray:
-    """The current document's positions of the matcher's term, ascending."""
-    if plain:  # Whoosh's Positions.decode_positions, with the running sum in numpy
-        value = matcher.value()
-        if not value.endswith(b"."):
-            value += b"."
-        deltas = loads(value[_INT_SIZE:])
-        return np.cumsum(np.asarray(deltas, dtype=np.int64))
-    return np.asarray(matcher.value_as("positions"), dtype=np.int64)
+def _position_keys(values: list[bytes], format_: Any) -> IntArray:
+    """Every position of the term in each document (one encoded value each), keyed by
+    the document's index in ``values``: ``index << 32 | position``, ascending."""
+    if type(format_) is Positions:  # Whoosh's decode_positions, the running sum in numpy
+        deltas = [loads(_pickled(value)) for value in values]
+    else:
+        positions = [format_.decode_positions(value) for value in values]
+        deltas = [np.diff(p, prepend=0).tolist() for p in positions]
+    lengths = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(lengths.sum()))
+    running = np.cumsum(flat)
+    run_starts = np.cumsum(lengths) - lengths
+    before = np.where(run_starts > 0, running[np.maximum(run_starts - 1, 0)], 0)
+    positions = running - np.repeat(before, lengths)
+    owners = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
+    keys: IntArray = (owners << _DOC_SHIFT) | positions
+    return keys
 
 
-def _in_sequence(positions: list[IntArray], slop: int) -> bool:
-    """True when some chain takes one position per word, each 1..slop after the last."""
-    ends = positions[0]
-    for following in positions[1:]:
+def _pickled(value: bytes) -> bytes:
+    """The pickled deltas of a ``Positions`` value (Whoosh strips the final STOP)."""
+    return value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
+
+
+def _in_sequence(keys: list[IntArray], slop: int) -> IntArray:
+    """The keys of the last word where some chain takes one position per word, each
+    1..slop after the last one in the same document."""
+    ends = keys[0]
+    for following in keys[1:]:
         if not len(ends):
-            return False
+            return ends
         before = np.searchsorted(ends, following - 1, side="right") - 1
         has_before = before >= 0
         nearest = ends[np.maximum(before, 0)]
         ends = following[has_before & (following - nearest <= slop)]
-    return bool(len(ends))
+    chained: IntArray = ends
+    return chained

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -29,6 +30,7 @@ from whoosh.index import Index
 
 from corpus import Article
 from index.arrays_writing import write_missing_arrays
+from index.columns import GenerationColumns
 from index.documents import article_to_document
 from index.schema import text_analyzer
 from search import Engine
@@ -125,8 +127,13 @@ def test_facet_counts_skip_deleted_articles() -> None:
     assert results.facets["month"] == sorted(months.items())
 
 
+def _facet_columns(reader: Any) -> FacetColumns:
+    columns = GenerationColumns.open(None, reader)
+    return FacetColumns(columns, Postings(reader), reader.stored_fields)
+
+
 def test_facet_ties_are_ordered_by_value_and_limited() -> None:
-    counts = FacetColumns(segmented_index().reader()).count(
+    counts = _facet_columns(segmented_index().reader()).count(
         Postings(segmented_index().reader()).live(), ["places"], limit=5
     )["places"]
     assert len(counts) == 5
@@ -277,7 +284,7 @@ def test_the_date_column_read_in_one_go_equals_whooshs_value_by_value() -> None:
 def test_counting_a_few_documents_equals_counting_them_in_one_pass(name: str) -> None:
     """The facet counts of a small result come from its docnums alone (cost follows the
     result); they must equal the pass over every entry of the column."""
-    facets = FacetColumns(segmented_index().reader())
+    facets = _facet_columns(segmented_index().reader())
     column = facets.column(name)
     rng = np.random.default_rng(7)
     size = segmented_index().reader().doc_count_all()

@@ -27,7 +27,7 @@ from test_search_support import (
 from whoosh import query as wq
 
 from corpus import Article
-from search import Engine, SearchResults
+from search import Engine, SearchResults, phrases
 from search.highlight import SNIPPET_TEXT_CHARS
 from search.query import parse_query
 from tui.cli import main
@@ -35,6 +35,7 @@ from tui.cli import main
 PHRASES = [
     '"oil prices"', '"u.s. officials"', '"new york"', '"price of oil"', '"islamic state"',
     "oil-price", 'title:"oil prices"', '"crude oil" -brazil', '"state islamic"',
+    '"oil prices"~3', '"prices oil"~4', '"opec oil ministers"', '"the oil"',
 ]  # fmt: skip
 DATES = [
     "date:1987", "date:1987-03", "date:[1987-03-02 to 1987-03-05]", "date:>1987-03-02",
@@ -102,7 +103,10 @@ class SteppingClock:
         return self.now
 
 
-def test_phrase_checking_stops_at_the_deadline_and_says_so() -> None:
+def test_phrase_checking_stops_at_the_deadline_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(phrases, "CHUNK", 4)  # candidates are confirmed 4 at a time
     engine = Engine.for_index(sample_index())
     complete = engine.search('"oil prices"', page_size=100)
     assert complete.total == 27 and not complete.partial
