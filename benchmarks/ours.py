@@ -8,9 +8,8 @@ from typing import Any
 
 from corpus.model import Article
 
-#: Both cores and the default memory bound, as `newsdesk index` uses them.
+#: Both cores, as `newsdesk index` uses them.
 PROCS = 2
-LIMIT_MB = 256
 
 
 def build(
@@ -34,7 +33,6 @@ def build(
         out,
         rebuild=True,
         procs=procs,
-        limitmb=LIMIT_MB,
         articles=articles,
         progress=progress,
     )

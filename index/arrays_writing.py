@@ -1,17 +1,15 @@
 """Writing each new segment's postings arrays file (the format: ``index.segment_arrays``).
 
-Segment writers get a tee on the sorted postings stream Whoosh hands to its field
-writer (``write_arrays_with``), so the arrays cost no second pass over the segment:
-the build's worker processes and the in-process writer both use it.  Any segment still
-without a file after a commit (an index written by an older version) is read back from
-its files (``write_missing_arrays``).
+Segment writers write it from their sorted postings when they finish a segment
+(``index.segment_writing``).  Any segment still without a file after a commit (an index
+written by an older version) is read back from its files (``write_missing_arrays``).
 """
 
 from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,6 @@ import numpy as np
 import numpy.typing as npt
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
-from whoosh.writing import SegmentWriter
 
 from index.segment_arrays import (
     EXTENSION,
@@ -80,79 +77,6 @@ def _field_postings(reader: SegmentReader, fieldname: str) -> _FieldPostings:
     return field
 
 
-class PostingsTee:
-    """Collects a new segment's postings as its writer writes them, so the arrays file
-    costs no second pass over the segment (a build's worker uses it).
-
-    ``tee`` wraps the sorted (field, term, docnum, weight, value) stream that Whoosh's
-    segment writer hands to its field writer, and passes every item on unchanged.
-    """
-
-    def __init__(self) -> None:
-        self._fields: dict[str, _FieldPostings] = {}
-        self.finished = False
-
-    def tee(self, items: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-        wanted = frozenset(FIELDS)
-        field: _FieldPostings | None = None
-        last_field: str | None = None
-        last_term: bytes | None = None
-        keep = False
-        for item in items:
-            fieldname, term = item[0], item[1]
-            if fieldname != last_field:
-                last_field, last_term = fieldname, None
-                field = (
-                    self._fields.setdefault(fieldname, _FieldPostings())
-                    if (fieldname in wanted)
-                    else None
-                )
-            if field is not None:
-                if term != last_term:
-                    last_term, keep = term, keeps_term(term)
-                    if keep:
-                        field.terms.append(term)
-                        field.starts.append(field.starts[-1])
-                    else:
-                        field.omitted += 1
-                if keep:
-                    field.docs.append(item[2])
-                    field.weights.append(item[3])
-                    field.starts[-1] += 1
-            yield item
-        self.finished = True
-
-    def write(self, storage: Any, segment: Any, doc_count: int) -> Path | None:
-        """Write what was collected as the segment's arrays file (after the segment
-        is finished: a compound segment's assembly would swallow the file)."""
-        if not self.finished:
-            return None
-        return _write_fields(storage, segment, self._fields, doc_count)
-
-
-def write_arrays_with(writer: SegmentWriter) -> SegmentWriter:
-    """Make ``writer`` also write each segment it finishes an arrays file (returned
-    for chaining).  Patched on the instance: Whoosh's ``commit`` and the build's workers
-    call ``_finalize_segment`` themselves."""
-    tee = PostingsTee()
-    pooled = writer.pool.iter_postings
-    finalize = writer._finalize_segment
-
-    def finalize_with_arrays() -> Any:
-        segment = finalize()
-        tee.write(writer.storage, segment, segment.doc_count_all())
-        return segment
-
-    writer.pool.iter_postings = lambda: tee.tee(pooled())
-    writer._finalize_segment = finalize_with_arrays
-    return writer
-
-
-def arrays_segment_writer(*args: Any, **kwargs: Any) -> SegmentWriter:
-    """A ``SegmentWriter`` that writes its segment's arrays file (same arguments)."""
-    return write_arrays_with(SegmentWriter(*args, **kwargs))
-
-
 def _append_postings(matcher: Any, docs: array[int], weights: array[float]) -> None:
     """A term's postings appended to ``docs`` and ``weights``, block by block (into
     plain arrays: numpy's per-call overhead would dominate for a few postings)."""
@@ -188,20 +112,33 @@ def write_segment_arrays(storage: Any, schema: Any, segment: Any) -> Path | None
 def _write_fields(
     storage: Any, segment: Any, fields: Mapping[str, _FieldPostings], doc_count: int
 ) -> Path | None:
+    tables = {name: field.arrays() for name, field in fields.items()}
+    omitted = {name: field.omitted for name, field in fields.items()}
+    return write_arrays(storage, segment, tables, omitted, doc_count)
+
+
+def write_arrays(
+    storage: Any,
+    segment: Any,
+    tables: Mapping[str, Mapping[str, npt.NDArray[Any]]],
+    omitted: Mapping[str, int],
+    doc_count: int,
+) -> Path | None:
     """The segment's arrays file, written under a temp name and renamed (never a
-    half-written file under the name); a field not in ``fields`` is written empty."""
+    half-written file under the name); a field not in ``tables`` is written empty."""
     folder = storage_folder(storage)
     if folder is None:
         return None
+    empty = _FieldPostings().arrays()
     arrays = {
         f"{name}.{part}": values
         for name in FIELDS
-        for part, values in fields.get(name, _FieldPostings()).arrays().items()
+        for part, values in tables.get(name, empty).items()
     }
-    omitted = {name: fields[name].omitted for name in FIELDS if name in fields}
+    kept_out = {name: int(omitted.get(name, 0)) for name in FIELDS}
     path = folder / str(segment.make_filename(EXTENSION))
     temp = path.with_name(path.name + ".tmp")
-    _write(temp, arrays, doc_count, omitted)
+    _write(temp, arrays, doc_count, kept_out)
     temp.replace(path)
     return path
 

@@ -26,6 +26,7 @@ from corpus.errors import CorpusError
 from corpus.model import Article
 from corpus.report import CorpusReport, Skip
 from index import columns
+from index.budget import DEFAULT_LIMIT_MB
 from index.changes import (
     ChangePlan,
     CorpusChanges,
@@ -136,7 +137,7 @@ def build_index(
     rebuild: bool = False,
     remove: Sequence[str | os.PathLike[str]] = (),
     procs: int = 2,
-    limitmb: int = 256,
+    limitmb: int = DEFAULT_LIMIT_MB,
     progress: Callable[[BuildProgress], None] | None = None,
     articles: Iterable[Article] | None = None,
     max_article_bytes: int | None = None,
@@ -368,7 +369,7 @@ def update_index(
     index_dir: str | os.PathLike[str] | None = None,
     *,
     procs: int = 2,
-    limitmb: int = 256,
+    limitmb: int = DEFAULT_LIMIT_MB,
     progress: Callable[[BuildProgress], None] | None = None,
 ) -> BuildSummary:
     """Incremental refresh (``build_index`` without ``rebuild``), for readable call sites."""

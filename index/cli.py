@@ -16,6 +16,7 @@ from corpus.cli import megabytes
 from corpus.errors import NewsdeskError
 from corpus.report import counted
 from corpus.streams import MEGABYTE
+from index.budget import DEFAULT_LIMIT_MB
 from index.progress import BuildProgress
 
 if TYPE_CHECKING:  # the build and stats (Whoosh, numpy, the readers) load when run
@@ -63,8 +64,9 @@ def register(subparsers: Any) -> None:
     index_parser.add_argument(
         "--limitmb",
         type=positive_int,
-        default=256,
-        help="writer memory budget in MB, shared by the processes (default 256)",
+        default=DEFAULT_LIMIT_MB,
+        help="memory in MB for the writers' postings, shared by the processes "
+        f"(default {DEFAULT_LIMIT_MB}); each writes a new segment when its share is full",
     )
     index_parser.add_argument(
         "--max-article-mb",

@@ -34,9 +34,9 @@ from whoosh import index as whoosh_index
 from corpus.model import Article
 from corpus.report import CorpusReport
 from index import whoosh_patches
-from index.arrays_writing import arrays_segment_writer
 from index.documents import article_to_document
 from index.identity import read_roots
+from index.segment_writing import compact_segment_writer, pool_bytes
 from index.testing import worker_checkpoint
 
 #: How often the parent polls the workers' progress counters.
@@ -83,7 +83,8 @@ def _worker(
     try:
         whoosh_patches.apply()
         ix = whoosh_index.open_dir(index_dir)
-        writer = arrays_segment_writer(ix, _lk=False, limitmb=limitmb)
+        budget = limitmb * 1024 * 1024
+        writer = compact_segment_writer(ix, _lk=False)
         added = rank = 0
         for ordinal, (root, article) in enumerate(source.read()):
             if ordinal >= len(wanted) or not wanted[ordinal]:
@@ -95,17 +96,20 @@ def _worker(
                 article = dataclasses.replace(article, id=renamed[ordinal])
             writer.add_document(**article_to_document(article, root))
             added += 1
+            if pool_bytes(writer) > budget:  # memory stays within the share of --limitmb
+                results.put((shard, "segment", writer._finalize_segment()))
+                writer = compact_segment_writer(ix, _lk=False)
             if added % _REPORT_EVERY == 0:
                 counter.value = added
                 worker_checkpoint("worker-indexing", parent_pid)
                 if os.getppid() != parent_pid:
-                    os._exit(1)  # the parent is gone: nobody will commit this segment
+                    os._exit(1)  # the parent is gone: nobody will commit these segments
         counter.value = added
-        if added:
+        if writer.doc_count():
             results.put((shard, "segment", writer._finalize_segment()))
         else:
             writer.cancel()
-            results.put((shard, "segment", None))
+        results.put((shard, "done", None))
     except OSError as error:
         results.put((shard, "oserror", (error.errno, error.strerror or str(error))))
     except BaseException as error:  # reported to the parent, which raises it
@@ -155,8 +159,9 @@ def write_shards(
     for worker in workers:
         worker.start()
     try:
-        segments: dict[int, Any] = {}
-        while len(segments) < procs:
+        segments: dict[int, list[Any]] = {shard: [] for shard in range(procs)}
+        done: set[int] = set()
+        while len(done) < procs:
             try:
                 shard, kind, payload = results.get(timeout=_POLL_SECONDS)
             except queue.Empty:
@@ -168,12 +173,15 @@ def write_shards(
                     raise OSError(*payload)
                 if kind == "error":
                     raise WorkerError(f"an index worker failed: {payload}")
-                segments[shard] = payload
+                if kind == "done":
+                    done.add(shard)
+                else:
+                    segments[shard].append(payload)
             progress(sum(int(c.value) for c in counters))
         for worker in workers:
             worker.join()
         progress(sum(int(c.value) for c in counters))
-        new = [segment for _, segment in sorted(segments.items()) if segment is not None]
+        new = [segment for shard in range(procs) for segment in segments[shard]]
         commit_segments(index_dir, new, deletes)
     finally:
         for worker in workers:

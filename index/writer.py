@@ -18,10 +18,11 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from index import columns, whoosh_patches
-from index.arrays_writing import arrays_segment_writer, write_missing_arrays
+from index.arrays_writing import write_missing_arrays
 from index.changes import ChangePlan
 from index.documents import article_to_document
 from index.schema import build_schema
+from index.segment_writing import compact_segment_writer
 from index.sharded import ArticleSource, write_shards
 from index.store import META_FILE, link_or_copy_tree, new_temp_dir
 
@@ -78,7 +79,7 @@ class GenerationWriter:
         index = self._prepare()
         assert self.temp_dir is not None
         if plan.kept is not None:
-            writer = arrays_segment_writer(index, limitmb=self.limitmb)
+            writer = compact_segment_writer(index)
             try:
                 for article_id in plan.deletes:
                     writer.delete_by_term("id", article_id)
