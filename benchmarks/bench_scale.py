@@ -6,7 +6,7 @@ For each size (default 20k, 100k, 300k, 1M articles) a synthetic archive is gene
 files; reused when a complete one with the same size and seed is already there), then
 each engine builds its index from that folder in a child process: newsdesk through
 ``index.build_index`` exactly as ``newsdesk index FOLDER`` does (2 writer processes,
-256 MB), the peers streaming the same folder through ``corpus.read_corpus`` (so every
+the default --limitmb), the peers streaming the same folder through ``corpus.read_corpus`` (so every
 build time includes reading the archive).  Measured per engine and size:
 
 - build: seconds, peak PSS of the whole process tree (sampled every 50 ms), index size;
