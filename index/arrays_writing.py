@@ -27,6 +27,7 @@ from index.segment_arrays import (
     MAGIC,
     MAX_TERM_BYTES,
     aligned,
+    compact_weights,
     keeps_term,
     posting_blocks,
     raw_blocks,
@@ -49,14 +50,11 @@ class _FieldPostings:
         self.omitted = 0
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
-        all_weights = np.frombuffer(self.weights, dtype=np.float64)
-        narrow = all_weights.astype(np.float32)
         return {
             "terms": np.array(self.terms, dtype=f"S{MAX_TERM_BYTES}"),
             "starts": np.asarray(self.starts, dtype=np.int64),
             "docs": np.frombuffer(self.docs, dtype=np.int32).copy(),
-            # Weights are term frequencies (float32 in Whoosh's blocks): exact in float32.
-            "weights": narrow if np.array_equal(narrow, all_weights) else all_weights,
+            "weights": compact_weights(np.frombuffer(self.weights, dtype=np.float64)),
         }
 
 

@@ -157,6 +157,17 @@ def _joined(parts: list[DocArray]) -> DocArray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
+def compact_weights(weights: FloatArray) -> npt.NDArray[Any]:
+    """Weights in the narrowest type that holds each one exactly: they are term
+    frequencies (Whoosh keeps them as float32), almost always under 256, so most
+    fields take one byte a posting instead of four.  Readers take the file's type."""
+    for dtype in (np.uint8, np.uint16, np.float32):
+        narrow = weights.astype(dtype)
+        if np.array_equal(narrow, weights):
+            return narrow
+    return weights
+
+
 def keeps_term(term: bytes) -> bool:
     """Whether the table holds the term (others are looked up through Whoosh)."""
     return len(term) <= MAX_TERM_BYTES and b"\x00" not in term

@@ -32,7 +32,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from index.arrays_writing import write_arrays
-from index.segment_arrays import FIELDS, MAX_TERM_BYTES, keeps_term
+from index.segment_arrays import FIELDS, MAX_TERM_BYTES, compact_weights, keeps_term
 
 #: Bytes a term costs the pool beyond its postings (dict entry, key tuple, term bytes).
 TERM_BYTES = 200
@@ -146,13 +146,11 @@ class CompactPool:
             positions = np.repeat(lows - (np.cumsum(lengths) - lengths), lengths) + np.arange(
                 int(lengths.sum())
             )
-            weights = arrays["weights"][positions]
-            narrow = weights.astype(np.float32)  # term frequencies: exact in float32
             tables[fieldname] = {
                 "terms": np.array([keys[i][1] for i in kept], dtype=f"S{MAX_TERM_BYTES}"),
                 "starts": np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
                 "docs": arrays["docs"][positions],
-                "weights": narrow if np.array_equal(narrow, weights) else weights,
+                "weights": compact_weights(arrays["weights"][positions]),
             }
         return tables, {name: omitted.get(name, 0) for name in FIELDS}
 

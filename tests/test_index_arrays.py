@@ -184,6 +184,6 @@ def test_arrays_hold_docnums_and_weights_compactly(arrays_index: Path) -> None:
     found = arrays.postings("body", b"oil")
     assert found is not None
     docs, weights = found
-    assert docs.dtype == np.int32 and weights.dtype == np.float32 and len(docs) > 0
+    assert docs.dtype == np.int32 and weights.dtype == np.uint8 and len(docs) > 0
     assert arrays.postings("body", b"no-such-term-anywhere") is not None  # known absent
     assert arrays.postings("no_such_field", b"oil") is None  # cannot say: ask Whoosh
