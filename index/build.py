@@ -25,7 +25,7 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.model import Article
 from corpus.report import CorpusReport, Skip
-from index import columns
+from index import articles_table, columns
 from index.budget import DEFAULT_LIMIT_MB
 from index.changes import (
     ChangePlan,
@@ -106,15 +106,22 @@ def _package_version() -> str:
         return "0+unknown"
 
 
-def _indexed_articles(generation_dir: Path, index_dir: Path) -> dict[str, IndexedArticle]:
-    """id -> corpus and content hash of every live document (one pass over stored fields)."""
+def _indexed_articles(
+    generation_dir: Path, index_dir: Path
+) -> tuple[dict[str, IndexedArticle], bool]:
+    """id -> corpus and content hash of every live document, from the generation's
+    articles table, or (without a table it can trust) one pass over stored fields;
+    and whether the table was used."""
     ix = open_generation(index_dir, generation_dir)
     try:
         with ix.reader() as reader:
+            table = articles_table.read(generation_dir, reader.doc_count())
+            if table is not None:
+                return table, True
             return {
                 stored["id"]: IndexedArticle(stored.get("corpus", ""), stored["content_hash"])
                 for _, stored in reader.iter_docs()
-            }
+            }, False
     except CORRUPTION_ERRORS as error:
         raise IndexCorruptError(
             index_dir, f"stored articles unreadable: {type(error).__name__}: {error}"
@@ -177,7 +184,10 @@ def build_index(
             request = corpus_request(
                 recorded, roots, absolute_corpora(remove), fresh=fresh, directory=directory
             )
-            existing = {} if fresh or base_dir is None else _indexed_articles(base_dir, directory)
+            existing: dict[str, IndexedArticle] = {}
+            tabled = True
+            if not fresh and base_dir is not None:
+                existing, tabled = _indexed_articles(base_dir, directory)
             plan, source, meter, report = _plan(
                 request, existing, articles, max_article_bytes, progress, fresh=fresh
             )
@@ -201,6 +211,8 @@ def build_index(
             if base_dir is not None and not fresh and not summary.repaired:
                 problem = next(columns.verify(base_dir), None)  # derived files: rewritten
                 summary.repaired = f"facet columns: {problem}" if problem else ""
+                if not tabled and not problem:
+                    summary.repaired = f"its articles table ({articles_table.FILE}) is missing"
             # A new corpus list, or a lost pointer, is worth a generation even when no
             # article changed.
             force = (
@@ -208,7 +220,7 @@ def build_index(
             )
             force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
             _write(
-                writer, plan, source, meter, summary,
+                writer, plan, source, meter, summary, existing,
                 force=force, started=started, max_article_bytes=max_article_bytes,
             )  # fmt: skip
             return summary
@@ -322,6 +334,7 @@ def _write(
     source: ArticleSource,
     meter: ProgressMeter,
     summary: BuildSummary,
+    existing: dict[str, IndexedArticle],
     *,
     force: bool,
     started: float,
@@ -352,6 +365,9 @@ def _write(
         newsdesk_version=_package_version(),
         max_article_bytes=max_article_bytes,
     )
+    table = articles_table.updated(existing, plan.deletes, plan.written)
+    if len(table) == new_meta.articles:  # else the next refresh reads the stored articles
+        articles_table.write(temp_dir, table)
     write_meta(temp_dir, new_meta)
     fsync_tree(temp_dir)
     generation = next_generation_name(directory)

@@ -68,6 +68,8 @@ class ChangePlan:
     duplicates: list[Skip] = field(default_factory=list)
     #: Articles read (duplicates excluded).
     read: int = 0
+    #: (id, corpus, content hash) of every article written, for the articles table.
+    written: list[tuple[str, str, str]] = field(default_factory=list)
 
     def totals(self) -> CorpusChanges:
         total = CorpusChanges()
@@ -140,6 +142,7 @@ def _plan_write(
     plan: ChangePlan, ordinal: int, root: str, original: Article, article: Article, keep: int
 ) -> None:
     plan.writes.append(ordinal)
+    plan.written.append((article.id, root, article.content_hash))
     if article.id != original.id:
         plan.renamed[ordinal] = article.id
     if plan.kept is not None:

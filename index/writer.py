@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from index import columns, whoosh_patches
+from index import articles_table, columns, whoosh_patches
 from index.arrays_writing import write_missing_arrays
 from index.changes import ChangePlan
 from index.documents import article_to_document
@@ -34,7 +34,7 @@ _WHOOSH_LOCK = "MAIN_WRITELOCK"
 
 def _own_files(name: str) -> bool:
     """Files each generation writes for itself (never linked from the previous one)."""
-    return name in (META_FILE, _WHOOSH_LOCK) or columns.is_columns_file(name)
+    return name in (META_FILE, _WHOOSH_LOCK, articles_table.FILE) or columns.is_columns_file(name)
 
 
 class GenerationWriter:

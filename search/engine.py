@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from whoosh import query as wq
 from whoosh import scoring
 from whoosh.index import Index
 
@@ -325,26 +326,38 @@ class Engine:
             return document_to_article(self._searcher.stored_fields(self._docnum(article_id)))
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
-        """Stories similar to the article (more-like-this on the start of its title and
-        body: ``RELATED_TEXT_CHARS``), itself excluded."""
+        """Stories similar to the article, itself excluded: Whoosh's more-like-this
+        (the five key terms of the start of its title and body, ``RELATED_TEXT_CHARS``,
+        by the Bo1 model, as an any-word query on the body), ranked like any query:
+        vectorised, and within ``time_limit``."""
         limit = checked_count(limit, "limit", minimum=0)
         with self._reading():
+            assert self._docsets is not None
+            searcher = self._searcher
             docnum = self._docnum(article_id)
-            stored = self._searcher.stored_fields(docnum)
+            stored = searcher.stored_fields(docnum)
             text = " ".join((stored.get("title", ""), stored.get("body", "")))
-            text = text_head(text, RELATED_TEXT_CHARS)
-            similar = self._searcher.more_like(docnum, "body", text=text, top=limit * 2 + 5)
+            keywords = searcher.key_terms_from_text(
+                "body", text_head(text, RELATED_TEXT_CHARS), numterms=5, normalize=False
+            )
+            if not keywords:
+                return []
+            like = wq.Or([wq.Term("body", word, boost=weight) for word, weight in keywords])
+            docs = self._docsets.for_query(Deadline(self.time_limit, self.clock))
+            matched = docs(like)
+            matched[docnum] = False
+            ranked = rank_tiers([(like, matched)], limit * 2 + 5, self._ranker, searcher, docs)
             own_hash = stored.get("content_hash")
             hits: list[Hit] = []
-            for result in similar:
+            for other_docnum, score in ranked:
                 if len(hits) >= limit:
                     break
-                other = result.fields()
-                if other.get("content_hash") == own_hash or other["id"] == article_id:
-                    continue  # the article itself, or a verbatim duplicate of it
+                other = searcher.stored_fields(other_docnum)
+                if other.get("content_hash") == own_hash:
+                    continue  # a verbatim duplicate of the article
                 article = document_to_article(other)
                 snippet, spans = make_snippet((article.body, article.title), ())
-                hits.append(to_hit(article, float(result.score or 0.0), snippet, spans))
+                hits.append(to_hit(article, score, snippet, spans))
             return hits
 
     def match_spans(self, query: str, text: str) -> tuple[Span, ...]:

@@ -82,6 +82,26 @@ def test_bbc_did_you_mean_and_related(bbc: tuple[Engine, tuple[Article, ...]]) -
     assert all(body_of[hit.id] != first_sport.body for hit in related)
 
 
+def test_related_stories_are_whooshs_more_like_this_ranked_by_the_engine(
+    bbc: tuple[Engine, tuple[Article, ...]],
+) -> None:
+    """``related`` ranks Whoosh's more-like-this query with the engine's vectorised
+    ranking (within the time limit): the same stories and scores as Whoosh's own
+    ``more_like``, duplicates of the article left out."""
+    engine, articles = bbc
+    searcher = engine._searcher
+    for article in articles[::150]:
+        docnum = searcher.document_number(id=article.id)
+        text = f"{article.title} {article.body}"
+        theirs = [
+            (hit["id"], round(hit.score, 5))
+            for hit in searcher.more_like(docnum, "body", text=text, top=40)
+            if hit["content_hash"] != article.content_hash
+        ]
+        ours = [(hit.id, round(hit.score, 5)) for hit in engine.related(article.id, limit=8)]
+        assert ours == theirs[:8] and len(ours) == 8
+
+
 def test_reuters_topic_and_place_facets(reuters: tuple[Engine, list[Article]]) -> None:
     engine, articles = reuters
     results = engine.search("", filters={"topics": ["coffee"]}, facet_limit=500, page_size=1)

@@ -19,7 +19,7 @@ from index import build_index, open_index
 from index.arrays_writing import write_segment_arrays
 from index.documents import article_to_document
 from index.schema import build_schema
-from index.segment_writing import CompactPool, compact_segment_writer
+from index.segment_writing import CompactPool, TextIndexer, compact_segment_writer
 from search import Engine
 
 
@@ -90,6 +90,35 @@ def test_stock_whoosh_searches_it_as_it_searches_its_own(tmp_path: Path) -> None
                 ]
             )
     assert found[0] == found[1] and all(found[0])
+
+
+TRICKY = [
+    "The U.S. and the E.U. said so.", "İstanbul ISTANBUL istanbul Kılıç kilic",
+    "a an the of to", "3.5% rose 1,000.25 points; x y z", "", "   ", "naïve café façade",
+    "oil-price oil_price OIL", "The the THE", "Ünïcödé ﬁnance ﬂows", "e.g. i.e. U.S.A.",
+]  # fmt: skip
+
+
+def test_text_indexing_computes_what_whooshs_analyzer_chain_computes() -> None:
+    schema = build_schema()
+    for name in ("title", "body"):
+        field = schema[name]
+        assert TextIndexer.fits(field)
+        fast = TextIndexer(field)
+        texts = TRICKY + [a.body for a in sample_articles()] + [a.title for a in sample_articles()]
+        for text in texts:
+            assert sorted(fast(text)) == sorted(field.index(text)), text
+
+
+def test_a_commit_pickles_whooshs_own_schema(tmp_path: Path) -> None:
+    """The fast text indexing lives on the writer's copy of the schema only while
+    documents are added: the TOC a commit writes names no newsdesk class, so stock
+    Whoosh opens the index without newsdesk installed."""
+    folder = tmp_path / "ours"
+    _write(folder, sample_articles()[:50], compact_segment_writer)
+    [toc] = folder.glob("_MAIN_*.toc")
+    data = toc.read_bytes()
+    assert b"whoosh.fields" in data and b"segment_writing" not in data
 
 
 def test_the_pool_sorts_postings_as_whoosh_does() -> None:
