@@ -50,9 +50,8 @@ def read(generation_dir: Path, live_articles: int) -> dict[str, IndexedArticle] 
         corpora, ids = document["corpora"], document["ids"]
         if len(ids) != live_articles:
             return None
-        interned = [IndexedArticle(root, "") for root in corpora]  # one string per corpus
         return {
-            article_id: IndexedArticle(interned[corpus].corpus, content_hash)
+            article_id: IndexedArticle(corpora[corpus], content_hash)  # one str per corpus
             for article_id, corpus, content_hash in zip(
                 ids, document["corpus"], document["hashes"], strict=True
             )

@@ -41,7 +41,13 @@ from whoosh.writing import SegmentWriter
 
 from index.arrays_writing import write_arrays
 from index.schema import TEXT_FIELDS
-from index.segment_arrays import FIELDS, MAX_TERM_BYTES, compact_weights, keeps_term
+from index.segment_arrays import (
+    FIELDS,
+    MAX_TERM_BYTES,
+    compact_weights,
+    keeps_term,
+    run_positions,
+)
 
 #: Bytes a term costs the pool beyond its postings (dict entry, key tuple, term bytes).
 TERM_BYTES = 200
@@ -152,9 +158,7 @@ class CompactPool:
             chosen = np.asarray(kept, dtype=np.int64)
             lows, highs = bounds[chosen], bounds[chosen + 1]
             lengths = highs - lows
-            positions = np.repeat(lows - (np.cumsum(lengths) - lengths), lengths) + np.arange(
-                int(lengths.sum())
-            )
+            positions = run_positions(lows, lengths)
             tables[fieldname] = {
                 "terms": np.array([keys[i][1] for i in kept], dtype=f"S{MAX_TERM_BYTES}"),
                 "starts": np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),

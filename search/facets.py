@@ -21,6 +21,7 @@ import numpy.typing as npt
 from index.columns import ALL_FACETS, DATE_FACETS, FIELD_FACETS, FacetTable, GenerationColumns
 from index.reading import MISSING_DATE
 from index.schema import LIST_SEPARATOR, facet_term
+from index.segment_arrays import run_positions
 from search.postings import Mask, Postings
 
 __all__ = ["ALL_FACETS", "DATE_FACETS", "FIELD_FACETS", "Column", "FacetColumns"]
@@ -79,11 +80,7 @@ class Column:
         assert table.doc_starts is not None and table.doc_values is not None
         starts = table.doc_starts[docnums].astype(np.int64)
         lengths = table.doc_starts[docnums + 1] - starts
-        total = int(lengths.sum())
-        if not total:
-            return np.zeros(len(self.values), dtype=np.int64)
-        first = np.cumsum(lengths) - lengths  # where each document's run begins
-        positions = np.repeat(starts - first, lengths) + np.arange(total)
+        positions = run_positions(starts, lengths)
         return np.bincount(table.doc_values[positions], minlength=len(self.values))
 
 
