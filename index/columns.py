@@ -230,6 +230,7 @@ class GenerationColumns:
         self._values = values or {}
         self._folder = folder
         self._lock = threading.Lock()
+        self._undated: npt.NDArray[np.bool_] | None = None
         #: Why the columns were computed in this process instead of read (None if read).
         self.problem = problem
 
@@ -255,6 +256,15 @@ class GenerationColumns:
     @property
     def raw_dates(self) -> Dates:
         return self._arrays["date.raw"]
+
+    @property
+    def undated(self) -> npt.NDArray[np.bool_]:
+        """True for each docnum without a date (every query's undated count needs it:
+        compared once, not per query)."""
+        with self._lock:
+            if self._undated is None:
+                self._undated = self.raw_dates == MISSING_DATE
+            return self._undated
 
     def date_order(self, newest: bool) -> Ints:
         return self._arrays["date.newest" if newest else "date.oldest"]

@@ -19,7 +19,6 @@ import numpy as np
 import numpy.typing as npt
 
 from index.columns import ALL_FACETS, DATE_FACETS, FIELD_FACETS, FacetTable, GenerationColumns
-from index.reading import MISSING_DATE
 from index.schema import LIST_SEPARATOR, facet_term
 from index.segment_arrays import run_positions
 from search.postings import Mask, Postings
@@ -158,7 +157,7 @@ class FacetColumns:
 
     def undated(self, mask: Mask) -> int:
         """How many documents in ``mask`` have no date."""
-        return int(np.count_nonzero(mask & (self.raw_dates() == MISSING_DATE)))
+        return int(np.count_nonzero(mask & self._generation.undated))
 
     def date_order(self, newest: bool) -> Ints:
         """Every docnum by date (newest or oldest first, ties by docnum), undated last."""
