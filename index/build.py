@@ -26,6 +26,7 @@ from corpus.errors import CorpusError
 from corpus.model import Article
 from corpus.report import CorpusReport, Skip
 from index import articles_table, columns
+from index.arrays_writing import postings_problems
 from index.budget import DEFAULT_LIMIT_MB
 from index.changes import (
     ChangePlan,
@@ -211,6 +212,9 @@ def build_index(
             if base_dir is not None and not fresh and not summary.repaired:
                 problem = next(columns.verify(base_dir), None)  # derived files: rewritten
                 summary.repaired = f"facet columns: {problem}" if problem else ""
+                unreadable = next(postings_problems(base_dir, checksums=False), None)
+                if unreadable and not problem:
+                    summary.repaired = f"postings: {unreadable}"
                 if not tabled and not problem:
                     summary.repaired = f"its articles table ({articles_table.FILE}) is missing"
             # A new corpus list, or a lost pointer, is worth a generation even when no

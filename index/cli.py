@@ -369,6 +369,12 @@ def describe_stats(stats: IndexStats) -> str:
             ("warning", f"facet columns: {problem}; searches compute them in memory "
              "(slower first query); `newsdesk index` rewrites them")
         )  # fmt: skip
+    for problem in stats.postings_problems:
+        fix = "`newsdesk index --rebuild`" if "checksum" in problem else "`newsdesk index`"
+        rows.append(
+            ("warning", f"postings: {problem}; searches compute it in memory (slower "
+             f"first query); {fix} rewrites it")
+        )  # fmt: skip
     if stats.writer_pid is not None:
         who = f"PID {stats.writer_pid}" if stats.writer_pid > 0 else "another process"
         rows.append(("updating", f"now, by {who}"))

@@ -110,22 +110,10 @@ def _facet_arrays(size: int, docs: Ints, value_ids: Ints, value_count: int) -> d
 
 
 def _field_pairs(reader: Any, fieldname: str) -> tuple[list[str], Ints, Ints]:
-    """(values, docnums, value ids) of a keyword field: from the segments' arrays
-    files, or by walking Whoosh's lexicon where they cannot list every term."""
-    table = field_table(reader, fieldname)
-    if table is not None:
-        terms, docs, ids = table
-        return [term.decode("utf-8") for term in terms.tolist()], docs, ids
-    values: list[str] = []
-    doc_parts: list[Ints] = [np.zeros(0, dtype=np.int64)]
-    id_parts: list[Ints] = [np.zeros(0, dtype=np.int64)]
-    if fieldname in reader.schema:
-        for value_id, term in enumerate(reader.lexicon(fieldname)):
-            docs = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
-            values.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-            doc_parts.append(docs)
-            id_parts.append(np.full(len(docs), value_id, dtype=np.int64))
-    return values, np.concatenate(doc_parts), np.concatenate(id_parts)
+    """(values, docnums, value ids) of a keyword field, from the segments' postings
+    files."""
+    terms, docs, ids = field_table(reader, fieldname)
+    return [term.decode("utf-8") for term in terms], docs, ids
 
 
 def _date_pairs(raw: Dates, name: str) -> tuple[list[str], Ints, Ints]:

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from index.whoosh_adapter import deleted_docs, unsigned_column
+
 #: Raw ``date`` column value of an article without a date (Whoosh's sortable default).
 MISSING_DATE = 2**64 - 1
 
@@ -26,24 +28,8 @@ def raw_date_column(reader: Any) -> npt.NDArray[np.uint64]:
     for segment, offset in reader.leaf_readers():
         count = segment.doc_count_all()
         if count and segment.has_column("date"):
-            column = segment.column_reader("date", translate=False)
-            raw[offset : offset + count] = _numeric_column(column, count)
+            raw[offset : offset + count] = unsigned_column(segment, "date", count)
     return raw
-
-
-def _numeric_column(column: Any, count: int) -> npt.NDArray[np.uint64]:
-    """A segment's unsigned 64-bit numeric column (Whoosh's ``NumericColumn("Q")``, the
-    sortable DATETIME column) in one read of its big-endian bytes; Whoosh's own reader
-    unpacks one value per call."""
-    fixed = getattr(column, "_fixedlen", None) == 8 and getattr(column, "_typecode", "") == "Q"
-    if not fixed or not hasattr(column, "_dbfile"):
-        return np.fromiter(column, dtype=np.uint64, count=count)
-    stored = min(int(column._count), count)
-    values = np.full(count, column._default, dtype=np.uint64)
-    if stored:
-        data = column._dbfile.get(column._basepos, stored * 8)
-        values[:stored] = np.frombuffer(data, dtype=">u8")
-    return values
 
 
 def live_mask(reader: Any) -> npt.NDArray[np.bool_]:
@@ -54,6 +40,5 @@ def live_mask(reader: Any) -> npt.NDArray[np.bool_]:
         return live
     for segment, offset in reader.leaf_readers():
         if segment.has_deletions():
-            deleted = np.fromiter(segment._perdoc.deleted_docs(), dtype=np.int64)
-            live[deleted + offset] = False
+            live[deleted_docs(segment) + offset] = False
     return live

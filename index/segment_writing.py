@@ -6,24 +6,25 @@ past ``limitmb`` (which its own estimate undercounts) it pickles every posting t
 file and merges the runs back with ``heapq.merge``: profiled on a 20k-article build,
 pickling, unpickling and merging were a quarter of the build.  Writing the posting
 blocks then asked the field-length column on disk once per posting (another 9%), and
-teeing the stream into the postings arrays file cost one more Python step per posting.
+teeing the stream into the postings file cost one more Python step per posting.
 
 ``CompactPool`` holds the same postings as flat arrays (term number, docnum, weight,
 where the value ends in one byte buffer: ~24 bytes and the value's bytes each) and
 sorts them once with numpy; the writer hands Whoosh's field writer the same sorted
 (field, term, docnum, weight, value) stream, with field lengths from memory, and writes
-the segment's arrays file from the sorted arrays in a few vectorised steps.  A build's
+the segment's postings file from the sorted arrays in a few vectorised steps.  A build's
 worker cuts a segment whenever ``pool_bytes`` passes its share of ``--limitmb``, so a
 build's memory is bounded whatever the archive's size.
 
-Every hook on Whoosh internals is here, each tested in ``tests/test_segment_writing.py``
-(``pool``, ``perdocwriter.add_field``, ``_flush_segment``, ``_finalize_segment``).
+The writer's hooks on Whoosh internals (its pool, field lengths, flush and finish) are
+installed by ``index.whoosh_adapter.hook_segment_writer``.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,15 +40,12 @@ from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from index.arrays_writing import write_arrays
+from index import whoosh_adapter
+from index.arrays_writing import postings_path
+from index.postings_file import FIELDS, PostingsFileWriter
 from index.schema import TEXT_FIELDS
-from index.segment_arrays import (
-    FIELDS,
-    MAX_TERM_BYTES,
-    compact_weights,
-    keeps_term,
-    run_positions,
-)
+from index.segment_arrays import run_positions
+from index.whoosh_adapter import storage_folder
 
 #: Bytes a term costs the pool beyond its postings (dict entry, key tuple, term bytes).
 TERM_BYTES = 200
@@ -138,34 +136,27 @@ class CompactPool:
             for docnum, weight, start, end in zip(docs, weights, starts, ends, strict=True):
                 yield fieldname, text, docnum, weight, values[start:end]
 
-    def field_arrays(self) -> tuple[dict[str, dict[str, npt.NDArray[Any]]], dict[str, int]]:
-        """The arrays file's tables of each kept field (``index.segment_arrays``), and
-        how many of each field's terms it leaves out."""
+    def write_postings_file(self, path: Path, doc_count: int) -> None:
+        """The segment's postings file (``index.postings_file``), field by field."""
         keys, arrays = self.sorted_postings()
         bounds = arrays["bounds"]
-        tables: dict[str, dict[str, npt.NDArray[Any]]] = {}
-        omitted: dict[str, int] = {}
-        wanted = set(FIELDS)
-        numbers: dict[str, list[int]] = {}
-        for number, (fieldname, text) in enumerate(keys):
-            if fieldname not in wanted:
-                continue
-            if keeps_term(text):
-                numbers.setdefault(fieldname, []).append(number)
-            else:
-                omitted[fieldname] = omitted.get(fieldname, 0) + 1
-        for fieldname, kept in numbers.items():
-            chosen = np.asarray(kept, dtype=np.int64)
-            lows, highs = bounds[chosen], bounds[chosen + 1]
-            lengths = highs - lows
-            positions = run_positions(lows, lengths)
-            tables[fieldname] = {
-                "terms": np.array([keys[i][1] for i in kept], dtype=f"S{MAX_TERM_BYTES}"),
-                "starts": np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
-                "docs": arrays["docs"][positions],
-                "weights": compact_weights(arrays["weights"][positions]),
-            }
-        return tables, {name: omitted.get(name, 0) for name in FIELDS}
+        numbers: dict[str, list[int]] = {name: [] for name in FIELDS}
+        for number, (fieldname, _) in enumerate(keys):
+            if fieldname in numbers:
+                numbers[fieldname].append(number)
+        with PostingsFileWriter(path, doc_count) as out:
+            for fieldname, kept in numbers.items():
+                chosen = np.asarray(kept, dtype=np.int64)
+                lows, highs = bounds[chosen], bounds[chosen + 1]
+                lengths = highs - lows
+                positions = run_positions(lows, lengths)
+                out.write_field(
+                    fieldname,
+                    [keys[i][1] for i in kept],
+                    np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+                    arrays["docs"][positions],
+                    arrays["weights"][positions],
+                )
 
     def cleanup(self) -> None:
         """Nothing on disk to remove (Whoosh's pool deletes its run files here)."""
@@ -286,35 +277,20 @@ def _index_text_fast(writer: SegmentWriter) -> None:
 
 def compact_segment_writer(*args: Any, **kwargs: Any) -> SegmentWriter:
     """A ``SegmentWriter`` (same arguments) that pools postings in a ``CompactPool``
-    and writes its segment's arrays file when it finishes the segment."""
+    and writes its segment's postings file when it finishes the segment."""
     writer = SegmentWriter(*args, **kwargs)
-    writer.pool.cleanup()  # Whoosh's own pool has written nothing yet
-    pool = writer.pool = CompactPool()
+    pool = CompactPool()
     lengths = FieldLengths()
-    perdoc = writer.perdocwriter
-    add_field = perdoc.add_field
 
-    def add_field_and_length(fieldname: str, fieldobj: Any, value: Any, length: int) -> None:
-        add_field(fieldname, fieldobj, value, length)
-        if length:
-            lengths.add(fieldname, perdoc._docnum, length)
+    def add_postings(schema: Any, fieldwriter: Any) -> None:
+        fieldwriter.add_postings(schema, lengths, pool.iter_postings())
 
-    def flush_segment() -> None:  # SegmentWriter._flush_segment, lengths from memory
-        writer.perdocwriter.close()
-        writer.fieldwriter.add_postings(writer.schema, lengths, pool.iter_postings())
-        writer.fieldwriter.close()
+    def write_postings_file(segment: Any) -> None:
+        folder = storage_folder(writer.storage)
+        if folder is not None:
+            pool.write_postings_file(postings_path(folder, segment), segment.doc_count_all())
 
-    finalize = writer._finalize_segment
-
-    def finalize_with_arrays() -> Any:
-        segment = finalize()
-        tables, omitted = pool.field_arrays()
-        write_arrays(writer.storage, segment, tables, omitted, segment.doc_count_all())
-        return segment
-
-    perdoc.add_field = add_field_and_length
-    writer._flush_segment = flush_segment
-    writer._finalize_segment = finalize_with_arrays
+    whoosh_adapter.hook_segment_writer(writer, pool, lengths.add, add_postings, write_postings_file)
     _index_text_fast(writer)
     return writer
 

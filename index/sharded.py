@@ -33,7 +33,7 @@ from whoosh import index as whoosh_index
 
 from corpus.model import Article
 from corpus.report import CorpusReport
-from index import whoosh_patches
+from index import whoosh_adapter, whoosh_patches
 from index.documents import article_to_document
 from index.identity import read_roots
 from index.segment_writing import compact_segment_writer, pool_bytes
@@ -97,7 +97,7 @@ def _worker(
             writer.add_document(**article_to_document(article, root))
             added += 1
             if pool_bytes(writer) > budget:  # memory stays within the share of --limitmb
-                results.put((shard, "segment", writer._finalize_segment()))
+                results.put((shard, "segment", whoosh_adapter.finish_segment(writer)))
                 writer = compact_segment_writer(ix, _lk=False)
             if added % _REPORT_EVERY == 0:
                 counter.value = added
@@ -106,7 +106,7 @@ def _worker(
                     os._exit(1)  # the parent is gone: nobody will commit these segments
         counter.value = added
         if writer.doc_count():
-            results.put((shard, "segment", writer._finalize_segment()))
+            results.put((shard, "segment", whoosh_adapter.finish_segment(writer)))
         else:
             writer.cancel()
         results.put((shard, "done", None))
@@ -197,10 +197,7 @@ def commit_segments(index_dir: Path, segments: list[Any], deletes: Sequence[str]
     try:
         for article_id in deletes:
             writer.delete_by_term("id", article_id)
-        final = writer._merge_segments(None, False, False) + segments
-        writer._close_segment()
-        writer._commit_toc(final)
-        writer._finish()
+        whoosh_adapter.commit_with_segments(writer, segments)
     except BaseException:
         writer.cancel()
         raise

@@ -13,12 +13,13 @@ import numpy.typing as npt
 from whoosh.reading import IndexReader, TermNotFound
 
 from index import columns
+from index.arrays_writing import postings_problems
 from index.errors import IndexCorruptError
 from index.locking import lock_holder
 from index.opening import DAMAGED_FILE_ERRORS, live_generation, load_meta, open_index
 from index.reading import MISSING_DATE, live_mask, raw_date_column
 from index.schema import FACET_FIELDS, LIST_SEPARATOR, TEXT_FIELDS, facet_term
-from index.segment_arrays import field_table
+from index.segment_arrays import field_table, leaf_arrays
 from index.store import directory_size, resolve_index_dir
 
 #: Facet values shown per field.
@@ -51,6 +52,9 @@ class IndexStats:
     #: What is wrong with the generation's facet columns (``index.columns``), checksums
     #: verified.
     columns_problems: list[str] = field(default_factory=list)
+    #: What is wrong with the segments' postings files (``index.postings_file``),
+    #: checksums verified.
+    postings_problems: list[str] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -87,10 +91,11 @@ def _live_count(reader: IndexReader, fieldname: str, term: str) -> int:
 
 
 def _term_count(reader: IndexReader, fieldname: str) -> int:
-    table = field_table(reader, fieldname)
-    if table is not None:
-        return len(table[0])
-    return sum(1 for _ in reader.lexicon(fieldname))
+    """Distinct terms of the field over all segments."""
+    distinct: set[bytes] = set()
+    for postings in leaf_arrays(reader):
+        distinct.update(postings.terms(fieldname))
+    return len(distinct)
 
 
 def _top_facet_values(
@@ -99,28 +104,13 @@ def _top_facet_values(
     """The most frequent values over live documents, in their stored (display) form."""
     if fieldname not in reader.indexed_field_names():
         return []
-    table = field_table(reader, fieldname)
-    if table is not None:  # every value's live count in one pass
-        terms, docs, numbers = table
-        counts = np.bincount(numbers[live[docs]], minlength=len(terms))
-        ranked = sorted(
-            (-int(counts[i]), terms[i].decode("utf-8")) for i in np.flatnonzero(counts).tolist()
-        )
-        exact = [(-negative, text) for negative, text in ranked[:TOP_FACETS]]
-    else:  # an arrays file is missing: shortlist by document frequency (deletions
-        # included), then count the shortlist's live postings
-        frequencies = [
-            (reader.doc_frequency(fieldname, term), term) for term in reader.lexicon(fieldname)
-        ]
-        frequencies.sort(key=lambda pair: (-pair[0], pair[1]))
-        exact = []
-        for _, term in frequencies[: TOP_FACETS * 3]:
-            text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            count = _live_count(reader, fieldname, text)
-            if count > 0:
-                exact.append((count, text))
-        exact.sort(key=lambda pair: (-pair[0], pair[1]))
-    return [(_display_form(reader, fieldname, text), count) for count, text in exact[:TOP_FACETS]]
+    terms, docs, numbers = field_table(reader, fieldname)  # every value's live count at once
+    counts = np.bincount(numbers[live[docs]], minlength=len(terms))
+    ranked = sorted(
+        (-int(counts[i]), terms[i].decode("utf-8")) for i in np.flatnonzero(counts).tolist()
+    )
+    exact = [(-negative, text) for negative, text in ranked[:TOP_FACETS]]
+    return [(_display_form(reader, fieldname, text), count) for count, text in exact]
 
 
 def _display_form(reader: IndexReader, fieldname: str, term: str) -> str:
@@ -177,4 +167,5 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
         corpus_articles=per_corpus,
         pointer_problem=live.problem if live.name == generation_dir.name else "",
         columns_problems=list(columns.verify(generation_dir)),
+        postings_problems=list(postings_problems(generation_dir, checksums=True)),
     )

@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from index import articles_table, columns, whoosh_patches
-from index.arrays_writing import write_missing_arrays
+from index.arrays_writing import repair_postings_files
 from index.changes import ChangePlan
 from index.documents import article_to_document
 from index.schema import build_schema
@@ -103,7 +103,7 @@ class GenerationWriter:
                 progress=progress,
             )
             self.checkpoint("before-commit")
-        write_missing_arrays(self.temp_dir)  # any segment the writers' tees missed
+        repair_postings_files(self.temp_dir)  # merged segments, and any damage
         with whoosh_index.open_dir(str(self.temp_dir)).reader() as reader:
             columns.write(self.temp_dir, reader)
         self.checkpoint("after-commit")

@@ -26,7 +26,7 @@ from index import IndexCorruptError, index_generation, open_index
 from index.columns import GenerationColumns
 from index.documents import document_to_article
 from index.opening import DAMAGED_FILE_ERRORS
-from index.segment_arrays import storage_folder
+from index.whoosh_adapter import storage_folder
 from search.arguments import SORTS, SearchRequest, checked_count, checked_text, search_request
 from search.deadline import Deadline
 from search.docsets import DocSets, count

@@ -3,7 +3,7 @@
 Whoosh checks a phrase by making a ``Span`` object per occurrence of each word and
 comparing them in nested Python loops, document by document.  Here each word's encoded
 positions are read only from the posting blocks that hold a candidate document
-(``index.segment_arrays.values_of``), decoded into one array per word for all the
+(``index.whoosh_adapter.values_of``), decoded into one array per word for all the
 candidates of a segment at once, and the words are chained with one ``searchsorted``
 per word over all of them: the cost follows the candidates, mostly in C.  The query's
 deadline is asked once per posting block and once per word.
@@ -25,7 +25,7 @@ from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
-from index.segment_arrays import values_of
+from index.whoosh_adapter import values_of
 from search.deadline import Deadline
 from search.postings import Mask
 

@@ -19,8 +19,10 @@ import numpy.typing as npt
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from index.postings_file import FIELDS as POSTINGS_FIELDS
 from index.reading import live_mask
-from index.segment_arrays import field_table, leaf_arrays, posting_blocks
+from index.segment_arrays import field_table, leaf_arrays
+from index.whoosh_adapter import length_bytes
 from search.lru import LruCache
 
 #: A boolean mask over every docnum of the reader (deleted documents included).
@@ -74,7 +76,9 @@ class Postings:
         lengths = np.zeros(self.doc_count_all, dtype=np.float64)
         for segment, offset in self._reader.leaf_readers():
             count = segment.doc_count_all()
-            lengths[offset : offset + count] = _segment_lengths(segment, fieldname, count)
+            lengths[offset : offset + count] = _LENGTH_OF_BYTE[
+                length_bytes(segment, fieldname, count)
+            ]
         with self._lock:
             self._lengths[fieldname] = lengths
         return lengths
@@ -102,13 +106,22 @@ class Postings:
     def frequent_terms(self, fieldname: str, min_docs: int) -> list[tuple[int, bytes]]:
         """(document frequency, term) of the field's terms in ``min_docs`` or more
         documents, commonest first (the terms slowest to read cold)."""
-        frequency: dict[bytes, int] = {}
-        for segment, _ in self._reader.leaf_readers():
-            if fieldname not in segment.schema:
-                continue
-            for term, info in segment.iter_field(fieldname):
-                frequency[term] = frequency.get(term, 0) + info.doc_frequency()
-        found = [(df, term) for term, df in frequency.items() if df >= min_docs]
+        files = leaf_arrays(self._reader)
+        if fieldname not in self._reader.schema or not files:
+            return []
+        # A term in min_docs articles has a share of them in at least one segment.
+        share = max(1, -(-min_docs // len(files)))
+        candidates: set[bytes] = set()
+        for postings in files:
+            starts, _ = postings.term_postings(fieldname)
+            common = np.flatnonzero(np.diff(starts) >= share)
+            terms = postings.terms(fieldname)
+            candidates.update(terms[at] for at in common.tolist())
+        found = [
+            (sum(postings.doc_frequency(fieldname, term) for postings in files), term)
+            for term in candidates
+        ]
+        found = [(df, term) for df, term in found if df >= min_docs]
         found.sort(reverse=True)
         return found
 
@@ -126,46 +139,31 @@ class Postings:
                 read += len(docs)
         return read
 
-    def field_table(self, fieldname: str) -> tuple[list[str], DocArray, DocArray] | None:
+    def field_table(self, fieldname: str) -> tuple[list[str], DocArray, DocArray]:
         """Every term of a field with the documents holding it (see
         ``index.segment_arrays.field_table``), the terms decoded."""
-        table = field_table(self._reader, fieldname)
-        if table is None:
-            return None
-        terms, docs, numbers = table
-        return [term.decode("utf-8") for term in terms.tolist()], docs, numbers
+        terms, docs, numbers = field_table(self._reader, fieldname)
+        return [term.decode("utf-8") for term in terms], docs, numbers
 
     def read_term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
-        """A term's postings read from the index, bypassing the cache (one-off reads).
-
-        Each segment's arrays file answers with one binary search; segments without one
-        (indexes written by older versions) are read through Whoosh.
-        """
+        """A term's postings read from the segments' postings files, bypassing the
+        cache (one-off reads): one binary search per segment.  The ID fields, which
+        the files do not keep, are looked up in Whoosh's term index."""
         schema = self._reader.schema
         if fieldname not in schema:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         field = schema[fieldname]
         term = text if isinstance(text, bytes) else field.to_bytes(text)
+        if fieldname not in POSTINGS_FIELDS:  # an ID (``id:``): one article, Whoosh's lookup
+            return _id_postings(self._reader, fieldname, term)
         doc_parts: list[DocArray] = []
         weight_parts: list[FloatArray] = []
         leaves = self._reader.leaf_readers()
-        for (segment, offset), arrays in zip(leaves, leaf_arrays(self._reader), strict=True):
-            if field.scorable and not segment.field_length(fieldname):
-                continue  # no text in this field here (Reuters has no captions)
-            found = arrays.postings(fieldname, term) if arrays is not None else None
-            if found is not None:
-                ids, weights = found
-                if len(ids):
-                    doc_parts.append(ids.astype(np.int64) + offset)
-                    weight_parts.append(weights.astype(np.float64))
-                continue
-            try:
-                matcher = segment.postings(fieldname, term)
-            except TermNotFound:
-                continue
-            for ids, weights in posting_blocks(matcher):
-                doc_parts.append(ids + offset)
-                weight_parts.append(weights)
+        for (_, offset), postings in zip(leaves, leaf_arrays(self._reader), strict=True):
+            ids, weights = postings.postings(fieldname, term)
+            if len(ids):
+                doc_parts.append(ids.astype(np.int64) + offset)
+                weight_parts.append(weights.astype(np.float64))
         if not doc_parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         if len(doc_parts) == 1:
@@ -173,21 +171,10 @@ class Postings:
         return np.concatenate(doc_parts), np.concatenate(weight_parts)
 
 
-def _segment_lengths(segment: Any, fieldname: str, count: int) -> FloatArray:
-    """One segment's length column read in one go (Whoosh reads it a byte per call)."""
-    perdoc = getattr(segment, "_perdoc", None)
-    reader = None
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        reader = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if reader is not None and hasattr(reader, "_dbfile") and reader._fixedlen == 1:
-        stored = min(reader._count, count)
-        raw = np.zeros(count, dtype=np.uint8)
-        if stored:
-            data = reader._dbfile.get(reader._basepos, stored)
-            raw[:stored] = np.frombuffer(data, dtype=np.uint8)
-        return _LENGTH_OF_BYTE[raw]
-    return np.array(
-        [segment.doc_field_length(d, fieldname, 0) or 0 for d in range(count)], dtype=np.float64
-    )
+def _id_postings(reader: Any, fieldname: str, term: bytes) -> tuple[DocArray, FloatArray]:
+    """The articles holding an ID term (live ones: Whoosh skips deleted documents)."""
+    try:
+        docs = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
+    except TermNotFound:
+        docs = np.zeros(0, dtype=np.int64)
+    return docs, np.ones(len(docs), dtype=np.float64)

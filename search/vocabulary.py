@@ -20,9 +20,9 @@ from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from whoosh import query as wq
 
 from index.segment_arrays import leaf_arrays
+from index.whoosh_adapter import wildcard_terms
 from search.expand import fold
 from search.query import analyze_words
 
@@ -59,15 +59,13 @@ def doc_frequency(reader: Any, term: str) -> int:
     """Articles holding ``term`` in any full-text source field (an upper bound).
 
     Whoosh's document frequency is the number of postings (deleted documents count
-    until segments merge), which a segment's arrays file gives without a term lookup.
+    until segments merge), which each segment's postings file gives in one search.
     """
     encoded = term.encode("utf-8")
-    total = 0
-    for (segment, _), arrays in zip(reader.leaf_readers(), leaf_arrays(reader), strict=True):
-        for name in present_fields(reader):
-            found = arrays.postings(name, encoded) if arrays is not None else None
-            total += len(found[0]) if found is not None else segment.doc_frequency(name, term)
-    return total
+    fields = present_fields(reader)
+    return sum(
+        postings.doc_frequency(name, encoded) for postings in leaf_arrays(reader) for name in fields
+    )
 
 
 def _words_near(text: str, stem: str) -> list[str]:
@@ -140,7 +138,7 @@ def wildcard_stems(reader: Any, pattern: str, limit: int) -> set[str]:
     prefix = _literal_prefix(pattern)
     stems: set[str] = set()
     for name in present_fields(reader):
-        for term in wq.Wildcard(name, pattern)._btexts(reader):
+        for term in wildcard_terms(reader, name, pattern):
             stems.add(decode(term))
             if len(stems) > limit:
                 return stems
@@ -192,17 +190,12 @@ def _stems_starting(reader: Any, letter: str) -> dict[int, list[str]]:
     with cache.lock:
         found = cache.by_letter.get(letter)
         if found is None:
-            # Each segment's terms, unmerged: Whoosh's merge costs more.  A segment's
-            # arrays file holds them as one slice; Whoosh walks its term index in Python.
+            # Each segment's terms, unmerged (Whoosh's merge costs more): one slice of
+            # each segment's postings file.
             raw: set[bytes] = set()
-            leaves = reader.leaf_readers()
-            for (segment, _), arrays in zip(leaves, leaf_arrays(reader), strict=True):
+            for postings in leaf_arrays(reader):
                 for name in present_fields(reader):
-                    kept = arrays.terms_starting(name, letter.encode()) if arrays else None
-                    if kept is not None:
-                        raw.update(kept.tolist())
-                    else:
-                        raw.update(segment.expand_prefix(name, letter))
+                    raw.update(postings.terms_starting(name, letter.encode()))
             found = {}
             for stem in sorted(term.decode("utf-8") for term in raw):
                 found.setdefault(len(stem), []).append(stem)

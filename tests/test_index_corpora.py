@@ -6,12 +6,12 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from test_index_arrays import assert_arrays_equal_the_segments
+from test_postings_file import assert_files_equal_the_segments
 from whoosh.query import Term
 
 from index import build_index, index_stats, open_index
 from index.opening import current_generation_dir
-from index.segment_arrays import EXTENSION
+from index.postings_file import EXTENSION
 from search import Engine
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpora]
@@ -32,7 +32,7 @@ def test_reuters_21578_indexes_every_record(reuters_index: Path) -> None:
     generation = current_generation_dir(reuters_index)
     arrays = {path.name.removesuffix(EXTENSION) for path in generation.glob(f"*{EXTENSION}")}
     assert len(segments) == 2 and arrays == segments  # one per worker, written by it
-    assert_arrays_equal_the_segments(generation)
+    assert_files_equal_the_segments(generation)
     with ix.searcher() as searcher:
         assert searcher.document(id="1")["title"] == "BAHIA COCOA REVIEW"
         assert searcher.document(id="21578") is not None
@@ -109,7 +109,7 @@ def test_a_large_refresh_writes_arrays_that_equal_its_segments(
     assert summary.added == 2000
     generation = current_generation_dir(index_dir)
     assert len(open_index(index_dir)._segments()) >= 3  # the workers' segments, unmerged
-    assert_arrays_equal_the_segments(generation)
+    assert_files_equal_the_segments(generation)
     with open_index(index_dir).searcher() as searcher:
         expected = {hit["id"] for hit in searcher.search(Term("body", "oil"), limit=None)}
     with Engine.open(index_dir) as engine:

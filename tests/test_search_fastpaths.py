@@ -29,7 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from corpus import Article
-from index.arrays_writing import write_missing_arrays
+from index.arrays_writing import repair_postings_files
 from index.columns import GenerationColumns
 from index.documents import article_to_document
 from index.schema import text_analyzer
@@ -44,7 +44,7 @@ DELETED = ("2", "5", "17")
 @functools.cache
 def segmented_plain_index() -> Index:
     """The sample in three segments (no merging), a few articles deleted, written by
-    plain Whoosh writers: no arrays files, so the engine reads every term through Whoosh."""
+    plain Whoosh writers: no postings files (the engine computes them in memory)."""
     articles = sample_articles()
     third = len(articles) // 3
     ix = write_plain_whoosh_index(articles[:third])
@@ -62,11 +62,11 @@ def segmented_plain_index() -> Index:
 
 @functools.cache
 def segmented_index() -> Index:
-    """The same three segments with deletions, each given its arrays file by the index
+    """The same three segments with deletions, each given its postings file by the index
     layer's own writer (as every commit of ``newsdesk index`` does): the path users run."""
     folder = Path(tempfile.mkdtemp(prefix="newsdesk-segmented-"))
     shutil.copytree(segmented_plain_index().storage.folder, folder, dirs_exist_ok=True)
-    assert len(write_missing_arrays(folder)) == 3
+    assert len(repair_postings_files(folder)) == 3
     return whoosh_index.open_dir(str(folder))
 
 

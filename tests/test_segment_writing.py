@@ -1,5 +1,5 @@
 """The compact segment writer (``index.segment_writing``) writes the very segment stock
-Whoosh 2.7.4 writes, byte for byte, with its arrays file, and a build's workers cut a
+Whoosh 2.7.4 writes, byte for byte, with its postings file, and a build's workers cut a
 new segment whenever their pool outgrows their share of ``--limitmb``."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from whoosh.qparser import QueryParser
 from whoosh.writing import SegmentWriter
 
 from corpus import Article
-from index import build_index, open_index
-from index.arrays_writing import write_segment_arrays
+from index import build_index, open_index, whoosh_adapter
+from index.arrays_writing import write_segment_postings
 from index.documents import article_to_document
 from index.schema import build_schema
 from index.segment_writing import CompactPool, TextIndexer, compact_segment_writer
@@ -60,16 +60,16 @@ def test_the_compact_writer_writes_whooshs_segment_byte_for_byte(tmp_path: Path)
         assert mine[suffix] == data, suffix
 
 
-def test_the_arrays_file_from_the_pool_equals_one_read_back_from_the_segment(
+def test_the_postings_file_from_the_pool_equals_one_read_back_from_the_segment(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "ours"
-    segment = _write(folder, sample_articles(), compact_segment_writer)
+    _write(folder, sample_articles(), compact_segment_writer)
     [path] = folder.glob("*.postarrays")
     written = path.read_bytes()
-    ix = whoosh_index.open_dir(str(folder))
     path.unlink()
-    assert write_segment_arrays(ix.storage, ix.schema, segment) == path
+    [reader] = whoosh_adapter.segment_readers(folder)
+    assert write_segment_postings(reader, path) == path
     assert path.read_bytes() == written
 
 
