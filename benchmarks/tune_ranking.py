@@ -5,11 +5,11 @@ fresh ``search.Engine`` on it and answers the 42 dev queries exactly as
 ``eval_time.py`` does (lower-cased, scored in the engine's rank order), about a second
 per setting. The plain BM25 baseline of ``eval_time.py`` is scored in the same run.
 
-Settings varied: BM25 ``K1`` and ``B`` (``search.ranking``), the title boost
-(``search.fields.DEFAULT_FIELD_BOOSTS``; TIME's titles are the lede's first words,
+Settings varied: BM25 ``K1`` and ``B`` (``search.matching.ranking``), the title boost
+(``search.query.fields.DEFAULT_FIELD_BOOSTS``; TIME's titles are the lede's first words,
 indexed in the body only, and it has no subheads or captions, so field boosts do not
 move its scores), the coordination factor of the relaxed any-word query
-(``search.query.RELAXED_SCALE``) and the engine's ``relax_below``.  For each of the
+(``search.query.parser.RELAXED_SCALE``) and the engine's ``relax_below``.  For each of the
 best settings the table shows how far each measure moves across its grid neighbours
 (one step along one axis): 42 queries is a small dev set, so prefer a plateau to a spike.
 
@@ -34,11 +34,12 @@ from harness import markdown_table, read_articles, resolve_corpus
 from ir_measures import ScoredDoc
 
 import search.engine as engine_module
-import search.query as query_module
-import search.ranking as ranking_module
+import search.generation as generation_module
+import search.matching.ranking as ranking_module
+import search.query.parser as query_module
 from search import Engine
-from search.fields import DEFAULT_FIELD_BOOSTS
-from search.ranking import make_weighting
+from search.matching.ranking import make_weighting
+from search.query.fields import DEFAULT_FIELD_BOOSTS
 
 DEPTH = 1000
 NAMES = ("MAP", "nDCG@10", "P@5")
@@ -80,9 +81,9 @@ def engine_with(folder: Path, setting: Setting) -> Iterator[Engine]:
         (ranking_module, "B", setting.b),
         (query_module, "RELAXED_SCALE", setting.scale),
     ]
-    # The engine may hold its own copies of K1/B (``from search.ranking import K1, B``).
-    patched += [(engine_module, name, getattr(setting, name.lower())) for name in ("K1", "B")
-                if hasattr(engine_module, name)]  # fmt: skip
+    # The generation holds its own copies of K1/B (``from search.matching.ranking import K1, B``).
+    patched += [(generation_module, name, getattr(setting, name.lower())) for name in ("K1", "B")
+                if hasattr(generation_module, name)]  # fmt: skip
     saved = [(module, name, getattr(module, name)) for module, name, _ in patched]
     try:
         for module, name, value in patched:

@@ -38,7 +38,7 @@ import json
 import logging
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +46,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from index.postings_file import PostingsFile
 from index.reading import MISSING_DATE, raw_date_column
 from index.segment_arrays import field_table, sorted_unique
 
@@ -109,10 +110,12 @@ def _facet_arrays(size: int, docs: Ints, value_ids: Ints, value_count: int) -> d
     return arrays
 
 
-def _field_pairs(reader: Any, fieldname: str) -> tuple[list[str], Ints, Ints]:
+def _field_pairs(
+    reader: Any, fieldname: str, files: Sequence[PostingsFile] | None
+) -> tuple[list[str], Ints, Ints]:
     """(values, docnums, value ids) of a keyword field, from the segments' postings
     files."""
-    terms, docs, ids = field_table(reader, fieldname)
+    terms, docs, ids = field_table(reader, fieldname, files)
     return [term.decode("utf-8") for term in terms], docs, ids
 
 
@@ -145,8 +148,11 @@ def _date_orders(raw: Dates) -> dict[str, Ints]:
     }
 
 
-def compute(reader: Any) -> tuple[dict[str, npt.NDArray[Any]], dict[str, list[str]]]:
-    """Every array and every facet's values for a Whoosh reader's documents."""
+def compute(
+    reader: Any, files: Sequence[PostingsFile] | None = None
+) -> tuple[dict[str, npt.NDArray[Any]], dict[str, list[str]]]:
+    """Every array and every facet's values for a Whoosh reader's documents (``files``:
+    its postings files, when already open)."""
     size = int(reader.doc_count_all())
     raw = raw_date_column(reader)
     arrays: dict[str, npt.NDArray[Any]] = {"date.raw": raw}
@@ -156,7 +162,7 @@ def compute(reader: Any) -> tuple[dict[str, npt.NDArray[Any]], dict[str, list[st
         if name in DATE_FACETS:
             names, docs, ids = _date_pairs(raw, name)
         else:
-            names, docs, ids = _field_pairs(reader, name)
+            names, docs, ids = _field_pairs(reader, name, files)
         values[name] = names
         for part, array in _facet_arrays(size, docs, ids, len(names)).items():
             arrays[f"{name}.{part}"] = array
@@ -224,20 +230,25 @@ class GenerationColumns:
 
     @classmethod
     def open(
-        cls, generation_dir: Path | None, reader: Any, *, expected: bool = True
+        cls,
+        generation_dir: Path | None,
+        reader: Any,
+        *,
+        expected: bool = True,
+        files: Sequence[PostingsFile] | None = None,
     ) -> GenerationColumns:
         """The columns of the generation at ``generation_dir`` (read by ``reader``).
         ``expected=False`` (a plain Whoosh index, in tests and benchmarks) computes them
         quietly when the folder has none."""
         if generation_dir is None or not (expected or (generation_dir / MANIFEST).exists()):
-            arrays, values = compute(reader)
+            arrays, values = compute(reader, files)
             return cls(arrays, values, None, None)
         try:
             arrays = _load(generation_dir, int(reader.doc_count_all()))
         except ColumnsUnreadable as error:
             log.warning("%s: %s; computed in memory (`newsdesk index` rewrites them)",
                         generation_dir, error)  # fmt: skip
-            arrays, values = compute(reader)
+            arrays, values = compute(reader, files)
             return cls(arrays, values, None, str(error))
         return cls(arrays, None, generation_dir, None)
 

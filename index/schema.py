@@ -22,7 +22,7 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 #: Bump when the schema or analysis changes: older indexes must be rebuilt.
-#: 2: no ``spell_*`` fields (``search.vocabulary`` recovers real words from stems).
+#: 2: no ``spell_*`` fields (``search.words.vocabulary`` recovers real words from stems).
 #: 3: each article records its ``corpus``; facet values are joined by U+001F, so a value
 #:    holding a comma ("Smith, John") is stored and indexed as written.
 SCHEMA_VERSION = 3

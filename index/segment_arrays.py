@@ -1,15 +1,14 @@
 """The postings files of an open index's segments, and what is read across them.
 
-Every segment has a postings file (``index.postings_file``); ``leaf_arrays`` opens
-them once per reader.  A file that is missing or damaged is computed in memory from the
+Every segment has a postings file (``index.postings_file``); ``open_postings_files``
+opens a reader's.  A file that is missing or damaged is computed in memory from the
 segment's Whoosh files (slow, logged; ``newsdesk stats`` reports it and the next
 ``newsdesk index`` rewrites it), so the engine has one way to read postings.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -23,20 +22,10 @@ from index.whoosh_adapter import storage_folder
 DocArray = npt.NDArray[np.int64]
 
 
-#: Each reader's segments' postings files (the engine's postings and did-you-mean share them).
-_LEAF_ARRAYS: weakref.WeakKeyDictionary[Any, list[PostingsFile]] = weakref.WeakKeyDictionary()
-_LEAF_ARRAYS_LOCK = threading.Lock()
-
-
-def leaf_arrays(reader: Any) -> list[PostingsFile]:
-    """The postings file of each of ``reader``'s segments, in ``leaf_readers()`` order,
-    opened once per reader."""
-    with _LEAF_ARRAYS_LOCK:
-        found = _LEAF_ARRAYS.get(reader)
-        if found is None:
-            found = [open_postings(leaf) for leaf, _ in reader.leaf_readers()]
-            _LEAF_ARRAYS[reader] = found
-        return found
+def open_postings_files(reader: Any) -> list[PostingsFile]:
+    """The postings file of each of ``reader``'s segments, in ``leaf_readers()`` order
+    (the engine opens them once per generation: ``search.generation``)."""
+    return [open_postings(leaf) for leaf, _ in reader.leaf_readers()]
 
 
 def open_postings(segment_reader: Any) -> PostingsFile:
@@ -72,14 +61,18 @@ def sorted_unique(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
-def field_table(reader: Any, fieldname: str) -> tuple[list[bytes], DocArray, DocArray]:
+def field_table(
+    reader: Any, fieldname: str, files: Sequence[PostingsFile] | None = None
+) -> tuple[list[bytes], DocArray, DocArray]:
     """Every term of a field in all of ``reader``'s segments, with the documents holding
     it, from their postings files: (the terms, sorted; global docnums; the number of each
-    docnum's term in the terms), deleted documents included."""
+    docnum's term in the terms), deleted documents included.  ``files``: the reader's
+    postings files, when already open."""
     numbers_of: dict[bytes, int] = {}
     tables = []
     leaves = reader.leaf_readers()
-    for (_, offset), postings in zip(leaves, leaf_arrays(reader), strict=True):
+    files = open_postings_files(reader) if files is None else files
+    for (_, offset), postings in zip(leaves, files, strict=True):
         terms = postings.terms(fieldname)
         starts, docs = postings.term_postings(fieldname)
         for term in terms:

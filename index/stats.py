@@ -17,9 +17,10 @@ from index.arrays_writing import postings_problems
 from index.errors import IndexCorruptError
 from index.locking import lock_holder
 from index.opening import DAMAGED_FILE_ERRORS, live_generation, load_meta, open_index
+from index.postings_file import PostingsFile
 from index.reading import MISSING_DATE, live_mask, raw_date_column
 from index.schema import FACET_FIELDS, LIST_SEPARATOR, TEXT_FIELDS, facet_term
-from index.segment_arrays import field_table, leaf_arrays
+from index.segment_arrays import field_table, open_postings_files
 from index.store import directory_size, resolve_index_dir
 
 #: Facet values shown per field.
@@ -90,21 +91,24 @@ def _live_count(reader: IndexReader, fieldname: str, term: str) -> int:
         return 0
 
 
-def _term_count(reader: IndexReader, fieldname: str) -> int:
+def _term_count(files: list[PostingsFile], fieldname: str) -> int:
     """Distinct terms of the field over all segments."""
     distinct: set[bytes] = set()
-    for postings in leaf_arrays(reader):
+    for postings in files:
         distinct.update(postings.terms(fieldname))
     return len(distinct)
 
 
 def _top_facet_values(
-    reader: IndexReader, fieldname: str, live: npt.NDArray[np.bool_]
+    reader: IndexReader,
+    files: list[PostingsFile],
+    fieldname: str,
+    live: npt.NDArray[np.bool_],
 ) -> list[tuple[str, int]]:
     """The most frequent values over live documents, in their stored (display) form."""
     if fieldname not in reader.indexed_field_names():
         return []
-    terms, docs, numbers = field_table(reader, fieldname)  # every value's live count at once
+    terms, docs, numbers = field_table(reader, fieldname, files)  # every value's live count at once
     counts = np.bincount(numbers[live[docs]], minlength=len(terms))
     ranked = sorted(
         (-int(counts[i]), terms[i].decode("utf-8")) for i in np.flatnonzero(counts).tolist()
@@ -137,13 +141,16 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
             per_corpus = {root: _live_count(reader, "corpus", root) for root in meta.corpora}
             date_min, date_max = _date_range(reader)
             indexed = set(reader.indexed_field_names())
+            files = open_postings_files(reader)
             term_counts = {
-                name: _term_count(reader, name)
+                name: _term_count(files, name)
                 for name in (*TEXT_FIELDS, *FACET_FIELDS)
                 if name in indexed
             }
             live_docs = live_mask(reader)
-            top_facets = {name: _top_facet_values(reader, name, live_docs) for name in FACET_FIELDS}
+            top_facets = {
+                name: _top_facet_values(reader, files, name, live_docs) for name in FACET_FIELDS
+            }
             articles = reader.doc_count()
         except DAMAGED_FILE_ERRORS as error:
             raise IndexCorruptError(

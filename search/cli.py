@@ -14,9 +14,9 @@ from typing import Any
 from corpus.cli import article_to_json
 from index.cli import add_index_dir, positive_int
 from search.arguments import SORTS
-from search.dates import date_bounds
 from search.errors import QueryError
 from search.output import article_text, counted, results_text, write_text
+from search.query.dates import date_bounds
 from search.results import Hit, SearchResults
 
 QUERY_HELP = """\

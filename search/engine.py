@@ -1,9 +1,11 @@
 """``Engine``: ranked, filtered, faceted search over one index, safe to share across threads.
 
-One Whoosh searcher stays open between queries (opening one per query re-reads every
-segment) and is replaced only when the index's generation token changes; the facet
-columns live and die with it.  Every result is copied into plain dataclasses before
-the lock is released, so callers never hold Whoosh objects.
+The engine holds one ``Generation`` (``search.generation``): the open searcher of the
+live index generation and every cache over it.  It is replaced only when the index's
+generation token changes.  A query flows: parse (``search.query``, no index) -> resolve
+against the generation's vocabulary (``search.words``) -> match and rank
+(``search.matching``) -> facets and hits (``search.present``).  Every result is copied
+into plain dataclasses before the lock is released, so callers never hold Whoosh objects.
 """
 
 from __future__ import annotations
@@ -23,26 +25,23 @@ from whoosh.index import Index
 
 from corpus.model import Article
 from index import IndexCorruptError, index_generation, open_index
-from index.columns import GenerationColumns
 from index.documents import document_to_article
 from index.opening import DAMAGED_FILE_ERRORS
-from index.whoosh_adapter import storage_folder
 from search.arguments import SORTS, SearchRequest, checked_count, checked_text, search_request
 from search.deadline import Deadline
-from search.docsets import DocSets, count
 from search.errors import ArticleNotFoundError, InvalidArgumentError, QueryError
-from search.facets import ALL_FACETS, FacetColumns
-from search.fastrank import FastRanker
-from search.filters import filter_query
-from search.highlight import make_snippet, match_spans, text_head
-from search.hitcache import HitMaker, StoredFields, to_hit
-from search.matching import match_tiers, rank_tiers
-from search.postings import Mask, Postings
-from search.query import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
-from search.ranking import K1, B, make_weighting
+from search.generation import Generation
+from search.matching.docsets import count
+from search.matching.postings import Mask
+from search.matching.tiers import match_tiers, rank_tiers
+from search.present.facets import ALL_FACETS
+from search.present.highlight import make_snippet, match_spans, text_head
+from search.present.hitcache import to_hit
+from search.query.filters import filter_query
+from search.query.parser import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
 from search.results import Hit, SearchResults, Span
-from search.suggest import suggest
-from search.vocabulary import warm_stems
+from search.words.resolve import resolve_query
+from search.words.suggest import suggest
 
 #: Seconds of work a query may take (matching, ranking, snippets, facets): past it, the
 #: rest is skipped and the results are flagged ``partial``.
@@ -82,18 +81,11 @@ class Engine:
         #: The clock ``time_limit`` is measured on (tests may fake it).
         self.clock: Callable[[], float] = time.perf_counter
         self.relax_below = RELAX_BELOW
-        self._index: Index | None = None
-        self._searcher: Any = None
-        self._facets: FacetColumns | None = None
-        self._docsets: DocSets | None = None
-        self._ranker: FastRanker | None = None
-        self._postings: Postings | None = None
-        self._hits: HitMaker | None = None
+        self._live: Generation | None = None
         #: Warm each new searcher's caches in a background thread (see ``warm``).
         self.background_warm = warm
         #: Rank term-only queries from cached postings (same scores as Whoosh, faster).
         self.fast_ranking = fast_ranking
-        self._generation = ""
         self._reopen()
 
     @classmethod
@@ -117,20 +109,14 @@ class Engine:
 
     # -- lifecycle -------------------------------------------------------------------
     def _reopen(self) -> None:
-        generation = self._generation_of()
-        index = self._opener()
-        searcher = index.searcher(weighting=make_weighting())
-        old = self._searcher
-        self._index, self._searcher, self._generation = index, searcher, generation
-        postings = self._postings = Postings(searcher.reader())
-        stored = StoredFields(searcher)
-        columns = GenerationColumns.open(
-            storage_folder(index.storage), searcher.reader(), expected=self._expect_columns
+        name = self._generation_of()
+        old = self._live
+        self._live = Generation(
+            name,
+            self._opener(),
+            expect_columns=self._expect_columns,
+            fast_ranking=self.fast_ranking,
         )
-        facets = self._facets = FacetColumns(columns, postings, stored)
-        self._hits = HitMaker(stored, facets.learn_names)
-        self._docsets = DocSets(searcher, postings, facets.raw_dates)
-        self._ranker = FastRanker(searcher, K1, B, postings) if self.fast_ranking else None
         if old is not None:
             old.close()
         if self.background_warm:
@@ -146,16 +132,15 @@ class Engine:
         """
         with self._lock:
             self.refresh()
-            facets, postings = self._facets, self._postings
-            reader = self._searcher.reader()
-        assert facets is not None and postings is not None
+            live = self._live
+        assert live is not None
         for name in ALL_FACETS:
-            facets.column(name)
-        facets.date_order(newest=True)
-        facets.date_order(newest=False)
+            live.facets.column(name)
+        live.facets.date_order(newest=True)
+        live.facets.date_order(newest=False)
         fields = [name for name, boost in self.field_boosts.items() if boost > 0]
-        postings.warm(fields, WARM_MIN_DOCS, WARM_POSTINGS)
-        warm_stems(reader)
+        live.postings.warm(fields, WARM_MIN_DOCS, WARM_POSTINGS)
+        live.vocabulary.warm()
 
     def _warm_quietly(self) -> None:
         try:
@@ -166,16 +151,16 @@ class Engine:
     def refresh(self) -> bool:
         """Reopen the searcher if a new index version was committed; True if it did."""
         with self._lock:
-            if self._generation_of() == self._generation and self._searcher is not None:
+            if self._live is not None and self._generation_of() == self._live.name:
                 return False
             self._reopen()
             return True
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            if self._live is not None:
+                self._live.close()
+                self._live = None
 
     def __enter__(self) -> Engine:
         return self
@@ -192,27 +177,33 @@ class Engine:
     def whoosh_searcher(self, weighting: scoring.WeightingModel) -> Iterator[Any]:
         """A separate Whoosh searcher with another scoring model (evaluation baselines)."""
         with self._lock:
-            self.refresh()
-            index = self._index
-        assert index is not None
-        with index.searcher(weighting=weighting) as searcher:
+            live = self._current()
+        with live.index.searcher(weighting=weighting) as searcher:
             yield searcher
 
     @property
     def article_count(self) -> int:
-        with self._reading():
-            return int(self._searcher.doc_count())
+        with self._reading() as live:
+            return int(live.searcher.doc_count())
+
+    def _current(self) -> Generation:
+        """The live generation (reopened first if a newer one was published)."""
+        self.refresh()
+        if self._live is None:
+            raise InvalidArgumentError("engine", "is closed")
+        return self._live
 
     @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """Hold the lock on an up-to-date searcher; a damaged index file met while
+    def _reading(self) -> Iterator[Generation]:
+        """Hold the lock on the up-to-date generation; a damaged index file met while
         reading becomes the one-line ``IndexCorruptError`` (what to do: rebuild)."""
         with self._lock:
+            live = None
             try:
-                self.refresh()
-                yield
+                live = self._current()
+                yield live
             except DAMAGED_FILE_ERRORS as error:
-                folder = Path(getattr(self._index.storage, "folder", ".")) if self._index else None
+                folder = Path(getattr(live.index.storage, "folder", ".")) if live else None
                 raise IndexCorruptError(
                     folder.parent if folder is not None else Path("."),
                     f"reading failed: {type(error).__name__}: {error}",
@@ -222,8 +213,9 @@ class Engine:
     def parse(self, query: str) -> ParsedQuery:
         """Parse ``query`` against this index's vocabulary (raises QueryError)."""
         text = checked_text(query, "query")
-        with self._reading():
-            return parse_query(text, self._searcher.reader(), field_boosts=self.field_boosts)
+        with self._reading() as live:
+            parsed = parse_query(text, field_boosts=self.field_boosts)
+            return resolve_query(parsed, live.vocabulary)
 
     def search(
         self,
@@ -258,32 +250,33 @@ class Engine:
             snippets=snippets,
         )
         started = time.perf_counter()
-        with self._reading():
-            return self._search(request, started, Deadline(self.time_limit, self.clock))
+        with self._reading() as live:
+            return self._search(live, request, started, Deadline(self.time_limit, self.clock))
 
-    def _search(self, request: SearchRequest, started: float, deadline: Deadline) -> SearchResults:
-        searcher = self._searcher
-        assert self._docsets is not None and self._hits is not None
-        parsed = parse_query(request.query, searcher.reader(), field_boosts=self.field_boosts)
+    def _search(
+        self, live: Generation, request: SearchRequest, started: float, deadline: Deadline
+    ) -> SearchResults:
+        parsed = parse_query(request.query, field_boosts=self.field_boosts)
+        parsed = resolve_query(parsed, live.vocabulary)
         restriction = filter_query(request.filters, request.date_from, request.date_to)
-        docs = self._docsets.for_query(deadline)
+        docs = live.docsets.for_query(deadline)
         tiers, matched, relaxed = match_tiers(parsed, restriction, docs, self.relax_below)
         total = count(matched)
         page, size = request.page, request.page_size
         sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
         if sort == "relevance":
-            ranked = rank_tiers(tiers, page * size, self._ranker, searcher, docs)
+            ranked = rank_tiers(tiers, page * size, live.ranker, live.searcher, docs)
         else:
-            ranked = self._by_date(matched, sort, page * size)
+            ranked = self._by_date(live, matched, sort, page * size)
         terms = parsed.highlight_terms if request.snippets else None
         hits = tuple(
-            self._hits.hit(docnum, score, terms, deadline)
+            live.hits.hit(docnum, score, terms, deadline)
             for docnum, score in ranked[(page - 1) * size : page * size]
         )
         suggestion = None
         if (total < SUGGEST_BELOW or relaxed) and not deadline.exceeded():
-            suggestion = suggest(searcher.reader(), request.query, parsed.words)
-        facets = self._facet_counts(matched, request, deadline)
+            suggestion = suggest(live.vocabulary, request.query, parsed.words)
+        facets = self._facet_counts(live, matched, request, deadline)
         return SearchResults(
             query=request.query,
             total=total,
@@ -296,34 +289,35 @@ class Engine:
             took_ms=(time.perf_counter() - started) * 1000,
             page=page,
             page_size=size,
-            undated=self._facets.undated(matched) if self._facets is not None else 0,
+            undated=live.facets.undated(matched),
         )
 
     def _facet_counts(
-        self, matched: Mask, request: SearchRequest, deadline: Deadline
+        self, live: Generation, matched: Mask, request: SearchRequest, deadline: Deadline
     ) -> dict[str, list[tuple[str, int]]]:
         """Each facet's counts, facet by facet until the deadline."""
-        if not request.facets or self._facets is None:
+        if not request.facets:
             return {}
-        return self._facets.count(matched, ALL_FACETS, request.facet_limit, stop=deadline.exceeded)
+        return live.facets.count(matched, ALL_FACETS, request.facet_limit, stop=deadline.exceeded)
 
-    def _by_date(self, matched: Mask, sort: str, limit: int) -> list[tuple[int, float]]:
-        """The first ``limit`` matches by date, from the cached per-searcher order."""
-        assert self._facets is not None
-        order = self._facets.date_order(newest=sort != "oldest")
+    def _by_date(
+        self, live: Generation, matched: Mask, sort: str, limit: int
+    ) -> list[tuple[int, float]]:
+        """The first ``limit`` matches by date, from the generation's date order."""
+        order = live.facets.date_order(newest=sort != "oldest")
         return [(docnum, 0.0) for docnum in order[matched[order]][:limit].tolist()]
 
     # -- single articles ---------------------------------------------------------------
-    def _docnum(self, article_id: str) -> int:
-        docnum = self._searcher.document_number(id=checked_text(article_id, "article_id"))
+    def _docnum(self, live: Generation, article_id: str) -> int:
+        docnum = live.searcher.document_number(id=checked_text(article_id, "article_id"))
         if docnum is None:
             raise ArticleNotFoundError(article_id)
         return int(docnum)
 
     def get(self, article_id: str) -> Article:
         """The full article (every field as the corpus read it)."""
-        with self._reading():
-            return document_to_article(self._searcher.stored_fields(self._docnum(article_id)))
+        with self._reading() as live:
+            return document_to_article(live.searcher.stored_fields(self._docnum(live, article_id)))
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Stories similar to the article, itself excluded: Whoosh's more-like-this
@@ -331,10 +325,9 @@ class Engine:
         by the Bo1 model, as an any-word query on the body), ranked like any query:
         vectorised, and within ``time_limit``."""
         limit = checked_count(limit, "limit", minimum=0)
-        with self._reading():
-            assert self._docsets is not None
-            searcher = self._searcher
-            docnum = self._docnum(article_id)
+        with self._reading() as live:
+            searcher = live.searcher
+            docnum = self._docnum(live, article_id)
             stored = searcher.stored_fields(docnum)
             text = " ".join((stored.get("title", ""), stored.get("body", "")))
             keywords = searcher.key_terms_from_text(
@@ -343,10 +336,10 @@ class Engine:
             if not keywords:
                 return []
             like = wq.Or([wq.Term("body", word, boost=weight) for word, weight in keywords])
-            docs = self._docsets.for_query(Deadline(self.time_limit, self.clock))
+            docs = live.docsets.for_query(Deadline(self.time_limit, self.clock))
             matched = docs(like)
             matched[docnum] = False
-            ranked = rank_tiers([(like, matched)], limit * 2 + 5, self._ranker, searcher, docs)
+            ranked = rank_tiers([(like, matched)], limit * 2 + 5, live.ranker, searcher, docs)
             own_hash = stored.get("content_hash")
             hits: list[Hit] = []
             for other_docnum, score in ranked:

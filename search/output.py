@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from corpus.model import Article
-from search.highlight import clean_text
+from search.present.highlight import clean_text
 from search.results import Hit, SearchResults
 
 #: Facet values listed per facet in the text output.

@@ -33,9 +33,9 @@ from index.arrays_writing import (
 from index.documents import article_to_document
 from index.opening import current_generation_dir
 from index.postings_file import EXTENSION, PostingsFile, PostingsFileError
-from index.segment_arrays import leaf_arrays
+from index.segment_arrays import open_postings_files
 from search import Engine
-from search.postings import Postings
+from search.matching.postings import Postings
 
 QUERIES = ["oil", "oil prices", "cocoa -brazil", "place:usa", "(oil OR gold) prices", "hawija"]
 
@@ -79,7 +79,7 @@ def whoosh_postings(reader: object, field: str, term: bytes) -> list[tuple[int, 
 
 def test_every_term_read_from_the_files_equals_whooshs_postings() -> None:
     reader = segmented_index().reader()
-    postings = Postings(reader)
+    postings = Postings(reader, open_postings_files(reader))
     live = postings.live()
     checked = 0
     for field in ("title", "body", "captions", "subheads", "places", "topics", "source"):
@@ -196,7 +196,7 @@ def test_deletions_in_earlier_segments_stay_masked() -> None:
 
 def test_files_hold_docnums_and_weights_compactly() -> None:
     reader = segmented_index().reader()
-    postings = leaf_arrays(reader)[0]
+    postings = open_postings_files(reader)[0]
     docs, weights = postings.postings("body", b"oil")
     assert docs.dtype == np.int32 and weights.dtype == np.uint8 and len(docs) > 0
     assert len(postings.postings("body", b"no-such-term-anywhere")[0]) == 0

@@ -89,7 +89,7 @@ def test_related_stories_are_whooshs_more_like_this_ranked_by_the_engine(
     ranking (within the time limit): the same stories and scores as Whoosh's own
     ``more_like``, duplicates of the article left out."""
     engine, articles = bbc
-    searcher = engine._searcher
+    searcher = engine._current().searcher
     for article in articles[::150]:
         docnum = searcher.document_number(id=article.id)
         text = f"{article.title} {article.body}"

@@ -310,7 +310,7 @@ def test_time_limit_returns_partial_results(monkeypatch: pytest.MonkeyPatch) -> 
     from whoosh.collectors import TimeLimitCollector
     from whoosh.searching import TimeLimit
 
-    import search.collecting
+    import search.matching.collecting
 
     class ExpiresAfterOneHit(TimeLimitCollector):  # type: ignore[misc]
         def collect_matches(self) -> None:
@@ -318,7 +318,7 @@ def test_time_limit_returns_partial_results(monkeypatch: pytest.MonkeyPatch) -> 
                 self.child.collect(sub_docnum)
                 raise TimeLimit
 
-    monkeypatch.setattr(search.collecting, "TimeLimitCollector", ExpiresAfterOneHit)
+    monkeypatch.setattr(search.matching.collecting, "TimeLimitCollector", ExpiresAfterOneHit)
     engine = Engine.for_index(sample_index(), fast_ranking=False)  # Whoosh collects
     results = engine.search("oil", page_size=20)
     assert results.partial

@@ -33,10 +33,11 @@ from index.arrays_writing import repair_postings_files
 from index.columns import GenerationColumns
 from index.documents import article_to_document
 from index.schema import text_analyzer
+from index.segment_arrays import open_postings_files
 from search import Engine
-from search.facets import FacetColumns
-from search.highlight import clean_text, make_snippet, match_spans
-from search.postings import Postings
+from search.matching.postings import Postings
+from search.present.facets import FacetColumns
+from search.present.highlight import clean_text, make_snippet, match_spans
 
 DELETED = ("2", "5", "17")
 
@@ -82,7 +83,7 @@ def test_the_test_index_has_segments_and_deletions() -> None:
 
 def test_block_read_postings_equal_whooshs_matcher() -> None:
     reader = segmented_index().reader()
-    postings = Postings(reader)
+    postings = _postings(reader)
     for field in ("title", "body", "places", "topics"):
         for term in list(reader.lexicon(field))[::7]:
             docs, weights = postings.read_term(field, term)
@@ -127,14 +128,18 @@ def test_facet_counts_skip_deleted_articles() -> None:
     assert results.facets["month"] == sorted(months.items())
 
 
+def _postings(reader: Any) -> Postings:
+    return Postings(reader, open_postings_files(reader))
+
+
 def _facet_columns(reader: Any) -> FacetColumns:
     columns = GenerationColumns.open(None, reader)
-    return FacetColumns(columns, Postings(reader), reader.stored_fields)
+    return FacetColumns(columns, _postings(reader), reader.stored_fields)
 
 
 def test_facet_ties_are_ordered_by_value_and_limited() -> None:
     counts = _facet_columns(segmented_index().reader()).count(
-        Postings(segmented_index().reader()).live(), ["places"], limit=5
+        _postings(segmented_index().reader()).live(), ["places"], limit=5
     )["places"]
     assert len(counts) == 5
     assert counts == sorted(counts, key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
@@ -237,7 +242,7 @@ def test_spans_find_words_whose_stem_rewrites_its_last_letter() -> None:
 def test_hits_read_through_the_caches_equal_whooshs_stored_fields_and_snippets() -> None:
     """Stored fields read per segment, and snippets made from cached prepared texts,
     are what Whoosh's reader and an uncached snippet give (segments and deletions)."""
-    from search.hitcache import PreparedTexts, StoredFields
+    from search.present.hitcache import PreparedTexts, StoredFields
 
     ix = segmented_index()
     with ix.searcher() as searcher:

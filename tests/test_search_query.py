@@ -7,9 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_search_support import SEED_ID, sample_engine
+from whoosh import query as wq
 
 from search import QueryError, SearchResults
-from search import expand as expand_module
+from search.query.parser import Expansion, parse_query
+from search.words import resolve as resolve_module
 
 
 @pytest.mark.parametrize(
@@ -87,11 +89,30 @@ def test_unknown_field_message_lists_fields() -> None:
 
 
 def test_oversized_expansions_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(expand_module, "MAX_EXPANSIONS", 5)
+    monkeypatch.setattr(resolve_module, "MAX_EXPANSIONS", 5)
     with pytest.raises(QueryError, match="matches more than 5 words") as caught:
         sample_engine().search("iraq s*")
     assert caught.value.position == 5
     assert sample_engine().search("hawi*").total == 1  # narrow prefixes still work
+
+
+def test_parsing_reads_no_index_and_resolving_fills_in_the_vocabulary() -> None:
+    """A query is checked whole before the index is asked anything: wildcards, fuzzy
+    words and facet words stay placeholders until resolved against a generation."""
+    parsed = parse_query("hawi* credit:kilic -gove~1")
+    placeholders = [q for q in parsed.strict.leaves() if isinstance(q, Expansion)]  # type: ignore[union-attr]
+    assert [(q.kind, q.pattern) for q in placeholders] == [
+        ("words", "hawi*"),
+        ("values", "kilic"),
+        ("words", "gove"),
+    ]
+    with pytest.raises(QueryError, match="fuzzy distance 3 is too large") as caught:
+        parse_query("oil gove~3")  # refused by the parser alone
+    assert caught.value.position == 4
+    resolved = sample_engine().parse("hawi* credit:kilic")
+    assert not [q for q in resolved.strict.leaves() if isinstance(q, Expansion)]  # type: ignore[union-attr]
+    assert {"hawija"} <= resolved.highlight_terms
+    assert wq.Term("credits", "bulent kilic") in resolved.strict.leaves()  # type: ignore[union-attr]
 
 
 def test_lone_negation_means_everything_else() -> None:

@@ -124,7 +124,7 @@ def test_edit_distance_is_whooshs_damerau_levenshtein(
     same distance, and past ``limit`` both say "more than limit"."""
     from whoosh.support.levenshtein import damerau_levenshtein
 
-    from search.vocabulary import edit_distance
+    from search.words.vocabulary import edit_distance
 
     ours, whooshs = edit_distance(first, second, limit), damerau_levenshtein(first, second, limit)
     if limit is None:

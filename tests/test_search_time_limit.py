@@ -1,8 +1,9 @@
 """The query time limit holds on every path, and results cut short say so.
 
-Phrases are checked (``search.phrases``) and date ranges matched (``search.docsets``)
-without Whoosh's slow paths, with the same answers; a huge story cannot hold a query
-up; past the deadline the rest of the work is skipped and the results are ``partial``.
+Phrases are checked (``search.matching.phrases``) and date ranges matched
+(``search.matching.docsets``) without Whoosh's slow paths, with the same answers; a
+huge story cannot hold a query up; past the deadline the rest of the work is skipped
+and the results are ``partial``.
 No test measures time: limits are made tiny, or the clock is faked.
 """
 
@@ -27,9 +28,11 @@ from test_search_support import (
 from whoosh import query as wq
 
 from corpus import Article
-from search import Engine, SearchResults, phrases
-from search.highlight import SNIPPET_TEXT_CHARS
-from search.query import parse_query
+from search import Engine, SearchResults
+from search.matching import phrases
+from search.present.highlight import SNIPPET_TEXT_CHARS
+from search.query.parser import parse_query
+from search.words.resolve import resolve_query
 from tui.cli import main
 
 PHRASES = [
@@ -50,11 +53,11 @@ def ids(results: SearchResults) -> list[str]:
 
 @pytest.mark.parametrize("query", PHRASES + DATES)
 def test_phrases_and_date_ranges_match_what_whoosh_matches(query: str) -> None:
-    engine = sample_engine()
-    searcher = engine._searcher
-    parsed = parse_query(query, searcher.reader())
+    live = sample_engine()._current()
+    searcher = live.searcher
+    parsed = resolve_query(parse_query(query), live.vocabulary)
     assert parsed.strict is not None
-    ours = engine._docsets.docs(parsed.strict)  # type: ignore[union-attr]
+    ours = live.docsets.docs(parsed.strict)
     theirs = np.zeros_like(ours)
     theirs[list(searcher.docs_for_query(parsed.strict))] = True
     assert (ours == theirs).all()

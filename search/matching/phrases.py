@@ -27,7 +27,7 @@ from whoosh.system import _INT_SIZE
 
 from index.whoosh_adapter import values_of
 from search.deadline import Deadline
-from search.postings import Mask
+from search.matching.postings import Mask
 
 IntArray = npt.NDArray[np.int64]
 #: Candidates checked at a time (what is confirmed when the deadline cuts a query short).

@@ -1,6 +1,6 @@
 """Snippet fragments: windows of context around the match spans, best ones first.
 
-Kept apart from finding the spans (``search.highlight``): this part only cuts plain
+Kept apart from finding the spans (``search.present.highlight``): this part only cuts plain
 text at word boundaries and shifts the spans into the snippet.
 """
 

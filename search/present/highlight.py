@@ -18,8 +18,8 @@ from whoosh.support.charset import accent_map
 
 from corpus.extract.cleaning import clean_field
 from index.schema import text_analyzer
-from search.expand import fold
-from search.fragments import fragments, lede
+from search.present.fragments import fragments, lede
+from search.query.analysis import fold
 from search.results import Span
 
 #: Letters at the end of a stem that may differ from the word it came from...

@@ -1,7 +1,7 @@
 """The scoring model: BM25F with parameters tuned on the TIME dev set.
 
 Field weights (title > subheads/captions > body) are term boosts set by the query
-parser (``search.query.DEFAULT_FIELD_BOOSTS``); this module holds the BM25 constants.
+parser (``search.query.parser.DEFAULT_FIELD_BOOSTS``); this module holds the BM25 constants.
 ``benchmarks/tune_ranking.py`` searches them; ``benchmarks/README.md`` has the grid.
 """
 

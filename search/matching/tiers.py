@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from search.collecting import top_hits
-from search.docsets import QueryDocs, count
-from search.fastrank import FastRanker
-from search.postings import Mask
-from search.query import ParsedQuery
+from search.matching.collecting import top_hits
+from search.matching.docsets import QueryDocs, count
+from search.matching.fastrank import FastRanker
+from search.matching.postings import Mask
+from search.query.parser import ParsedQuery
 
 #: (query ranking the tier, the tier's documents), best tier first.
 Tier = tuple[wq.Query | None, Mask]

@@ -11,7 +11,7 @@ Everything here lives and dies with one searcher, so an index refresh drops it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,8 +20,9 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from index.postings_file import FIELDS as POSTINGS_FIELDS
+from index.postings_file import PostingsFile
 from index.reading import live_mask
-from index.segment_arrays import field_table, leaf_arrays
+from index.segment_arrays import field_table
 from index.whoosh_adapter import length_bytes
 from search.lru import LruCache
 
@@ -40,8 +41,9 @@ _LENGTH_OF_BYTE = np.array([0.0] + [float(byte_to_length(b)) for b in range(1, 2
 class Postings:
     """Cached numpy postings and per-document statistics of one reader (thread-safe)."""
 
-    def __init__(self, reader: Any) -> None:
+    def __init__(self, reader: Any, files: Sequence[PostingsFile]) -> None:
         self._reader = reader
+        self._files = files
         self.doc_count_all = int(reader.doc_count_all())
         self._lock = threading.Lock()
         self._terms: LruCache[tuple[str, Any], tuple[DocArray, FloatArray]] = LruCache(
@@ -106,7 +108,7 @@ class Postings:
     def frequent_terms(self, fieldname: str, min_docs: int) -> list[tuple[int, bytes]]:
         """(document frequency, term) of the field's terms in ``min_docs`` or more
         documents, commonest first (the terms slowest to read cold)."""
-        files = leaf_arrays(self._reader)
+        files = self._files
         if fieldname not in self._reader.schema or not files:
             return []
         # A term in min_docs articles has a share of them in at least one segment.
@@ -142,7 +144,7 @@ class Postings:
     def field_table(self, fieldname: str) -> tuple[list[str], DocArray, DocArray]:
         """Every term of a field with the documents holding it (see
         ``index.segment_arrays.field_table``), the terms decoded."""
-        terms, docs, numbers = field_table(self._reader, fieldname)
+        terms, docs, numbers = field_table(self._reader, fieldname, self._files)
         return [term.decode("utf-8") for term in terms], docs, numbers
 
     def read_term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
@@ -159,7 +161,7 @@ class Postings:
         doc_parts: list[DocArray] = []
         weight_parts: list[FloatArray] = []
         leaves = self._reader.leaf_readers()
-        for (_, offset), postings in zip(leaves, leaf_arrays(self._reader), strict=True):
+        for (_, offset), postings in zip(leaves, self._files, strict=True):
             ids, weights = postings.postings(fieldname, term)
             if len(ids):
                 doc_parts.append(ids.astype(np.int64) + offset)

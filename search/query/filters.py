@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, time
 
 from whoosh import query as wq
 
-from search.dates import date_bounds
+from index.columns import DATE_FACETS, FIELD_FACETS
 from search.errors import QueryError
-from search.expand import fold
-from search.facets import DATE_FACETS, FIELD_FACETS
-from search.query import FIELD_ALIASES, place_value
+from search.query.analysis import fold
+from search.query.dates import date_bounds
+from search.query.parser import FIELD_ALIASES, place_value
 
 #: Keyword fields a filter may name (facets plus the other keyword fields).
 FILTERABLE = (*FIELD_FACETS, "credits", "exchanges")

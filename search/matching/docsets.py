@@ -3,9 +3,9 @@
 Whoosh finds matching documents by stepping compound matchers one id at a time, which
 is slow in pure Python for a word searched across four fields, and expands a date range
 into hundreds of index terms.  Here the shapes the query parser produces are combined
-as boolean masks: terms from their cached postings (``search.postings``), date ranges
+as boolean masks: terms from their cached postings (``search.matching.postings``), date ranges
 as one comparison over the date column, phrases by checking word positions only in the
-documents holding every word (``search.phrases``), under the query's deadline.
+documents holding every word (``search.matching.phrases``), under the query's deadline.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from whoosh import query as wq
 
 from index.reading import MISSING_DATE
 from search.deadline import Deadline
-from search.phrases import phrase_docs
-from search.postings import Mask, Postings
+from search.matching.phrases import phrase_docs
+from search.matching.postings import Mask, Postings
 
 #: Documents Whoosh matches between two looks at the deadline (queries of other shapes).
 CHECK_EVERY = 256
@@ -34,11 +34,11 @@ class DocSets:
     def __init__(
         self,
         searcher: Any,
-        postings: Postings | None = None,
+        postings: Postings,
         raw_dates: Callable[[], RawDates] | None = None,
     ) -> None:
         self._searcher = searcher
-        self._postings = postings or Postings(searcher.reader())
+        self._postings = postings
         self._raw_dates = raw_dates
 
     def all_docs(self) -> Mask:

@@ -17,8 +17,8 @@ from typing import Any
 from corpus.model import Article
 from index.documents import document_to_article
 from search.deadline import Deadline
-from search.highlight import Prepared, make_snippet, prepare_text
 from search.lru import LruCache
+from search.present.highlight import Prepared, make_snippet, prepare_text
 from search.results import Hit, Span
 
 #: Characters of prepared text kept per searcher (text and folded copy both count).

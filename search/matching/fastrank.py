@@ -6,9 +6,9 @@ of terms (And / Or / Not / AndMaybe, optionally with Whoosh's coordination bonus
 phrases and date ranges this module computes the very same scores -- Whoosh's ``bm25``
 formula, ``idf``, quantised field lengths and SQR coordination, in the same order of
 float operations -- as dense arrays over every docnum, from each term's cached postings
-(``search.postings``).  Whoosh scores a phrase as the sum of its words' scores where
+(``search.matching.postings``).  Whoosh scores a phrase as the sum of its words' scores where
 the phrase occurs, and a date range (or ``*``) as its boost where it matches; which
-documents those are comes from ``search.docsets`` (``leaf_docs``).  Any other shape
+documents those are comes from ``search.matching.docsets`` (``leaf_docs``).  Any other shape
 returns None and the engine lets Whoosh rank it.
 (One deliberate difference: Whoosh recounts the coordination terms as its matchers run
 out, so its relaxed scores drift with document order; here the count is the query's.)
@@ -27,12 +27,12 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from search.lru import LruCache
-from search.postings import DocArray, FloatArray, Mask, Postings
+from search.matching.postings import DocArray, FloatArray, Mask, Postings
 
 #: Per-term score arrays kept per searcher (least recently used dropped first).
 CACHE_TERMS = 4096
 
-#: The documents matching a phrase, date range or ``*`` (from ``search.docsets``).
+#: The documents matching a phrase, date range or ``*`` (from ``search.matching.docsets``).
 LeafDocs = Callable[[wq.Query], Mask]
 
 IntArray = npt.NDArray[np.int64]
@@ -54,12 +54,10 @@ class _Scored:
 class FastRanker:
     """Scores supported queries over one searcher; thread-safe, caches term scores."""
 
-    def __init__(
-        self, searcher: Any, k1: float, b: float, postings: Postings | None = None
-    ) -> None:
+    def __init__(self, searcher: Any, k1: float, b: float, postings: Postings) -> None:
         self._searcher = searcher
         self._reader = searcher.reader()
-        self._postings = postings or Postings(self._reader)
+        self._postings = postings
         self._k1 = k1
         self._doc_count_all = int(searcher.get_parent().doc_count_all())
         self._b = b

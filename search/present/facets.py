@@ -21,7 +21,7 @@ import numpy.typing as npt
 from index.columns import ALL_FACETS, DATE_FACETS, FIELD_FACETS, FacetTable, GenerationColumns
 from index.schema import LIST_SEPARATOR, facet_term
 from index.segment_arrays import run_positions
-from search.postings import Mask, Postings
+from search.matching.postings import Mask, Postings
 
 __all__ = ["ALL_FACETS", "DATE_FACETS", "FIELD_FACETS", "Column", "FacetColumns"]
 

@@ -4,6 +4,10 @@ Our own parser (rather than ``whoosh.qparser``) so that every malformed input be
 ``QueryError`` naming the problem and its position, field names have aliases, dates
 have a friendly syntax, and the "loose" words of a query are known, so the engine can
 relax an all-words query into a ranked any-word one. Tokenising lives in ``lexer.py``.
+
+Parsing never reads the index: a word whose terms depend on the index's vocabulary (a
+wildcard, a fuzzy word, a word inside a facet value) becomes an ``Expansion``
+placeholder, which ``search.words.resolve`` replaces with the terms it stands for.
 """
 
 from __future__ import annotations
@@ -11,24 +15,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Literal
 
 from whoosh import query as wq
 
-from index.schema import build_schema
-from search.dates import date_query
 from search.errors import QueryError
-from search.expand import expand_words, fold
-from search.fields import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES, place_value
-from search.keywords import matching_values
-from search.lexer import Token, tokenize
+from search.query.analysis import analyze_words, check_pattern, fold
+from search.query.dates import date_query
+from search.query.fields import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES, place_value
+from search.query.lexer import Token, tokenize
 
 __all__ = [
     "DEFAULT_FIELD_BOOSTS",
     "FIELD_ALIASES",
+    "Expansion",
     "ParsedQuery",
     "QueryWord",
-    "analyze_words",
     "parse_query",
     "place_value",
 ]
@@ -47,8 +49,24 @@ RELAXED_SCALE = 0.9
 #: which And/Or drop (a stop word), it keeps an all-words query from matching.
 NOTHING = wq.Term("id", "\x00no-such-article")
 
-_SCHEMA = build_schema()
-_TEXT_ANALYZER = _SCHEMA["body"].analyzer
+
+@dataclass(frozen=True)
+class Expansion(wq.Query):  # type: ignore[misc]
+    """A word whose terms come from the index's vocabulary, until resolved:
+
+    - ``words``: a wildcard (``fuzzy`` None) or fuzzy word in the full-text ``fields``;
+    - ``prefix``: ``field:val*``, the facet values starting with ``pattern``;
+    - ``values``: ``field:word``, the facet values equal to it or holding it as a word.
+    """
+
+    kind: Literal["words", "prefix", "values"]
+    word: str
+    pattern: str
+    fields: tuple[tuple[str, float], ...]
+    position: int
+    fuzzy: int | None = None
+    #: Whether the terms it resolves to are highlighted (not inside a negation).
+    highlight: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +96,10 @@ class ParsedQuery:
         return self.strict is None
 
 
-def analyze_words(text: str) -> list[tuple[str, int]]:
-    """(stemmed term, position) pairs as the full-text fields index them."""
-    return [(token.text, token.pos) for token in _TEXT_ANALYZER(text, positions=True)]
-
-
 @dataclass
 class _Parser:
     text: str
     tokens: list[Token]
-    reader: Any
     boosts: Mapping[str, float]
     index: int = 0
     highlight: set[str] = field(default_factory=set)
@@ -215,7 +227,7 @@ class _Parser:
             depth += {"LPAREN": 1, "RPAREN": -1}.get(token.kind, 0)
             if depth:
                 inner.append(token.with_field(target))
-        sub = _Parser(self.text, inner, self.reader, self.boosts, negated=self.negated)
+        sub = _Parser(self.text, inner, self.boosts, negated=self.negated)
         result = sub.parse_or()
         self.highlight |= sub.highlight
         return result
@@ -234,12 +246,11 @@ class _Parser:
         if word.strip("*?") == "":
             return wq.Every()
         if "*" in word or "?" in word or token.fuzzy is not None:
-            terms = expand_words(self.reader, word, token.fuzzy, token.start)
-            if not terms:
-                return NOTHING
-            if not self.negated:
-                self.highlight.update(terms)
-            return _any_field(self.text_fields(target), [(t, 0) for t in terms], single=True)
+            pattern = check_pattern(word, token.fuzzy, token.start)
+            fields = tuple(self.text_fields(target))
+            return Expansion(
+                "words", word, pattern, fields, token.start, token.fuzzy, not self.negated
+            )
         analyzed = analyze_words(word)
         if not analyzed:
             return wq.NullQuery
@@ -247,7 +258,7 @@ class _Parser:
             self.highlight.update(term for term, _ in analyzed)
             if target is None and len(analyzed) == 1:
                 self.words.append(QueryWord(word, token.start, token.end))
-        return _any_field(self.text_fields(target), analyzed, single=False)
+        return any_field(self.text_fields(target), analyzed, single=False)
 
     def phrase_query(self, token: Token, target: str | None) -> wq.Query:
         target = target or token.field
@@ -258,7 +269,7 @@ class _Parser:
             return wq.NullQuery
         if not self.negated:
             self.highlight.update(term for term, _ in analyzed)
-        return _any_field(self.text_fields(target), analyzed, single=False)
+        return any_field(self.text_fields(target), analyzed, single=False)
 
     def keyword_query(self, token: Token, target: str) -> wq.Query:
         """A facet/keyword field: the value is one term (lower-cased, accents folded)."""
@@ -271,23 +282,8 @@ class _Parser:
             prefix = value[:-1]
             if not prefix:
                 return wq.Every()
-            terms = _prefix_terms(self.reader, target, prefix)
-            return wq.Or([wq.Term(target, t) for t in terms]) if terms else NOTHING
-        terms = matching_values(self.reader, target, value)
-        return (
-            wq.Term(target, terms[0])
-            if len(terms) == 1
-            else wq.Or([wq.Term(target, t) for t in terms])
-        )
-
-
-def _prefix_terms(reader: Any, fieldname: str, prefix: str) -> list[str]:
-    if reader is None:
-        return []
-    return [
-        t.decode("utf-8") if isinstance(t, bytes) else t
-        for t in reader.expand_prefix(fieldname, prefix)
-    ]
+            return Expansion("prefix", token.text, prefix, ((target, 1.0),), token.start)
+        return Expansion("values", token.text, value, ((target, 1.0),), token.start)
 
 
 def _standalone(query: wq.Query) -> wq.Query:
@@ -297,7 +293,7 @@ def _standalone(query: wq.Query) -> wq.Query:
     return query
 
 
-def _any_field(
+def any_field(
     fields: Iterable[tuple[str, float]], analyzed: list[tuple[str, int]], *, single: bool
 ) -> wq.Query:
     """The same words in any of the fields (BM25F-style: each field with its boost).
@@ -325,16 +321,11 @@ def _any_field(
     return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
 
 
-def parse_query(
-    text: str,
-    reader: Any = None,
-    *,
-    field_boosts: Mapping[str, float] | None = None,
-) -> ParsedQuery:
+def parse_query(text: str, *, field_boosts: Mapping[str, float] | None = None) -> ParsedQuery:
     """Parse ``text``; raises QueryError (with a position) for anything malformed.
 
-    ``reader`` (a Whoosh IndexReader) expands prefixes, wildcards and fuzzy words to
-    the index's own vocabulary, so they match stemmed text and stay bounded in size.
+    Wildcards, fuzzy words and facet values stay ``Expansion`` placeholders: resolve
+    them against an index with ``search.words.resolve.resolve_query``.
     """
     tokens = tokenize(text)
     if len(tokens) > MAX_TOKENS:
@@ -343,7 +334,7 @@ def parse_query(
         )
     if not tokens:
         return ParsedQuery(text, None, None, frozenset())
-    parser = _Parser(text, tokens, reader, field_boosts or DEFAULT_FIELD_BOOSTS)
+    parser = _Parser(text, tokens, field_boosts or DEFAULT_FIELD_BOOSTS)
     clauses = parser.parse_and()
     if (token := parser.peek()) is not None and token.kind == "OR":
         parser.index = 0

@@ -1,0 +1,57 @@
+"""``Generation``: everything the engine keeps for one index generation.
+
+A generation's files never change, so whatever the engine learns from them -- the open
+searcher, the segments' postings files, cached postings and field lengths, the facet
+columns and display names, stored fields of recent hits, the vocabulary's stems and
+real words, cached term scores -- is valid exactly as long as the generation is live.
+This object owns all of it: the engine makes one when it opens a generation and drops
+it (closing the searcher) when a newer one is published, so no cache outlives its data
+and none lives in a module-global table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh.index import Index
+
+from index.columns import GenerationColumns
+from index.segment_arrays import open_postings_files
+from index.whoosh_adapter import storage_folder
+from search.matching.docsets import DocSets
+from search.matching.fastrank import FastRanker
+from search.matching.postings import Postings
+from search.matching.ranking import K1, B, make_weighting
+from search.present.facets import FacetColumns
+from search.present.hitcache import HitMaker, StoredFields
+from search.words.vocabulary import Vocabulary
+
+
+class Generation:
+    """One open index generation and every cache over it (thread-safe parts)."""
+
+    def __init__(
+        self, name: str, index: Index, *, expect_columns: bool, fast_ranking: bool
+    ) -> None:
+        self.name = name
+        self.index = index
+        self.searcher: Any = index.searcher(weighting=make_weighting())
+        reader = self.searcher.reader()
+        files = open_postings_files(reader)
+        self.postings = Postings(reader, files)
+        self.vocabulary = Vocabulary(reader, files)
+        stored = StoredFields(self.searcher)
+        columns = GenerationColumns.open(
+            storage_folder(index.storage), reader, expected=expect_columns, files=files
+        )
+        self.facets = FacetColumns(columns, self.postings, stored)
+        self.hits = HitMaker(stored, self.facets.learn_names)
+        self.docsets = DocSets(self.searcher, self.postings, self.facets.raw_dates)
+        self.ranker = FastRanker(self.searcher, K1, B, self.postings) if fast_ranking else None
+
+    @property
+    def reader(self) -> Any:
+        return self.searcher.reader()
+
+    def close(self) -> None:
+        self.searcher.close()

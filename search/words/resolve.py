@@ -1,0 +1,89 @@
+"""Resolving a parsed query against one index generation's vocabulary.
+
+The parser leaves every word that depends on the index as an ``Expansion``; here each
+becomes the terms it stands for: a wildcard or fuzzy word the stems it matches (so it
+matches stemmed text, e.g. ``offensi*`` finds "offens"), a facet prefix the values that
+start with it, a facet word the values holding it.  An expansion with no term matches
+nothing; one with more than ``MAX_EXPANSIONS`` is refused with its position.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from whoosh import query as wq
+
+from search.errors import QueryError
+from search.query.parser import NOTHING, Expansion, ParsedQuery, any_field
+from search.words.vocabulary import Vocabulary
+
+#: Most words one prefix/wildcard/fuzzy word may expand to.
+MAX_EXPANSIONS = 1000
+
+
+def resolve_query(parsed: ParsedQuery, vocabulary: Vocabulary) -> ParsedQuery:
+    """``parsed`` with every ``Expansion`` replaced by its terms (their terms join the
+    highlighted ones); raises ``QueryError`` for a word that expands too far."""
+    resolver = _Resolver(vocabulary)
+    strict = resolver.query(parsed.strict) if parsed.strict is not None else None
+    relaxed = resolver.query(parsed.relaxed) if parsed.relaxed is not None else None
+    if not resolver.expanded:
+        return parsed
+    return dataclasses.replace(
+        parsed,
+        strict=strict,
+        relaxed=relaxed,
+        highlight_terms=parsed.highlight_terms | resolver.highlight,
+    )
+
+
+class _Resolver:
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.highlight: set[str] = set()
+        self.expanded: dict[Expansion, wq.Query] = {}
+
+    def query(self, query: wq.Query) -> wq.Query:
+        if isinstance(query, Expansion):
+            found = self.expanded.get(query)
+            if found is None:
+                found = self.expanded[query] = self.expansion(query)
+            return found
+        if isinstance(query, wq.Not):
+            return wq.Not(self.query(query.query), boost=query.boost)
+        if isinstance(query, wq.Or):
+            children = [self.query(child) for child in query.subqueries]
+            return wq.Or(children, boost=query.boost, minmatch=query.minmatch, scale=query.scale)
+        if isinstance(query, wq.And):
+            return wq.And([self.query(child) for child in query.subqueries], boost=query.boost)
+        return query
+
+    def expansion(self, expansion: Expansion) -> wq.Query:
+        if expansion.kind == "words":
+            return self.words(expansion)
+        [(fieldname, _)] = expansion.fields
+        if expansion.kind == "prefix":
+            values = self.vocabulary.terms_starting(fieldname, expansion.pattern)
+        else:
+            values = self.vocabulary.matching_values(fieldname, expansion.pattern)
+        if not values:
+            return NOTHING
+        terms = [wq.Term(fieldname, value) for value in values]
+        return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+    def words(self, expansion: Expansion) -> wq.Query:
+        pattern, fuzzy = expansion.pattern, expansion.fuzzy
+        if fuzzy is not None:
+            stems = self.vocabulary.fuzzy_stems(pattern, fuzzy or (1 if len(pattern) < 5 else 2))
+        else:
+            stems = self.vocabulary.wildcard_stems(pattern, MAX_EXPANSIONS)
+        if len(stems) > MAX_EXPANSIONS:
+            raise QueryError(
+                f"{expansion.word!r} matches more than {MAX_EXPANSIONS} words; type more letters",
+                expansion.position,
+            )
+        if not stems:
+            return NOTHING
+        if expansion.highlight:
+            self.highlight.update(stems)
+        return any_field(expansion.fields, [(stem, 0) for stem in sorted(stems)], single=True)

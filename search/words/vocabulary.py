@@ -1,0 +1,250 @@
+"""The index's own words, for one generation: the stems of the full-text fields, the
+real words behind them, and the values of the facet fields.
+
+The full-text fields hold only stems ("govern", "economi"). Whoosh's ``spelling=True``
+would keep every unstemmed word in extra fields, but those cost about 40% of indexing
+time. The features that need real words -- did-you-mean and prefix/wildcard/fuzzy
+expansion -- instead map a stem back to the words it came from by re-reading a few
+stored articles that contain it: a handful of documents per stem, only at query time.
+Every term list comes from the segments' postings files (``index.postings_file``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import islice
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from index.postings_file import PostingsFile
+from search.query.analysis import analyze_words, fold
+
+#: Fields whose vocabulary is searched, most useful first.
+TEXT_SOURCES = ("body", "title")
+#: Articles re-read to find the words behind a stem (the first ones in the postings).
+SAMPLE_DOCS = 3
+#: Articles re-read, at most, to confirm that a stem has a word matching a pattern.
+CONFIRM_DOCS = 20
+#: Stems whose real words are kept per generation (a few words each).
+SURFACE_CACHE = 4096
+#: Splits a facet value into the words ``person:baker`` may match.
+_VALUE_WORDS = re.compile(r"[\s\-/.]+")
+
+
+def edit_distance(first: str, second: str, limit: int | None = None) -> int:
+    """Whoosh's ``damerau_levenshtein`` (optimal string alignment: adjacent swaps count
+    one edit), computed in C by rapidfuzz; past ``limit`` any value above it is returned."""
+    return int(OSA.distance(first, second, score_cutoff=limit))
+
+
+@lru_cache(maxsize=4096)
+def stem_of(word: str) -> str | None:
+    """The term ``word`` is indexed as, or None for stop words and non-words."""
+    terms = analyze_words(word)
+    return terms[0][0] if len(terms) == 1 else None
+
+
+def _words_near(text: str, stem: str) -> list[str]:
+    """Words in folded ``text`` that could stem to ``stem``.
+
+    Porter stems keep all but at most the last two letters of the word's start
+    ("happi" < "happy", "hope" < "hoping"), so a regex on that head is a cheap filter.
+    """
+    head = re.escape(stem[: max(1, len(stem) - 2)])
+    return re.findall(rf"(?<!\w){head}\w*(?:\.\w+)*", text)
+
+
+def _literal_prefix(pattern: str) -> str:
+    return re.split(r"[*?]", pattern, maxsplit=1)[0]
+
+
+class Vocabulary:
+    """The words of one index generation (thread-safe; its caches die with it)."""
+
+    def __init__(self, reader: Any, files: Sequence[PostingsFile]) -> None:
+        self._reader = reader
+        self._files = files
+        self._fields = [name for name in TEXT_SOURCES if name in reader.schema]
+        self._lock = threading.Lock()
+        #: Each letter's stems, sorted, by length: did-you-mean and fuzzy words scan
+        #: every stem sharing the typed word's first letter.
+        self._by_letter: dict[str, dict[int, list[str]]] = {}
+        self._surface: dict[tuple[str, int], Counter[str]] = {}
+        self._value_words: dict[str, dict[str, list[str]]] = {}
+
+    # -- terms -----------------------------------------------------------------------
+    def terms_starting(self, fieldname: str, prefix: str) -> list[str]:
+        """The field's terms (any segment) that start with ``prefix``, sorted."""
+        found: set[bytes] = set()
+        for postings in self._files:
+            found.update(postings.terms_starting(fieldname, prefix.encode("utf-8")))
+        return sorted(term.decode("utf-8") for term in found)
+
+    def doc_frequency(self, stem: str) -> int:
+        """Articles holding ``stem`` in any full-text source field (an upper bound:
+        deleted documents count until segments merge, as in Whoosh's own figure)."""
+        encoded = stem.encode("utf-8")
+        return sum(
+            postings.doc_frequency(name, encoded)
+            for postings in self._files
+            for name in self._fields
+        )
+
+    # -- facet values ----------------------------------------------------------------
+    def matching_values(self, fieldname: str, value: str) -> list[str]:
+        """Values of a facet field equal to ``value`` or holding it as a word
+        (``credit:kilic`` -> "bulent kilic"); ``[value]`` when none does."""
+        if fieldname not in self._reader.schema:
+            return [value]
+        encoded = value.encode("utf-8")
+        if any(postings.doc_frequency(fieldname, encoded) for postings in self._files):
+            return [value]
+        words = [word for word in _VALUE_WORDS.split(value) if word]
+        if len(words) != 1:
+            return [value]
+        return sorted(self._words_of_values(fieldname).get(words[0], [])) or [value]
+
+    def _words_of_values(self, fieldname: str) -> dict[str, list[str]]:
+        with self._lock:
+            found = self._value_words.get(fieldname)
+            if found is None:
+                found = {}
+                for value in self.terms_starting(fieldname, ""):
+                    for word in {w for w in _VALUE_WORDS.split(value) if w}:
+                        found.setdefault(word, []).append(value)
+                self._value_words[fieldname] = found
+            return found
+
+    # -- stems and their real words ----------------------------------------------------
+    def _documents(self, field: str, term: str, limit: int) -> list[str]:
+        """Folded stored text of up to ``limit`` live articles holding ``term``."""
+        reader = self._reader
+        if not reader.doc_frequency(field, term):
+            return []
+        docnums = islice(reader.postings(field, term).all_ids(), limit)
+        return [fold(str(reader.stored_fields(docnum).get(field) or "")) for docnum in docnums]
+
+    def surface_words(self, stem: str, limit: int = SAMPLE_DOCS) -> Counter[str]:
+        """Lower-cased words indexed as ``stem``, counted in a few articles that hold it.
+        The result is shared: do not change it."""
+        key = (stem, limit)
+        with self._lock:
+            found = self._surface.get(key)
+        if found is not None:
+            return found
+        counts: Counter[str] = Counter()
+        for field in self._fields:
+            for text in self._documents(field, stem, limit):
+                counts.update(word for word in _words_near(text, stem) if stem_of(word) == stem)
+            if counts:
+                break
+        with self._lock:
+            if len(self._surface) >= SURFACE_CACHE:
+                self._surface.clear()
+            self._surface[key] = counts
+        return counts
+
+    def _has_word_matching(self, stem: str, pattern: str) -> bool:
+        for field in self._fields:
+            for text in self._documents(field, stem, CONFIRM_DOCS):
+                if any(
+                    fnmatch.fnmatchcase(word, pattern) and stem_of(word) == stem
+                    for word in set(_words_near(text, stem))
+                ):
+                    return True
+        return False
+
+    def wildcard_stems(self, pattern: str, limit: int) -> set[str]:
+        """Stems of the indexed words that match a folded ``*``/``?`` pattern.
+
+        Stems matching the pattern themselves count directly ("hawi*" -> "hawija"). A
+        stem that the pattern's start extends, give or take the stem's last letter
+        ("offens" for "offensi*", "happi" for "happy*"), counts when one of its real
+        words matches, checked in up to ``CONFIRM_DOCS`` articles. Stops early once
+        more than ``limit`` stems match (the caller refuses such broad patterns).
+        """
+        prefix = _literal_prefix(pattern)
+        stems: set[str] = set()
+        for name in self._fields:
+            for stem in self.terms_starting(name, prefix):
+                if fnmatch.fnmatchcase(stem, pattern):
+                    stems.add(stem)
+                    if len(stems) > limit:
+                        return stems
+        if len(prefix) < 3:
+            return stems
+        near = {
+            stem
+            for name in self._fields
+            for stem in self.terms_starting(name, prefix[:3])
+            if len(stem) <= len(prefix) + 1 and prefix.startswith(stem[:-1])
+        }
+        stems.update(stem for stem in near - stems if self._has_word_matching(stem, pattern))
+        return stems
+
+    def _stems_starting(self, letter: str) -> dict[int, list[str]]:
+        """Every stem starting with ``letter``, sorted, by length."""
+        with self._lock:
+            found = self._by_letter.get(letter)
+            if found is None:
+                raw: set[bytes] = set()
+                for postings in self._files:
+                    for name in self._fields:
+                        raw.update(postings.terms_starting(name, letter.encode()))
+                found = {}
+                for stem in sorted(term.decode("utf-8") for term in raw):
+                    found.setdefault(len(stem), []).append(stem)
+                self._by_letter[letter] = found
+            return found
+
+    def warm(self) -> None:
+        """Read every letter's stems now (did-you-mean's first use of a letter is then fast)."""
+        for letter in "abcdefghijklmnopqrstuvwxyz0123456789":
+            self._stems_starting(letter)
+
+    def stem_distances(self, word: str, maxdist: int) -> dict[str, int]:
+        """Stems sharing ``word``'s first letter within ``maxdist`` edits of it or its
+        stem: one pass (in C, rapidfuzz) over that letter's stems of plausible lengths."""
+        found: dict[str, int] = {}
+        by_length = self._stems_starting(word[:1])
+        for probe in dict.fromkeys((word, stem_of(word) or word)):
+            lengths = range(len(probe) - maxdist, len(probe) + maxdist + 1)
+            stems = [stem for length in lengths for stem in by_length.get(length, ())]
+            near = process.extract(
+                probe, stems, scorer=OSA.distance, score_cutoff=maxdist, limit=None
+            )
+            for stem, distance, _ in near:
+                if distance < found.get(stem, maxdist + 1):
+                    found[stem] = int(distance)
+        return found
+
+    def fuzzy_stems(self, word: str, distance: int) -> set[str]:
+        """Stems within ``distance`` edits of the folded ``word`` or of its own stem."""
+        return set(self.stem_distances(word, distance))
+
+    def truncated_stems(self, word: str, head: int = 3) -> set[str]:
+        """Stems (4+ letters) one edit away from a start of ``word``.
+
+        A misspelt ending defeats the stemmer ("unemploymnet" keeps its whole tail), so
+        the stems of the real word ("unemploy") are found by comparing each stem with
+        the typed word cut to about the stem's length. Scans only stems sharing
+        ``head`` letters (among the per-letter stems ``stem_distances`` reads anyway).
+        """
+        found: set[str] = set()
+        start = word[:head]
+        by_length = self._stems_starting(word[:1])
+        for length in range(4, len(word) + 2):
+            for stem in by_length.get(length, ()):
+                if not stem.startswith(start):
+                    continue
+                cuts = (word[: length + shift] for shift in (-1, 0, 1))
+                if any(OSA.distance(stem, cut, score_cutoff=1) <= 1 for cut in cuts):
+                    found.add(stem)
+        return found
