@@ -20,7 +20,8 @@ from whoosh.support.relativedelta import relativedelta
 
 from corpus.model import Article
 from index.documents import article_to_document
-from index.schema import TEXT_FIELDS, build_schema
+from index.fields import TEXT_FIELDS
+from index.schema import build_schema
 
 FACETS = ("source", "category", "topics", "places", "people", "organisations")
 

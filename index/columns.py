@@ -46,6 +46,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from index.fields import ALL_FACETS, DATE_FACETS
 from index.postings_file import PostingsFile
 from index.reading import MISSING_DATE, raw_date_column
 from index.segment_arrays import field_table, sorted_unique
@@ -56,9 +57,6 @@ FORMAT = 1
 PREFIX = "columns"
 MANIFEST = f"{PREFIX}.json"
 #: Facets on article fields (in the order results list them) and the date histograms.
-FIELD_FACETS = ("source", "category", "topics", "places", "people", "organisations")
-DATE_FACETS = ("month", "year")
-ALL_FACETS = FIELD_FACETS + DATE_FACETS
 
 _DAY_MICROSECONDS = 86_400_000_000
 #: Days from 0001-01-01 (Whoosh's date origin) to 1970-01-01 (numpy's).

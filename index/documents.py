@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from corpus.model import Article
-from index.schema import FACET_FIELDS, LIST_SEPARATOR, TEXT_SEPARATOR
+from index.fields import FIELDS, LIST_SEPARATOR, TEXT_SEPARATOR, Field
 
-#: Text fields stored joined by TEXT_SEPARATOR (one entry per line).
-_JOINED_TEXT = ("captions", "subheads")
+#: Fields not copied from the Article as they are: ``corpus`` (the root it was read
+#: from) and ``date`` (absent when the article has none).
+_SPECIAL = ("corpus", "date")
 
 
 def _facet_value(value: str) -> str:
@@ -23,23 +24,35 @@ def _facet_value(value: str) -> str:
     return value.replace(LIST_SEPARATOR, " ").strip()
 
 
+def _stored(field: Field, value: Any) -> Any:
+    """An Article value as the field stores it (tuples joined, facet values cleaned)."""
+    if field.kind == "keyword":
+        values = value if field.many else (value,)
+        return LIST_SEPARATOR.join(v for v in map(_facet_value, values) if v)
+    if field.many:
+        return TEXT_SEPARATOR.join(value)
+    return value
+
+
+def _article_value(field: Field, stored: Any) -> Any:
+    if field.many:
+        separator = LIST_SEPARATOR if field.kind == "keyword" else TEXT_SEPARATOR
+        return _split(stored or "", separator)
+    if field.kind == "flag":
+        return bool(stored or False)
+    return stored if stored is not None else ""
+
+
 def article_to_document(article: Article, corpus: str = "") -> dict[str, Any]:
     """The keyword arguments for ``writer.add_document``; ``corpus`` is the root (file,
-    folder or archive) the article was read from, as the index records it."""
-    document: dict[str, Any] = {
-        "id": article.id,
-        "corpus": corpus,
-        "title": article.title,
-        "body": article.body,
-        "captions": TEXT_SEPARATOR.join(article.captions),
-        "subheads": TEXT_SEPARATOR.join(article.subheads),
-        "date_inferred": article.date_inferred,
-        "dateline": article.dateline,
-        "url": article.url,
-        "path": article.path,
-        "format": article.format,
-        "content_hash": article.content_hash,
-    }
+    folder or archive) the article was read from, as the index records it.  Empty
+    facet values are left out (Whoosh then indexes nothing for the field)."""
+    document: dict[str, Any] = {"corpus": corpus}
+    for field in FIELDS:
+        if field.name not in _SPECIAL:
+            value = _stored(field, getattr(article, field.name))
+            if field.kind != "keyword" or value:
+                document[field.name] = value
     if article.format == "smart" and article.body.startswith(article.title):
         # A SMART text (TIME.ALL) has no headline: the title shown is just its first line,
         # cut mid-sentence.  Index those words once, in the body, so the title boost does
@@ -48,12 +61,6 @@ def article_to_document(article: Article, corpus: str = "") -> dict[str, Any]:
         document["_stored_title"] = article.title
     if article.date is not None:
         document["date"] = article.date
-    for name in FACET_FIELDS:
-        value = getattr(article, name)
-        values = (value,) if isinstance(value, str) else value
-        cleaned = [_facet_value(v) for v in values if v and _facet_value(v)]
-        if cleaned:
-            document[name] = LIST_SEPARATOR.join(cleaned)
     return document
 
 
@@ -64,25 +71,9 @@ def _split(value: str, separator: str) -> tuple[str, ...]:
 def document_to_article(stored: Mapping[str, Any]) -> Article:
     """Rebuild the Article from a hit's stored fields (copy them before the searcher closes)."""
     date = stored.get("date")
-    return Article(
-        id=stored["id"],
-        title=stored.get("title", ""),
-        body=stored.get("body", ""),
-        source=stored.get("source", ""),
-        date=date if isinstance(date, datetime) else None,
-        date_inferred=bool(stored.get("date_inferred", False)),
-        category=stored.get("category", ""),
-        topics=_split(stored.get("topics", ""), LIST_SEPARATOR),
-        places=_split(stored.get("places", ""), LIST_SEPARATOR),
-        people=_split(stored.get("people", ""), LIST_SEPARATOR),
-        organisations=_split(stored.get("organisations", ""), LIST_SEPARATOR),
-        exchanges=_split(stored.get("exchanges", ""), LIST_SEPARATOR),
-        captions=_split(stored.get("captions", ""), TEXT_SEPARATOR),
-        credits=_split(stored.get("credits", ""), LIST_SEPARATOR),
-        subheads=_split(stored.get("subheads", ""), TEXT_SEPARATOR),
-        dateline=stored.get("dateline", ""),
-        url=stored.get("url", ""),
-        path=stored.get("path", ""),
-        format=stored.get("format", ""),
-        content_hash=stored.get("content_hash", ""),
-    )
+    values = {
+        field.name: _article_value(field, stored.get(field.name))
+        for field in FIELDS
+        if field.name not in _SPECIAL
+    }
+    return Article(**values, date=date if isinstance(date, datetime) else None)

@@ -49,7 +49,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from index.schema import FACET_FIELDS, TEXT_FIELDS
+from index.fields import KEYWORD_FIELDS, TEXT_FIELDS
 
 #: File extension (Whoosh's cleanup recognises ``<segment id>.<letters>`` as the segment's).
 EXTENSION = ".postarrays"
@@ -58,7 +58,7 @@ MAGIC = b"NDPOSTS2"
 _FORMAT_1 = b"NDPOSTS\n"
 FORMAT = 2
 #: Fields kept: the text fields queries search and rank, and the facet fields.
-FIELDS = (*TEXT_FIELDS, *FACET_FIELDS)
+FIELDS = (*TEXT_FIELDS, *KEYWORD_FIELDS)
 PARTS = ("term_bytes", "term_ends", "keys", "starts", "docs", "weights")
 _ALIGN = 16
 _LENGTH = struct.Struct("<Q")

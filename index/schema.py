@@ -18,36 +18,16 @@ from whoosh.analysis import (
     StopFilter,
     StripFilter,
 )
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.support.charset import accent_map
+
+from index import fields
 
 #: Bump when the schema or analysis changes: older indexes must be rebuilt.
 #: 2: no ``spell_*`` fields (``search.words.vocabulary`` recovers real words from stems).
 #: 3: each article records its ``corpus``; facet values are joined by U+001F, so a value
 #:    holding a comma ("Smith, John") is stored and indexed as written.
 SCHEMA_VERSION = 3
-
-#: Full-text fields, searched by plain words.
-TEXT_FIELDS = ("title", "subheads", "captions", "body")
-
-#: Multi-valued keyword fields users filter and facet on (stored LIST_SEPARATOR-joined).
-FACET_FIELDS = (
-    "source",
-    "category",
-    "topics",
-    "places",
-    "people",
-    "organisations",
-    "exchanges",
-    "credits",
-)
-
-#: Separator of the values of a multi-valued field, stored and indexed: the ASCII unit
-#: separator, which article text never holds (corpus removes control characters), so any
-#: value -- commas included -- round-trips.
-LIST_SEPARATOR = "\x1f"
-#: Separator of the entries of multi-paragraph text fields (captions, subheads).
-TEXT_SEPARATOR = "\n"
 
 
 def text_analyzer() -> Analyzer:
@@ -64,7 +44,7 @@ def text_analyzer() -> Analyzer:
 def facet_analyzer() -> Analyzer:
     """LIST_SEPARATOR-separated values, each one term: see :func:`facet_term`."""
     return (
-        RegexTokenizer(f"[^{LIST_SEPARATOR}]+")
+        RegexTokenizer(f"[^{fields.LIST_SEPARATOR}]+")
         | StripFilter()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
@@ -77,25 +57,21 @@ def facet_term(value: str) -> str:
     return value.strip().lower().translate(accent_map)
 
 
+def _whoosh_field(field: fields.Field) -> FieldType:
+    if field.kind == "text":
+        return TEXT(stored=True, analyzer=text_analyzer())
+    if field.kind == "keyword":
+        return KEYWORD(stored=True, scorable=True, analyzer=facet_analyzer())
+    if field.kind == "date":
+        return DATETIME(stored=True, sortable=True)
+    if field.kind == "flag":
+        return BOOLEAN(stored=True)
+    if field.kind == "id":
+        return ID(stored=True, unique=field.name == "id")
+    return STORED()
+
+
 def build_schema() -> Schema:
-    """A fresh Schema instance (Whoosh fields are stateful: never share one)."""
-    facet = {
-        name: KEYWORD(stored=True, scorable=True, analyzer=facet_analyzer())
-        for name in FACET_FIELDS
-    }
-    return Schema(
-        id=ID(stored=True, unique=True),
-        corpus=ID(stored=True),
-        title=TEXT(stored=True, analyzer=text_analyzer()),
-        subheads=TEXT(stored=True, analyzer=text_analyzer()),
-        captions=TEXT(stored=True, analyzer=text_analyzer()),
-        body=TEXT(stored=True, analyzer=text_analyzer()),
-        date=DATETIME(stored=True, sortable=True),
-        date_inferred=BOOLEAN(stored=True),
-        dateline=STORED(),
-        url=STORED(),
-        path=ID(stored=True),
-        format=ID(stored=True),
-        content_hash=STORED(),
-        **facet,
-    )
+    """A fresh Schema instance (Whoosh fields are stateful: never share one), one
+    Whoosh field per field of the registry (``index.fields``)."""
+    return Schema(**{field.name: _whoosh_field(field) for field in fields.FIELDS})

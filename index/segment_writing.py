@@ -42,8 +42,8 @@ from whoosh.writing import SegmentWriter
 
 from index import whoosh_adapter
 from index.arrays_writing import postings_path
+from index.fields import TEXT_FIELDS
 from index.postings_file import FIELDS, PostingsFileWriter
-from index.schema import TEXT_FIELDS
 from index.segment_arrays import run_positions
 from index.whoosh_adapter import storage_folder
 

@@ -15,11 +15,12 @@ from whoosh.reading import IndexReader, TermNotFound
 from index import columns
 from index.arrays_writing import postings_problems
 from index.errors import IndexCorruptError
+from index.fields import KEYWORD_FIELDS, LIST_SEPARATOR, TEXT_FIELDS
 from index.locking import lock_holder
 from index.opening import DAMAGED_FILE_ERRORS, live_generation, load_meta, open_index
 from index.postings_file import PostingsFile
 from index.reading import MISSING_DATE, live_mask, raw_date_column
-from index.schema import FACET_FIELDS, LIST_SEPARATOR, TEXT_FIELDS, facet_term
+from index.schema import facet_term
 from index.segment_arrays import field_table, open_postings_files
 from index.store import directory_size, resolve_index_dir
 
@@ -144,12 +145,12 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
             files = open_postings_files(reader)
             term_counts = {
                 name: _term_count(files, name)
-                for name in (*TEXT_FIELDS, *FACET_FIELDS)
+                for name in (*TEXT_FIELDS, *KEYWORD_FIELDS)
                 if name in indexed
             }
             live_docs = live_mask(reader)
             top_facets = {
-                name: _top_facet_values(reader, files, name, live_docs) for name in FACET_FIELDS
+                name: _top_facet_values(reader, files, name, live_docs) for name in KEYWORD_FIELDS
             }
             articles = reader.doc_count()
         except DAMAGED_FILE_ERRORS as error:

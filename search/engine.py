@@ -26,6 +26,7 @@ from whoosh.index import Index
 from corpus.model import Article
 from index import IndexCorruptError, index_generation, open_index
 from index.documents import document_to_article
+from index.fields import ALL_FACETS
 from index.opening import DAMAGED_FILE_ERRORS
 from search.arguments import SORTS, SearchRequest, checked_count, checked_text, search_request
 from search.deadline import Deadline
@@ -34,7 +35,6 @@ from search.generation import Generation
 from search.matching.docsets import count
 from search.matching.postings import Mask
 from search.matching.tiers import match_tiers, rank_tiers
-from search.present.facets import ALL_FACETS
 from search.present.highlight import make_snippet, match_spans, text_head
 from search.present.hitcache import to_hit
 from search.query.filters import filter_query

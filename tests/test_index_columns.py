@@ -14,6 +14,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from index import build_index, columns, index_stats, open_index
+from index.fields import ALL_FACETS
 from search import Engine
 from tui.cli import main
 
@@ -116,7 +117,7 @@ def test_a_refresh_writes_new_columns_and_never_touches_the_mapped_ones(
     ix = open_index(index_dir)
     with ix.reader() as reader:
         mapped = columns.GenerationColumns.open(Path(ix.storage.folder), reader)
-        tables = [mapped.facet(name) for name in columns.ALL_FACETS]
+        tables = [mapped.facet(name) for name in ALL_FACETS]
         assert mapped.problem is None and isinstance(mapped.raw_dates, np.memmap)
         copies = [np.array(part) for table in tables for part in (table.docs, table.starts)]
         with Engine.open(index_dir) as engine:

@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.columns import ALL_FACETS, DATE_FACETS, FIELD_FACETS, FacetTable, GenerationColumns
-from index.schema import LIST_SEPARATOR, facet_term
+from index.columns import FacetTable, GenerationColumns
+from index.fields import ALL_FACETS, DATE_FACETS, LIST_SEPARATOR
+from index.schema import facet_term
 from index.segment_arrays import run_positions
 from search.matching.postings import Mask, Postings
 
-__all__ = ["ALL_FACETS", "DATE_FACETS", "FIELD_FACETS", "Column", "FacetColumns"]
+__all__ = ["Column", "FacetColumns"]
 
 #: Facets are counted from the matching docnums alone when fewer than one document in
 #: this many matches (else in one pass over every entry of the column).

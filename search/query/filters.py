@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime, time
 
 from whoosh import query as wq
 
-from index.columns import DATE_FACETS, FIELD_FACETS
+from index.fields import DATE_FACETS, FIELD_ALIASES, KEYWORD_FIELDS
 from search.errors import QueryError
 from search.query.analysis import fold
 from search.query.dates import date_bounds
-from search.query.parser import FIELD_ALIASES, place_value
+from search.query.fields import place_value
 
 #: Keyword fields a filter may name (facets plus the other keyword fields).
-FILTERABLE = (*FIELD_FACETS, "credits", "exchanges")
+FILTERABLE = KEYWORD_FIELDS
 
 
 def filter_field(name: str) -> str:

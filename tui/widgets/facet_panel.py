@@ -14,14 +14,14 @@ from textual.containers import Vertical
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from index.fields import label as field_label
 from tui.messages import FacetToggled
 from tui.safe_text import safe_text
-from tui.widgets.filter_chips import FIELD_LABELS
 from tui.widgets.option_list import WidthCachedOptionList
 from tui.widgets.rows import Part, Row
 from tui.widgets.timeline import Timeline
 
-#: Facet fields in sidebar order.
+#: Facet fields in sidebar order (the field registry, ``index.fields``, names them).
 FACET_ORDER = ("places", "topics", "source", "category", "people", "organisations", "year")
 #: Separates field and value in an option id (never in a facet value: it is a control char).
 ID_SEPARATOR = "\x1f"
@@ -88,7 +88,7 @@ class FacetList(WidthCachedOptionList):
             self.post_message(FacetToggled(field, value))
 
 
-FACET_HEADINGS = {field: FIELD_LABELS.get(field, field.title()) for field in FACET_ORDER}
+FACET_HEADINGS = {field: field_label(field) for field in FACET_ORDER}
 
 
 class FacetPanel(Vertical):

@@ -8,26 +8,16 @@ from rich.text import Text
 from textual.containers import HorizontalGroup
 from textual.widgets import Button
 
+from index.fields import label as field_label
 from tui.messages import FilterRemoved
 from tui.safe_text import safe_text
-
-FIELD_LABELS = {
-    "source": "Source",
-    "category": "Category",
-    "places": "Places",
-    "topics": "Topics",
-    "people": "People",
-    "organisations": "Organisations",
-    "year": "Year",
-    "month": "Month",
-}
 
 
 class FilterChip(Button):
     """One active filter value."""
 
     def __init__(self, field: str, value: str) -> None:
-        label = Text(f"{FIELD_LABELS.get(field, field)}: ", end="")
+        label = Text(f"{field_label(field)}: ", end="")
         label.append(safe_text(value, "bold", one_line=True))
         label.append(" ✕")
         super().__init__(label, compact=True, classes="chip")
