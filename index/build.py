@@ -223,10 +223,11 @@ def build_index(
                 fresh or meta is None or meta.corpora != request.corpora or bool(summary.repaired)
             )
             force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
-            _write(
-                writer, plan, source, meter, summary, existing,
-                force=force, started=started, max_article_bytes=max_article_bytes,
-            )  # fmt: skip
+            with meter.ticking():  # the clock moves on through steps that count nothing
+                _write(
+                    writer, plan, source, meter, summary, existing,
+                    force=force, started=started, max_article_bytes=max_article_bytes,
+                )  # fmt: skip
             return summary
         except BaseException as error:
             if writer is not None:
@@ -346,13 +347,12 @@ def _write(
 ) -> None:
     """Write the plan as the next generation and publish it; fills in ``summary``."""
     directory = writer.index_dir
-    meter.estimate = len(plan.writes)
-    meter.phase("indexing")
-    temp_dir = writer.write(plan, source, meter.advance, force=force)
+    meter.phase("indexing", total=len(plan.writes))
+    temp_dir = writer.write(plan, source, meter.advance, force=force, step=meter.step)
     summary.seconds = time.monotonic() - started
     if temp_dir is None:
         return
-    meter.phase("committing", len(plan.writes))
+    meter.step("committing")
     new_meta = GenerationMeta(
         schema_version=SCHEMA_VERSION,
         corpora=summary.corpora,

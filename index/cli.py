@@ -141,7 +141,6 @@ def _rich_progress() -> Iterator[Callable[[BuildProgress], None]]:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
-        MofNCompleteColumn,
         Progress,
         TaskID,
         TextColumn,
@@ -153,14 +152,13 @@ def _rich_progress() -> Iterator[Callable[[BuildProgress], None]]:
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:>8,.0f} articles/s"),
+        TextColumn("{task.fields[count]}"),
         TimeElapsedColumn(),
         TextColumn("elapsed · ETA"),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
-        task: TaskID = bar.add_task("indexing", total=None, rate=0.0)
+        task: TaskID = bar.add_task("reading", total=None, count="")
 
         def update(event: BuildProgress) -> None:
             bar.update(
@@ -168,35 +166,53 @@ def _rich_progress() -> Iterator[Callable[[BuildProgress], None]]:
                 completed=event.done,
                 total=event.total,
                 description=event.phase,
-                rate=event.articles_per_second,
+                count=_counted(event),
             )
 
         yield update
 
 
-def _plain_progress(stream: TextIO) -> Callable[[BuildProgress], None]:
-    """A line when a phase starts, then one every PLAIN_PROGRESS_INTERVAL seconds."""
-    last_phase, last_time = "", 0.0
+def _counted(event: BuildProgress) -> str:
+    """ "1,200/21,578 · 850 articles/s" while a phase counts articles; "" in a step."""
+    if event.total is None and event.done == 0:
+        return ""
+    of_total = f"/{event.total:,}" if event.total is not None else "/?"
+    return f"{event.done:,}{of_total} · {event.articles_per_second:,.0f} articles/s"
 
-    def update(event: BuildProgress) -> None:
-        nonlocal last_phase, last_time
-        now = time.monotonic()
-        if event.phase == last_phase and now - last_time < PLAIN_PROGRESS_INTERVAL:
-            return
-        if event.phase != last_phase and event.done == 0:
-            last_phase, last_time = event.phase, now
-            print(f"{event.phase}…", file=stream, flush=True)
-            return
-        last_phase, last_time = event.phase, now
+
+def _plain_progress(stream: TextIO) -> Callable[[BuildProgress], None]:
+    """A line when a phase starts, one every PLAIN_PROGRESS_INTERVAL seconds, and the
+    last count of a phase that counts articles when it ends."""
+    last_phase, last_time = "", 0.0
+    held: BuildProgress | None = None  # a count not printed yet (too soon after the last)
+
+    def line(event: BuildProgress) -> str:
+        if event.total is None and event.done == 0:  # a step: how long the build has run
+            return f"{event.phase}… ({event.elapsed_seconds:.0f} s in all)"
         of_total = f" of ~{event.total:,}" if event.total else ""
         noun = "article" if event.done == 1 else "articles"
         eta = f", ETA {event.eta_seconds:.0f} s" if event.eta_seconds is not None else ""
-        print(
+        return (
             f"{event.phase}: {event.done:,}{of_total} {noun} "
-            f"({event.articles_per_second:,.0f}/s{eta})",
-            file=stream,
-            flush=True,
+            f"({event.articles_per_second:,.0f}/s{eta})"
         )
+
+    def update(event: BuildProgress) -> None:
+        nonlocal last_phase, last_time, held
+        now = time.monotonic()
+        if event.phase == last_phase and now - last_time < PLAIN_PROGRESS_INTERVAL:
+            held = event if event.done else held
+            return
+        if event.phase != last_phase:
+            if held is not None and held.phase == last_phase:
+                print(line(held), file=stream, flush=True)
+            held = None
+            last_phase, last_time = event.phase, now
+            if event.done == 0:
+                print(f"{event.phase}…", file=stream, flush=True)
+                return
+        last_phase, last_time = event.phase, now
+        print(line(event), file=stream, flush=True)
 
     return update
 

@@ -22,8 +22,8 @@ The directory is ``{"format": 2, "doc_count": N, "fields": [...], "arrays": {nam
 
 - ``term_bytes`` (uint8): the field's terms, sorted by bytes, concatenated;
 - ``term_ends`` (int64): where each term ends in ``term_bytes``;
-- ``keys`` (big-endian uint64): each term's first 8 bytes, zero-padded, for a binary
-  search in one numpy call (ties are settled on the full terms);
+- ``keys`` (uint64): each term's first 8 bytes, zero-padded, read as a big-endian
+  number, for a binary search in one numpy call (ties are settled on the full terms);
 - ``starts`` (int64, one more than the terms): where each term's postings start;
 - ``docs`` (int32, segment docnums, ascending per term) and ``weights`` (the narrowest
   of uint8, uint16, float32 that holds every term frequency exactly).
@@ -64,6 +64,9 @@ _ALIGN = 16
 _LENGTH = struct.Struct("<Q")
 _TRAILER = _LENGTH.size + len(MAGIC)
 _KEY = np.dtype(">u8")
+#: Keys are stored in the machine's order: ``searchsorted`` on a byte-swapped array
+#: converts the whole array on every call (12 us instead of 1 for 30,000 terms).
+_STORED_KEY = np.dtype("<u8")
 
 DocArray = npt.NDArray[np.int64]
 
@@ -86,7 +89,7 @@ def term_keys(blob: npt.NDArray[np.uint8], ends: npt.NDArray[Any]) -> npt.NDArra
     for at in range(8):
         has = lengths > at
         head[has, at] = blob[starts[has] + at]
-    return head.view(_KEY).reshape(-1)
+    return head.view(_KEY).reshape(-1).astype(_STORED_KEY)
 
 
 def _key_of(term: bytes) -> np.uint64:
@@ -176,13 +179,15 @@ class _Terms(Sequence[bytes]):
 
     def __init__(self, blob: npt.NDArray[np.uint8], ends: npt.NDArray[np.int64]) -> None:
         self._blob, self._ends = blob, ends
+        # Memoryviews index to plain ints and bytes, ten times faster than numpy scalars.
+        self._blob_view, self._ends_view = blob.data, ends.data
 
     def __len__(self) -> int:
         return len(self._ends)
 
     def __getitem__(self, at: Any) -> Any:
-        start = int(self._ends[at - 1]) if at else 0
-        return self._blob[start : int(self._ends[at])].tobytes()
+        ends = self._ends_view
+        return self._blob_view[ends[at - 1] if at else 0 : ends[at]].tobytes()
 
     def slice(self, low: int, high: int) -> list[bytes]:
         if high <= low:
@@ -203,8 +208,10 @@ class _Field:
     def find(self, term: bytes) -> int | None:
         """The term's number, or None when the field lacks it."""
         key = _key_of(term)
-        low = int(np.searchsorted(self.keys, key, side="left"))
-        high = int(np.searchsorted(self.keys, key, side="right"))
+        low = int(self.keys.searchsorted(key, side="left"))
+        high = int(self.keys.searchsorted(key, side="right"))
+        if high - low == 1:  # the usual case: one term has these first 8 bytes
+            return low if self.terms[low] == term else None
         at = bisect.bisect_left(self.terms, term, low, high)
         return at if at < high and self.terms[at] == term else None
 

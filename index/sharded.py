@@ -126,6 +126,7 @@ def write_shards(
     procs: int,
     limitmb: int,
     progress: Callable[[int], None],
+    step: Callable[[str], None] = lambda name: None,
 ) -> None:
     """Add the articles at ordinals ``writes`` to the Whoosh index in ``index_dir`` (a
     fresh one, or a writable copy of the live generation) with ``procs`` processes, and
@@ -161,6 +162,7 @@ def write_shards(
     try:
         segments: dict[int, list[Any]] = {shard: [] for shard in range(procs)}
         done: set[int] = set()
+        writing = False  # every article added: the workers write their last segments
         while len(done) < procs:
             try:
                 shard, kind, payload = results.get(timeout=_POLL_SECONDS)
@@ -177,11 +179,17 @@ def write_shards(
                     done.add(shard)
                 else:
                     segments[shard].append(payload)
-            progress(sum(int(c.value) for c in counters))
+            added = sum(int(c.value) for c in counters)
+            if added >= len(writes) and not writing:
+                progress(added)
+                step("writing segments")
+                writing = True
+            elif not writing:
+                progress(added)
         for worker in workers:
             worker.join()
-        progress(sum(int(c.value) for c in counters))
         new = [segment for shard in range(procs) for segment in segments[shard]]
+        step("merging segments")
         commit_segments(index_dir, new, deletes)
     finally:
         for worker in workers:

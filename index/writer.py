@@ -71,9 +71,11 @@ class GenerationWriter:
         progress: Callable[[int], None],
         *,
         force: bool = False,
+        step: Callable[[str], None] = lambda name: None,
     ) -> Path | None:
         """Write the plan into a new temp folder and commit there; returns the folder
-        (None when there was nothing to do and ``force`` is off)."""
+        (None when there was nothing to do and ``force`` is off).  ``progress`` gets the
+        articles written so far, ``step`` the name of each commit step as it starts."""
         if not plan.writes and not plan.deletes and not force:
             return None
         index = self._prepare()
@@ -87,6 +89,7 @@ class GenerationWriter:
                     writer.add_document(**article_to_document(article, root))
                     progress(done)
                 self.checkpoint("before-commit")
+                step("writing the segment")
                 writer.commit()
             except BaseException:
                 writer.cancel()
@@ -101,9 +104,12 @@ class GenerationWriter:
                 procs=self.procs,
                 limitmb=self.limitmb,
                 progress=progress,
+                step=step,
             )
             self.checkpoint("before-commit")
+        step("writing postings files")
         repair_postings_files(self.temp_dir)  # merged segments, and any damage
+        step("writing facet columns")
         with whoosh_index.open_dir(str(self.temp_dir)).reader() as reader:
             columns.write(self.temp_dir, reader)
         self.checkpoint("after-commit")

@@ -112,7 +112,7 @@ def test_incremental_add_modify_delete(tmp_path: Path) -> None:
     assert second.total == 5 == open_index(index_dir).doc_count()
     assert index_generation(index_dir) != generation
     reading = [event for event in progress if event.phase == "reading"]
-    writing = [event for event in progress if event.phase in ("indexing", "committing")]
+    writing = [event for event in progress if event.phase == "indexing"]
     assert reading[-1].done == 5 and writing[-1].done == 2  # 5 read, 2 written
     # The previous build's count of the same corpora serves as the total (for an ETA),
     # then the number of articles to write.
@@ -215,7 +215,11 @@ def test_cli_index_and_stats(
     captured = capsys.readouterr()
     assert "built 3 articles" in captured.out
     # Not a terminal: plain progress lines on stderr, no bar, no escape sequences.
-    assert "committing: 3 of ~3 articles" in captured.err
+    assert "indexing: 3 of ~3 articles" in captured.err
+    # then each step of the commit, which counts no articles, by name
+    for step in ("writing the segment", "writing postings files", "writing facet columns"):
+        assert f"\n{step}…\n" in captured.err, captured.err
+    assert captured.err.rstrip().endswith("committing…")
     assert "\x1b" not in captured.err
 
     write_jsonl(corpus_dir / "a.jsonl", [story(1), story(2), story(4)])

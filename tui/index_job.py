@@ -147,6 +147,7 @@ def _progress(event: dict[str, Any]) -> BuildProgress:
         articles_per_second=float(event["articles_per_second"]),
         eta_seconds=None if event.get("eta_seconds") is None else float(event["eta_seconds"]),
         phase=str(event["phase"]),
+        elapsed_seconds=float(event.get("elapsed_seconds", 0.0)),
     )
 
 

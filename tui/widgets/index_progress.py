@@ -18,7 +18,11 @@ def format_eta(seconds: float | None) -> str:
 
 
 def progress_line(progress: BuildProgress) -> str:
-    """ "reading · 1,200 / 21,578 articles · 850 articles/s · ETA 0:24"."""
+    """ "reading · 1,200 / 21,578 articles · 850 articles/s · ETA 0:24", or for a step
+    of the commit, which counts no articles, "merging segments… · 1:05 in all"."""
+    if progress.total is None and progress.done == 0:
+        minutes, seconds = divmod(round(progress.elapsed_seconds), 60)
+        return f"{progress.phase}… · {minutes}:{seconds:02d} in all"
     done = f"{progress.done:,}" + (f" / {progress.total:,}" if progress.total else "")
     return (
         f"{progress.phase} · {done} articles · "
