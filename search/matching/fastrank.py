@@ -29,8 +29,9 @@ from whoosh import scoring
 from search.lru import LruCache
 from search.matching.postings import DocArray, FloatArray, Mask, Postings
 
-#: Per-term score arrays kept per searcher (least recently used dropped first).
-CACHE_TERMS = 4096
+#: Score entries (a docnum and a score: 16 bytes) of the per-term score arrays kept per
+#: generation, least recently used dropped first: at most 64 MB.
+CACHE_SCORES = 4_000_000
 
 #: The documents matching a phrase, date range or ``*`` (from ``search.matching.docsets``).
 LeafDocs = Callable[[wq.Query], Mask]
@@ -62,7 +63,7 @@ class FastRanker:
         self._doc_count_all = int(searcher.get_parent().doc_count_all())
         self._b = b
         self._cache: LruCache[tuple[str, str, float], tuple[DocArray, FloatArray]] = LruCache(
-            CACHE_TERMS
+            CACHE_SCORES, lambda entry: max(1, len(entry[0]))
         )
 
     # -- scoring ---------------------------------------------------------------------

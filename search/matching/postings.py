@@ -47,7 +47,8 @@ class Postings:
         self.doc_count_all = int(reader.doc_count_all())
         self._lock = threading.Lock()
         self._terms: LruCache[tuple[str, Any], tuple[DocArray, FloatArray]] = LruCache(
-            CACHE_POSTINGS, lambda entry: len(entry[0])
+            CACHE_POSTINGS,
+            lambda entry: max(1, len(entry[0])),  # (an absent term counts one)
         )
         self._lengths: dict[str, FloatArray] = {}
         self._live: Mask | None = None
