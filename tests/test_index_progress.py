@@ -1,0 +1,57 @@
+"""The build's progress tells the truth in every phase: each phase by name with its own
+count and total, the commit's steps (which count no articles) by name, and a clock that
+moves on while a step runs."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from test_index_corpora import _reuters_files
+
+from index import BuildProgress, build_index
+from index import progress as progress_module
+from index.progress import ProgressMeter
+from tui.widgets.index_progress import progress_line
+
+STEPS = ["writing segments", "merging segments", "writing postings files", "writing facet columns"]
+
+
+def test_a_multiprocess_build_reports_every_phase_in_order(corpora: Path, tmp_path: Path) -> None:
+    folder = _reuters_files(corpora, tmp_path / "reuters", ("reut2-000.sgm", "reut2-001.sgm",
+                                                            "reut2-002.sgm"))  # fmt: skip
+    events: list[BuildProgress] = []
+    summary = build_index([folder], tmp_path / "index", procs=2, progress=events.append)
+    assert summary.added == 3000  # past the threshold: the worker processes write it
+    phases = list(dict.fromkeys(event.phase for event in events))
+    assert phases == ["reading", "indexing", *STEPS, "committing"]
+    indexing = [event for event in events if event.phase == "indexing"]
+    assert {event.total for event in indexing} == {3000} and indexing[-1].done == 3000
+    for event in events:
+        if event.phase in (*STEPS, "committing"):  # a step: no count, no made-up total
+            assert (event.done, event.total, event.eta_seconds) == (0, None, None)
+    elapsed = [event.elapsed_seconds for event in events]
+    assert elapsed == sorted(elapsed) and elapsed[-1] > 0
+
+
+def test_the_clock_moves_on_through_a_step_that_counts_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(progress_module, "TICK_SECONDS", 0.01)
+    events: list[BuildProgress] = []
+    ticked = threading.Event()
+
+    def record(event: BuildProgress) -> None:
+        events.append(event)
+        if len([e for e in events if e.phase == "merging segments"]) >= 3:
+            ticked.set()
+
+    meter = ProgressMeter(record, None)
+    with meter.ticking():
+        meter.step("merging segments")
+        assert ticked.wait(timeout=10)  # repeated with nothing else reported
+    merging = [e.elapsed_seconds for e in events if e.phase == "merging segments"]
+    assert merging == sorted(merging) and merging[-1] > merging[0]
+    line = progress_line(BuildProgress(0, None, 0.0, None, "merging segments", 65.2))
+    assert line == "merging segments… · 1:05 in all"
