@@ -60,21 +60,34 @@ def write_segment_postings(reader: Any, path: Path) -> Path:
     return path
 
 
-def repair_postings_files(index_dir: Path) -> list[Path]:
-    """Write the postings file of every segment of the index at ``index_dir`` whose file
-    is missing or unreadable (a merged segment, or an index from before format 2); the
-    new file replaces the name, so a hard-linked old one is never changed in place."""
-    written = []
+def _segment_files(
+    index_dir: Path,
+) -> Iterator[tuple[Any, Path, PostingsFile | PostingsFileError]]:
+    """(segment reader, postings file path, the opened file or why it cannot be opened)
+    of each segment of the index at ``index_dir``; each reader is closed after its turn."""
     for reader in whoosh_adapter.segment_readers(index_dir):
         try:
             path = postings_path(index_dir, reader.segment())
             try:
-                PostingsFile(path, int(reader.doc_count_all()))
-            except PostingsFileError:
-                written.append(write_segment_postings(reader, path))
+                opened: PostingsFile | PostingsFileError = PostingsFile(
+                    path, int(reader.doc_count_all())
+                )
+            except PostingsFileError as error:
+                opened = error
+            yield reader, path, opened
         finally:
             reader.close()
-    return written
+
+
+def repair_postings_files(index_dir: Path) -> list[Path]:
+    """Write the postings file of every segment of the index at ``index_dir`` whose file
+    is missing or unreadable (a merged segment, or an index from before format 2); the
+    new file replaces the name, so a hard-linked old one is never changed in place."""
+    return [
+        write_segment_postings(reader, path)
+        for reader, path, opened in _segment_files(index_dir)
+        if isinstance(opened, PostingsFileError)
+    ]
 
 
 def postings_in_memory(reader: Any, problem: str | None) -> PostingsFile:
@@ -91,15 +104,8 @@ def postings_in_memory(reader: Any, problem: str | None) -> PostingsFile:
 def postings_problems(index_dir: Path, *, checksums: bool) -> Iterator[str]:
     """What is wrong with the postings files of the index at ``index_dir``: files that
     are missing or unreadable, and with ``checksums``, damaged arrays (reads them all)."""
-    for reader in whoosh_adapter.segment_readers(index_dir):
-        try:
-            path = postings_path(index_dir, reader.segment())
-            try:
-                postings = PostingsFile(path, int(reader.doc_count_all()))
-            except PostingsFileError as error:
-                yield str(error)
-                continue
-            if checksums:
-                yield from postings.verify()
-        finally:
-            reader.close()
+    for _, _, opened in _segment_files(index_dir):
+        if isinstance(opened, PostingsFileError):
+            yield str(opened)
+        elif checksums:
+            yield from opened.verify()

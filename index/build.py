@@ -210,13 +210,15 @@ def build_index(
                 repaired=live.problem if live.name else "",
             )
             if base_dir is not None and not fresh and not summary.repaired:
-                problem = next(columns.verify(base_dir), None)  # derived files: rewritten
-                summary.repaired = f"facet columns: {problem}" if problem else ""
-                unreadable = next(postings_problems(base_dir, checksums=False), None)
-                if unreadable and not problem:
-                    summary.repaired = f"postings: {unreadable}"
-                if not tabled and not problem:
-                    summary.repaired = f"its articles table ({articles_table.FILE}) is missing"
+                # Derived files a new generation rewrites: the first problem is reported.
+                columns_problem = next(columns.verify(base_dir), None)
+                postings_problem = next(postings_problems(base_dir, checksums=False), None)
+                reasons = [
+                    f"facet columns: {columns_problem}" if columns_problem else "",
+                    f"postings: {postings_problem}" if postings_problem else "",
+                    "" if tabled else f"its articles table ({articles_table.FILE}) is missing",
+                ]
+                summary.repaired = next((reason for reason in reasons if reason), "")
             # A new corpus list, or a lost pointer, is worth a generation even when no
             # article changed.
             force = (

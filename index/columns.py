@@ -56,8 +56,6 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 PREFIX = "columns"
 MANIFEST = f"{PREFIX}.json"
-#: Facets on article fields (in the order results list them) and the date histograms.
-
 _DAY_MICROSECONDS = 86_400_000_000
 #: Days from 0001-01-01 (Whoosh's date origin) to 1970-01-01 (numpy's).
 _DAYS_BEFORE_1970 = 719_162

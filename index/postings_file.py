@@ -17,7 +17,7 @@ Format 2, little-endian (``docs/index.md`` describes it for readers in other lan
     "NDPOSTS2"                        8 bytes
 
 The directory is ``{"format": 2, "doc_count": N, "fields": [...], "arrays": {name:
-[offset, dtype, count, crc32]}}``; each kept field has five arrays, named
+[offset, dtype, count, crc32]}}``; each kept field has six arrays, named
 ``<field>.<part>``:
 
 - ``term_bytes`` (uint8): the field's terms, sorted by bytes, concatenated;
@@ -193,8 +193,8 @@ class _Terms(Sequence[bytes]):
         if high <= low:
             return []
         ends = self._ends[low:high].tolist()
-        data = self._blob[(int(self._ends[low - 1]) if low else 0) : ends[-1]].tobytes()
         base = int(self._ends[low - 1]) if low else 0
+        data = self._blob[base : ends[-1]].tobytes()
         starts = [base, *ends[:-1]]
         return [data[start - base : end - base] for start, end in zip(starts, ends, strict=True)]
 
@@ -311,6 +311,12 @@ class PostingsFile:
         low = bisect.bisect_left(terms, prefix)
         high = bisect.bisect_left(terms, prefix + b"\xff", low)  # no UTF-8 byte is 0xff
         return terms.slice(low, high)
+
+    def common_terms(self, fieldname: str, min_postings: int) -> list[bytes]:
+        """The field's terms with at least ``min_postings`` postings, sorted."""
+        field = self._field(fieldname)
+        common = np.flatnonzero(np.diff(field.starts) >= min_postings).tolist()
+        return [field.terms[at] for at in common]
 
     def term_postings(self, fieldname: str) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
         """(where each term's postings start, segment docnums) of the whole field."""

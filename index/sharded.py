@@ -179,13 +179,12 @@ def write_shards(
                     done.add(shard)
                 else:
                     segments[shard].append(payload)
-            added = sum(int(c.value) for c in counters)
-            if added >= len(writes) and not writing:
+            if not writing:
+                added = sum(int(c.value) for c in counters)
                 progress(added)
-                step("writing segments")
-                writing = True
-            elif not writing:
-                progress(added)
+                if added >= len(writes):
+                    step("writing segments")
+                    writing = True
         for worker in workers:
             worker.join()
         new = [segment for shard in range(procs) for segment in segments[shard]]

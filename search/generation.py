@@ -49,9 +49,5 @@ class Generation:
         self.docsets = DocSets(self.searcher, self.postings, self.facets.raw_dates)
         self.ranker = FastRanker(self.searcher, K1, B, self.postings) if fast_ranking else None
 
-    @property
-    def reader(self) -> Any:
-        return self.searcher.reader()
-
     def close(self) -> None:
         self.searcher.close()

@@ -1,11 +1,11 @@
-"""Per-searcher numpy views of the index: term postings, field lengths, live documents.
+"""Per-generation numpy views of the index: term postings, field lengths, live documents.
 
 Whoosh hands postings out one ``next()`` at a time, which costs microseconds per posting
-in pure Python.  Its W3 posting lists are stored in blocks whose ids and weights decode
-as whole arrays, so this module reads a term block by block into numpy arrays
-(global docnums, weights) once per searcher and caches them; matching, ranking and facet
-counting then work on whole arrays (boolean masks over every docnum of the reader).
-Everything here lives and dies with one searcher, so an index refresh drops it.
+in pure Python.  So a term's postings are read from the segments' postings files
+(``index.postings_file``: one binary search per segment) as numpy arrays (global
+docnums, weights) and cached; matching, ranking and facet counting then work on whole
+arrays (boolean masks over every docnum of the reader).  Everything here lives and dies
+with one generation (``search.generation``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from whoosh.util.numeric import byte_to_length
 from index.postings_file import FIELDS as POSTINGS_FIELDS
 from index.postings_file import PostingsFile
 from index.reading import live_mask
-from index.segment_arrays import field_table
 from index.whoosh_adapter import length_bytes
 from search.lru import LruCache
 
@@ -114,12 +113,9 @@ class Postings:
             return []
         # A term in min_docs articles has a share of them in at least one segment.
         share = max(1, -(-min_docs // len(files)))
-        candidates: set[bytes] = set()
-        for postings in files:
-            starts, _ = postings.term_postings(fieldname)
-            common = np.flatnonzero(np.diff(starts) >= share)
-            terms = postings.terms(fieldname)
-            candidates.update(terms[at] for at in common.tolist())
+        candidates = {
+            term for postings in files for term in postings.common_terms(fieldname, share)
+        }
         found = [
             (sum(postings.doc_frequency(fieldname, term) for postings in files), term)
             for term in candidates
@@ -141,12 +137,6 @@ class Postings:
                 docs, _ = self.term(fieldname, term.decode("utf-8"))
                 read += len(docs)
         return read
-
-    def field_table(self, fieldname: str) -> tuple[list[str], DocArray, DocArray]:
-        """Every term of a field with the documents holding it (see
-        ``index.segment_arrays.field_table``), the terms decoded."""
-        terms, docs, numbers = field_table(self._reader, fieldname, self._files)
-        return [term.decode("utf-8") for term in terms], docs, numbers
 
     def read_term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
         """A term's postings read from the segments' postings files, bypassing the

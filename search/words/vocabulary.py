@@ -194,12 +194,11 @@ class Vocabulary:
         with self._lock:
             found = self._by_letter.get(letter)
             if found is None:
-                raw: set[bytes] = set()
-                for postings in self._files:
-                    for name in self._fields:
-                        raw.update(postings.terms_starting(name, letter.encode()))
+                stems = {
+                    stem for name in self._fields for stem in self.terms_starting(name, letter)
+                }
                 found = {}
-                for stem in sorted(term.decode("utf-8") for term in raw):
+                for stem in sorted(stems):
                     found.setdefault(len(stem), []).append(stem)
                 self._by_letter[letter] = found
             return found
