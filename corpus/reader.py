@@ -1,12 +1,14 @@
 """``read_corpus``: every article under a path, whatever the formats, never stopping.
 
-Two passes over the root: the first looks at names and first bytes only, to pick each
-file's format and to find the folders that hold structured data (so the plain-text
-word lists and notes beside them are ignored rather than read as articles); the second reads
-and parses.  Both stream, so an archive is never unpacked or held in memory whole, and a
-file of many records is read record by record (:mod:`corpus.streams`).  No article larger
-than ``max_article_bytes`` is read: a one-article file over it is skipped after reading
-at most that many bytes, a record over it costs only itself.
+Two passes over the root: the first (:func:`plan_files`) looks at names and first bytes
+only, to pick each file's format and to find the folders that hold structured data (so
+the plain-text word lists and notes beside them are ignored rather than read as
+articles); the second (:func:`read_files`) reads and parses the planned files, or any
+subset of them (the index's build workers each read their own files). Both stream, so an
+archive is never unpacked or held in memory whole, and a file of many records is read
+record by record (:mod:`corpus.streams`). No article larger than ``max_article_bytes``
+is read: a one-article file over it is skipped after reading at most that many bytes, a
+record over it costs only itself.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -43,6 +45,16 @@ from corpus.streams import DEFAULT_MAX_ARTICLE_BYTES, TextSource, check_limit, t
 
 FormatReader = Callable[[TextSource], Iterator[Article]]
 
+
+@dataclass(frozen=True, slots=True)
+class CorpusFile:
+    """One file of a corpus root worth reading, as the first pass planned it."""
+
+    path: str  #: as ``Entry.path`` and ``Article.path`` show it
+    format: Format
+    size: int  #: bytes (uncompressed, inside an archive)
+
+
 _READERS: dict[Format, FormatReader] = {
     Format.REUTERS: read_reuters,
     Format.JSONL: read_jsonl,
@@ -68,14 +80,15 @@ def read_corpus(
     inside it is recorded in ``report`` and reading goes on.  Articles (a file, or one
     record of a file) larger than ``max_article_bytes`` are skipped with a reason.
     """
-    root = Path(path)
-    if not root.exists():
-        raise CorpusError(
-            f"{root}: no such file or folder; give a corpus file, folder or archive "
-            "(.tar.gz, .tgz, .tar, .zip)"
-        )
+    root = _existing_root(path)
+    report = report if report is not None else CorpusReport()
     limit = check_limit(max_article_bytes)
-    return _read_root(root, report if report is not None else CorpusReport(), limit)
+
+    def articles() -> Iterator[Article]:  # planned on first use, as before
+        for _, article in read_files(root, plan_files(root, report), report, limit):
+            yield article
+
+    return articles()
 
 
 def read_corpora(
@@ -88,6 +101,16 @@ def read_corpora(
     report = report if report is not None else CorpusReport()
     readers = [read_corpus(path, report, max_article_bytes=max_article_bytes) for path in paths]
     return itertools.chain.from_iterable(readers)
+
+
+def _existing_root(path: str | os.PathLike[str]) -> Path:
+    root = Path(path)
+    if not root.exists():
+        raise CorpusError(
+            f"{root}: no such file or folder; give a corpus file, folder or archive "
+            "(.tar.gz, .tgz, .tar, .zip)"
+        )
+    return root
 
 
 @contextmanager
@@ -108,16 +131,17 @@ def _sniff(entry: Entry, opener: Opener, report: CorpusReport) -> bytes | None:
     return None
 
 
-def plan_formats(root: Path, report: CorpusReport) -> dict[str, Format]:
-    """First pass: the format of every file worth reading, by its ``Entry.path``.
+def plan_files(root: str | os.PathLike[str], report: CorpusReport) -> list[CorpusFile]:
+    """First pass: every file of ``root`` worth reading, with its format, in reading order.
 
-    Reads at most ``SNIFF_BYTES`` of each file.
+    Reads at most ``SNIFF_BYTES`` of each file; problems go to ``report``.  Raises
+    :class:`CorpusError` if ``root`` does not exist.
     """
-    formats: dict[str, Format] = {}
+    files: dict[str, CorpusFile] = {}
     folders: dict[str, list[Entry]] = {}
     structured: set[str] = set()
     prose: set[str] = set()
-    for entry, opener in walk(root, report):
+    for entry, opener in walk(_existing_root(root), report):
         reason = ignore_reason(entry)
         if reason is not None:
             report.ignore(entry.path, reason)
@@ -129,7 +153,7 @@ def plan_formats(root: Path, report: CorpusReport) -> dict[str, Format]:
         if not isinstance(found, Format):
             report.skip(entry.path, found)
             continue
-        formats[entry.path] = found
+        files[entry.path] = CorpusFile(entry.path, found, entry.size)
         if found is Format.PLAIN:
             folders.setdefault(entry.folder, []).append(entry)
             if reads_like_article(head):
@@ -139,20 +163,30 @@ def plan_formats(root: Path, report: CorpusReport) -> dict[str, Format]:
     for folder in structured:
         for entry in folders.get(folder, ()):
             if entry.path not in prose:
-                del formats[entry.path]
+                del files[entry.path]
                 report.ignore(entry.path, BESIDE_DATA_REASON)
-    return formats
+    return list(files.values())
 
 
-def _read_root(root: Path, report: CorpusReport, limit: int) -> Iterator[Article]:
-    formats = plan_formats(root, report)
-    for entry, opener in walk(root, None):
-        article_format = formats.get(entry.path)
-        if article_format is None:
+def read_files(
+    root: str | os.PathLike[str],
+    files: Iterable[CorpusFile],
+    report: CorpusReport,
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+) -> Iterator[tuple[CorpusFile, Article]]:
+    """Second pass: the articles of ``files`` (planned by :func:`plan_files` for
+    ``root``, all of them or some) with the file each comes from, in reading order.
+
+    Only the listed files are opened (the rest of the walk lists names only).
+    """
+    wanted = {file.path: file for file in files}
+    for entry, opener in walk(Path(root), None):
+        file = wanted.get(entry.path)
+        if file is None:
             continue
-        for article in _read_entry(entry, opener, article_format, report, limit):
+        for article in _read_entry(entry, opener, file.format, report, max_article_bytes):
             report.counts[article.format] += 1
-            yield article
+            yield file, article
 
 
 def _read_entry(

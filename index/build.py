@@ -41,6 +41,7 @@ from index.corpora import (
     corpora_of_documents,
     corpus_request,
 )
+from index.corpus_files import CorpusFiles
 from index.errors import (
     IndexCorruptError,
     IndexDiskFullError,
@@ -48,7 +49,6 @@ from index.errors import (
     IndexWriteError,
     NewsdeskIndexError,
 )
-from index.identity import given, read_roots
 from index.locking import WriterLock
 from index.opening import (
     CORRUPTION_ERRORS,
@@ -59,7 +59,7 @@ from index.opening import (
 )
 from index.progress import BuildProgress, ProgressMeter
 from index.schema import SCHEMA_VERSION
-from index.sharded import ArticleSource, WorkerError
+from index.sharded import WorkerError
 from index.store import (
     GenerationMeta,
     LiveGeneration,
@@ -291,7 +291,7 @@ def _plan(
     progress: Callable[[BuildProgress], None] | None,
     *,
     fresh: bool,
-) -> tuple[ChangePlan, ArticleSource, ProgressMeter, CorpusReport]:
+) -> tuple[ChangePlan, CorpusFiles, ProgressMeter, CorpusReport]:
     """Read the corpora this run syncs and compare them with the index."""
     missing = [root for root in request.targets if not Path(root).exists()]
     if missing and articles is None and fresh and request.rebuilds_existing:
@@ -301,18 +301,23 @@ def _plan(
         )
     readable = [root for root in request.targets if root not in missing]
     report = CorpusReport()
-    if articles is not None:
-        listed = tuple(given(articles, readable[0] if readable else ""))
-        source = ArticleSource(tuple(readable), max_article_bytes, listed)
-        reading: Iterable[tuple[str, Article]] = listed
-    else:
-        source = ArticleSource(tuple(readable), max_article_bytes)
-        reading = read_roots(readable, report, max_article_bytes)
+    # The total: what the index holds of these corpora; the articles handed in; or, for a
+    # corpus new to the index, an estimate from the bytes read so far.
+    total_bytes: int | None = None
     estimate = sum(1 for indexed in existing.values() if indexed.corpus in readable)
+    if articles is not None:
+        source = CorpusFiles.of_articles(articles, readable[0] if readable else "")
+        estimate = len(source.given or ())
+    else:
+        source = CorpusFiles.plan(readable, report, max_article_bytes)
+        known = {indexed.corpus for indexed in existing.values()}
+        if any(root not in known for root in readable):
+            total_bytes = source.total_bytes
     meter = ProgressMeter(progress, estimate or None)
     plan = plan_changes(
-        reading, readable, existing, keep_at_most=MULTIPROCESS_THRESHOLD - 1, meter=meter
-    )
+        source.read(report), readable, existing,
+        keep_at_most=MULTIPROCESS_THRESHOLD - 1, meter=meter, total_bytes=total_bytes,
+    )  # fmt: skip
     for root in missing:  # kept as they are, until the corpus is back or removed
         kept = sum(1 for indexed in existing.values() if indexed.corpus == root)
         plan.per_corpus[root] = CorpusChanges(unchanged=kept, missing=True)
@@ -338,7 +343,7 @@ def _usable_meta(directory: Path, base_dir: Path | None, *, rebuild: bool) -> Ge
 def _write(
     writer: GenerationWriter,
     plan: ChangePlan,
-    source: ArticleSource,
+    source: CorpusFiles,
     meter: ProgressMeter,
     summary: BuildSummary,
     existing: dict[str, IndexedArticle],
@@ -349,7 +354,7 @@ def _write(
 ) -> None:
     """Write the plan as the next generation and publish it; fills in ``summary``."""
     directory = writer.index_dir
-    meter.phase("indexing", total=len(plan.writes))
+    meter.phase("indexing", total=plan.writes)
     temp_dir = writer.write(plan, source, meter.advance, force=force, step=meter.step)
     summary.seconds = time.monotonic() - started
     if temp_dir is None:

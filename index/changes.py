@@ -14,7 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from corpus.model import Article
+from corpus.reader import CorpusFile
 from corpus.report import Skip
+from index.corpus_files import FileWrites
 from index.identity import IdAssigner
 from index.progress import ProgressMeter
 from index.testing import checkpoint
@@ -58,9 +60,10 @@ class IndexedArticle:
 class ChangePlan:
     """The writes and deletes one run makes (see the module docstring)."""
 
-    #: Reading-order ordinal of every article to write, with its id when renamed.
-    writes: list[int] = field(default_factory=list)
-    renamed: dict[int, str] = field(default_factory=dict)
+    #: The articles to write, file by file in reading order.
+    files: list[FileWrites] = field(default_factory=list)
+    #: How many articles that is.
+    writes: int = 0
     #: The articles to write, kept from the planning pass (None when too many to keep).
     kept: list[tuple[str, Article]] | None = field(default_factory=list)
     deletes: list[str] = field(default_factory=list)
@@ -82,17 +85,20 @@ class ChangePlan:
 
 
 def plan_changes(
-    source: Iterable[tuple[str, Article]],
+    source: Iterable[tuple[str, CorpusFile, Article]],
     targets: Iterable[str],
     existing: Mapping[str, IndexedArticle],
     *,
     keep_at_most: int,
     meter: ProgressMeter,
+    total_bytes: int | None = None,
 ) -> ChangePlan:
     """Compare the articles of the ``targets`` corpora (``source``, in reading order)
     with what the index holds (``existing``: id -> corpus and content hash).
 
     Ids held by articles of other corpora are claimed first, so those keep them.
+    ``total_bytes`` (the size of every file ``source`` reads) lets the meter estimate
+    the total as each file ends: articles so far, scaled by the bytes still to read.
     """
     targets = list(targets)
     plan = ChangePlan(per_corpus={root: CorpusChanges() for root in targets})
@@ -103,7 +109,17 @@ def plan_changes(
             ids.claim(article_id, other.corpus, other.content_hash)
     seen: set[str] = set()
     meter.phase("reading")
-    for ordinal, (root, original) in enumerate(source):
+    current: FileWrites | None = None
+    number = bytes_read = articles = 0
+    for root, file, original in source:
+        if current is None or current.file is not file or current.root != root:
+            if current is not None and total_bytes:
+                bytes_read += current.file.size
+                if bytes_read:
+                    meter.expect(round(articles * total_bytes / bytes_read))
+            current, number = FileWrites(root, file), 0
+        number += 1
+        articles += 1
         article = ids.assign(root, original)
         if article is None:
             continue
@@ -118,12 +134,14 @@ def plan_changes(
             else:
                 changes.updated += 1
                 plan.deletes.append(article.id)
-            _plan_write(plan, ordinal, root, original, article, keep_at_most)
+            if not current.numbers:
+                plan.files.append(current)
+            _plan_write(plan, current, number - 1, root, original, article, keep_at_most)
         plan.read += 1
         meter.advance(plan.read)
         if plan.read == 50:
             checkpoint("indexing")
-    meter.phase("reading", plan.read)  # the final count
+    meter.phase("reading", plan.read, total=plan.read)  # the final count
     read_nothing = {root for root, changes in plan.per_corpus.items() if not changes.read}
     for article_id, gone in existing.items():
         if gone.corpus in synced and article_id not in seen:
@@ -139,12 +157,19 @@ def plan_changes(
 
 
 def _plan_write(
-    plan: ChangePlan, ordinal: int, root: str, original: Article, article: Article, keep: int
+    plan: ChangePlan,
+    writes: FileWrites,
+    number: int,
+    root: str,
+    original: Article,
+    article: Article,
+    keep: int,
 ) -> None:
-    plan.writes.append(ordinal)
+    plan.writes += 1
+    writes.numbers.append(number)
     plan.written.append((article.id, root, article.content_hash))
     if article.id != original.id:
-        plan.renamed[ordinal] = article.id
+        writes.renamed[number] = article.id
     if plan.kept is not None:
         plan.kept.append((root, article))
         if len(plan.kept) > keep:

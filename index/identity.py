@@ -15,10 +15,9 @@ corpora's articles hold in the index, so those keep them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 
-from corpus import Article, CorpusReport, read_corpus
+from corpus import Article
 from corpus.report import Skip
 
 
@@ -31,23 +30,6 @@ def corpus_label(root: str) -> str:
 def corpus_name(root: str) -> str:
     """A corpus as summaries name it: its file or folder name."""
     return PurePath(root.rstrip("/\\")).name or root
-
-
-def read_roots(
-    roots: Sequence[str], report: CorpusReport, max_article_bytes: int | None = None
-) -> Iterator[tuple[str, Article]]:
-    """Every article of ``roots`` in reading order, with the root it came from (every
-    root is checked before any is read, as ``corpus.read_corpora`` does)."""
-    limit = {} if max_article_bytes is None else {"max_article_bytes": max_article_bytes}
-    readers = [(root, read_corpus(root, report, **limit)) for root in roots]
-    for root, articles in readers:
-        for article in articles:
-            yield root, article
-
-
-def given(articles: Iterable[Article], root: str) -> Iterator[tuple[str, Article]]:
-    """Articles handed in directly (``build_index(articles=...)``), all from ``root``."""
-    return ((root, article) for article in articles)
 
 
 class IdAssigner:

@@ -69,6 +69,11 @@ class ProgressMeter:
                 self.estimate = total
         self._emit()
 
+    def expect(self, total: int) -> None:
+        """A better estimate of the current phase's total."""
+        with self._lock:
+            self.estimate = total
+
     def step(self, name: str) -> None:
         """Start a step that counts no articles (part of the commit)."""
         self._finish_phase()

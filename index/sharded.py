@@ -1,10 +1,12 @@
-"""Writing many articles with several processes that each read the corpus themselves.
+"""Writing many articles with several processes that each read their own files.
 
 Whoosh's ``MpWriter`` has the parent read, convert and pickle every document for its
-workers; on two cores that parent competes with the workers.  Here each of ``procs``
-worker processes reads the same articles (cheap: ~5% of the build for Reuters-21578),
-keeps its share of those the plan writes (every ``procs``-th by rank), and writes its
-own segment with an unlocked ``SegmentWriter``; the parent (which holds the index lock)
+workers; on two cores that parent competes with the workers.  Here the files holding the
+articles to write are dealt out to ``procs`` worker processes (:func:`deal`: whole
+files, the largest first to the least loaded worker; only a file holding more than a
+worker's fair share is split, by article position, between several), each worker reads
+only its files and writes its own segments with an unlocked ``SegmentWriter``; the
+parent (which holds the index lock)
 then applies the plan's deletions and commits a TOC listing the old segments and the
 new ones, as ``MpWriter`` does with ``multisegment=True``.  The same path serves a
 fresh build and a refresh that adds many articles to an existing generation.
@@ -18,24 +20,21 @@ dies.
 
 from __future__ import annotations
 
-import dataclasses
+import math
 import multiprocessing
 import os
 import queue
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 
-from corpus.model import Article
-from corpus.report import CorpusReport
 from index import whoosh_adapter, whoosh_patches
+from index.corpus_files import CorpusFiles, FileWrites
 from index.documents import article_to_document
-from index.identity import read_roots
 from index.segment_writing import compact_segment_writer, pool_bytes
 from index.testing import worker_checkpoint
 
@@ -49,51 +48,62 @@ class WorkerError(Exception):
     """A worker process failed for a reason other than an OS error."""
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleSource:
-    """Where the articles of a write come from, readable again by any process."""
+def deal(files: Sequence[FileWrites], procs: int) -> list[list[FileWrites]]:
+    """Each worker's share of ``files``, every share in reading order.
 
-    roots: tuple[str, ...]
-    max_article_bytes: int | None = None
-    #: Articles handed in directly (``build_index(articles=...)``) instead of the roots.
-    given: tuple[tuple[str, Article], ...] | None = None
+    Whole files, the largest first, each to the least loaded worker; a file that does
+    not fit in that worker's fair share (within 5%) is split by article position, the
+    rest going on to the next least loaded worker -- so few files are read by two
+    workers, and the workers end within about 5% of each other.
+    """
+    total = sum(len(part.numbers) for part in files)
+    fair = math.ceil(total / procs)
+    slack = fair // 20
+    shares: list[list[tuple[int, FileWrites]]] = [[] for _ in range(procs)]
+    loads = [0] * procs
+    by_size = sorted(enumerate(files), key=lambda item: -len(item[1].numbers))
+    for position, part in by_size:
+        rest = part.numbers
+        while rest:
+            lightest = loads.index(min(loads))
+            room = fair - loads[lightest]
+            take = len(rest) if len(rest) <= room + slack or room <= slack else room
+            piece = part if take == len(part.numbers) else part.part(rest[:take])
+            shares[lightest].append((position, piece))
+            loads[lightest] += take
+            rest = rest[take:]
+    return [_in_reading_order(share) for share in shares]
 
-    def read(self) -> Iterator[tuple[str, Article]]:
-        """(corpus root, article) in reading order, the same order in every process."""
-        if self.given is not None:
-            return iter(self.given)
-        return read_roots(self.roots, CorpusReport(), self.max_article_bytes)
+
+def _in_reading_order(share: list[tuple[int, FileWrites]]) -> list[FileWrites]:
+    """A share sorted by reading position, the pieces of one file joined again."""
+    joined: dict[int, FileWrites] = {}
+    for position, piece in sorted(share, key=lambda item: (item[0], item[1].numbers[0])):
+        whole = joined.get(position)
+        joined[position] = piece if whole is None else whole.joined(piece)
+    return list(joined.values())
 
 
 def _worker(
     index_dir: str,
-    source: ArticleSource,
-    wanted: bytes,
-    renamed: dict[int, str],
+    source: CorpusFiles,
+    share: list[FileWrites],
     shard: int,
-    shards: int,
     limitmb: int,
     counter: Any,
     parent_pid: int,
     results: Any,
 ) -> None:
-    """Write this shard's articles (ranks ``shard``, ``shard + shards``, ... among the
-    wanted ordinals) into one segment; report it, or the error that stopped it."""
+    """Write the articles of ``share`` into segments (one more whenever the pool passes
+    ``limitmb``); report them, or the error that stopped the worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     try:
         whoosh_patches.apply()
         ix = whoosh_index.open_dir(index_dir)
         budget = limitmb * 1024 * 1024
         writer = compact_segment_writer(ix, _lk=False)
-        added = rank = 0
-        for ordinal, (root, article) in enumerate(source.read()):
-            if ordinal >= len(wanted) or not wanted[ordinal]:
-                continue
-            rank += 1
-            if (rank - 1) % shards != shard:
-                continue
-            if ordinal in renamed:  # its id is taken by an earlier corpus (index/identity.py)
-                article = dataclasses.replace(article, id=renamed[ordinal])
+        added = 0
+        for root, article in source.read_share(share):
             writer.add_document(**article_to_document(article, root))
             added += 1
             if pool_bytes(writer) > budget:  # memory stays within the share of --limitmb
@@ -118,9 +128,8 @@ def _worker(
 
 def write_shards(
     index_dir: Path,
-    source: ArticleSource,
-    writes: Sequence[int],
-    renamed: dict[int, str],
+    source: CorpusFiles,
+    files: Sequence[FileWrites],
     deletes: Sequence[str],
     *,
     procs: int,
@@ -128,12 +137,11 @@ def write_shards(
     progress: Callable[[int], None],
     step: Callable[[str], None] = lambda name: None,
 ) -> None:
-    """Add the articles at ordinals ``writes`` to the Whoosh index in ``index_dir`` (a
-    fresh one, or a writable copy of the live generation) with ``procs`` processes, and
-    delete the ids in ``deletes`` from its existing segments, in one commit."""
-    wanted = bytearray(max(writes, default=-1) + 1)
-    for ordinal in writes:
-        wanted[ordinal] = 1
+    """Add the articles ``files`` name to the Whoosh index in ``index_dir`` (a fresh
+    one, or a writable copy of the live generation) with ``procs`` processes, and delete
+    the ids in ``deletes`` from its existing segments, in one commit."""
+    shares = deal(files, procs)
+    writes = sum(len(part.numbers) for part in files)
     on_main_thread = threading.current_thread() is threading.main_thread()
     context: Any = multiprocessing.get_context("fork" if on_main_thread else "spawn")
     results = context.Queue()
@@ -144,10 +152,8 @@ def write_shards(
             args=(
                 str(index_dir),
                 source,
-                bytes(wanted),
-                renamed,
+                shares[shard],
                 shard,
-                procs,
                 max(16, limitmb // procs),
                 counters[shard],
                 os.getpid(),
@@ -182,7 +188,7 @@ def write_shards(
             if not writing:
                 added = sum(int(c.value) for c in counters)
                 progress(added)
-                if added >= len(writes):
+                if added >= writes:
                     step("writing segments")
                     writing = True
         for worker in workers:

@@ -2,10 +2,10 @@
 
 Few articles to write (fewer than ``MULTIPROCESS_THRESHOLD``): one in-process Whoosh
 writer adds the articles the plan kept and applies its deletions (for 600 BBC stories
-that was faster than starting processes).  More: ``procs`` worker processes read the
-articles again and write a segment each (``index.sharded``), and the parent applies the
-deletions in the same commit.  Nothing touches disk until there is something to write,
-so a refresh that finds nothing new writes nothing.
+that was faster than starting processes). More: ``procs`` worker processes read again
+the files holding them, each its own, and write segments (``index.sharded``), and the
+parent applies the deletions in the same commit. Nothing touches disk until there is
+something to write, so a refresh that finds nothing new writes nothing.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from whoosh.index import Index
 from index import articles_table, columns, whoosh_patches
 from index.arrays_writing import repair_postings_files
 from index.changes import ChangePlan
+from index.corpus_files import CorpusFiles
 from index.documents import article_to_document
 from index.schema import build_schema
 from index.segment_writing import compact_segment_writer
-from index.sharded import ArticleSource, write_shards
+from index.sharded import write_shards
 from index.store import META_FILE, link_or_copy_tree, new_temp_dir
 
 #: Articles to write from which the worker processes write them.
@@ -67,7 +68,7 @@ class GenerationWriter:
     def write(
         self,
         plan: ChangePlan,
-        source: ArticleSource,
+        source: CorpusFiles,
         progress: Callable[[int], None],
         *,
         force: bool = False,
@@ -98,8 +99,7 @@ class GenerationWriter:
             write_shards(
                 self.temp_dir,
                 source,
-                plan.writes,
-                plan.renamed,
+                plan.files,
                 plan.deletes,
                 procs=self.procs,
                 limitmb=self.limitmb,
