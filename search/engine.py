@@ -198,16 +198,9 @@ class Engine:
         """Hold the lock on the up-to-date generation; a damaged index file met while
         reading becomes the one-line ``IndexCorruptError`` (what to do: rebuild)."""
         with self._lock:
-            live = None
-            try:
-                live = self._current()
+            live = self._current()
+            with _damage_reported(live):
                 yield live
-            except DAMAGED_FILE_ERRORS as error:
-                folder = Path(getattr(live.index.storage, "folder", ".")) if live else None
-                raise IndexCorruptError(
-                    folder.parent if folder is not None else Path("."),
-                    f"reading failed: {type(error).__name__}: {error}",
-                ) from error
 
     # -- searching -------------------------------------------------------------------
     def parse(self, query: str) -> ParsedQuery:
@@ -308,8 +301,8 @@ class Engine:
         return [(docnum, 0.0) for docnum in order[matched[order]][:limit].tolist()]
 
     # -- single articles ---------------------------------------------------------------
-    def _docnum(self, live: Generation, article_id: str) -> int:
-        docnum = live.searcher.document_number(id=checked_text(article_id, "article_id"))
+    def _docnum(self, searcher: Any, article_id: str) -> int:
+        docnum = searcher.document_number(id=checked_text(article_id, "article_id"))
         if docnum is None:
             raise ArticleNotFoundError(article_id)
         return int(docnum)
@@ -317,17 +310,24 @@ class Engine:
     def get(self, article_id: str) -> Article:
         """The full article (every field as the corpus read it)."""
         with self._reading() as live:
-            return document_to_article(live.searcher.stored_fields(self._docnum(live, article_id)))
+            docnum = self._docnum(live.searcher, article_id)
+            return document_to_article(live.searcher.stored_fields(docnum))
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Stories similar to the article, itself excluded: Whoosh's more-like-this
         (the five key terms of the start of its title and body, ``RELATED_TEXT_CHARS``,
         by the Bo1 model, as an any-word query on the body), ranked like any query:
-        vectorised, and within ``time_limit``."""
+        vectorised, and within ``time_limit``.
+
+        It runs on the generation's side searcher, not under the engine's lock, so a
+        slow one (a cold archive) never holds up searches made meanwhile.
+        """
         limit = checked_count(limit, "limit", minimum=0)
-        with self._reading() as live:
-            searcher = live.searcher
-            docnum = self._docnum(live, article_id)
+        with self._lock:
+            live = self._current()
+        deadline = Deadline(self.time_limit, self.clock)
+        with live.side_searcher() as searcher, _damage_reported(live):
+            docnum = self._docnum(searcher, article_id)
             stored = searcher.stored_fields(docnum)
             text = " ".join((stored.get("title", ""), stored.get("body", "")))
             keywords = searcher.key_terms_from_text(
@@ -336,7 +336,7 @@ class Engine:
             if not keywords:
                 return []
             like = wq.Or([wq.Term("body", word, boost=weight) for word, weight in keywords])
-            docs = live.docsets.for_query(Deadline(self.time_limit, self.clock))
+            docs = live.docsets.for_query(deadline)
             matched = docs(like)
             matched[docnum] = False
             ranked = rank_tiers([(like, matched)], limit * 2 + 5, live.ranker, searcher, docs)
@@ -360,6 +360,18 @@ class Engine:
         if not isinstance(text, str):
             raise InvalidArgumentError("text", f"must be a string, not {type(text).__name__}")
         return match_spans(text, parsed.highlight_terms)
+
+
+@contextmanager
+def _damage_reported(live: Generation) -> Iterator[None]:
+    """A damaged index file met while reading ``live`` becomes ``IndexCorruptError``."""
+    try:
+        yield
+    except DAMAGED_FILE_ERRORS as error:
+        folder = Path(getattr(live.index.storage, "folder", "."))
+        raise IndexCorruptError(
+            folder.parent, f"reading failed: {type(error).__name__}: {error}"
+        ) from error
 
 
 __all__ = ["SORTS", "Engine", "QueryError"]

@@ -11,6 +11,9 @@ and none lives in a module-global table.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from whoosh.index import Index
@@ -48,6 +51,33 @@ class Generation:
         self.hits = HitMaker(stored, self.facets.learn_names)
         self.docsets = DocSets(self.searcher, self.postings, self.facets.raw_dates)
         self.ranker = FastRanker(self.searcher, K1, B, self.postings) if fast_ranking else None
+        #: A second Whoosh searcher (own file handles) for slow background work.
+        self._side: Any = None
+        self._side_lock = threading.Lock()
+        self._closed = False
+
+    @contextmanager
+    def side_searcher(self) -> Iterator[Any]:
+        """A searcher of its own for slow, low-priority work (related stories), one
+        user at a time, so that work never waits for the engine's queries nor holds
+        them up; the caches above are shared (they are thread-safe)."""
+        with self._side_lock:
+            if self._side is None:
+                self._side = self.index.searcher(weighting=make_weighting())
+            try:
+                yield self._side
+            finally:
+                if self._closed:  # the generation was dropped meanwhile
+                    self._side.close()
+                    self._side = None
 
     def close(self) -> None:
         self.searcher.close()
+        self._closed = True
+        if self._side_lock.acquire(blocking=False):  # else its user closes it
+            try:
+                if self._side is not None:
+                    self._side.close()
+                    self._side = None
+            finally:
+                self._side_lock.release()

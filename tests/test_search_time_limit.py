@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from test_search_support import (
     write_index_dir,
 )
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
 from corpus import Article
 from search import Engine, SearchResults
@@ -204,3 +206,36 @@ def test_a_50_megabyte_story_is_found_with_its_snippet_within_the_limit(
     assert sorted(ids(results)) == ["huge", "small"]
     huge = next(hit for hit in results.hits if hit.id == "huge")
     assert {huge.snippet[s:e].lower() for s, e in huge.highlights} & {"oil", "price"}
+
+
+def test_a_slow_related_never_holds_up_the_searches_made_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``related`` works on a searcher of its own: while it waits on a cold disk, a
+    search typed in the TUI (another thread) is answered at once."""
+    engine = Engine.open(write_index_dir(sample_articles(), tmp_path / "index"))
+    entered, release = threading.Event(), threading.Event()
+    key_terms = Searcher.key_terms_from_text
+
+    def slow_key_terms(self: Searcher, *args: object, **kwargs: object) -> object:
+        entered.set()
+        release.wait(30)  # a cold disk: the test lets it go on
+        return key_terms(self, *args, **kwargs)
+
+    monkeypatch.setattr(Searcher, "key_terms_from_text", slow_key_terms)
+    related: list[list[str]] = []
+    slow = threading.Thread(target=lambda: related.append([h.id for h in engine.related(SEED_ID)]))
+    slow.start()
+    try:
+        assert entered.wait(30)
+        searched: list[SearchResults] = []
+        search = threading.Thread(target=lambda: searched.append(engine.search("oil")))
+        search.start()
+        search.join(timeout=20)
+        assert searched and searched[0].total > 0  # answered while related still waits
+        assert not related
+    finally:
+        release.set()
+        slow.join(timeout=30)
+    assert related and related[0] and SEED_ID not in related[0]
+    engine.close()
