@@ -53,6 +53,8 @@ class CorpusFile:
     path: str  #: as ``Entry.path`` and ``Article.path`` show it
     format: Format
     size: int  #: bytes (uncompressed, inside an archive)
+    #: Last modification (ns) of the file, or of the archive holding it; 0 if unknown.
+    modified_ns: int = 0
 
 
 _READERS: dict[Format, FormatReader] = {
@@ -153,7 +155,7 @@ def plan_files(root: str | os.PathLike[str], report: CorpusReport) -> list[Corpu
         if not isinstance(found, Format):
             report.skip(entry.path, found)
             continue
-        files[entry.path] = CorpusFile(entry.path, found, entry.size)
+        files[entry.path] = CorpusFile(entry.path, found, entry.size, entry.modified_ns)
         if found is Format.PLAIN:
             folders.setdefault(entry.folder, []).append(entry)
             if reads_like_article(head):

@@ -57,6 +57,8 @@ class Entry:
     relative: str  #: POSIX path relative to the root the user gave
     path: str  #: shown in reports and ``Article.path`` ("archive::member" inside archives)
     size: int
+    #: Last modification (ns) of the file, or of the archive holding it; 0 if unknown.
+    modified_ns: int = 0
 
     @property
     def name(self) -> str:
@@ -99,15 +101,17 @@ def walk(root: Path, report: CorpusReport | None) -> Iterator[tuple[Entry, Opene
     elif is_archive(root.name):
         yield from _walk_archive(root, "", None, report)
     else:
-        entry = Entry(printable_name(root.name), printable_name(str(root)), _size(root))
+        entry = Entry(printable_name(root.name), printable_name(str(root)), *_stamp(root))
         yield entry, functools.partial(open_regular_file, root, None)
 
 
-def _size(path: Path) -> int:
+def _stamp(path: Path) -> tuple[int, int]:
+    """(size, modification time in ns) of a file; zeros if it cannot be looked at."""
     try:
-        return path.stat().st_size
+        info = path.stat()
     except OSError:
-        return 0
+        return 0, 0
+    return info.st_size, info.st_mtime_ns
 
 
 def _walk_folder(root: Path, report: CorpusReport | None) -> Iterator[tuple[Entry, Opener]]:
@@ -135,7 +139,8 @@ def _walk_folder(root: Path, report: CorpusReport | None) -> Iterator[tuple[Entr
             if is_archive(filename) and not is_hidden(filename):
                 yield from _walk_archive(path, prefix, inside, report)
                 continue
-            entry = Entry(printable_name(prefix + filename), printable_name(str(path)), _size(path))
+            name = printable_name(prefix + filename)
+            entry = Entry(name, printable_name(str(path)), *_stamp(path))
             yield entry, functools.partial(open_regular_file, path, inside)
 
 
@@ -161,11 +166,13 @@ def _walk_archive(
             report.skip(shown, str(problem))
         return
     members = _zip_members if archive.name.lower().endswith(ZIP_SUFFIXES) else _tar_members
+    modified_ns = _stamp(archive)[1]
     with handle:
         try:
             for member in members(handle):
                 name = printable_name(member.name)
-                entry = Entry(printable_name(prefix) + name, f"{shown}::{name}", member.size)
+                relative = printable_name(prefix) + name
+                entry = Entry(relative, f"{shown}::{name}", member.size, modified_ns)
                 if member.opener is None or is_archive(member.name):
                     if report is not None:
                         _report_member(entry, member, report)

@@ -25,7 +25,7 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.model import Article
 from corpus.report import CorpusReport, Skip
-from index import articles_table, columns
+from index import articles_table, columns, files_table
 from index.arrays_writing import postings_problems
 from index.budget import DEFAULT_LIMIT_MB
 from index.changes import (
@@ -41,7 +41,7 @@ from index.corpora import (
     corpora_of_documents,
     corpus_request,
 )
-from index.corpus_files import CorpusFiles
+from index.corpus_files import CorpusFiles, PlanningRead
 from index.errors import (
     IndexCorruptError,
     IndexDiskFullError,
@@ -49,6 +49,7 @@ from index.errors import (
     IndexWriteError,
     NewsdeskIndexError,
 )
+from index.files_table import FilesTable, TableKey
 from index.locking import WriterLock
 from index.opening import (
     CORRUPTION_ERRORS,
@@ -187,11 +188,24 @@ def build_index(
             )
             existing: dict[str, IndexedArticle] = {}
             tabled = True
+            key = TableKey(_package_version(), max_article_bytes)
+            previous: FilesTable = {}
             if not fresh and base_dir is not None:
                 existing, tabled = _indexed_articles(base_dir, directory)
-            plan, source, meter, report = _plan(
-                request, existing, articles, max_article_bytes, progress, fresh=fresh
+                previous = files_table.read(base_dir, key) if tabled else {}
+            plan, reading, meter = _plan(
+                request, existing, previous, articles, max_article_bytes, progress, fresh=fresh
             )
+            report = reading.report
+            # What the next generation records of the files: this run's, and the other
+            # corpora's as they were.
+            synced = {root for root, _ in reading.source.roots}
+            next_files = {
+                where: record
+                for where, record in previous.items()
+                if where[0] in request.corpora and where[0] not in synced
+            }
+            next_files.update(reading.recorded)
             writer = GenerationWriter(
                 directory, None if fresh else base_dir, procs=procs, limitmb=limitmb,
                 checkpoint=checkpoint,
@@ -227,7 +241,7 @@ def build_index(
             force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
             with meter.ticking():  # the clock moves on through steps that count nothing
                 _write(
-                    writer, plan, source, meter, summary, existing,
+                    writer, plan, reading.source, meter, summary, existing, (next_files, key),
                     force=force, started=started, max_article_bytes=max_article_bytes,
                 )  # fmt: skip
             return summary
@@ -286,13 +300,15 @@ def _counts(plan: ChangePlan) -> dict[str, int]:
 def _plan(
     request: CorpusRequest,
     existing: dict[str, IndexedArticle],
+    previous: FilesTable,
     articles: Iterable[Article] | None,
     max_article_bytes: int | None,
     progress: Callable[[BuildProgress], None] | None,
     *,
     fresh: bool,
-) -> tuple[ChangePlan, CorpusFiles, ProgressMeter, CorpusReport]:
-    """Read the corpora this run syncs and compare them with the index."""
+) -> tuple[ChangePlan, PlanningRead, ProgressMeter]:
+    """Read the corpora this run syncs (replaying the files unchanged since ``previous``
+    recorded them) and compare them with the index."""
     missing = [root for root in request.targets if not Path(root).exists()]
     if missing and articles is None and fresh and request.rebuilds_existing:
         raise CorpusError(
@@ -314,15 +330,16 @@ def _plan(
         if any(root not in known for root in readable):
             total_bytes = source.total_bytes
     meter = ProgressMeter(progress, estimate or None)
+    reading = PlanningRead(source, previous, report)
     plan = plan_changes(
-        source.read(report), readable, existing,
+        reading, readable, existing,
         keep_at_most=MULTIPROCESS_THRESHOLD - 1, meter=meter, total_bytes=total_bytes,
     )  # fmt: skip
     for root in missing:  # kept as they are, until the corpus is back or removed
         kept = sum(1 for indexed in existing.values() if indexed.corpus == root)
         plan.per_corpus[root] = CorpusChanges(unchanged=kept, missing=True)
     removal_deletes(plan, request.removed, existing)
-    return plan, source, meter, report
+    return plan, reading, meter
 
 
 def _usable_meta(directory: Path, base_dir: Path | None, *, rebuild: bool) -> GenerationMeta | None:
@@ -347,6 +364,7 @@ def _write(
     meter: ProgressMeter,
     summary: BuildSummary,
     existing: dict[str, IndexedArticle],
+    files: tuple[FilesTable, TableKey],
     *,
     force: bool,
     started: float,
@@ -358,6 +376,10 @@ def _write(
     temp_dir = writer.write(plan, source, meter.advance, force=force, step=meter.step)
     summary.seconds = time.monotonic() - started
     if temp_dir is None:
+        if writer.base is not None and files[0] != files_table.read(writer.base, files[1]):
+            # Nothing to publish, but files newly read are worth remembering: the table
+            # is the builder's cache (no search reads it), replaced atomically in place.
+            files_table.write(writer.base, *files)
         return
     meter.step("committing")
     new_meta = GenerationMeta(
@@ -379,6 +401,7 @@ def _write(
     table = articles_table.updated(existing, plan.deletes, plan.written)
     if len(table) == new_meta.articles:  # else the next refresh reads the stored articles
         articles_table.write(temp_dir, table)
+        files_table.write(temp_dir, *files)  # trusted only beside a trusted articles table
     write_meta(temp_dir, new_meta)
     fsync_tree(temp_dir)
     generation = next_generation_name(directory)

@@ -17,6 +17,7 @@ from corpus.model import Article
 from corpus.reader import CorpusFile
 from corpus.report import Skip
 from index.corpus_files import FileWrites
+from index.files_table import RecordedArticle
 from index.identity import IdAssigner
 from index.progress import ProgressMeter
 from index.testing import checkpoint
@@ -85,7 +86,7 @@ class ChangePlan:
 
 
 def plan_changes(
-    source: Iterable[tuple[str, CorpusFile, Article]],
+    source: Iterable[tuple[str, CorpusFile, Article | RecordedArticle]],
     targets: Iterable[str],
     existing: Mapping[str, IndexedArticle],
     *,
@@ -161,8 +162,8 @@ def _plan_write(
     writes: FileWrites,
     number: int,
     root: str,
-    original: Article,
-    article: Article,
+    original: Article | RecordedArticle,
+    article: Article | RecordedArticle,
     keep: int,
 ) -> None:
     plan.writes += 1
@@ -170,7 +171,9 @@ def _plan_write(
     plan.written.append((article.id, root, article.content_hash))
     if article.id != original.id:
         writes.renamed[number] = article.id
-    if plan.kept is not None:
+    if isinstance(article, RecordedArticle):
+        plan.kept = None  # not read in this pass: the writer reads its file
+    elif plan.kept is not None:
         plan.kept.append((root, article))
         if len(plan.kept) > keep:
             plan.kept = None  # too many to hold: the writer reads them again

@@ -11,6 +11,8 @@ the parent on every file's format.
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +20,9 @@ from pathlib import Path
 from corpus.formats import Format
 from corpus.model import Article
 from corpus.reader import CorpusFile, plan_files, read_files
-from corpus.report import CorpusReport
+from corpus.report import CorpusReport, Skip
 from corpus.streams import DEFAULT_MAX_ARTICLE_BYTES, check_limit
+from index.files_table import FileRecord, FilesTable, RecordedArticle, stamp
 
 #: The one "file" of articles handed in directly (``build_index(articles=...)``); never opened.
 GIVEN = CorpusFile("", Format.PLAIN, 0)
@@ -71,21 +74,14 @@ class CorpusFiles:
     def total_bytes(self) -> int:
         return sum(file.size for _, files in self.roots for file in files)
 
-    def read(self, report: CorpusReport) -> Iterator[tuple[str, CorpusFile, Article]]:
-        """(root, file, article) of every planned file, in reading order."""
-        if self.given is not None:
-            for root, article in self.given:
-                yield root, GIVEN, article
-            return
-        limit = check_limit(self.max_article_bytes or DEFAULT_MAX_ARTICLE_BYTES)
-        for root, files in self.roots:
-            for file, article in read_files(Path(root), files, report, limit):
-                yield root, file, article
+    @property
+    def limit(self) -> int:
+        return check_limit(self.max_article_bytes or DEFAULT_MAX_ARTICLE_BYTES)
 
     def read_share(self, share: Sequence[FileWrites]) -> Iterator[tuple[str, Article]]:
         """(root, article) of the articles ``share`` names, renamed as planned."""
         wanted = {(part.root, part.file.path): part for part in share}
-        reading = self._read_only(wanted) if self.given is None else self.read(CorpusReport())
+        reading = self._read_only(wanted)
         current: tuple[str, str] | None = None
         number = 0
         numbers: set[int] = set()
@@ -106,7 +102,10 @@ class CorpusFiles:
     def _read_only(
         self, wanted: dict[tuple[str, str], FileWrites]
     ) -> Iterator[tuple[str, CorpusFile, Article]]:
-        limit = check_limit(self.max_article_bytes or DEFAULT_MAX_ARTICLE_BYTES)
+        if self.given is not None:
+            yield from ((root, GIVEN, article) for root, article in self.given)
+            return
+        limit = self.limit
         report = CorpusReport()  # the planning pass reported every problem already
         for root, files in self.roots:
             mine = [file for file in files if (root, file.path) in wanted]
@@ -114,3 +113,101 @@ class CorpusFiles:
                 continue
             for file, article in read_files(Path(root), mine, report, limit):
                 yield root, file, article
+
+
+class PlanningRead:
+    """The planning pass: every planned file's articles in reading order -- a file
+    unchanged since the previous generation (same size and time, see
+    :mod:`index.files_table`) replayed from its record, the others read -- and the
+    records of them all for the next generation (``recorded``)."""
+
+    def __init__(self, source: CorpusFiles, previous: FilesTable, report: CorpusReport) -> None:
+        self.source = source
+        self.previous = previous
+        self.report = report
+        self.recorded: FilesTable = {}
+        #: Files replayed from the previous generation's table instead of read.
+        self.replayed = 0
+        self._started_ns = time.time_ns()
+
+    def _unchanged(self, root: str, file: CorpusFile) -> FileRecord | None:
+        record = self.previous.get((root, file.path))
+        unchanged = record is not None and record.matches(file.size, file.modified_ns)
+        return record if unchanged else None
+
+    def __iter__(self) -> Iterator[tuple[str, CorpusFile, Article | RecordedArticle]]:
+        if self.source.given is not None:
+            yield from ((root, GIVEN, article) for root, article in self.source.given)
+            return
+        for root, files in self.source.roots:
+            changed = [file for file in files if self._unchanged(root, file) is None]
+            reading = _Lookahead(read_files(Path(root), changed, self.report, self.source.limit))
+            for file in files:
+                record = self._unchanged(root, file)
+                if record is not None:
+                    yield from self._replay(root, file, record)
+                    continue
+                ids: list[str] = []
+                hashes: list[str] = []
+                counts: Counter[str] = Counter()
+                while reading.next_file() is file:
+                    article = next(reading)[1]
+                    ids.append(article.id)
+                    hashes.append(article.content_hash)
+                    counts[article.format] += 1
+                    yield root, file, article
+                self.recorded[(root, file.path)] = FileRecord(
+                    file.size, stamp(file.modified_ns, self._started_ns), tuple(ids),
+                    tuple(hashes), counts, (), (),
+                )  # fmt: skip
+        self._attach_reports()
+
+    def _replay(
+        self, root: str, file: CorpusFile, record: FileRecord
+    ) -> Iterator[tuple[str, CorpusFile, RecordedArticle]]:
+        self.replayed += 1
+        self.recorded[(root, file.path)] = record
+        self.report.skipped.extend(record.skipped)
+        self.report.warnings.extend(record.warnings)
+        self.report.counts.update(record.counts)
+        for article_id, content_hash in zip(record.ids, record.hashes, strict=True):
+            yield root, file, RecordedArticle(article_id, content_hash, file.path)
+
+    def _attach_reports(self) -> None:
+        """Give each file read now its skips and warnings; a file with a skip is never
+        replayed (it may be readable next time without changing: a permission fixed)."""
+        skipped: dict[str, list[Skip]] = {}
+        warned: dict[str, list[Skip]] = {}
+        for entry in self.report.skipped:
+            skipped.setdefault(entry.path, []).append(entry)
+        for entry in self.report.warnings:
+            warned.setdefault(entry.path, []).append(entry)
+        for key, record in self.recorded.items():
+            path = key[1]
+            if path in skipped or path in warned:
+                self.recorded[key] = dataclasses.replace(
+                    record,
+                    modified_ns=0 if path in skipped else record.modified_ns,
+                    skipped=tuple(skipped.get(path, ())),
+                    warnings=tuple(warned.get(path, ())),
+                )
+
+
+class _Lookahead:
+    """An iterator of (file, article) that can tell which file comes next."""
+
+    def __init__(self, items: Iterator[tuple[CorpusFile, Article]]) -> None:
+        self._items = items
+        self._next: tuple[CorpusFile, Article] | None = None
+
+    def next_file(self) -> CorpusFile | None:
+        if self._next is None:
+            self._next = next(self._items, None)
+        return None if self._next is None else self._next[0]
+
+    def __next__(self) -> tuple[CorpusFile, Article]:
+        if self.next_file() is None:
+            raise StopIteration
+        item, self._next = self._next, None
+        assert item is not None
+        return item

@@ -19,6 +19,10 @@ from pathlib import PurePath
 
 from corpus import Article
 from corpus.report import Skip
+from index.files_table import RecordedArticle
+
+#: An article read now, or one replayed from the files table: both have id, path, hash.
+Read = Article | RecordedArticle
 
 
 def corpus_label(root: str) -> str:
@@ -44,7 +48,7 @@ class IdAssigner:
         """Reserve an id an article of another corpus holds in the index."""
         self._owners.setdefault(article_id, (root, root, content_hash))
 
-    def assign(self, root: str, article: Article) -> Article | None:
+    def assign(self, root: str, article: Read) -> Read | None:
         """The article to index (renamed if its id was taken by another corpus), or None
         when it is a duplicate (recorded in ``duplicates``)."""
         owner = self._owners.get(article.id)

@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from index import articles_table, columns, whoosh_patches
+from index import articles_table, columns, files_table, whoosh_patches
 from index.arrays_writing import repair_postings_files
 from index.changes import ChangePlan
 from index.corpus_files import CorpusFiles
@@ -35,7 +35,9 @@ _WHOOSH_LOCK = "MAIN_WRITELOCK"
 
 def _own_files(name: str) -> bool:
     """Files each generation writes for itself (never linked from the previous one)."""
-    return name in (META_FILE, _WHOOSH_LOCK, articles_table.FILE) or columns.is_columns_file(name)
+    own = (META_FILE, _WHOOSH_LOCK, articles_table.FILE, files_table.FILE)
+    temp = name.startswith(files_table.FILE + ".tmp-")  # a refresh killed while writing it
+    return name in own or temp or columns.is_columns_file(name)
 
 
 class GenerationWriter:
