@@ -22,6 +22,7 @@ from index import whoosh_adapter
 from index.postings_file import (
     EXTENSION,
     FIELDS,
+    POSITION_FIELDS,
     PostingsFile,
     PostingsFileError,
     PostingsFileWriter,
@@ -42,12 +43,20 @@ def write_segment_postings(reader: Any, path: Path) -> Path:
         for fieldname in FIELDS:
             terms: list[bytes] = []
             starts = [0]
-            docs, weights = array("i"), array("f")
+            docs, weights, positions = array("i"), array("f"), array("I")
+            kept = fieldname in POSITION_FIELDS
             if fieldname in reader.schema:
                 for term, matcher in whoosh_adapter.field_postings(reader, fieldname):
-                    for ids, block_weights in whoosh_adapter.posting_blocks(matcher):
-                        docs.extend(ids.tolist())
-                        weights.extend(block_weights.tolist())
+                    if kept:
+                        for ids, block_weights, at in whoosh_adapter.posting_positions(matcher):
+                            docs.extend(ids.tolist())
+                            weights.extend(block_weights.tolist())
+                            for one in at:
+                                positions.extend(one)
+                    else:
+                        for ids, block_weights in whoosh_adapter.posting_blocks(matcher):
+                            docs.extend(ids.tolist())
+                            weights.extend(block_weights.tolist())
                     terms.append(term)
                     starts.append(len(docs))
             out.write_field(
@@ -56,6 +65,7 @@ def write_segment_postings(reader: Any, path: Path) -> Path:
                 np.asarray(starts, dtype=np.int64),
                 np.frombuffer(docs, dtype=np.int32),
                 np.frombuffer(weights, dtype=np.float32),
+                np.frombuffer(positions, dtype=np.uint32) if kept else None,
             )
     return path
 
@@ -81,7 +91,7 @@ def _segment_files(
 
 def repair_postings_files(index_dir: Path) -> list[Path]:
     """Write the postings file of every segment of the index at ``index_dir`` whose file
-    is missing or unreadable (a merged segment, or an index from before format 2); the
+    is missing or unreadable (a merged segment, or an index from before format 3); the
     new file replaces the name, so a hard-linked old one is never changed in place."""
     return [
         write_segment_postings(reader, path)

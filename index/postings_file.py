@@ -5,20 +5,21 @@ pickled block per 128 postings, all in Python: ~25 us per field and segment even
 word the segment lacks, and a query asks four fields in every segment.  So every
 segment newsdesk writes gets a postings file beside it (``MAIN_<segment id>.postarrays``:
 Whoosh deletes it with the segment when segments merge), and the engine reads postings,
-document frequencies, facet values and did-you-mean's vocabulary from it alone.
-Positions stay in Whoosh's files (only phrases need them).
+document frequencies, facet values, did-you-mean's vocabulary and phrases' word
+positions from it alone (Whoosh's pickled positions cost ~8 us per document a phrase
+checks; here they are one slice of an array).
 
-Format 2, little-endian (``docs/index.md`` describes it for readers in other languages)::
+Format 3, little-endian (``docs/index.md`` describes it for readers in other languages)::
 
-    "NDPOSTS2"                        8 bytes
+    "NDPOSTS3"                        8 bytes
     array, array, ...                 each starts on a 16-byte boundary
     directory                         UTF-8 JSON (below)
     directory length                  uint64
-    "NDPOSTS2"                        8 bytes
+    "NDPOSTS3"                        8 bytes
 
-The directory is ``{"format": 2, "doc_count": N, "fields": [...], "arrays": {name:
+The directory is ``{"format": 3, "doc_count": N, "fields": [...], "arrays": {name:
 [offset, dtype, count, crc32]}}``; each kept field has six arrays, named
-``<field>.<part>``:
+``<field>.<part>``, and each text field two more (its word positions):
 
 - ``term_bytes`` (uint8): the field's terms, sorted by bytes, concatenated;
 - ``term_ends`` (int64): where each term ends in ``term_bytes``;
@@ -26,7 +27,12 @@ The directory is ``{"format": 2, "doc_count": N, "fields": [...], "arrays": {nam
   number, for a binary search in one numpy call (ties are settled on the full terms);
 - ``starts`` (int64, one more than the terms): where each term's postings start;
 - ``docs`` (int32, segment docnums, ascending per term) and ``weights`` (the narrowest
-  of uint8, uint16, float32 that holds every term frequency exactly).
+  of uint8, uint16, float32 that holds every term frequency exactly);
+- text fields: ``positions`` (uint16, or uint32 when some position needs it): each
+  posting's word positions, ascending, posting after posting -- a posting has as many as
+  its weight (the term's frequency in the document);
+- text fields: ``position_starts`` (int64, one more than the terms): where each term's
+  positions start in ``positions``.
 
 The directory comes last so the writer streams: each field's arrays go to disk as soon
 as they are made, and a segment's file never needs all its fields in memory at once.
@@ -53,13 +59,16 @@ from index.fields import KEYWORD_FIELDS, TEXT_FIELDS
 
 #: File extension (Whoosh's cleanup recognises ``<segment id>.<letters>`` as the segment's).
 EXTENSION = ".postarrays"
-MAGIC = b"NDPOSTS2"
-#: The first bytes of a format 1 file (older newsdesk versions): a refresh rewrites it.
-_FORMAT_1 = b"NDPOSTS\n"
-FORMAT = 2
+MAGIC = b"NDPOSTS3"
+#: The first bytes of files older newsdesk versions wrote (format 1, 2): a refresh rewrites them.
+_OLDER = {b"NDPOSTS\n": 1, b"NDPOSTS2": 2}
+FORMAT = 3
 #: Fields kept: the text fields queries search and rank, and the facet fields.
 FIELDS = (*TEXT_FIELDS, *KEYWORD_FIELDS)
+#: Fields whose word positions are kept (phrases).
+POSITION_FIELDS = TEXT_FIELDS
 PARTS = ("term_bytes", "term_ends", "keys", "starts", "docs", "weights")
+POSITION_PARTS = ("positions", "position_starts")
 _ALIGN = 16
 _LENGTH = struct.Struct("<Q")
 _TRAILER = _LENGTH.size + len(MAGIC)
@@ -107,6 +116,13 @@ def compact_weights(weights: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return weights
 
 
+def compact_positions(positions: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Positions as uint16 when every one fits (articles under 65,536 words), else uint32."""
+    if not len(positions) or int(positions.max()) < 1 << 16:
+        return positions.astype(np.uint16)
+    return positions.astype(np.uint32)
+
+
 # -- writing ------------------------------------------------------------------------------
 class PostingsFileWriter:
     """Writes one segment's postings file field by field (``with`` it: the file
@@ -128,11 +144,15 @@ class PostingsFileWriter:
         starts: npt.NDArray[Any],
         docs: npt.NDArray[Any],
         weights: npt.NDArray[Any],
+        positions: npt.NDArray[Any] | None = None,
     ) -> None:
         """One field: its sorted ``terms``, where each one's postings start in ``docs``
-        (one more entry than terms), segment docnums and weights."""
+        (one more entry than terms), segment docnums and weights; and for a text field
+        each posting's word positions, posting after posting."""
         if len(starts) != len(terms) + 1 or not int(starts[-1]) == len(docs) == len(weights):
             raise ValueError(f"{fieldname}: inconsistent postings")
+        if (positions is None) != (fieldname not in POSITION_FIELDS):
+            raise ValueError(f"{fieldname}: positions are kept for text fields, only")
         blob = np.frombuffer(b"".join(terms), dtype=np.uint8)
         ends = np.cumsum([len(term) for term in terms], dtype=np.int64)
         arrays: dict[str, npt.NDArray[Any]] = {
@@ -143,7 +163,14 @@ class PostingsFileWriter:
             "docs": np.asarray(docs, dtype=np.int32),
             "weights": compact_weights(np.asarray(weights)),
         }
-        for part in PARTS:
+        if positions is not None:
+            per_posting = np.asarray(weights).astype(np.int64)
+            if int(per_posting.sum()) != len(positions):
+                raise ValueError(f"{fieldname}: a posting's positions differ from its weight")
+            ends = np.concatenate(([0], np.cumsum(per_posting))).astype(np.int64)
+            arrays["positions"] = compact_positions(np.asarray(positions))
+            arrays["position_starts"] = ends[np.asarray(starts, dtype=np.int64)]
+        for part in PARTS + (POSITION_PARTS if positions is not None else ()):
             self._write_array(f"{fieldname}.{part}", arrays[part])
         self._fields.append(fieldname)
 
@@ -204,6 +231,8 @@ class _Field:
         self.terms = _Terms(arrays["term_bytes"], arrays["term_ends"])
         self.keys = arrays["keys"]
         self.starts, self.docs, self.weights = arrays["starts"], arrays["docs"], arrays["weights"]
+        self.positions = arrays.get("positions")
+        self.position_starts = arrays.get("position_starts")
 
     def find(self, term: bytes) -> int | None:
         """The term's number, or None when the field lacks it."""
@@ -239,8 +268,9 @@ class PostingsFile:
 
     def _directory(self, doc_count: int) -> dict[str, Any]:
         size = len(self._map)
-        if self._map[: len(MAGIC)] == _FORMAT_1:
-            raise self._fail("is in format 1 (written by an older newsdesk)")
+        older = _OLDER.get(self._map[: len(MAGIC)])
+        if older is not None:
+            raise self._fail(f"is in format {older} (written by an older newsdesk)")
         if size < len(MAGIC) + _TRAILER or self._map[: len(MAGIC)] != MAGIC:
             raise self._fail("is not a postings file")
         if self._map[size - len(MAGIC) :] != MAGIC:
@@ -271,7 +301,8 @@ class PostingsFile:
     def _field(self, fieldname: str) -> _Field:
         found = self._fields.get(fieldname)
         if found is None:
-            arrays = {part: self._array(f"{fieldname}.{part}") for part in PARTS}
+            parts = PARTS + (POSITION_PARTS if fieldname in POSITION_FIELDS else ())
+            arrays = {part: self._array(f"{fieldname}.{part}") for part in parts}
             terms = len(arrays["term_ends"])
             starts, docs = arrays["starts"], arrays["docs"]
             if (
@@ -282,6 +313,11 @@ class PostingsFile:
                 or (terms and int(arrays["term_ends"][-1]) != len(arrays["term_bytes"]))
             ):
                 raise self._fail(f"has inconsistent {fieldname} arrays")
+            if "positions" in arrays and (
+                len(arrays["position_starts"]) != terms + 1
+                or int(arrays["position_starts"][-1]) != len(arrays["positions"])
+            ):
+                raise self._fail(f"has inconsistent {fieldname} positions")
             found = self._fields[fieldname] = _Field(arrays)
         return found
 
@@ -293,6 +329,21 @@ class PostingsFile:
             return field.docs[:0], field.weights[:0]
         low, high = int(field.starts[at]), int(field.starts[at + 1])
         return field.docs[low:high], field.weights[low:high]
+
+    def term_positions(
+        self, fieldname: str, term: bytes
+    ) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
+        """(segment docnums, weights, positions) of a term of a text field: each
+        posting's positions follow the previous posting's, as many as its weight."""
+        field = self._field(fieldname)
+        at = field.find(term)
+        if field.positions is None or field.position_starts is None:
+            raise ValueError(f"{fieldname} keeps no positions")
+        if at is None:
+            return field.docs[:0], field.weights[:0], field.positions[:0]
+        low, high = int(field.starts[at]), int(field.starts[at + 1])
+        first, last = int(field.position_starts[at]), int(field.position_starts[at + 1])
+        return field.docs[low:high], field.weights[low:high], field.positions[first:last]
 
     def doc_frequency(self, fieldname: str, term: bytes) -> int:
         """Postings of the term (deleted documents count until segments merge)."""

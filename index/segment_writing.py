@@ -9,10 +9,12 @@ blocks then asked the field-length column on disk once per posting (another 9%),
 teeing the stream into the postings file cost one more Python step per posting.
 
 ``CompactPool`` holds the same postings as flat arrays (term number, docnum, weight,
-where the value ends in one byte buffer: ~24 bytes and the value's bytes each) and
-sorts them once with numpy; the writer hands Whoosh's field writer the same sorted
-(field, term, docnum, weight, value) stream, with field lengths from memory, and writes
-the segment's postings file from the sorted arrays in a few vectorised steps.  A build's
+where the value ends in one byte buffer, how many word positions it has: ~28 bytes and
+the value's bytes each; and every text posting's positions, 4 bytes each, as the
+``TextIndexer`` hands them over) and sorts them once with numpy; the writer hands
+Whoosh's field writer the same sorted (field, term, docnum, weight, value) stream, with
+field lengths from memory, and writes the segment's postings file from the sorted arrays
+in a few vectorised steps.  A build's
 worker cuts a segment whenever ``pool_bytes`` passes its share of ``--limitmb``, so a
 build's memory is bounded whatever the archive's size.
 
@@ -43,14 +45,25 @@ from whoosh.writing import SegmentWriter
 from index import whoosh_adapter
 from index.arrays_writing import postings_path
 from index.fields import TEXT_FIELDS
-from index.postings_file import FIELDS, PostingsFileWriter
+from index.postings_file import FIELDS, POSITION_FIELDS, PostingsFileWriter
 from index.segment_arrays import run_positions
 from index.whoosh_adapter import storage_folder
 
 #: Bytes a term costs the pool beyond its postings (dict entry, key tuple, term bytes).
 TERM_BYTES = 200
-#: Bytes a posting costs the pool beyond its value (term number, docnum, weight, end).
-POSTING_BYTES = 24
+#: Bytes a posting costs the pool beyond its value (term number, docnum, weight, end,
+#: position count); and each of its word positions.
+POSTING_BYTES = 28
+POSITION_BYTES = 4
+#: Decodes the positions of a value the ``TextIndexer`` did not make (a list of texts).
+_POSITIONS = Positions()
+
+
+class _Positioned(bytes):
+    """A ``Positions`` value (the bytes Whoosh stores) that also carries its positions,
+    so the pool need not decode them."""
+
+    positions: list[int]
 
 
 class CompactPool:
@@ -65,13 +78,16 @@ class CompactPool:
         self._weights = array("d")
         self._ends = array("q")
         self._values = bytearray()
+        self._position_counts = array("i")
+        self._positions = array("I")
         self.fieldnames: set[str] = set()
         self._sorted: tuple[list[tuple[str, bytes]], dict[str, npt.NDArray[Any]]] | None = None
 
     @property
     def pool_bytes(self) -> int:
         """About how much memory the pool holds."""
-        return len(self._keys) * TERM_BYTES + len(self._docs) * POSTING_BYTES + len(self._values)
+        postings = len(self._docs) * POSTING_BYTES + len(self._positions) * POSITION_BYTES
+        return len(self._keys) * TERM_BYTES + postings + len(self._values)
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, text, docnum, weight, value = item
@@ -87,11 +103,20 @@ class CompactPool:
         if value:
             self._values += value
         self._ends.append(len(self._values))
+        if fieldname in POSITION_FIELDS:
+            at = getattr(value, "positions", None)
+            if at is None:
+                at = _POSITIONS.decode_positions(value) if value else []
+            self._positions.extend(at)
+            self._position_counts.append(len(at))
+        else:
+            self._position_counts.append(0)
 
     def sorted_postings(self) -> tuple[list[tuple[str, bytes]], dict[str, npt.NDArray[Any]]]:
         """(the terms in order, arrays of the postings sorted by term then docnum:
         ``term`` (number in that order), ``docs``, ``weights``, ``starts``/``ends`` of
-        each value in the buffer, ``bounds`` (where each term's postings start)."""
+        each value in the buffer, ``position_starts``/``position_counts`` of its word
+        positions, ``bounds`` (where each term's postings start)."""
         if self._sorted is None:  # (each unsorted buffer is let go once sorted)
             count = len(self._keys)
             order_of_keys = sorted(range(count), key=self._keys.__getitem__)
@@ -108,6 +133,9 @@ class CompactPool:
             starts = np.where(order > 0, ends[np.maximum(order - 1, 0)], 0)
             ends = ends[order]
             self._ends = array("q")
+            position_counts = np.frombuffer(self._position_counts, dtype=np.int32)
+            position_starts = np.cumsum(position_counts, dtype=np.int64) - position_counts
+            self._position_counts = array("i")
             counts = np.bincount(terms, minlength=count)
             arrays: dict[str, npt.NDArray[Any]] = {
                 "term": terms,
@@ -115,6 +143,8 @@ class CompactPool:
                 "weights": weights,
                 "starts": starts,
                 "ends": ends,
+                "position_starts": position_starts[order],
+                "position_counts": position_counts[order].astype(np.int64),
                 "bounds": np.concatenate(([0], np.cumsum(counts))),
             }
             self._sorted = ([self._keys[i] for i in order_of_keys], arrays)
@@ -140,6 +170,7 @@ class CompactPool:
         """The segment's postings file (``index.postings_file``), field by field."""
         keys, arrays = self.sorted_postings()
         bounds = arrays["bounds"]
+        every_position = np.frombuffer(self._positions, dtype=np.uint32)
         numbers: dict[str, list[int]] = {name: [] for name in FIELDS}
         for number, (fieldname, _) in enumerate(keys):
             if fieldname in numbers:
@@ -149,14 +180,22 @@ class CompactPool:
                 chosen = np.asarray(kept, dtype=np.int64)
                 lows, highs = bounds[chosen], bounds[chosen + 1]
                 lengths = highs - lows
-                positions = run_positions(lows, lengths)
+                postings = run_positions(lows, lengths)
+                positions = None
+                if fieldname in POSITION_FIELDS:
+                    where = run_positions(
+                        arrays["position_starts"][postings], arrays["position_counts"][postings]
+                    )
+                    positions = every_position[where]
                 out.write_field(
                     fieldname,
                     [keys[i][1] for i in kept],
                     np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
-                    arrays["docs"][positions],
-                    arrays["weights"][positions],
+                    arrays["docs"][postings],
+                    arrays["weights"][postings],
+                    positions,
                 )
+        self._positions = array("I")
 
     def cleanup(self) -> None:
         """Nothing on disk to remove (Whoosh's pool deletes its run files here)."""
@@ -247,10 +286,12 @@ class TextIndexer:
             else:
                 found.append(position)
         encode, boost = self._encode, self._boost
-        return [
-            (term.encode("utf-8"), len(at), float(len(at)) * boost, encode(at))
-            for term, at in positions.items()
-        ]
+        items = []
+        for term, at in positions.items():
+            value = _Positioned(encode(at))
+            value.positions = at
+            items.append((term.encode("utf-8"), len(at), float(len(at)) * boost, value))
+        return items
 
 
 _UNSEEN: Any = object()

@@ -87,55 +87,26 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[DocArray, FloatArray]]:
         yield _decode_block(*block)
 
 
-def values_of(
-    matcher: Any, docnums: DocArray, stop: Callable[[], bool]
-) -> tuple[DocArray, list[bytes]] | None:
-    """The stored posting values (Whoosh's encoded positions) of those of ``docnums``
-    (sorted segment docnums) that the term's postings hold: (those docnums, their
-    values).  A W3 matcher reads only the blocks whose docnum range holds one of them
-    (a block's header tells its last docnum), so the cost follows ``docnums``, not the
-    term's frequency.  The matcher is left on the block of the last of ``docnums``, so
-    calls with ascending ``docnums`` may continue it.  None when ``stop()`` says time is
-    up (asked once a block)."""
+def posting_positions(matcher: Any) -> Iterator[tuple[DocArray, FloatArray, list[list[int]]]]:
+    """(segment docnums, weights, each posting's word positions) per posting block of a
+    ``Positions`` field, deleted documents included (the read-back of a merged segment's
+    postings file: Whoosh's pickled positions decoded one posting at a time)."""
     matcher = _leaf(matcher)
-    found: list[DocArray] = []
-    values: list[bytes] = []
-    if not reads_by_block(matcher) or matcher.format.fixed_value_size() is not None:
-        for docnum in docnums.tolist():
-            if stop():
-                return None
-            if not matcher.is_active():
-                break
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                found.append(np.asarray([docnum], dtype=np.int64))
-                values.append(matcher.value())
-        return _joined(found), values
-    at = 0
-    while not matcher._atend and at < len(docnums):
-        if stop():
-            return None
-        if matcher._blocklength:
-            end = int(np.searchsorted(docnums, matcher._maxid, side="right"))
-            if end > at:  # some of docnums may be in this block
-                if matcher._data is None:
-                    matcher._read_data()
-                ids, _ = _decode_block(matcher._data[0], None, 0, matcher._byteids)
-                wanted = docnums[at:end]
-                where = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-                held = ids[where] == wanted
-                found.append(wanted[held])
-                block_values = matcher._data[2]
-                values.extend(block_values[i] for i in where[held].tolist())
-                at = end
-        if at == len(docnums) or matcher._lastblock:
-            break  # (a later call may want more of this block: stay on it)
-        matcher._goto(matcher._nextoffset)
-    return _joined(found), values
-
-
-def _joined(parts: list[DocArray]) -> DocArray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    decode = matcher.format.decode_positions
+    if not reads_by_block(matcher):
+        ids: list[int] = []
+        weights: list[float] = []
+        positions: list[list[int]] = []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            positions.append(decode(matcher.value()))
+            matcher.next()
+        yield np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64), positions
+        return
+    for raw_ids, raw_weights, count, absolute in _raw_blocks(matcher):
+        block_ids, block_weights = _decode_block(raw_ids, raw_weights, count, absolute)
+        yield block_ids, block_weights, [decode(value) for value in matcher._data[2]]
 
 
 def field_postings(reader: SegmentReader, fieldname: str) -> Iterator[tuple[bytes, Any]]:

@@ -37,7 +37,10 @@ from index.segment_arrays import open_postings_files
 from search import Engine
 from search.matching.postings import Postings
 
-QUERIES = ["oil", "oil prices", "cocoa -brazil", "place:usa", "(oil OR gold) prices", "hawija"]
+QUERIES = [
+    "oil", "oil prices", "cocoa -brazil", "place:usa", "(oil OR gold) prices", "hawija",
+    '"oil prices"', '"prices oil"~3', 'title:"crude oil"',
+]  # fmt: skip
 
 
 def copy_of(folder: Path) -> Path:
@@ -92,16 +95,40 @@ def test_every_term_read_from_the_files_equals_whooshs_postings() -> None:
     assert checked > 10_000
 
 
+def test_every_terms_positions_read_from_the_files_equal_whooshs() -> None:
+    """Phrases are checked from the files' positions: each posting's, in order."""
+    reader = segmented_index().reader()
+    files = open_postings_files(reader)
+    checked = 0
+    for (segment, _), file in zip(reader.leaf_readers(), files, strict=True):
+        for field in ("title", "body"):
+            for term in list(segment.lexicon(field))[::3]:
+                docs, weights, positions = file.term_positions(field, term)
+                ends = np.cumsum(weights.astype(np.int64))
+                ours = {
+                    docnum: positions[end - int(count) : end].tolist()
+                    for docnum, count, end in zip(
+                        docs.tolist(), weights, ends.tolist(), strict=True
+                    )
+                }
+                matcher = segment.postings(field, term)
+                while matcher.is_active():
+                    assert ours[matcher.id()] == list(matcher.value_as("positions")), term
+                    checked += 1
+                    matcher.next()
+    assert checked > 15_000
+
+
 def test_missing_old_or_damaged_files_give_the_same_answers_and_a_warning(
     segmented_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     files = sorted(segmented_copy.glob(f"*{EXTENSION}"))
     files[0].write_bytes(files[0].read_bytes()[:100])  # truncated
-    files[1].write_bytes(b"NDPOSTS\n" + b"\0" * 200)  # format 1, from an older newsdesk
+    files[1].write_bytes(b"NDPOSTS2" + b"\0" * 200)  # format 2: no positions (older newsdesk)
     files[2].unlink()
     problems = list(postings_problems(segmented_copy, checksums=False))
     assert sorted(problem.split(" ", 1)[1] for problem in problems) == [
-        "is in format 1 (written by an older newsdesk)",
+        "is in format 2 (written by an older newsdesk)",
         "is missing",
         "is truncated",
     ]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from test_search_support import sample_articles
 from whoosh import index as whoosh_index
+from whoosh.formats import Positions
 from whoosh.qparser import QueryParser
 from whoosh.writing import SegmentWriter
 
@@ -123,10 +124,11 @@ def test_a_commit_pickles_whooshs_own_schema(tmp_path: Path) -> None:
 
 def test_the_pool_sorts_postings_as_whoosh_does() -> None:
     pool = CompactPool()
+    at = Positions().encode  # what a text field's posting value holds: its word positions
     items = [
-        ("body", b"oil", 3, 1.0, b"c"), ("body", b"gas", 1, 2.0, None),
-        ("body", b"oil", 1, 1.5, b"ab"), ("title", b"oil", 0, 1.0, b""),
-        ("body", b"gas", 0, 1.0, b"xyz"),
+        ("body", b"oil", 3, 1.0, at([4])), ("body", b"gas", 1, 2.0, at([0, 9])),
+        ("body", b"oil", 1, 2.0, at([2, 5])), ("title", b"oil", 0, 1.0, at([1])),
+        ("body", b"gas", 0, 1.0, at([7])), ("places", b"norway", 0, 1.0, None),
     ]  # fmt: skip
     for item in items:
         pool.add(item)

@@ -9,7 +9,6 @@ import fnmatch
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from test_search_fastpaths import segmented_index
 from test_search_support import sample_articles
 from whoosh import index as whoosh_index
@@ -41,22 +40,19 @@ def test_posting_blocks_equal_the_matchers_postings() -> None:
             assert kept == expected
 
 
-def test_values_of_gives_the_positions_of_the_asked_documents() -> None:
-    segment, _ = _leaves()[0]
-    matcher = segment.postings("body", b"oil")
-    every = list(matcher.all_ids())
-    wanted = np.asarray([*every[::3], max(every) + 1], dtype=np.int64)
-    found = whoosh_adapter.values_of(segment.postings("body", b"oil"), wanted, lambda: False)
-    assert found is not None
-    docnums, values = found
-    assert docnums.tolist() == every[::3]
-    expected = {}
-    matcher = segment.postings("body", b"oil")
-    while matcher.is_active():
-        expected[matcher.id()] = matcher.value()
-        matcher.next()
-    assert values == [expected[docnum] for docnum in docnums.tolist()]
-    assert whoosh_adapter.values_of(segment.postings("body", b"oil"), wanted, lambda: True) is None
+def test_posting_positions_are_each_postings_word_positions() -> None:
+    for segment, _ in _leaves():
+        for term in list(segment.lexicon("body"))[::40]:
+            blocks = list(whoosh_adapter.posting_positions(segment.postings("body", term)))
+            got = {}
+            for ids, weights, at in blocks:
+                got.update(zip(ids.tolist(), zip(weights.tolist(), at, strict=True), strict=True))
+            matcher = segment.postings("body", term)
+            while matcher.is_active():
+                weight, positions = got[matcher.id()]
+                assert positions == list(matcher.value_as("positions"))
+                assert weight == matcher.weight() == len(positions)
+                matcher.next()
 
 
 def test_field_postings_walk_the_lexicon_in_order() -> None:

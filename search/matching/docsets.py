@@ -85,7 +85,7 @@ class DocSets:
                 return candidates
         if len(query.words) < 2:
             return candidates
-        return phrase_docs(self._searcher.reader(), query, candidates, deadline)
+        return phrase_docs(self._postings, query, candidates, deadline)
 
     def whoosh_docs(self, query: wq.Query, deadline: Deadline) -> Mask:
         """Any other shape, matched by Whoosh document by document until the deadline."""

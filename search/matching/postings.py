@@ -52,6 +52,14 @@ class Postings:
         self._lengths: dict[str, FloatArray] = {}
         self._live: Mask | None = None
 
+    def segment_files(self) -> list[tuple[int, int, PostingsFile]]:
+        """(first global docnum, document count, postings file) of each segment."""
+        leaves = self._reader.leaf_readers()
+        return [
+            (offset, int(segment.doc_count_all()), file)
+            for (segment, offset), file in zip(leaves, self._files, strict=True)
+        ]
+
     # -- documents -------------------------------------------------------------------
     def live(self) -> Mask:
         """True for every document that is not deleted."""
