@@ -23,6 +23,7 @@ from index.postings_file import (
     EXTENSION,
     FIELDS,
     POSITION_FIELDS,
+    PositionsStream,
     PostingsFile,
     PostingsFileError,
     PostingsFileWriter,
@@ -65,7 +66,7 @@ def write_segment_postings(reader: Any, path: Path) -> Path:
                 np.asarray(starts, dtype=np.int64),
                 np.frombuffer(docs, dtype=np.int32),
                 np.frombuffer(weights, dtype=np.float32),
-                np.frombuffer(positions, dtype=np.uint32) if kept else None,
+                PositionsStream.of(np.frombuffer(positions, dtype=np.uint32)) if kept else None,
             )
     return path
 

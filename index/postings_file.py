@@ -48,7 +48,8 @@ import json
 import mmap
 import struct
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -116,11 +117,22 @@ def compact_weights(weights: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return weights
 
 
-def compact_positions(positions: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """Positions as uint16 when every one fits (articles under 65,536 words), else uint32."""
-    if not len(positions) or int(positions.max()) < 1 << 16:
-        return positions.astype(np.uint16)
-    return positions.astype(np.uint32)
+def positions_dtype(maximum: int) -> np.dtype[Any]:
+    """uint16 when every position fits (articles under 65,536 words), else uint32."""
+    return np.dtype(np.uint16 if maximum < 1 << 16 else np.uint32)
+
+
+@dataclass(frozen=True, slots=True)
+class PositionsStream:
+    """A text field's positions in chunks, posting after posting, and the largest one:
+    the writer stores them chunk by chunk, never all at once in a second copy."""
+
+    chunks: Iterable[npt.NDArray[Any]]
+    maximum: int
+
+    @classmethod
+    def of(cls, positions: npt.NDArray[Any]) -> PositionsStream:
+        return cls((positions,), int(positions.max()) if len(positions) else 0)
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -144,7 +156,7 @@ class PostingsFileWriter:
         starts: npt.NDArray[Any],
         docs: npt.NDArray[Any],
         weights: npt.NDArray[Any],
-        positions: npt.NDArray[Any] | None = None,
+        positions: PositionsStream | None = None,
     ) -> None:
         """One field: its sorted ``terms``, where each one's postings start in ``docs``
         (one more entry than terms), segment docnums and weights; and for a text field
@@ -163,22 +175,33 @@ class PostingsFileWriter:
             "docs": np.asarray(docs, dtype=np.int32),
             "weights": compact_weights(np.asarray(weights)),
         }
+        for part in PARTS:
+            self._write_array(f"{fieldname}.{part}", (arrays[part],), arrays[part].dtype)
         if positions is not None:
-            per_posting = np.asarray(weights).astype(np.int64)
-            if int(per_posting.sum()) != len(positions):
+            ends = np.concatenate(([0], np.cumsum(weights, dtype=np.int64)))
+            name = f"{fieldname}.positions"
+            written = self._write_array(name, positions.chunks, positions_dtype(positions.maximum))
+            if written != int(ends[-1]):
                 raise ValueError(f"{fieldname}: a posting's positions differ from its weight")
-            ends = np.concatenate(([0], np.cumsum(per_posting))).astype(np.int64)
-            arrays["positions"] = compact_positions(np.asarray(positions))
-            arrays["position_starts"] = ends[np.asarray(starts, dtype=np.int64)]
-        for part in PARTS + (POSITION_PARTS if positions is not None else ()):
-            self._write_array(f"{fieldname}.{part}", arrays[part])
+            term_starts = ends[np.asarray(starts, dtype=np.int64)]
+            self._write_array(f"{fieldname}.position_starts", (term_starts,), term_starts.dtype)
         self._fields.append(fieldname)
 
-    def _write_array(self, name: str, values: npt.NDArray[Any]) -> None:
+    def _write_array(
+        self, name: str, chunks: Iterable[npt.NDArray[Any]], dtype: np.dtype[Any]
+    ) -> int:
+        """Write an array from its chunks (each converted to ``dtype``); its length."""
         offset = self._out.tell()
-        data = np.ascontiguousarray(values).tobytes()
-        self._out.write(data + b"\0" * (_aligned(len(data)) - len(data)))
-        self._entries[name] = [offset, values.dtype.str, len(values), zlib.crc32(data)]
+        count = checksum = size = 0
+        for chunk in chunks:
+            data = np.ascontiguousarray(chunk, dtype=dtype).data.cast("B")
+            self._out.write(data)
+            checksum = zlib.crc32(data, checksum)
+            count += len(chunk)
+            size += len(data)
+        self._out.write(b"\0" * (_aligned(size) - size))
+        self._entries[name] = [offset, dtype.str, count, checksum]
+        return count
 
     def __enter__(self) -> PostingsFileWriter:
         return self

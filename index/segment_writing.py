@@ -9,9 +9,9 @@ blocks then asked the field-length column on disk once per posting (another 9%),
 teeing the stream into the postings file cost one more Python step per posting.
 
 ``CompactPool`` holds the same postings as flat arrays (term number, docnum, weight,
-where the value ends in one byte buffer, how many word positions it has: ~28 bytes and
-the value's bytes each; and every text posting's positions, 4 bytes each, as the
-``TextIndexer`` hands them over) and sorts them once with numpy; the writer hands
+where the value ends in one byte buffer: ~24 bytes and the value's bytes each; and every
+text posting's word positions, 4 bytes each, as the ``TextIndexer`` hands them over a
+field at a time) and sorts them once with numpy; the writer hands
 Whoosh's field writer the same sorted (field, term, docnum, weight, value) stream, with
 field lengths from memory, and writes the segment's postings file from the sorted arrays
 in a few vectorised steps.  A build's
@@ -25,7 +25,8 @@ installed by ``index.whoosh_adapter.hook_segment_writer``.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -45,25 +46,21 @@ from whoosh.writing import SegmentWriter
 from index import whoosh_adapter
 from index.arrays_writing import postings_path
 from index.fields import TEXT_FIELDS
-from index.postings_file import FIELDS, POSITION_FIELDS, PostingsFileWriter
+from index.postings_file import FIELDS, POSITION_FIELDS, PositionsStream, PostingsFileWriter
 from index.segment_arrays import run_positions
 from index.whoosh_adapter import storage_folder
 
 #: Bytes a term costs the pool beyond its postings (dict entry, key tuple, term bytes).
 TERM_BYTES = 200
-#: Bytes a posting costs the pool beyond its value (term number, docnum, weight, end,
-#: position count); and each of its word positions.
-POSTING_BYTES = 28
+#: Bytes a posting costs the pool beyond its value (term number, docnum, weight, end);
+#: and each of its word positions.
+POSTING_BYTES = 24
 POSITION_BYTES = 4
+#: Postings whose positions are gathered at a time when the postings file is written.
+POSITIONS_CHUNK = 1 << 20
 #: Decodes the positions of a value the ``TextIndexer`` did not make (a list of texts).
 _POSITIONS = Positions()
-
-
-class _Positioned(bytes):
-    """A ``Positions`` value (the bytes Whoosh stores) that also carries its positions,
-    so the pool need not decode them."""
-
-    positions: list[int]
+_POSITION_FIELDS = frozenset(POSITION_FIELDS)
 
 
 class CompactPool:
@@ -78,8 +75,12 @@ class CompactPool:
         self._weights = array("d")
         self._ends = array("q")
         self._values = bytearray()
-        self._position_counts = array("i")
+        #: Word positions of the text postings, posting after posting (as many as the
+        #: posting's weight, its frequency), and the largest.
         self._positions = array("I")
+        self._max_position = 0
+        #: Text postings still to be added whose positions were handed over already.
+        self._supplied = 0
         self.fieldnames: set[str] = set()
         self._sorted: tuple[list[tuple[str, bytes]], dict[str, npt.NDArray[Any]]] | None = None
 
@@ -103,22 +104,38 @@ class CompactPool:
         if value:
             self._values += value
         self._ends.append(len(self._values))
-        if fieldname in POSITION_FIELDS:
-            at = getattr(value, "positions", None)
-            if at is None:
+        if fieldname in _POSITION_FIELDS:
+            if self._supplied:
+                self._supplied -= 1
+            else:  # a value the TextIndexer did not make (a list of texts)
                 at = _POSITIONS.decode_positions(value) if value else []
-            self._positions.extend(at)
-            self._position_counts.append(len(at))
-        else:
-            self._position_counts.append(0)
+                self.supply_positions([at], max(at, default=0))
+                self._supplied -= 1
+
+    def supply_positions(self, positions: list[list[int]], maximum: int) -> None:
+        """The word positions of the next ``len(positions)`` text postings to be added,
+        in the order they will be (the ``TextIndexer`` of a field hands them over)."""
+        self._positions.extend(chain.from_iterable(positions))
+        self._supplied += len(positions)
+        if maximum > self._max_position:
+            self._max_position = maximum
 
     def sorted_postings(self) -> tuple[list[tuple[str, bytes]], dict[str, npt.NDArray[Any]]]:
         """(the terms in order, arrays of the postings sorted by term then docnum:
         ``term`` (number in that order), ``docs``, ``weights``, ``starts``/``ends`` of
         each value in the buffer, ``position_starts``/``position_counts`` of its word
-        positions, ``bounds`` (where each term's postings start)."""
+        positions (a text posting has as many as its weight, the others none),
+        ``bounds`` (where each term's postings start)."""
         if self._sorted is None:  # (each unsorted buffer is let go once sorted)
             count = len(self._keys)
+            text_terms = np.fromiter(
+                (field in _POSITION_FIELDS for field, _ in self._keys), dtype=np.bool_, count=count
+            )
+            raw_terms = np.frombuffer(self._terms, dtype=np.int32)
+            raw_weights = np.frombuffer(self._weights, dtype=np.float64)
+            position_counts = np.where(text_terms[raw_terms], raw_weights, 0).astype(np.int64)
+            position_starts = np.cumsum(position_counts) - position_counts
+            del raw_terms, raw_weights  # (views: the buffers are let go below)
             order_of_keys = sorted(range(count), key=self._keys.__getitem__)
             rank = np.empty(count, dtype=np.int32)
             rank[order_of_keys] = np.arange(count, dtype=np.int32)
@@ -133,9 +150,6 @@ class CompactPool:
             starts = np.where(order > 0, ends[np.maximum(order - 1, 0)], 0)
             ends = ends[order]
             self._ends = array("q")
-            position_counts = np.frombuffer(self._position_counts, dtype=np.int32)
-            position_starts = np.cumsum(position_counts, dtype=np.int64) - position_counts
-            self._position_counts = array("i")
             counts = np.bincount(terms, minlength=count)
             arrays: dict[str, npt.NDArray[Any]] = {
                 "term": terms,
@@ -144,7 +158,7 @@ class CompactPool:
                 "starts": starts,
                 "ends": ends,
                 "position_starts": position_starts[order],
-                "position_counts": position_counts[order].astype(np.int64),
+                "position_counts": position_counts[order],
                 "bounds": np.concatenate(([0], np.cumsum(counts))),
             }
             self._sorted = ([self._keys[i] for i in order_of_keys], arrays)
@@ -155,7 +169,7 @@ class CompactPool:
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         """Every posting as Whoosh's pool yields it, sorted by (field, term, docnum)."""
         keys, arrays = self.sorted_postings()
-        values, self._values = bytes(self._values), bytearray()
+        values = memoryview(self._values)  # (no copy of the whole buffer: it can be large)
         bounds = arrays["bounds"].tolist()
         for number, (fieldname, text) in enumerate(keys):
             low, high = bounds[number], bounds[number + 1]
@@ -164,7 +178,9 @@ class CompactPool:
             starts = arrays["starts"][low:high].tolist()
             ends = arrays["ends"][low:high].tolist()
             for docnum, weight, start, end in zip(docs, weights, starts, ends, strict=True):
-                yield fieldname, text, docnum, weight, values[start:end]
+                yield fieldname, text, docnum, weight, bytes(values[start:end])
+        values.release()
+        self._values = bytearray()
 
     def write_postings_file(self, path: Path, doc_count: int) -> None:
         """The segment's postings file (``index.postings_file``), field by field."""
@@ -183,10 +199,12 @@ class CompactPool:
                 postings = run_positions(lows, lengths)
                 positions = None
                 if fieldname in POSITION_FIELDS:
-                    where = run_positions(
-                        arrays["position_starts"][postings], arrays["position_counts"][postings]
+                    chunks = _gathered(
+                        every_position,
+                        arrays["position_starts"][postings],
+                        arrays["position_counts"][postings],
                     )
-                    positions = every_position[where]
+                    positions = PositionsStream(chunks, self._max_position)
                 out.write_field(
                     fieldname,
                     [keys[i][1] for i in kept],
@@ -199,6 +217,16 @@ class CompactPool:
 
     def cleanup(self) -> None:
         """Nothing on disk to remove (Whoosh's pool deletes its run files here)."""
+
+
+def _gathered(
+    every: npt.NDArray[Any], starts: npt.NDArray[Any], counts: npt.NDArray[Any]
+) -> Iterator[npt.NDArray[Any]]:
+    """The positions of each posting (``every[starts[i]:starts[i] + counts[i]]``), a
+    chunk of postings at a time (the index arrays take 8 bytes a position)."""
+    for low in range(0, len(starts), POSITIONS_CHUNK):
+        high = low + POSITIONS_CHUNK
+        yield every[run_positions(starts[low:high], counts[low:high])]
 
 
 class FieldLengths:
@@ -242,6 +270,9 @@ class TextIndexer:
         self._boost = field.format.field_boost
         self._terms: dict[str, str | None] = {}
         self._fallback = field.index
+        #: Takes each value's word positions, term by term in the order of the postings
+        #: returned, with the largest (``CompactPool.supply_positions``).
+        self.supply: Callable[[list[list[int]], int], None] | None = None
 
     @classmethod
     def fits(cls, field: Any) -> bool:
@@ -285,27 +316,29 @@ class TextIndexer:
                 positions[term] = [position]
             else:
                 found.append(position)
+        if self.supply is not None:  # the pool takes the positions as they are
+            self.supply(list(positions.values()), position)
         encode, boost = self._encode, self._boost
-        items = []
-        for term, at in positions.items():
-            value = _Positioned(encode(at))
-            value.positions = at
-            items.append((term.encode("utf-8"), len(at), float(len(at)) * boost, value))
-        return items
+        return [
+            (term.encode("utf-8"), len(at), float(len(at)) * boost, encode(at))
+            for term, at in positions.items()
+        ]
 
 
 _UNSEEN: Any = object()
 
 
-def _index_text_fast(writer: SegmentWriter) -> None:
-    """Give the writer's text fields a ``TextIndexer`` (instance attributes on the
-    writer's own schema copy), taken off again before any commit pickles the schema."""
+def _index_text_fast(writer: SegmentWriter, pool: CompactPool) -> None:
+    """Give the writer's text fields a ``TextIndexer`` handing positions to ``pool``
+    (instance attributes on the writer's own schema copy), taken off again before any
+    commit pickles the schema."""
     fields = [
         field for name in TEXT_FIELDS if name in writer.schema
         if TextIndexer.fits(field := writer.schema[name])
     ]  # fmt: skip
     for field in fields:
         field.index = TextIndexer(field)
+        field.index.supply = pool.supply_positions
     commit = writer.commit
 
     def commit_with_plain_fields(*args: Any, **kwargs: Any) -> Any:
@@ -332,7 +365,7 @@ def compact_segment_writer(*args: Any, **kwargs: Any) -> SegmentWriter:
             pool.write_postings_file(postings_path(folder, segment), segment.doc_count_all())
 
     whoosh_adapter.hook_segment_writer(writer, pool, lengths.add, add_postings, write_postings_file)
-    _index_text_fast(writer)
+    _index_text_fast(writer, pool)
     return writer
 
 

@@ -18,6 +18,7 @@ from test_search_support import corpus_articles, corpus_engine, write_index
 from corpus import Article
 from index.schema import build_schema
 from search import Engine
+from search.words import vocabulary
 
 
 def engine_of(*bodies: str) -> Engine:
@@ -131,3 +132,22 @@ def test_edit_distance_is_whooshs_damerau_levenshtein(
         assert ours == whooshs
     else:
         assert min(ours, limit + 1) == min(whooshs, limit + 1)
+
+
+def test_the_vocabulary_caches_stay_within_their_byte_budgets(
+    bbc: tuple[Engine, tuple[Article, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Did-you-mean keeps each letter's stems, and facet filters their values' words, in
+    caches bounded in bytes: a large archive's vocabulary never fills the memory, and
+    what does not fit is read again, with the same answers."""
+    monkeypatch.setattr(vocabulary, "STEMS_BYTES", 200_000)
+    monkeypatch.setattr(vocabulary, "VALUE_WORDS_BYTES", 2_000)
+    engine = bbc[0]
+    small = Engine.for_index(engine._current().index)
+    live = small._current()
+    for query in ("goverment", "elecion", "chelsae", "footbal", "musci"):
+        assert small.search(query).suggestion == engine.search(query).suggestion, query
+    live.vocabulary.warm()  # every letter's stems, one after another
+    assert 0 < live.vocabulary._by_letter.total <= 200_000
+    assert small.search("place:york").total == engine.search("place:york").total > 0
+    assert live.vocabulary._value_words.total <= 2_000

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -24,6 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from index.postings_file import PostingsFile
+from search.lru import LruCache
 from search.query.analysis import analyze_words, fold
 
 #: Fields whose vocabulary is searched, most useful first.
@@ -32,8 +32,15 @@ TEXT_SOURCES = ("body", "title")
 SAMPLE_DOCS = 3
 #: Articles re-read, at most, to confirm that a stem has a word matching a pattern.
 CONFIRM_DOCS = 20
-#: Stems whose real words are kept per generation (a few words each).
-SURFACE_CACHE = 4096
+#: Bytes of stems kept per generation for did-you-mean and fuzzy words: each first
+#: letter's stems, the least recently used letters dropped first.
+STEMS_BYTES = 64 << 20
+#: Bytes of facet values kept per generation, by the words in them (``person:baker``).
+VALUE_WORDS_BYTES = 32 << 20
+#: Bytes of real words kept per generation for the stems they were found behind.
+SURFACE_BYTES = 4 << 20
+#: What a short ``str`` costs in a list or dict beyond its characters (CPython 3.11).
+_STR_BYTES = 57
 #: Splits a facet value into the words ``person:baker`` may match.
 _VALUE_WORDS = re.compile(r"[\s\-/.]+")
 
@@ -61,6 +68,18 @@ def _words_near(text: str, stem: str) -> list[str]:
     return re.findall(rf"(?<!\w){head}\w*(?:\.\w+)*", text)
 
 
+def _stems_bytes(by_length: dict[int, list[str]]) -> int:
+    return sum((_STR_BYTES + length) * len(stems) for length, stems in by_length.items())
+
+
+def _words_bytes(counts: Counter[str]) -> int:
+    return sum(2 * _STR_BYTES + len(word) for word in counts)
+
+
+def _value_words_bytes(words: dict[str, list[str]]) -> int:
+    return sum(2 * _STR_BYTES + len(word) + 8 * len(values) for word, values in words.items())
+
+
 def _literal_prefix(pattern: str) -> str:
     return re.split(r"[*?]", pattern, maxsplit=1)[0]
 
@@ -72,12 +91,15 @@ class Vocabulary:
         self._reader = reader
         self._files = files
         self._fields = [name for name in TEXT_SOURCES if name in reader.schema]
-        self._lock = threading.Lock()
         #: Each letter's stems, sorted, by length: did-you-mean and fuzzy words scan
         #: every stem sharing the typed word's first letter.
-        self._by_letter: dict[str, dict[int, list[str]]] = {}
-        self._surface: dict[tuple[str, int], Counter[str]] = {}
-        self._value_words: dict[str, dict[str, list[str]]] = {}
+        self._by_letter: LruCache[str, dict[int, list[str]]] = LruCache(STEMS_BYTES, _stems_bytes)
+        self._surface: LruCache[tuple[str, int], Counter[str]] = LruCache(
+            SURFACE_BYTES, _words_bytes
+        )
+        self._value_words: LruCache[str, dict[str, list[str]]] = LruCache(
+            VALUE_WORDS_BYTES, _value_words_bytes
+        )
 
     # -- terms -----------------------------------------------------------------------
     def terms_starting(self, fieldname: str, prefix: str) -> list[str]:
@@ -112,15 +134,14 @@ class Vocabulary:
         return sorted(self._words_of_values(fieldname).get(words[0], [])) or [value]
 
     def _words_of_values(self, fieldname: str) -> dict[str, list[str]]:
-        with self._lock:
-            found = self._value_words.get(fieldname)
-            if found is None:
-                found = {}
-                for value in self.terms_starting(fieldname, ""):
-                    for word in {w for w in _VALUE_WORDS.split(value) if w}:
-                        found.setdefault(word, []).append(value)
-                self._value_words[fieldname] = found
-            return found
+        found = self._value_words.get(fieldname)
+        if found is None:
+            found = {}
+            for value in self.terms_starting(fieldname, ""):
+                for word in {w for w in _VALUE_WORDS.split(value) if w}:
+                    found.setdefault(word, []).append(value)
+            self._value_words.put(fieldname, found)
+        return found
 
     # -- stems and their real words ----------------------------------------------------
     def _documents(self, field: str, term: str, limit: int) -> list[str]:
@@ -135,8 +156,7 @@ class Vocabulary:
         """Lower-cased words indexed as ``stem``, counted in a few articles that hold it.
         The result is shared: do not change it."""
         key = (stem, limit)
-        with self._lock:
-            found = self._surface.get(key)
+        found = self._surface.get(key)
         if found is not None:
             return found
         counts: Counter[str] = Counter()
@@ -145,10 +165,7 @@ class Vocabulary:
                 counts.update(word for word in _words_near(text, stem) if stem_of(word) == stem)
             if counts:
                 break
-        with self._lock:
-            if len(self._surface) >= SURFACE_CACHE:
-                self._surface.clear()
-            self._surface[key] = counts
+        self._surface.put(key, counts)
         return counts
 
     def _has_word_matching(self, stem: str, pattern: str) -> bool:
@@ -191,17 +208,14 @@ class Vocabulary:
 
     def _stems_starting(self, letter: str) -> dict[int, list[str]]:
         """Every stem starting with ``letter``, sorted, by length."""
-        with self._lock:
-            found = self._by_letter.get(letter)
-            if found is None:
-                stems = {
-                    stem for name in self._fields for stem in self.terms_starting(name, letter)
-                }
-                found = {}
-                for stem in sorted(stems):
-                    found.setdefault(len(stem), []).append(stem)
-                self._by_letter[letter] = found
-            return found
+        found = self._by_letter.get(letter)
+        if found is None:
+            stems = {stem for name in self._fields for stem in self.terms_starting(name, letter)}
+            found = {}
+            for stem in sorted(stems):
+                found.setdefault(len(stem), []).append(stem)
+            self._by_letter.put(letter, found)
+        return found
 
     def warm(self) -> None:
         """Read every letter's stems now (did-you-mean's first use of a letter is then fast)."""
