@@ -131,18 +131,21 @@ class CompactPool:
             text_terms = np.fromiter(
                 (field in _POSITION_FIELDS for field, _ in self._keys), dtype=np.bool_, count=count
             )
-            raw_terms = np.frombuffer(self._terms, dtype=np.int32)
-            raw_weights = np.frombuffer(self._weights, dtype=np.float64)
-            position_counts = np.where(text_terms[raw_terms], raw_weights, 0).astype(np.int64)
-            position_starts = np.cumsum(position_counts) - position_counts
-            del raw_terms, raw_weights  # (views: the buffers are let go below)
             order_of_keys = sorted(range(count), key=self._keys.__getitem__)
             rank = np.empty(count, dtype=np.int32)
             rank[order_of_keys] = np.arange(count, dtype=np.int32)
-            terms = rank[np.frombuffer(self._terms, dtype=np.int32)]
+            raw_terms = np.frombuffer(self._terms, dtype=np.int32)
             docs = np.frombuffer(self._docs, dtype=np.int32)
-            order = np.lexsort((docs, terms))
-            terms, docs = terms[order], docs[order]
+            order = np.lexsort((docs, rank[raw_terms]))
+            # A text posting has as many positions as its weight; they lie in the pool's
+            # positions in the order the postings were added.
+            raw_weights = np.frombuffer(self._weights, dtype=np.float64)
+            unsorted_counts = np.where(text_terms[raw_terms], raw_weights, 0).astype(np.int32)
+            position_starts = (np.cumsum(unsorted_counts, dtype=np.int64) - unsorted_counts)[order]
+            position_counts = unsorted_counts[order]
+            del unsorted_counts, raw_weights
+            terms, docs = rank[raw_terms[order]], docs[order]
+            del raw_terms
             self._terms, self._docs = array("i"), array("i")
             weights = np.frombuffer(self._weights, dtype=np.float64)[order]
             self._weights = array("d")
@@ -150,6 +153,7 @@ class CompactPool:
             starts = np.where(order > 0, ends[np.maximum(order - 1, 0)], 0)
             ends = ends[order]
             self._ends = array("q")
+            del order
             counts = np.bincount(terms, minlength=count)
             arrays: dict[str, npt.NDArray[Any]] = {
                 "term": terms,
@@ -157,8 +161,8 @@ class CompactPool:
                 "weights": weights,
                 "starts": starts,
                 "ends": ends,
-                "position_starts": position_starts[order],
-                "position_counts": position_counts[order],
+                "position_starts": position_starts,
+                "position_counts": position_counts,
                 "bounds": np.concatenate(([0], np.cumsum(counts))),
             }
             self._sorted = ([self._keys[i] for i in order_of_keys], arrays)
