@@ -174,8 +174,9 @@ class PlanningRead:
             yield root, file, RecordedArticle(article_id, content_hash, file.path)
 
     def _attach_reports(self) -> None:
-        """Give each file read now its skips and warnings; a file with a skip is never
-        replayed (it may be readable next time without changing: a permission fixed)."""
+        """Give each file read now its skips and warnings.  A file skipped whole (no line:
+        unreadable, too large) is never replayed: it may be readable next time without
+        changing (a permission fixed); a bad record (a line) is the file's content."""
         skipped: dict[str, list[Skip]] = {}
         warned: dict[str, list[Skip]] = {}
         for entry in self.report.skipped:
@@ -187,10 +188,14 @@ class PlanningRead:
             if path in skipped or path in warned:
                 self.recorded[key] = dataclasses.replace(
                     record,
-                    modified_ns=0 if path in skipped else record.modified_ns,
+                    modified_ns=0 if _skipped_whole(skipped.get(path)) else record.modified_ns,
                     skipped=tuple(skipped.get(path, ())),
                     warnings=tuple(warned.get(path, ())),
                 )
+
+
+def _skipped_whole(skips: list[Skip] | None) -> bool:
+    return any(skip.line is None for skip in skips or ())
 
 
 class _Lookahead:

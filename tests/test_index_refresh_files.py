@@ -102,7 +102,7 @@ def test_a_file_edited_right_after_it_was_read_is_read_again(
     assert summary.updated == 1 and _bodies(index_dir)["story-1"] == "Ships unloaded wheat."
 
 
-def test_an_unchanged_file_still_reports_its_warnings_and_a_skipping_one_is_reread(
+def test_an_unchanged_file_still_reports_its_skips_and_warnings_and_one_skipped_whole_is_reread(
     tmp_path: Path, reads: Counter[str]
 ) -> None:
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
@@ -113,14 +113,18 @@ def test_an_unchanged_file_still_reports_its_warnings_and_a_skipping_one_is_rere
     )
     broken = '{"id": "story-3", "title": "Docks", "body": "x"}\n{oops\n'
     (corpus / "broken.jsonl").write_text(broken)
-    for path in corpus.iterdir():
+    (corpus / "notes").mkdir()  # a story over --max-article-mb: skipped whole
+    (corpus / "notes" / "long.txt").write_text("Dockers strike\n\n" + "The strike went on. " * 200)
+    for path in [*corpus.iterdir(), corpus / "notes" / "long.txt"]:
         _age(path)
-    first = build_index([corpus], index_dir)
+    first = build_index([corpus], index_dir, max_article_bytes=2000)
     reads.clear()
     again = build_index(None, index_dir)
     assert [str(skip) for skip in again.skipped] == [str(skip) for skip in first.skipped]
     assert [str(warn) for warn in again.warnings] == [str(warn) for warn in first.warnings]
-    assert any("broken.jsonl:2" in str(skip) for skip in again.skipped)
+    assert any("broken.jsonl:2" in str(skip) for skip in again.skipped)  # a bad record
+    assert any("long.txt" in str(skip) for skip in again.skipped)
     assert any("latin1.jsonl" in str(warn) for warn in again.warnings)
-    # A file with a skip is read every time (it may become readable without changing).
-    assert reads == Counter({"broken.jsonl": 1})
+    # Skipped whole, a file is read every time (it may become readable without
+    # changing); a bad record is the file's content, replayed with it.
+    assert reads == Counter({"long.txt": 1})
