@@ -13,6 +13,7 @@ import logging
 import tempfile
 from array import array
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +49,15 @@ def write_segment_postings(reader: Any, path: Path) -> Path:
             kept = fieldname in POSITION_FIELDS
             if fieldname in reader.schema:
                 for term, matcher in whoosh_adapter.field_postings(reader, fieldname):
-                    if kept:
-                        for ids, block_weights, at in whoosh_adapter.posting_positions(matcher):
-                            docs.extend(ids.tolist())
-                            weights.extend(block_weights.tolist())
-                            for one in at:
-                                positions.extend(one)
-                    else:
-                        for ids, block_weights in whoosh_adapter.posting_blocks(matcher):
-                            docs.extend(ids.tolist())
-                            weights.extend(block_weights.tolist())
+                    blocks = (
+                        whoosh_adapter.posting_positions(matcher)
+                        if kept
+                        else ((ids, w, ()) for ids, w in whoosh_adapter.posting_blocks(matcher))
+                    )
+                    for ids, block_weights, at in blocks:
+                        docs.extend(ids.tolist())
+                        weights.extend(block_weights.tolist())
+                        positions.extend(chain.from_iterable(at))
                     terms.append(term)
                     starts.append(len(docs))
             out.write_field(

@@ -101,6 +101,16 @@ class BuildSummary:
         return bool(self.added or self.updated or self.deleted or self.rebuilt)
 
 
+@dataclass(frozen=True, slots=True)
+class NextFiles:
+    """The files table the next generation records, and whether it differs from the
+    live generation's (trusted) one."""
+
+    table: FilesTable
+    key: TableKey
+    changed: bool
+
+
 def _package_version() -> str:
     try:
         return version("newsdesk")
@@ -206,6 +216,7 @@ def build_index(
                 if where[0] in request.corpora and where[0] not in synced
             }
             next_files.update(reading.recorded)
+            files = NextFiles(next_files, key, changed=next_files != previous)
             writer = GenerationWriter(
                 directory, None if fresh else base_dir, procs=procs, limitmb=limitmb,
                 checkpoint=checkpoint,
@@ -241,7 +252,7 @@ def build_index(
             force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
             with meter.ticking():  # the clock moves on through steps that count nothing
                 _write(
-                    writer, plan, reading.source, meter, summary, existing, (next_files, key),
+                    writer, plan, reading.source, meter, summary, existing, files,
                     force=force, started=started, max_article_bytes=max_article_bytes,
                 )  # fmt: skip
             return summary
@@ -364,7 +375,7 @@ def _write(
     meter: ProgressMeter,
     summary: BuildSummary,
     existing: dict[str, IndexedArticle],
-    files: tuple[FilesTable, TableKey],
+    files: NextFiles,
     *,
     force: bool,
     started: float,
@@ -376,10 +387,10 @@ def _write(
     temp_dir = writer.write(plan, source, meter.advance, force=force, step=meter.step)
     summary.seconds = time.monotonic() - started
     if temp_dir is None:
-        if writer.base is not None and files[0] != files_table.read(writer.base, files[1]):
+        if writer.base is not None and files.changed:
             # Nothing to publish, but files newly read are worth remembering: the table
             # is the builder's cache (no search reads it), replaced atomically in place.
-            files_table.write(writer.base, *files)
+            files_table.write(writer.base, files.table, files.key)
         return
     meter.step("committing")
     new_meta = GenerationMeta(
@@ -401,7 +412,8 @@ def _write(
     table = articles_table.updated(existing, plan.deletes, plan.written)
     if len(table) == new_meta.articles:  # else the next refresh reads the stored articles
         articles_table.write(temp_dir, table)
-        files_table.write(temp_dir, *files)  # trusted only beside a trusted articles table
+        # (trusted only beside a trusted articles table)
+        files_table.write(temp_dir, files.table, files.key)
     write_meta(temp_dir, new_meta)
     fsync_tree(temp_dir)
     generation = next_generation_name(directory)

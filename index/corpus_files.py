@@ -78,6 +78,10 @@ class CorpusFiles:
     def limit(self) -> int:
         return check_limit(self.max_article_bytes or DEFAULT_MAX_ARTICLE_BYTES)
 
+    def given_articles(self) -> Iterator[tuple[str, CorpusFile, Article]]:
+        """(root, :data:`GIVEN`, article) of the articles handed in directly."""
+        return ((root, GIVEN, article) for root, article in self.given or ())
+
     def read_share(self, share: Sequence[FileWrites]) -> Iterator[tuple[str, Article]]:
         """(root, article) of the articles ``share`` names, renamed as planned."""
         wanted = {(part.root, part.file.path): part for part in share}
@@ -103,7 +107,7 @@ class CorpusFiles:
         self, wanted: dict[tuple[str, str], FileWrites]
     ) -> Iterator[tuple[str, CorpusFile, Article]]:
         if self.given is not None:
-            yield from ((root, GIVEN, article) for root, article in self.given)
+            yield from self.given_articles()
             return
         limit = self.limit
         report = CorpusReport()  # the planning pass reported every problem already
@@ -126,8 +130,8 @@ class PlanningRead:
         self.previous = previous
         self.report = report
         self.recorded: FilesTable = {}
-        #: Files replayed from the previous generation's table instead of read.
-        self.replayed = 0
+        #: The files read (not replayed) in this pass.
+        self._read_now: list[tuple[str, str]] = []
         self._started_ns = time.time_ns()
 
     def _unchanged(self, root: str, file: CorpusFile) -> FileRecord | None:
@@ -137,13 +141,13 @@ class PlanningRead:
 
     def __iter__(self) -> Iterator[tuple[str, CorpusFile, Article | RecordedArticle]]:
         if self.source.given is not None:
-            yield from ((root, GIVEN, article) for root, article in self.source.given)
+            yield from self.source.given_articles()
             return
         for root, files in self.source.roots:
-            changed = [file for file in files if self._unchanged(root, file) is None]
+            unchanged = [self._unchanged(root, file) for file in files]
+            changed = [file for file, record in zip(files, unchanged, strict=True) if not record]
             reading = _Lookahead(read_files(Path(root), changed, self.report, self.source.limit))
-            for file in files:
-                record = self._unchanged(root, file)
+            for file, record in zip(files, unchanged, strict=True):
                 if record is not None:
                     yield from self._replay(root, file, record)
                     continue
@@ -160,12 +164,12 @@ class PlanningRead:
                     file.size, stamp(file.modified_ns, self._started_ns), tuple(ids),
                     tuple(hashes), counts, (), (),
                 )  # fmt: skip
+                self._read_now.append((root, file.path))
         self._attach_reports()
 
     def _replay(
         self, root: str, file: CorpusFile, record: FileRecord
     ) -> Iterator[tuple[str, CorpusFile, RecordedArticle]]:
-        self.replayed += 1
         self.recorded[(root, file.path)] = record
         self.report.skipped.extend(record.skipped)
         self.report.warnings.extend(record.warnings)
@@ -183,9 +187,10 @@ class PlanningRead:
             skipped.setdefault(entry.path, []).append(entry)
         for entry in self.report.warnings:
             warned.setdefault(entry.path, []).append(entry)
-        for key, record in self.recorded.items():
+        for key in self._read_now:
             path = key[1]
             if path in skipped or path in warned:
+                record = self.recorded[key]
                 self.recorded[key] = dataclasses.replace(
                     record,
                     modified_ns=0 if _skipped_whole(skipped.get(path)) else record.modified_ns,

@@ -5,8 +5,10 @@ comparing them in nested Python loops, document by document, from positions it u
 one posting at a time.  Here each word's positions are slices of the segment's postings
 file (``index.postings_file``: ``positions`` and ``position_starts``), gathered for all
 the candidates of a segment at once, and the words are chained with one
-``searchsorted`` per word over all of them: the cost follows the candidates, in C.  The
-query's deadline is asked before each chunk of candidates.
+``searchsorted`` per word over all of them, in C.  Besides the candidates, each word
+costs one pass over its frequencies in each segment (their running sum says where each
+posting's positions start).  The query's deadline is asked before each chunk of
+candidates.
 
 The rule is Whoosh's (``Phrase`` -> ``SpanNear2(ordered=True, mindist=1)``): each word
 must come 1 to ``slop`` positions after the previous word of the chain.
