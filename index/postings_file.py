@@ -136,6 +136,19 @@ class PositionsStream:
 
 
 # -- writing ------------------------------------------------------------------------------
+def _term_position_starts(
+    starts: npt.NDArray[np.int64], weights: npt.NDArray[Any]
+) -> npt.NDArray[np.int64]:
+    """Where each term's positions start (one more than the terms): a posting has as
+    many as its weight.  Summed per term, never as a running sum per posting."""
+    lows = starts[:-1]
+    held = lows < starts[1:]  # (terms with no posting add none)
+    per_term = np.zeros(len(lows), dtype=np.int64)
+    if held.any():
+        per_term[held] = np.add.reduceat(weights, lows[held], dtype=np.int64)
+    return np.concatenate(([0], np.cumsum(per_term))).astype(np.int64)
+
+
 class PostingsFileWriter:
     """Writes one segment's postings file field by field (``with`` it: the file
     appears under its name only when the block ends without an error)."""
@@ -178,12 +191,11 @@ class PostingsFileWriter:
         for part in PARTS:
             self._write_array(f"{fieldname}.{part}", (arrays[part],), arrays[part].dtype)
         if positions is not None:
-            ends = np.concatenate(([0], np.cumsum(weights, dtype=np.int64)))
+            term_starts = _term_position_starts(np.asarray(starts, dtype=np.int64), weights)
             name = f"{fieldname}.positions"
             written = self._write_array(name, positions.chunks, positions_dtype(positions.maximum))
-            if written != int(ends[-1]):
+            if written != int(term_starts[-1]):
                 raise ValueError(f"{fieldname}: a posting's positions differ from its weight")
-            term_starts = ends[np.asarray(starts, dtype=np.int64)]
             self._write_array(f"{fieldname}.position_starts", (term_starts,), term_starts.dtype)
         self._fields.append(fieldname)
 

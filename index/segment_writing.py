@@ -11,12 +11,13 @@ teeing the stream into the postings file cost one more Python step per posting.
 ``CompactPool`` holds the same postings as flat arrays (term number, docnum, weight,
 where the value ends in one byte buffer: ~24 bytes and the value's bytes each; and every
 text posting's word positions, 4 bytes each, as the ``TextIndexer`` hands them over a
-field at a time) and sorts them once with numpy; the writer hands
-Whoosh's field writer the same sorted (field, term, docnum, weight, value) stream, with
-field lengths from memory, and writes the segment's postings file from the sorted arrays
-in a few vectorised steps.  A build's
-worker cuts a segment whenever ``pool_bytes`` passes its share of ``--limitmb``, so a
-build's memory is bounded whatever the archive's size.
+field at a time).  At the segment's end it sorts them once with numpy -- only their
+order, never a sorted copy of the pool -- and gathers them in that order a chunk at a
+time: into the (field, term, docnum, weight, value) stream Whoosh's field writer takes,
+with field lengths from memory, and into the segment's postings file, a field at a time.
+A build's worker cuts a segment whenever ``pool_bytes`` (which counts what the sort adds)
+passes its share of ``--limitmb``, so a build's memory is bounded whatever the
+archive's size.
 
 The writer's hooks on Whoosh internals (its pool, field lengths, flush and finish) are
 installed by ``index.whoosh_adapter.hook_segment_writer``.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -52,12 +54,15 @@ from index.whoosh_adapter import storage_folder
 
 #: Bytes a term costs the pool beyond its postings (dict entry, key tuple, term bytes).
 TERM_BYTES = 200
-#: Bytes a posting costs the pool beyond its value (term number, docnum, weight, end);
-#: and each of its word positions.
-POSTING_BYTES = 24
+#: Bytes a posting costs the pool beyond its value: 24 held (term number, docnum,
+#: weight, where its value ends) and up to 16 more while the pool is sorted and written
+#: (its place in the order, where its positions start, gathered copies); and each of
+#: its word positions.  Counting the sort keeps a worker's peak within its budget.
+POSTING_BYTES = 24 + 16
 POSITION_BYTES = 4
-#: Postings whose positions are gathered at a time when the postings file is written.
-POSITIONS_CHUNK = 1 << 20
+#: Sorted postings gathered from the pool at a time (when Whoosh's segment and the
+#: postings file are written): ~40 bytes each for the moment.
+GATHER_CHUNK = 1 << 16
 #: Decodes the positions of a value the ``TextIndexer`` did not make (a list of texts).
 _POSITIONS = Positions()
 _POSITION_FIELDS = frozenset(POSITION_FIELDS)
@@ -82,7 +87,7 @@ class CompactPool:
         #: Text postings still to be added whose positions were handed over already.
         self._supplied = 0
         self.fieldnames: set[str] = set()
-        self._sorted: tuple[list[tuple[str, bytes]], dict[str, npt.NDArray[Any]]] | None = None
+        self._sorted: _SortedPool | None = None
 
     @property
     def pool_bytes(self) -> int:
@@ -120,117 +125,133 @@ class CompactPool:
         if maximum > self._max_position:
             self._max_position = maximum
 
-    def sorted_postings(self) -> tuple[list[tuple[str, bytes]], dict[str, npt.NDArray[Any]]]:
-        """(the terms in order, arrays of the postings sorted by term then docnum:
-        ``term`` (number in that order), ``docs``, ``weights``, ``starts``/``ends`` of
-        each value in the buffer, ``position_starts``/``position_counts`` of its word
-        positions (a text posting has as many as its weight, the others none),
-        ``bounds`` (where each term's postings start)."""
-        if self._sorted is None:  # (each unsorted buffer is let go once sorted)
+    def _sort(self) -> _SortedPool:
+        """The postings' order by (field, term, docnum), computed once; the pool's own
+        arrays stay as they are and are gathered a chunk at a time in that order, so
+        sorting holds about 12 bytes a posting beyond the pool, not a sorted copy."""
+        if self._sorted is None:
             count = len(self._keys)
-            text_terms = np.fromiter(
-                (field in _POSITION_FIELDS for field, _ in self._keys), dtype=np.bool_, count=count
-            )
             order_of_keys = sorted(range(count), key=self._keys.__getitem__)
             rank = np.empty(count, dtype=np.int32)
             rank[order_of_keys] = np.arange(count, dtype=np.int32)
-            raw_terms = np.frombuffer(self._terms, dtype=np.int32)
-            docs = np.frombuffer(self._docs, dtype=np.int32)
-            order = np.lexsort((docs, rank[raw_terms]))
-            # A text posting has as many positions as its weight; they lie in the pool's
-            # positions in the order the postings were added.
-            raw_weights = np.frombuffer(self._weights, dtype=np.float64)
-            unsorted_counts = np.where(text_terms[raw_terms], raw_weights, 0).astype(np.int32)
-            position_starts = (np.cumsum(unsorted_counts, dtype=np.int64) - unsorted_counts)[order]
-            position_counts = unsorted_counts[order]
-            del unsorted_counts, raw_weights
-            terms, docs = rank[raw_terms[order]], docs[order]
-            del raw_terms
-            self._terms, self._docs = array("i"), array("i")
-            weights = np.frombuffer(self._weights, dtype=np.float64)[order]
-            self._weights = array("d")
-            ends = np.frombuffer(self._ends, dtype=np.int64)
-            starts = np.where(order > 0, ends[np.maximum(order - 1, 0)], 0)
-            ends = ends[order]
-            self._ends = array("q")
-            del order
-            counts = np.bincount(terms, minlength=count)
-            arrays: dict[str, npt.NDArray[Any]] = {
-                "term": terms,
-                "docs": docs,
-                "weights": weights,
-                "starts": starts,
-                "ends": ends,
-                "position_starts": position_starts,
-                "position_counts": position_counts,
-                "bounds": np.concatenate(([0], np.cumsum(counts))),
-            }
-            self._sorted = ([self._keys[i] for i in order_of_keys], arrays)
+            ranks = rank[np.frombuffer(self._terms, dtype=np.int32)]
+            order = np.lexsort((np.frombuffer(self._docs, dtype=np.int32), ranks))
+            bounds = np.zeros(count + 1, dtype=np.int64)
+            np.cumsum(np.bincount(ranks, minlength=count), out=bounds[1:])
+            del ranks
+            self._sorted = _SortedPool(
+                [self._keys[i] for i in order_of_keys],
+                order.astype(_index_type(self._docs)),
+                bounds,
+                self._position_starts(),
+            )
+            self._terms = array("i")
             self._numbers.clear()
-        keys, sorted_arrays = self._sorted
-        return keys, sorted_arrays
+        return self._sorted
+
+    def _position_starts(self) -> npt.NDArray[Any]:
+        """Where each posting's word positions start in the pool's positions: they lie
+        there in the order the postings were added, as many as a text posting's weight."""
+        text_terms = np.fromiter(
+            (field in _POSITION_FIELDS for field, _ in self._keys), dtype=np.bool_
+        )
+        counts = np.frombuffer(self._weights, dtype=np.float64).astype(_index_type(self._positions))
+        counts[~text_terms[np.frombuffer(self._terms, dtype=np.int32)]] = 0
+        starts = np.cumsum(counts, dtype=counts.dtype)
+        starts -= counts
+        return starts
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         """Every posting as Whoosh's pool yields it, sorted by (field, term, docnum)."""
-        keys, arrays = self.sorted_postings()
+        pool = self._sort()
+        keys, bounds = pool.keys, pool.bounds.tolist()
+        all_docs = np.frombuffer(self._docs, dtype=np.int32)
+        all_weights = np.frombuffer(self._weights, dtype=np.float64)
+        all_ends = np.frombuffer(self._ends, dtype=np.int64)
         values = memoryview(self._values)  # (no copy of the whole buffer: it can be large)
-        bounds = arrays["bounds"].tolist()
-        for number, (fieldname, text) in enumerate(keys):
-            low, high = bounds[number], bounds[number + 1]
-            docs = arrays["docs"][low:high].tolist()
-            weights = arrays["weights"][low:high].tolist()
-            starts = arrays["starts"][low:high].tolist()
-            ends = arrays["ends"][low:high].tolist()
-            for docnum, weight, start, end in zip(docs, weights, starts, ends, strict=True):
-                yield fieldname, text, docnum, weight, bytes(values[start:end])
+        number = 0
+        for first in range(0, bounds[-1], GATHER_CHUNK):
+            last = min(first + GATHER_CHUNK, bounds[-1])
+            places = pool.order[first:last]
+            docs = all_docs[places].tolist()
+            weights = all_weights[places].tolist()
+            ends = all_ends[places].tolist()
+            starts = np.where(places > 0, all_ends[np.maximum(places - 1, 0)], 0).tolist()
+            at = first
+            while at < last:
+                while bounds[number + 1] <= at:
+                    number += 1
+                fieldname, text = keys[number]
+                stop = min(bounds[number + 1], last)
+                for i in range(at - first, stop - first):
+                    yield fieldname, text, docs[i], weights[i], bytes(values[starts[i] : ends[i]])
+                at = stop
+        del all_ends
         values.release()
-        self._values = bytearray()
+        self._values, self._ends = bytearray(), array("q")
 
     def write_postings_file(self, path: Path, doc_count: int) -> None:
-        """The segment's postings file (``index.postings_file``), field by field."""
-        keys, arrays = self.sorted_postings()
-        bounds = arrays["bounds"]
+        """The segment's postings file (``index.postings_file``), field by field: a
+        field's terms are one run of the sorted postings."""
+        pool = self._sort()
+        all_docs = np.frombuffer(self._docs, dtype=np.int32)
+        all_weights = np.frombuffer(self._weights, dtype=np.float64)
         every_position = np.frombuffer(self._positions, dtype=np.uint32)
-        numbers: dict[str, list[int]] = {name: [] for name in FIELDS}
-        for number, (fieldname, _) in enumerate(keys):
-            if fieldname in numbers:
-                numbers[fieldname].append(number)
+        runs: dict[str, list[int]] = {}
+        for number, (fieldname, _) in enumerate(pool.keys):
+            runs.setdefault(fieldname, [number, number])[1] = number + 1
         with PostingsFileWriter(path, doc_count) as out:
-            for fieldname, kept in numbers.items():
-                chosen = np.asarray(kept, dtype=np.int64)
-                lows, highs = bounds[chosen], bounds[chosen + 1]
-                lengths = highs - lows
-                postings = run_positions(lows, lengths)
+            for fieldname in FIELDS:  # (every field, even one no document has)
+                first_term, end_term = runs.get(fieldname, (0, 0))
+                low, high = int(pool.bounds[first_term]), int(pool.bounds[end_term])
+                places = pool.order[low:high]
+                weights = all_weights[places]
                 positions = None
                 if fieldname in POSITION_FIELDS:
-                    chunks = _gathered(
-                        every_position,
-                        arrays["position_starts"][postings],
-                        arrays["position_counts"][postings],
+                    chunks = (
+                        every_position[run_positions(pool.position_starts[part], counts)]
+                        for part, counts in self._position_chunks(places, weights)
                     )
                     positions = PositionsStream(chunks, self._max_position)
                 out.write_field(
                     fieldname,
-                    [keys[i][1] for i in kept],
-                    np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
-                    arrays["docs"][postings],
-                    arrays["weights"][postings],
+                    [text for _, text in pool.keys[first_term:end_term]],
+                    pool.bounds[first_term : end_term + 1] - low,
+                    all_docs[places],
+                    weights,
                     positions,
                 )
+                del weights
         self._positions = array("I")
+
+    @staticmethod
+    def _position_chunks(
+        places: npt.NDArray[Any], weights: npt.NDArray[np.float64]
+    ) -> Iterator[tuple[npt.NDArray[Any], npt.NDArray[np.int64]]]:
+        """(pool places, position counts) of a text field's postings, a chunk at a time."""
+        for low in range(0, len(places), GATHER_CHUNK):
+            high = low + GATHER_CHUNK
+            yield places[low:high], weights[low:high].astype(np.int64)
 
     def cleanup(self) -> None:
         """Nothing on disk to remove (Whoosh's pool deletes its run files here)."""
 
 
-def _gathered(
-    every: npt.NDArray[Any], starts: npt.NDArray[Any], counts: npt.NDArray[Any]
-) -> Iterator[npt.NDArray[Any]]:
-    """The positions of each posting (``every[starts[i]:starts[i] + counts[i]]``), a
-    chunk of postings at a time (the index arrays take 8 bytes a position)."""
-    for low in range(0, len(starts), POSITIONS_CHUNK):
-        high = low + POSITIONS_CHUNK
-        yield every[run_positions(starts[low:high], counts[low:high])]
+@dataclass(frozen=True, slots=True)
+class _SortedPool:
+    """A pool's sort: its terms in order, the pool places of its postings sorted by
+    (field, term, docnum), where each term's run of them starts (one more than the
+    terms), and where each posting's word positions start in the pool (pool order)."""
+
+    keys: list[tuple[str, bytes]]
+    order: npt.NDArray[Any]
+    bounds: npt.NDArray[np.int64]
+    position_starts: npt.NDArray[Any]
+
+
+def _index_type(values: array[int]) -> type[np.signedinteger[Any]]:
+    """int32 for indexes into ``values`` when they fit (half the memory), else int64."""
+    return np.int32 if len(values) < 1 << 31 else np.int64
 
 
 class FieldLengths:

@@ -20,6 +20,7 @@ dies.
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
@@ -163,8 +164,12 @@ def write_shards(
         )
         for shard in range(procs)
     ]
-    for worker in workers:
-        worker.start()
+    gc.freeze()  # forked workers share the parent's objects: a collection there would copy them
+    try:
+        for worker in workers:
+            worker.start()
+    finally:
+        gc.unfreeze()
     try:
         segments: dict[int, list[Any]] = {shard: [] for shard in range(procs)}
         done: set[int] = set()

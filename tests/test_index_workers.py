@@ -13,10 +13,11 @@ import pytest
 from test_index_corpora import _reuters_files
 
 from corpus import CorpusReport, read_corpus, sources
-from index import BuildProgress, build_index
+from index import BuildProgress, build_index, writer
 from search import Engine
 
 FOUR = ("reut2-000.sgm", "reut2-001.sgm", "reut2-002.sgm", "reut2-003.sgm")
+EIGHT = tuple(f"reut2-{number:03}.sgm" for number in range(8))
 
 
 def _log_opens(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
@@ -105,3 +106,28 @@ def test_a_refresh_with_renamed_ids_writes_them_from_the_workers(
     seconds = list(read_corpus(second / FOUR[0]))
     renamed = {f"second:{a.id}" for a in seconds if firsts[a.id] != a.content_hash}
     assert len(renamed) > 900 and renamed <= set(ids)
+
+
+def test_workers_write_each_segments_postings_file(
+    corpora: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker writes the postings file of every segment it cuts (a small budget:
+    several segments each), even of a segment where a field has no term at all (Reuters
+    has no subheads); the parent rewrites none of them from Whoosh's files, which
+    takes minutes at scale."""
+    folder = _reuters_files(corpora, tmp_path / "reuters", EIGHT)
+    repaired: list[list[Path]] = []
+    repair = writer.repair_postings_files
+
+    def recorded(index_dir: Path) -> list[Path]:
+        repaired.append(repair(index_dir))
+        return repaired[-1]
+
+    monkeypatch.setattr(writer, "repair_postings_files", recorded)
+    summary = build_index([folder], tmp_path / "index", procs=2, limitmb=16)
+    assert summary.added == 8000
+    assert len(list((tmp_path / "index").glob("gen-*/*.postarrays"))) >= 3  # cut by budget
+    assert repaired == [[]]
+    assert _indexed_ids(tmp_path / "index") == Counter(
+        article.id for article in read_corpus(folder, CorpusReport())
+    )
