@@ -170,32 +170,63 @@ def plan_files(root: str | os.PathLike[str], report: CorpusReport) -> list[Corpu
     return list(files.values())
 
 
+class ReadPosition:
+    """How far :func:`read_files` is into the file it reads now, in that file's bytes
+    (``CorpusFile.size`` counts the same bytes): a file of many records reports its
+    progress long before it ends."""
+
+    def __init__(self) -> None:
+        self.handle: IO[bytes] | None = None
+
+    def within_file(self) -> int:
+        handle = self.handle
+        if handle is None:
+            return 0
+        try:
+            return handle.tell()
+        except (OSError, ValueError):  # closed, or a stream that cannot tell
+            return 0
+
+
 def read_files(
     root: str | os.PathLike[str],
     files: Iterable[CorpusFile],
     report: CorpusReport,
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    position: ReadPosition | None = None,
 ) -> Iterator[tuple[CorpusFile, Article]]:
     """Second pass: the articles of ``files`` (planned by :func:`plan_files` for
-    ``root``, all of them or some) with the file each comes from, in reading order.
+    ``root``, all of them or some) with the file each comes from, in reading order;
+    ``position`` follows how far into its file the reading is.
 
     Only the listed files are opened (the rest of the walk lists names only).
     """
     wanted = {file.path: file for file in files}
+    position = position or ReadPosition()
     for entry, opener in walk(Path(root), None):
         file = wanted.get(entry.path)
         if file is None:
             continue
-        for article in _read_entry(entry, opener, file.format, report, max_article_bytes):
+        reading = _read_entry(entry, opener, file.format, report, max_article_bytes, position)
+        for article in reading:
             report.counts[article.format] += 1
             yield file, article
 
 
 def _read_entry(
-    entry: Entry, opener: Opener, article_format: Format, report: CorpusReport, limit: int
+    entry: Entry,
+    opener: Opener,
+    article_format: Format,
+    report: CorpusReport,
+    limit: int,
+    position: ReadPosition,
 ) -> Iterator[Article]:
     with _unreadable_skipped(entry, report), opener() as handle:
-        yield from read_file(entry, handle, article_format, report, limit)
+        position.handle = handle
+        try:
+            yield from read_file(entry, handle, article_format, report, limit)
+        finally:
+            position.handle = None
 
 
 def read_file(

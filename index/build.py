@@ -345,6 +345,7 @@ def _plan(
     plan = plan_changes(
         reading, readable, existing,
         keep_at_most=MULTIPROCESS_THRESHOLD - 1, meter=meter, total_bytes=total_bytes,
+        bytes_read=reading.bytes_read,
     )  # fmt: skip
     for root in missing:  # kept as they are, until the corpus is back or removed
         kept = sum(1 for indexed in existing.values() if indexed.corpus == root)

@@ -10,7 +10,7 @@ by the writer (in parallel, by worker processes) when they are many.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from corpus.model import Article
@@ -21,6 +21,9 @@ from index.files_table import RecordedArticle
 from index.identity import IdAssigner
 from index.progress import ProgressMeter
 from index.testing import checkpoint
+
+#: Articles read between two estimates of the reading's total.
+_ESTIMATE_EVERY = 100
 
 
 @dataclass(slots=True)
@@ -93,13 +96,15 @@ def plan_changes(
     keep_at_most: int,
     meter: ProgressMeter,
     total_bytes: int | None = None,
+    bytes_read: Callable[[], int] | None = None,
 ) -> ChangePlan:
     """Compare the articles of the ``targets`` corpora (``source``, in reading order)
     with what the index holds (``existing``: id -> corpus and content hash).
 
     Ids held by articles of other corpora are claimed first, so those keep them.
-    ``total_bytes`` (the size of every file ``source`` reads) lets the meter estimate
-    the total as each file ends: articles so far, scaled by the bytes still to read.
+    ``total_bytes`` (the size of every file ``source`` reads) and ``bytes_read`` (how
+    many of them it has read, inside a file too) let the meter estimate the total as it
+    goes: the articles so far, scaled by the bytes still to read.
     """
     targets = list(targets)
     plan = ChangePlan(per_corpus={root: CorpusChanges() for root in targets})
@@ -111,16 +116,16 @@ def plan_changes(
     seen: set[str] = set()
     meter.phase("reading")
     current: FileWrites | None = None
-    number = bytes_read = articles = 0
+    number = articles = 0
     for root, file, original in source:
         if current is None or current.file is not file or current.root != root:
-            if current is not None and total_bytes:
-                bytes_read += current.file.size
-                if bytes_read:
-                    meter.expect(round(articles * total_bytes / bytes_read))
             current, number = FileWrites(root, file), 0
         number += 1
         articles += 1
+        if total_bytes and bytes_read is not None and articles % _ESTIMATE_EVERY == 0:
+            done = bytes_read()
+            if done:
+                meter.expect(round(articles * total_bytes / done))
         article = ids.assign(root, original)
         if article is None:
             continue

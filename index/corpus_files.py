@@ -19,7 +19,7 @@ from pathlib import Path
 
 from corpus.formats import Format
 from corpus.model import Article
-from corpus.reader import CorpusFile, plan_files, read_files
+from corpus.reader import CorpusFile, ReadPosition, plan_files, read_files
 from corpus.report import CorpusReport, Skip
 from corpus.streams import DEFAULT_MAX_ARTICLE_BYTES, check_limit
 from index.files_table import FileRecord, FilesTable, RecordedArticle, stamp
@@ -133,6 +133,12 @@ class PlanningRead:
         #: The files read (not replayed) in this pass.
         self._read_now: list[tuple[str, str]] = []
         self._started_ns = time.time_ns()
+        self._position = ReadPosition()
+        self._bytes_done = 0  # of the files read or replayed to the end
+
+    def bytes_read(self) -> int:
+        """Bytes of the planned files read or replayed so far, inside a file too."""
+        return self._bytes_done + self._position.within_file()
 
     def _unchanged(self, root: str, file: CorpusFile) -> FileRecord | None:
         record = self.previous.get((root, file.path))
@@ -146,10 +152,13 @@ class PlanningRead:
         for root, files in self.source.roots:
             unchanged = [self._unchanged(root, file) for file in files]
             changed = [file for file, record in zip(files, unchanged, strict=True) if not record]
-            reading = _Lookahead(read_files(Path(root), changed, self.report, self.source.limit))
+            reading = _Lookahead(
+                read_files(Path(root), changed, self.report, self.source.limit, self._position)
+            )
             for file, record in zip(files, unchanged, strict=True):
                 if record is not None:
                     yield from self._replay(root, file, record)
+                    self._bytes_done += file.size
                     continue
                 ids: list[str] = []
                 hashes: list[str] = []
@@ -165,6 +174,7 @@ class PlanningRead:
                     tuple(hashes), counts, (), (),
                 )  # fmt: skip
                 self._read_now.append((root, file.path))
+                self._bytes_done += file.size
         self._attach_reports()
 
     def _replay(

@@ -55,3 +55,21 @@ def test_the_clock_moves_on_through_a_step_that_counts_nothing(
     assert merging == sorted(merging) and merging[-1] > merging[0]
     line = progress_line(BuildProgress(0, None, 0.0, None, "merging segments", 65.2))
     assert line == "merging segments… · 1:05 in all"
+
+
+def test_one_big_file_has_a_reading_total_long_before_it_ends(
+    corpora: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AG News is one CSV of 7,600 stories inside an archive: the reading phase
+    estimates its total from how far into that file it is, not only when it ends."""
+    monkeypatch.setattr(progress_module, "_UPDATES_PER_SECOND", 1000)  # see every estimate
+    events: list[BuildProgress] = []
+    archive = corpora / "ag_news" / "ag_news_csv-test.tar.gz"
+    summary = build_index([archive], tmp_path / "index", progress=events.append)
+    read = summary.added
+    assert read > 7000
+    reading = [event for event in events if event.phase == "reading"]
+    early = [event for event in reading if event.done < read // 2 and event.total is not None]
+    assert early, "no total while the first half of the file was read"
+    assert all(0.7 * read <= event.total <= 1.4 * read for event in early)  # type: ignore[operator]
+    assert (reading[-1].done, reading[-1].total) == (read, read)
