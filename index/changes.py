@@ -113,7 +113,6 @@ def plan_changes(
     for article_id, other in existing.items():
         if other.corpus not in synced:
             ids.claim(article_id, other.corpus, other.content_hash)
-    seen: set[str] = set()
     meter.phase("reading")
     current: FileWrites | None = None
     number = articles = 0
@@ -129,7 +128,6 @@ def plan_changes(
         article = ids.assign(root, original)
         if article is None:
             continue
-        seen.add(article.id)
         changes = plan.per_corpus[root]
         indexed = existing.get(article.id)
         if indexed is not None and indexed.content_hash == article.content_hash:
@@ -150,7 +148,8 @@ def plan_changes(
     meter.phase("reading", plan.read, total=plan.read)  # the final count
     read_nothing = {root for root, changes in plan.per_corpus.items() if not changes.read}
     for article_id, gone in existing.items():
-        if gone.corpus in synced and article_id not in seen:
+        # (only other corpora's ids are claimed: a synced corpus's id taken was read now)
+        if gone.corpus in synced and not ids.taken(article_id):
             changes = plan.per_corpus[gone.corpus]
             if gone.corpus in read_nothing:  # never empty an archive on a hunch
                 changes.empty = True

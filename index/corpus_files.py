@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -35,10 +36,11 @@ class FileWrites:
 
     root: str
     file: CorpusFile
-    numbers: list[int] = field(default_factory=list)
+    #: (4 bytes each: the plan holds one per article to write)
+    numbers: array[int] = field(default_factory=lambda: array("i"))
     renamed: dict[int, str] = field(default_factory=dict)
 
-    def part(self, numbers: list[int]) -> FileWrites:
+    def part(self, numbers: array[int]) -> FileWrites:
         """The same file with only ``numbers`` of its articles."""
         renamed = {n: self.renamed[n] for n in numbers if n in self.renamed}
         return FileWrites(self.root, self.file, numbers, renamed)

@@ -48,6 +48,10 @@ class IdAssigner:
         """Reserve an id an article of another corpus holds in the index."""
         self._owners.setdefault(article_id, (root, root, content_hash))
 
+    def taken(self, article_id: str) -> bool:
+        """Whether ``article_id`` is claimed or was assigned."""
+        return article_id in self._owners
+
     def assign(self, root: str, article: Read) -> Read | None:
         """The article to index (renamed if its id was taken by another corpus), or None
         when it is a duplicate (recorded in ``duplicates``)."""

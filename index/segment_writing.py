@@ -25,6 +25,7 @@ installed by ``index.whoosh_adapter.hook_segment_writer``.
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -55,10 +56,11 @@ from index.whoosh_adapter import storage_folder
 #: Bytes a term costs the pool beyond its postings (dict entry, key tuple, term bytes).
 TERM_BYTES = 200
 #: Bytes a posting costs the pool beyond its value: 24 held (term number, docnum,
-#: weight, where its value ends) and up to 16 more while the pool is sorted and written
-#: (its place in the order, where its positions start, gathered copies); and each of
-#: its word positions.  Counting the sort keeps a worker's peak within its budget.
-POSTING_BYTES = 24 + 16
+#: weight, where its value ends) and about 20 more for a moment while the pool is
+#: sorted (numpy's sort keys, its result and buffer; measured on a full 512 MB pool);
+#: and each of its word positions.  Counting the sort keeps a worker's peak within
+#: its budget.
+POSTING_BYTES = 24 + 20
 POSITION_BYTES = 4
 #: Sorted postings gathered from the pool at a time (when Whoosh's segment and the
 #: postings file are written): ~40 bytes each for the moment.
@@ -233,6 +235,12 @@ class CompactPool:
             high = low + GATHER_CHUNK
             yield places[low:high], weights[low:high].astype(np.int64)
 
+    def release(self) -> None:
+        """Let go of every posting once the segment is written (the writer holding the
+        pool may live on until a garbage collection: it is in a reference cycle)."""
+        self._keys, self._sorted = [], None
+        self._docs, self._weights, self._positions = array("i"), array("d"), array("I")
+
     def cleanup(self) -> None:
         """Nothing on disk to remove (Whoosh's pool deletes its run files here)."""
 
@@ -294,7 +302,9 @@ class TextIndexer:
         self._encode = field.format.encode
         self._boost = field.format.field_boost
         self._terms: dict[str, str | None] = {}
-        self._fallback = field.index
+        # (the class's own method: an instance's may be an earlier writer's TextIndexer
+        # on a schema the index shares, which would keep that writer's pool alive)
+        self._fallback = functools.partial(type(field).index, field)
         #: Takes each value's word positions, term by term in the order of the postings
         #: returned, with the largest (``CompactPool.supply_positions``).
         self.supply: Callable[[list[list[int]], int], None] | None = None
@@ -388,6 +398,7 @@ def compact_segment_writer(*args: Any, **kwargs: Any) -> SegmentWriter:
         folder = storage_folder(writer.storage)
         if folder is not None:
             pool.write_postings_file(postings_path(folder, segment), segment.doc_count_all())
+        pool.release()
 
     whoosh_adapter.hook_segment_writer(writer, pool, lengths.add, add_postings, write_postings_file)
     _index_text_fast(writer, pool)
