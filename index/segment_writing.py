@@ -130,7 +130,8 @@ class CompactPool:
     def _sort(self) -> _SortedPool:
         """The postings' order by (field, term, docnum), computed once; the pool's own
         arrays stay as they are and are gathered a chunk at a time in that order, so
-        sorting holds about 12 bytes a posting beyond the pool, not a sorted copy."""
+        the sort holds 8 bytes a posting beyond the pool (its place in the order, where
+        its positions start) and ~20 for the moment numpy sorts, not a sorted copy."""
         if self._sorted is None:
             count = len(self._keys)
             order_of_keys = sorted(range(count), key=self._keys.__getitem__)
@@ -224,7 +225,6 @@ class CompactPool:
                     positions,
                 )
                 del weights
-        self._positions = array("I")
 
     @staticmethod
     def _position_chunks(
@@ -237,9 +237,11 @@ class CompactPool:
 
     def release(self) -> None:
         """Let go of every posting once the segment is written (the writer holding the
-        pool may live on until a garbage collection: it is in a reference cycle)."""
+        pool may live on until a garbage collection: it is in a reference cycle).
+        ``iter_postings`` lets go of the values early: the postings file needs none."""
         self._keys, self._sorted = [], None
         self._docs, self._weights, self._positions = array("i"), array("d"), array("I")
+        self._values, self._ends = bytearray(), array("q")
 
     def cleanup(self) -> None:
         """Nothing on disk to remove (Whoosh's pool deletes its run files here)."""
