@@ -57,7 +57,28 @@ from harness import (
 from query_set import MIX_KINDS, MixQuery, build_query_mix
 
 ENGINES = ("newsdesk", "fts5", "tantivy")
-LABELS = {"newsdesk": "newsdesk", "fts5": "SQLite FTS5", "tantivy": "tantivy"}
+#: newsdesk split into 2, 4 or 8 shards (``newsdesk index --shards N``), on request.
+SHARDED = ("newsdesk-2", "newsdesk-4", "newsdesk-8")
+LABELS = {
+    "newsdesk": "newsdesk",
+    "fts5": "SQLite FTS5",
+    "tantivy": "tantivy",
+    **{name: f"newsdesk, {name.split('-')[1]} shards" for name in SHARDED},
+}
+
+
+def kind_of(engine: str) -> str:
+    """The searcher a worker opens for an engine (every newsdesk variant is newsdesk)."""
+    return "newsdesk" if engine.startswith("newsdesk") else engine
+
+
+def builder_args(engine: str) -> list[str]:
+    """build_worker.py's builder arguments for an engine."""
+    if engine in SHARDED:
+        return ["--builder", "newsdesk", "--shards", engine.split("-")[1]]
+    return ["--builder", engine]
+
+
 DEFAULT_SIZES = "20k,100k,300k,1M"
 #: Articles of the archive's first file the query mix is drawn from.
 MIX_SAMPLE = 10_000
@@ -178,7 +199,7 @@ class SizeRun:
         before = load_triplet()
         built = run_child(
             "build_worker.py",
-            ["--builder", engine, "--out", str(index_dir), "--corpus", str(self.archive)],
+            [*builder_args(engine), "--out", str(index_dir), "--corpus", str(self.archive)],
             timeout=self.args.build_timeout,
         )
         built.update(
@@ -204,7 +225,7 @@ class SizeRun:
                 [
                     "first",
                     "--engine",
-                    engine,
+                    kind_of(engine),
                     "--index",
                     str(self.folder / engine),
                     "--query",
@@ -225,7 +246,7 @@ class SizeRun:
             [
                 "warm",
                 "--engine",
-                engine,
+                kind_of(engine),
                 "--index",
                 str(self.folder / engine),
                 "--mix",
@@ -249,13 +270,13 @@ class SizeRun:
                 }
         return result
 
-    def cli(self) -> dict[str, Any]:
+    def cli(self, engine: str) -> dict[str, Any]:
         result = run_child(
             "scale_worker.py",
             [
                 "cli",
                 "--index",
-                str(self.folder / "newsdesk"),
+                str(self.folder / engine),
                 "--word",
                 self.args.cli_word,
                 "--runs",
@@ -279,8 +300,8 @@ class SizeRun:
             figures["first"] = self.fresh(engine, first_query)
             self.log(f"{engine}: {self.args.queries} warm queries ...")
             figures["warm"] = self.warm(engine, mix_file)
-            if engine == "newsdesk":
-                figures["cli"] = self.cli()
+            if kind_of(engine) == "newsdesk":
+                figures["cli"] = self.cli(engine)
             self.figures["engines"][engine] = figures
             self.figures["load"].append(load_triplet())
             self.log(
@@ -459,6 +480,7 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
 
 # -- main ----------------------------------------------------------------------------------
 def available_engines() -> list[str]:
+    """The default engines (the sharded newsdesk variants run when named)."""
     return [e for e in ENGINES if e != "tantivy" or importlib.util.find_spec("tantivy")]
 
 
@@ -472,7 +494,7 @@ def main() -> None:
     parser.add_argument(
         "--engines",
         default=",".join(available_engines()),
-        help="comma-separated subset of " + ",".join(ENGINES),
+        help="comma-separated subset of " + ",".join((*ENGINES, *SHARDED)),
     )
     parser.add_argument(
         "--workdir", type=Path, help="where archives and indexes go (default: a temp dir)"
@@ -515,8 +537,8 @@ def main() -> None:
         help="write every figure here (default: benchmarks/.work/bench_scale-<time>.json)",
     )
     args = parser.parse_args()
-    engines = parse_engines(parser, args.engines, ENGINES)
-    missing = [e for e in engines if e not in available_engines()]
+    engines = parse_engines(parser, args.engines, (*ENGINES, *SHARDED))
+    missing = [e for e in engines if e not in (*available_engines(), *SHARDED)]
     if missing:
         parser.error(f"not installed: {', '.join(missing)} (pip install -e '.[bench]')")
     try:
@@ -524,9 +546,9 @@ def main() -> None:
     except (ValueError, argparse.ArgumentTypeError) as error:
         parser.error(f"--sizes: {error}")
     args.corpora = [name for name in args.corpora.split(",") if name]
-    args.reuse = (
-        set(ENGINES) if args.reuse == "all" else set(parse_engines(parser, args.reuse, ENGINES))
-    )
+    every = (*ENGINES, *SHARDED)
+    reused = every if args.reuse == "all" else parse_engines(parser, args.reuse, every)
+    args.reuse = set(reused)
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     json_path = args.json or REPO / "benchmarks" / ".work" / f"bench_scale-{stamp}.json"
     json_path.parent.mkdir(parents=True, exist_ok=True)

@@ -60,14 +60,20 @@ class TimedArticles:
             yield article
 
 
-def run_build(builder: str, out: Path, articles_pickle: Path | None, corpus: Path | None) -> None:
+def run_build(
+    builder: str,
+    out: Path,
+    articles_pickle: Path | None,
+    corpus: Path | None,
+    shards: int | None = None,
+) -> None:
     if builder == "newsdesk":
         import ours
 
         if corpus is None:
             raise SystemExit("--corpus is required for the newsdesk builder")
         clock = PhaseClock()
-        ours.build(corpus, out, progress=clock)
+        ours.build(corpus, out, progress=clock, shards=shards)
         _timings.update({f"phase_{name}": seconds for name, seconds in clock.marks.items()})
         return
     if articles_pickle is None and corpus is not None and builder != "newsdesk-write":
@@ -123,6 +129,7 @@ def main() -> None:
     parser.add_argument("--articles", type=Path)
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--profile", action="store_true", help="cProfile a one-process build")
+    parser.add_argument("--shards", type=int, help="newsdesk: build this many shards")
     args = parser.parse_args()
     result: dict[str, Any] = {"builder": args.builder}
     if args.profile:
@@ -131,7 +138,7 @@ def main() -> None:
         result.update(profile_build.profile(args.corpus, args.out))
     else:
         started = time.perf_counter()
-        run_build(args.builder, args.out, args.articles, args.corpus)
+        run_build(args.builder, args.out, args.articles, args.corpus, args.shards)
         result["seconds"] = _timings.get("build", time.perf_counter() - started)
         result["loaded_mb"] = _timings.get("loaded_mb", 0.0)
         extra = {k: v for k, v in _timings.items() if k not in ("build", "loaded_mb")}

@@ -19,6 +19,7 @@ def build(
     procs: int = PROCS,
     articles: Sequence[Article] | None = None,
     progress: Callable[[Any], None] | None = None,
+    shards: int | None = None,
 ) -> Any:
     """A full build from the corpus files (so it includes reading and extraction).
 
@@ -35,6 +36,7 @@ def build(
         procs=procs,
         articles=articles,
         progress=progress,
+        shards=shards,
     )
 
 

@@ -60,7 +60,13 @@ from index.opening import (
 )
 from index.progress import BuildProgress, ProgressMeter
 from index.schema import SCHEMA_VERSION
-from index.sharded import WorkerError
+from index.shard_writing import (
+    ShardedState,
+    ShardedWrite,
+    remove_stale_shards,
+    write_sharded,
+)
+from index.shards import MAX_SHARDS, ShardLayout, read_layout
 from index.store import (
     GenerationMeta,
     LiveGeneration,
@@ -72,6 +78,7 @@ from index.store import (
     write_meta,
 )
 from index.testing import checkpoint
+from index.workers import WorkerError
 from index.writer import MULTIPROCESS_THRESHOLD, GenerationWriter
 
 
@@ -160,6 +167,7 @@ def build_index(
     progress: Callable[[BuildProgress], None] | None = None,
     articles: Iterable[Article] | None = None,
     max_article_bytes: int | None = None,
+    shards: int | None = None,
 ) -> BuildSummary:
     """Add and sync corpora, sync all, remove some, or rebuild; returns what changed.
 
@@ -169,7 +177,9 @@ def build_index(
     the content of the corpora (benchmarks use it to time writing alone; the paths are
     still recorded).  ``max_article_bytes``: skip larger articles (corpus's default when
     None).  ``limitmb`` is the total writer memory budget, split between the ``procs``
-    processes.  Raises IndexLockedError while another writer runs, CorpusError for a PATH
+    processes.  ``shards``: split the index into this many Whoosh indexes
+    (``index.shards``; 1: one index; None: as many as it has); a new count rebuilds it.
+    Raises IndexLockedError while another writer runs, CorpusError for a PATH
     that does not exist (before touching the index).
     """
     directory = resolve_index_dir(index_dir)
@@ -190,7 +200,12 @@ def build_index(
         writer: GenerationWriter | None = None
         try:
             live, base_dir, meta, recorded = _live_state(directory, rebuild=rebuild, roots=roots)
-            fresh = rebuild or meta is None
+            layout = _layout(directory, base_dir, rebuild=rebuild)
+            if not live.problem:
+                remove_stale_shards(directory, layout)
+            count = _shard_count(shards, layout)
+            resharded = base_dir is not None and count != (layout.count if layout else 1)
+            fresh = rebuild or meta is None or resharded
             if max_article_bytes is None and meta is not None:
                 max_article_bytes = meta.max_article_bytes  # as the corpora were read before
             request = corpus_request(
@@ -200,7 +215,13 @@ def build_index(
             tabled = True
             key = TableKey(_package_version(), max_article_bytes)
             previous: FilesTable = {}
-            if not fresh and base_dir is not None:
+            sharded: ShardedState | None = None
+            if not fresh and base_dir is not None and layout is not None:
+                sharded = _sharded_state(directory, base_dir, layout)
+                for table in sharded.tables:
+                    existing.update(table)
+                previous = files_table.read(base_dir, key)
+            elif not fresh and base_dir is not None:
                 existing, tabled = _indexed_articles(base_dir, directory)
                 previous = files_table.read(base_dir, key) if tabled else {}
             plan, reading, meter = _plan(
@@ -237,7 +258,14 @@ def build_index(
             if base_dir is not None and not fresh and not summary.repaired:
                 # Derived files a new generation rewrites: the first problem is reported.
                 columns_problem = next(columns.verify(base_dir), None)
-                postings_problem = next(postings_problems(base_dir, checksums=False), None)
+                postings_problem = next(
+                    (
+                        problem
+                        for folder in _whoosh_folders(directory, base_dir, layout)
+                        for problem in postings_problems(folder, checksums=False)
+                    ),
+                    None,
+                )
                 reasons = [
                     f"facet columns: {columns_problem}" if columns_problem else "",
                     f"postings: {postings_problem}" if postings_problem else "",
@@ -250,6 +278,18 @@ def build_index(
                 fresh or meta is None or meta.corpora != request.corpora or bool(summary.repaired)
             )
             force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
+            if count > 1:
+                meta_of = _meta_maker(summary, started, max_article_bytes)
+                how = ShardedWrite(procs, limitmb, meter, checkpoint, meta_of)
+                with meter.ticking():
+                    published = write_sharded(
+                        directory, plan, reading.source, sharded, count,
+                        (files.table, files.key, files.changed), how, force=force,
+                    )  # fmt: skip
+                summary.seconds = time.monotonic() - started
+                if published is not None:
+                    summary.generation, summary.total = published
+                return summary
             with meter.ticking():  # the clock moves on through steps that count nothing
                 _write(
                     writer, plan, reading.source, meter, summary, existing, files,
@@ -369,6 +409,66 @@ def _usable_meta(directory: Path, base_dir: Path | None, *, rebuild: bool) -> Ge
     return meta
 
 
+def _meta_maker(
+    summary: BuildSummary, started: float, max_article_bytes: int | None
+) -> Callable[[int], GenerationMeta]:
+    """The metadata of a generation this run writes, given its article count."""
+
+    def meta(articles: int) -> GenerationMeta:
+        return GenerationMeta(
+            schema_version=SCHEMA_VERSION,
+            corpora=summary.corpora,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            build_seconds=round(time.monotonic() - started, 3),
+            articles=articles,
+            last_update={
+                "added": summary.added,
+                "updated": summary.updated,
+                "deleted": summary.deleted,
+                "unchanged": summary.unchanged,
+                "skipped": len(summary.skipped),
+            },
+            newsdesk_version=_package_version(),
+            max_article_bytes=max_article_bytes,
+        )
+
+    return meta
+
+
+def _layout(directory: Path, base_dir: Path | None, *, rebuild: bool) -> ShardLayout | None:
+    """The live generation's shard layout (None: unsharded); a rebuild tolerates damage."""
+    if base_dir is None:
+        return None
+    try:
+        return read_layout(base_dir)
+    except (OSError, ValueError) as error:
+        if rebuild:
+            return None
+        raise IndexCorruptError(directory, f"{base_dir.name}: {error}") from error
+
+
+def _shard_count(shards: int | None, layout: ShardLayout | None) -> int:
+    if shards is None:
+        return layout.count if layout is not None else 1
+    if not 1 <= shards <= MAX_SHARDS:
+        raise ValueError(f"shards must be from 1 to {MAX_SHARDS}, not {shards}")
+    return shards
+
+
+def _sharded_state(directory: Path, base_dir: Path, layout: ShardLayout) -> ShardedState:
+    """The live layout and every shard's articles table (read from the stored articles
+    where a shard has no table it can trust)."""
+    tables = [_indexed_articles(directory / name, directory)[0] for name in layout.generations]
+    return ShardedState(base_dir, layout, tables)
+
+
+def _whoosh_folders(directory: Path, base_dir: Path, layout: ShardLayout | None) -> list[Path]:
+    """The folders of a generation's Whoosh indexes: its own, or its shards'."""
+    if layout is None:
+        return [base_dir]
+    return [directory / name for name in layout.generations]
+
+
 def _write(
     writer: GenerationWriter,
     plan: ChangePlan,
@@ -394,22 +494,7 @@ def _write(
             files_table.write(writer.base, files.table, files.key)
         return
     meter.step("committing")
-    new_meta = GenerationMeta(
-        schema_version=SCHEMA_VERSION,
-        corpora=summary.corpora,
-        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        build_seconds=round(summary.seconds, 3),
-        articles=writer.doc_count(),
-        last_update={
-            "added": summary.added,
-            "updated": summary.updated,
-            "deleted": summary.deleted,
-            "unchanged": summary.unchanged,
-            "skipped": len(summary.skipped),
-        },
-        newsdesk_version=_package_version(),
-        max_article_bytes=max_article_bytes,
-    )
+    new_meta = _meta_maker(summary, started, max_article_bytes)(writer.doc_count())
     table = articles_table.updated(existing, plan.deletes, plan.written)
     if len(table) == new_meta.articles:  # else the next refresh reads the stored articles
         articles_table.write(temp_dir, table)
@@ -423,6 +508,7 @@ def _write(
     writer.temp_dir = None
     checkpoint("after-publish")
     remove_stale(directory, keep=generation)
+    remove_stale_shards(directory, None)  # the shards of an index now in one piece
     summary.generation = generation
     summary.total = new_meta.articles
 

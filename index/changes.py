@@ -10,8 +10,11 @@ by the writer (in parallel, by worker processes) when they are many.
 
 from __future__ import annotations
 
+import math
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from corpus.model import Article
 from corpus.reader import CorpusFile
@@ -77,6 +80,10 @@ class ChangePlan:
     read: int = 0
     #: (id, corpus, content hash) of every article written, for the articles table.
     written: list[tuple[str, str, str]] = field(default_factory=list)
+    #: The date of each article written (days since 1970, NaN when it has none or was
+    #: not read in this pass), in the order of ``written``: a sharded index places
+    #: articles by date (``index.shards``).
+    written_dates: array[float] = field(default_factory=lambda: array("d"))
 
     def totals(self) -> CorpusChanges:
         total = CorpusChanges()
@@ -173,6 +180,8 @@ def _plan_write(
     plan.writes += 1
     writes.numbers.append(number)
     plan.written.append((article.id, root, article.content_hash))
+    date = original.date if isinstance(original, Article) else None
+    plan.written_dates.append(date_key(date) if date is not None else math.nan)
     if article.id != original.id:
         writes.renamed[number] = article.id
     if isinstance(article, RecordedArticle):
@@ -181,6 +190,14 @@ def _plan_write(
         plan.kept.append((root, article))
         if len(plan.kept) > keep:
             plan.kept = None  # too many to hold: the writer reads them again
+
+
+def date_key(date: datetime) -> float:
+    """Days since 1970-01-01 (a naive date, as articles carry them)."""
+    return (date.replace(tzinfo=None) - _EPOCH).total_seconds() / 86_400
+
+
+_EPOCH = datetime(1970, 1, 1)
 
 
 def removal_deletes(

@@ -62,6 +62,17 @@ def register(subparsers: Any) -> None:
         "--procs", type=positive_int, default=2, help="writer processes (default 2)"
     )
     index_parser.add_argument(
+        "--shards",
+        type=shard_count,
+        default=None,
+        metavar="N",
+        help=(
+            "split the index into N Whoosh indexes by publication date (by id where "
+            "articles have no date), searched as one; a new N rebuilds the index "
+            "(default: as many as it has; 1 for a new index)"
+        ),
+    )
+    index_parser.add_argument(
         "--limitmb",
         type=positive_int,
         default=DEFAULT_LIMIT_MB,
@@ -107,6 +118,15 @@ def add_index_dir(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="index location (default: $NEWSDESK_INDEX or the user data dir)",
     )
+
+
+def shard_count(text: str) -> int:
+    from index.shards import MAX_SHARDS
+
+    count = positive_int(text)
+    if count > MAX_SHARDS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_SHARDS} shards, not {count}")
+    return count
 
 
 def positive_int(text: str) -> int:
@@ -250,6 +270,7 @@ def _build(
         limitmb=args.limitmb,
         progress=progress,
         max_article_bytes=args.max_article_bytes,
+        shards=args.shards,
     )
 
 
@@ -375,6 +396,18 @@ def describe_stats(stats: IndexStats) -> str:
         ("dates", dates),
         ("built", f"{stats.built_at} in {stats.build_seconds:.1f} s"),
     ]
+    if stats.shards:
+        rows.append(("shards", f"{len(stats.shards)}, split by {stats.shard_split}"))
+    for shard in stats.shards:
+        span = (
+            f"{shard.date_min:%Y-%m-%d} to {shard.date_max:%Y-%m-%d}"
+            if shard.date_min and shard.date_max
+            else "undated"
+        )
+        rows.append(
+            (f"shard {shard.number:02d}", f"{shard.articles:,} articles, {span}, "
+             f"{_size(shard.size_bytes)}, {shard.generation}")
+        )  # fmt: skip
     if stats.pointer_problem:
         rows.append(
             ("warning", f"{stats.pointer_problem}: showing {stats.generation}, the newest "

@@ -3,7 +3,7 @@
 The build reads its corpora twice at most, and no article more than twice: the planning
 pass reads every file (to compare ids and content hashes with the index), and when many
 articles are to be written, each worker process reads again only the files holding its
-share of them (:func:`index.sharded.write_shards`).  Files are planned once, by the
+share of them (:func:`index.workers.write_with_workers`).  Files are planned once, by the
 parent (``corpus.reader.plan_files``), so the workers open nothing else and agree with
 the parent on every file's format.
 """
@@ -32,23 +32,35 @@ GIVEN = CorpusFile("", Format.PLAIN, 0)
 @dataclass(slots=True)
 class FileWrites:
     """The articles of one corpus file to write, by their position among the file's
-    articles (0 for the first), with the new id of those renamed (index/identity.py)."""
+    articles (0 for the first), with the new id of those renamed (index/identity.py)
+    and, in a sharded index, the shard each one goes to (index/shards.py)."""
 
     root: str
     file: CorpusFile
     #: (4 bytes each: the plan holds one per article to write)
     numbers: array[int] = field(default_factory=lambda: array("i"))
     renamed: dict[int, str] = field(default_factory=dict)
+    #: The shard of each of ``numbers`` (1 byte each); empty: all go to the first.
+    targets: array[int] = field(default_factory=lambda: array("b"))
 
-    def part(self, numbers: array[int]) -> FileWrites:
-        """The same file with only ``numbers`` of its articles."""
+    def piece(self, start: int, stop: int) -> FileWrites:
+        """The same file with only ``numbers[start:stop]`` of its articles."""
+        numbers = self.numbers[start:stop]
         renamed = {n: self.renamed[n] for n in numbers if n in self.renamed}
-        return FileWrites(self.root, self.file, numbers, renamed)
+        return FileWrites(self.root, self.file, numbers, renamed, self.targets[start:stop])
 
     def joined(self, later: FileWrites) -> FileWrites:
         """This part of the file followed by ``later``, another part of it."""
         renamed = {**self.renamed, **later.renamed}
-        return FileWrites(self.root, self.file, self.numbers + later.numbers, renamed)
+        return FileWrites(
+            self.root, self.file, self.numbers + later.numbers, renamed,
+            self.targets + later.targets,
+        )  # fmt: skip
+
+    def target_of(self) -> dict[int, int]:
+        """Article position -> the shard it goes to."""
+        targets = self.targets or array("b", bytes(len(self.numbers)))
+        return dict(zip(self.numbers, targets, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,25 +96,27 @@ class CorpusFiles:
         """(root, :data:`GIVEN`, article) of the articles handed in directly."""
         return ((root, GIVEN, article) for root, article in self.given or ())
 
-    def read_share(self, share: Sequence[FileWrites]) -> Iterator[tuple[str, Article]]:
-        """(root, article) of the articles ``share`` names, renamed as planned."""
+    def read_share(self, share: Sequence[FileWrites]) -> Iterator[tuple[str, Article, int]]:
+        """(root, article, its shard) of the articles ``share`` names, renamed as
+        planned; each file is read once, whatever the shards of its articles."""
         wanted = {(part.root, part.file.path): part for part in share}
         reading = self._read_only(wanted)
         current: tuple[str, str] | None = None
         number = 0
-        numbers: set[int] = set()
+        targets: dict[int, int] = {}
         part: FileWrites | None = None
         for root, file, article in reading:
             key = (root, file.path)
             if key != current:
                 current, number = key, 0
                 part = wanted.get(key)
-                numbers = set(part.numbers) if part is not None else set()
-            if part is not None and number in numbers:
+                targets = part.target_of() if part is not None else {}
+            target = targets.get(number)
+            if part is not None and target is not None:
                 renamed = part.renamed.get(number)
                 if renamed is not None:
                     article = dataclasses.replace(article, id=renamed)
-                yield root, article
+                yield root, article, target
             number += 1
 
     def _read_only(

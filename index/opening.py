@@ -23,6 +23,8 @@ from index.errors import (
     SchemaVersionError,
 )
 from index.schema import SCHEMA_VERSION
+from index.shard_reading import ShardedIndex
+from index.shards import read_layout
 from index.store import (
     CURRENT_FILE,
     GenerationMeta,
@@ -139,8 +141,26 @@ def check_schema(index_dir: Path, meta: GenerationMeta) -> None:
 
 
 def open_generation(index_dir: Path, generation_dir: Path) -> Index:
-    """Open one generation's Whoosh index and touch every segment, mapping failures."""
+    """Open one generation's Whoosh index and touch every segment, mapping failures: a
+    sharded index's generation opens every shard it names, read as one index."""
     whoosh_patches.apply()
+    try:
+        layout = read_layout(generation_dir)
+    except ValueError as error:
+        raise IndexCorruptError(index_dir, f"{generation_dir.name}: {error}") from error
+    if layout is not None:
+        shards = []
+        for name in layout.generations:
+            if not (index_dir / name).is_dir():
+                raise IndexCorruptError(
+                    index_dir, f"{generation_dir.name} names the shard {name}, which is missing"
+                )
+            shards.append(_open_whoosh(index_dir, index_dir / name))
+        return ShardedIndex(generation_dir, shards)
+    return _open_whoosh(index_dir, generation_dir)
+
+
+def _open_whoosh(index_dir: Path, generation_dir: Path) -> Index:
     try:
         ix = whoosh_index.open_dir(str(generation_dir))
         with ix.reader() as reader:  # opens each segment's files: catches damage early

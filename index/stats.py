@@ -22,10 +22,23 @@ from index.postings_file import PostingsFile
 from index.reading import MISSING_DATE, live_mask, raw_date_column
 from index.schema import facet_term
 from index.segment_arrays import field_table, open_postings_files
+from index.shards import read_layout
 from index.store import directory_size, resolve_index_dir
 
 #: Facet values shown per field.
 TOP_FACETS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ShardStats:
+    """One shard of a sharded index (``index.shards``)."""
+
+    number: int
+    generation: str
+    articles: int
+    date_min: datetime | None
+    date_max: datetime | None
+    size_bytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +70,18 @@ class IndexStats:
     #: What is wrong with the segments' postings files (``index.postings_file``),
     #: checksums verified.
     postings_problems: list[str] = field(default_factory=list)
+    #: The shards of a sharded index (empty for an index in one piece).
+    shards: list[ShardStats] = field(default_factory=list)
+    #: "date" or "hash": how a sharded index places its articles ("" when unsharded).
+    shard_split: str = ""
 
     def to_json_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["date_min"] = self.date_min.isoformat() if self.date_min else None
         data["date_max"] = self.date_max.isoformat() if self.date_max else None
+        for shard, stats in zip(data["shards"], self.shards, strict=True):
+            shard["date_min"] = stats.date_min.isoformat() if stats.date_min else None
+            shard["date_max"] = stats.date_max.isoformat() if stats.date_max else None
         data["top_facets"] = {
             name: [{"value": value, "count": count} for value, count in values]
             for name, values in self.top_facets.items()
@@ -153,6 +173,15 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
                 name: _top_facet_values(reader, files, name, live_docs) for name in KEYWORD_FIELDS
             }
             articles = reader.doc_count()
+            layout = read_layout(generation_dir)
+            shards = [
+                _shard_stats(number, directory / name, shard)
+                for number, (name, shard) in enumerate(
+                    zip(
+                        layout.generations if layout else (), getattr(ix, "shards", ()), strict=True
+                    )
+                )
+            ]
         except DAMAGED_FILE_ERRORS as error:
             raise IndexCorruptError(
                 directory, f"reading failed: {type(error).__name__}: {error}"
@@ -162,7 +191,7 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
         generation=generation_dir.name,
         schema_version=meta.schema_version,
         articles=articles,
-        size_bytes=directory_size(generation_dir),
+        size_bytes=directory_size(generation_dir) + sum(shard.size_bytes for shard in shards),
         date_min=date_min,
         date_max=date_max,
         corpora=list(meta.corpora),
@@ -175,5 +204,27 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
         corpus_articles=per_corpus,
         pointer_problem=live.problem if live.name == generation_dir.name else "",
         columns_problems=list(columns.verify(generation_dir)),
-        postings_problems=list(postings_problems(generation_dir, checksums=True)),
+        postings_problems=[
+            problem
+            for folder in (
+                [directory / name for name in layout.generations] if layout else [generation_dir]
+            )
+            for problem in postings_problems(folder, checksums=True)
+        ],
+        shards=shards,
+        shard_split=layout.split if layout else "",
+    )
+
+
+def _shard_stats(number: int, folder: Path, shard: Any) -> ShardStats:
+    with shard.reader() as reader:
+        date_min, date_max = _date_range(reader)
+        articles = int(reader.doc_count())
+    return ShardStats(
+        number=number,
+        generation=folder.name,
+        articles=articles,
+        date_min=date_min,
+        date_max=date_max,
+        size_bytes=directory_size(folder),
     )

@@ -128,10 +128,11 @@ def _pointer_problem(index_dir: Path) -> str:
 
 
 def is_complete_generation(folder: Path) -> bool:
-    """A folder holding readable metadata and a Whoosh table of contents."""
+    """A folder holding readable metadata and a Whoosh table of contents (or, in a
+    sharded index, the list of its shards: ``index.shards``)."""
     try:
         read_meta(folder)
-        return any(name.endswith(".toc") for name in os.listdir(folder))
+        return any(name.endswith(".toc") or name == "shards.json" for name in os.listdir(folder))
     except (OSError, ValueError):
         return False
 

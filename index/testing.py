@@ -3,7 +3,7 @@
 ``NEWSDESK_TEST_PAUSE_AT=<point>`` makes a writer print ``paused at <point>`` to stderr
 and sleep at that named point, so a test can SIGKILL it exactly there.  Points:
 ``locked``, ``indexing`` (after 50 articles), ``before-commit``, ``after-commit``,
-``before-publish``, ``after-publish``; and in the worker processes of a sharded build
+``before-publish``, ``after-publish``; and in the worker processes of a multi-process build
 ``worker-indexing`` (after 50 articles), where a worker waits but still exits as soon as
 its parent is gone.
 """

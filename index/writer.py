@@ -3,7 +3,7 @@
 Few articles to write (fewer than ``MULTIPROCESS_THRESHOLD``): one in-process Whoosh
 writer adds the articles the plan kept and applies its deletions (for 600 BBC stories
 that was faster than starting processes). More: ``procs`` worker processes read again
-the files holding them, each its own, and write segments (``index.sharded``), and the
+the files holding them, each its own, and write segments (``index.workers``), and the
 parent applies the deletions in the same commit. Nothing touches disk until there is
 something to write, so a refresh that finds nothing new writes nothing.
 """
@@ -11,7 +11,7 @@ something to write, so a refresh that finds nothing new writes nothing.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -20,12 +20,12 @@ from whoosh.index import Index
 from index import articles_table, columns, files_table, whoosh_patches
 from index.arrays_writing import repair_postings_files
 from index.changes import ChangePlan
-from index.corpus_files import CorpusFiles
+from index.corpus_files import CorpusFiles, FileWrites
 from index.documents import article_to_document
 from index.schema import build_schema
 from index.segment_writing import compact_segment_writer
-from index.sharded import write_shards
 from index.store import META_FILE, link_or_copy_tree, new_temp_dir
+from index.workers import write_with_workers
 
 #: Articles to write from which the worker processes write them.
 MULTIPROCESS_THRESHOLD = 2000
@@ -60,7 +60,7 @@ class GenerationWriter:
         self.checkpoint = checkpoint
         self.temp_dir: Path | None = None
 
-    def _prepare(self) -> Index:
+    def prepare(self) -> Index:
         self.temp_dir = new_temp_dir(self.index_dir)
         if self.base is not None:
             link_or_copy_tree(self.base, self.temp_dir, skip=_own_files)
@@ -79,43 +79,8 @@ class GenerationWriter:
         """Write the plan into a new temp folder and commit there; returns the folder
         (None when there was nothing to do and ``force`` is off).  ``progress`` gets the
         articles written so far, ``step`` the name of each commit step as it starts."""
-        if not plan.writes and not plan.deletes and not force:
-            return None
-        index = self._prepare()
-        assert self.temp_dir is not None
-        if plan.kept is not None:
-            writer = compact_segment_writer(index)
-            try:
-                for article_id in plan.deletes:
-                    writer.delete_by_term("id", article_id)
-                for done, (root, article) in enumerate(plan.kept, start=1):
-                    writer.add_document(**article_to_document(article, root))
-                    progress(done)
-                self.checkpoint("before-commit")
-                step("writing the segment")
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-        else:
-            write_shards(
-                self.temp_dir,
-                source,
-                plan.files,
-                plan.deletes,
-                procs=self.procs,
-                limitmb=self.limitmb,
-                progress=progress,
-                step=step,
-            )
-            self.checkpoint("before-commit")
-        step("writing postings files")
-        repair_postings_files(self.temp_dir)  # merged segments, and any damage
-        step("writing facet columns")
-        with whoosh_index.open_dir(str(self.temp_dir)).reader() as reader:
-            columns.write(self.temp_dir, reader)
-        self.checkpoint("after-commit")
-        return self.temp_dir
+        return write_generations([self], [plan], plan.files, source, progress,
+                                 forced=[force], step=step)[0]  # fmt: skip
 
     def doc_count(self) -> int:
         assert self.temp_dir is not None
@@ -126,3 +91,77 @@ class GenerationWriter:
         if self.temp_dir is not None:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
             self.temp_dir = None
+
+
+def write_generations(
+    writers: Sequence[GenerationWriter],
+    plans: Sequence[ChangePlan],
+    files: Sequence[FileWrites],
+    source: CorpusFiles,
+    progress: Callable[[int], None],
+    *,
+    forced: Sequence[bool],
+    step: Callable[[str], None] = lambda name: None,
+) -> list[Path | None]:
+    """Apply each plan with its writer (a sharded index's shards, or the one index):
+    the articles ``files`` name go to the writer their target names.  Returns each
+    writer's committed temp folder, or None where it had nothing to do (and was not
+    ``forced``).  Few articles in all (every plan kept them): one in-process writer
+    after another; else ``procs`` worker processes read each file once for all."""
+    temp_dirs: list[Path | None] = [None] * len(writers)
+    indexes: dict[int, Index] = {}
+    for number, (writer, plan, force) in enumerate(zip(writers, plans, forced, strict=True)):
+        if plan.writes or plan.deletes or force:
+            indexes[number] = writer.prepare()
+            temp_dirs[number] = writer.temp_dir
+    if not indexes:
+        return temp_dirs
+    first = writers[0]
+    if all(plans[number].kept is not None for number in indexes):
+        done = 0
+        for number, index in indexes.items():
+            done = _write_kept(index, plans[number], progress, done, first.checkpoint, step)
+    else:
+        write_with_workers(
+            temp_dirs, source, files, [plan.deletes for plan in plans],
+            procs=first.procs, limitmb=first.limitmb, progress=progress, step=step,
+        )  # fmt: skip
+        first.checkpoint("before-commit")
+    for temp_dir in temp_dirs:
+        if temp_dir is None:
+            continue
+        step("writing postings files")
+        repair_postings_files(temp_dir)  # merged segments, and any damage
+        step("writing facet columns")
+        with whoosh_index.open_dir(str(temp_dir)).reader() as reader:
+            columns.write(temp_dir, reader)
+    first.checkpoint("after-commit")
+    return temp_dirs
+
+
+def _write_kept(
+    index: Index,
+    plan: ChangePlan,
+    progress: Callable[[int], None],
+    done: int,
+    checkpoint: Callable[[str], None],
+    step: Callable[[str], None],
+) -> int:
+    """The plan's kept articles and deletions, through one in-process writer; returns
+    the articles written so far (``done`` before)."""
+    writer = compact_segment_writer(index)
+    try:
+        for article_id in plan.deletes:
+            writer.delete_by_term("id", article_id)
+        assert plan.kept is not None
+        for root, article in plan.kept:
+            writer.add_document(**article_to_document(article, root))
+            done += 1
+            progress(done)
+        checkpoint("before-commit")
+        step("writing the segment")
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return done

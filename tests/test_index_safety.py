@@ -35,6 +35,7 @@ from index import (
 )
 from index.store import META_FILE
 from index.testing import PAUSE_ENV
+from search import Engine
 from tui.cli import main
 
 
@@ -134,6 +135,36 @@ def test_sigkill_at_any_point_leaves_a_working_index(
     assert summary.total == 70 == open_index(index_dir).doc_count()
     assert _leftovers(index_dir) == []
     assert _generations(index_dir) == [index_generation(index_dir)]
+
+
+@pytest.mark.parametrize("mode", ["refresh", "rebuild"])
+@pytest.mark.parametrize(
+    "point", ["indexing", "before-commit", "after-commit", "before-publish", "after-publish"]
+)
+def test_sigkill_during_a_sharded_write_leaves_the_previous_shards_live(
+    tmp_path: Path, point: str, mode: str
+) -> None:
+    """A sharded index moves from one whole set of shards to the next, or not at all."""
+    corpus_file = tmp_path / "corpus" / "stories.jsonl"
+    corpus_file.parent.mkdir()
+    write_jsonl(corpus_file, [story(n) for n in range(1, 61)])
+    index_dir = tmp_path / "index"
+    build_index([corpus_file.parent], index_dir, shards=3, procs=1)
+    before = index_generation(index_dir)
+    write_jsonl(corpus_file, [story(n) for n in range(1, 71)])
+
+    PausedWriter(index_dir, point, mode=mode).kill()
+
+    published = point == "after-publish"
+    with Engine.open(index_dir) as engine:
+        assert engine.search("harbour").total == (70 if published else 60)
+    assert (index_generation(index_dir) != before) is published
+    summary = build_index(None, index_dir)
+    assert summary.total == 70 == open_index(index_dir).doc_count()
+    assert _leftovers(index_dir) == []
+    assert _generations(index_dir) == [index_generation(index_dir)]
+    for shard in sorted((index_dir / "shards").iterdir()):
+        assert len(list(shard.iterdir())) == 1, f"{shard.name}: {sorted(shard.iterdir())}"
 
 
 def test_sigkill_during_a_parallel_build_keeps_the_old_index(tmp_path: Path) -> None:
@@ -349,8 +380,6 @@ def test_a_lost_pointer_never_costs_the_archive(
     assert stats.generation == generation and stats.articles == 60
     assert stats.pointer_problem.startswith("CURRENT")
     if command == ["tui-first-run"]:  # the app's first-run check: "is there an index?"
-        from search import Engine
-
         with Engine.open(index_dir) as engine:
             assert engine.search("harbour").total == 60
         return

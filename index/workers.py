@@ -71,7 +71,8 @@ def deal(files: Sequence[FileWrites], procs: int) -> list[list[FileWrites]]:
             lightest = loads.index(min(loads))
             room = fair - loads[lightest]
             take = len(rest) if len(rest) <= room + slack or room <= slack else room
-            piece = part if take == len(part.numbers) else part.part(rest[:take])
+            start = len(part.numbers) - len(rest)
+            piece = part if take == len(part.numbers) else part.piece(start, start + take)
             shares[lightest].append((position, piece))
             loads[lightest] += take
             rest = rest[take:]
@@ -88,47 +89,54 @@ def _in_reading_order(share: list[tuple[int, FileWrites]]) -> list[FileWrites]:
 
 
 def _worker(
-    index_dir: str,
+    index_dirs: list[str],
     source: CorpusFiles,
     share: list[FileWrites],
-    shard: int,
+    worker: int,
     limitmb: int,
     counter: Any,
     parent_pid: int,
     results: Any,
 ) -> None:
-    """Write the articles of ``share`` into segments (one more whenever the pool passes
-    ``limitmb``); report them, or the error that stopped the worker."""
+    """Write the articles of ``share`` into segments of the index each goes to (a
+    sharded index's shards: ``index_dirs``); whenever the pools pass ``limitmb`` the
+    largest becomes a segment.  Report the segments, or the error that stopped it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     try:
         whoosh_patches.apply()
-        ix = whoosh_index.open_dir(index_dir)
         budget = limitmb * 1024 * 1024
-        writer = compact_segment_writer(ix, _lk=False)
+        writers: dict[int, Any] = {}
         added = 0
-        for root, article in source.read_share(share):
+        for root, article, target in source.read_share(share):
+            writer = writers.get(target)
+            if writer is None:
+                ix = whoosh_index.open_dir(index_dirs[target])
+                writer = writers[target] = compact_segment_writer(ix, _lk=False)
             writer.add_document(**article_to_document(article, root))
             added += 1
-            if pool_bytes(writer) > budget:  # memory stays within the share of --limitmb
-                results.put((shard, "segment", whoosh_adapter.finish_segment(writer)))
-                writer = None
+            if sum(pool_bytes(w) for w in writers.values()) > budget:
+                # memory stays within the share of --limitmb
+                fullest = max(writers, key=lambda t: pool_bytes(writers[t]))
+                full = writers.pop(fullest)
+                results.put((worker, "segment", (fullest, whoosh_adapter.finish_segment(full))))
+                writer = full = None
                 _return_freed_memory()
-                writer = compact_segment_writer(ix, _lk=False)
             if added % _REPORT_EVERY == 0:
                 counter.value = added
                 worker_checkpoint("worker-indexing", parent_pid)
                 if os.getppid() != parent_pid:
                     os._exit(1)  # the parent is gone: nobody will commit these segments
         counter.value = added
-        if writer.doc_count():
-            results.put((shard, "segment", whoosh_adapter.finish_segment(writer)))
-        else:
-            writer.cancel()
-        results.put((shard, "done", None))
+        for target, writer in writers.items():
+            if writer.doc_count():
+                results.put((worker, "segment", (target, whoosh_adapter.finish_segment(writer))))
+            else:
+                writer.cancel()
+        results.put((worker, "done", None))
     except OSError as error:
-        results.put((shard, "oserror", (error.errno, error.strerror or str(error))))
+        results.put((worker, "oserror", (error.errno, error.strerror or str(error))))
     except BaseException as error:  # reported to the parent, which raises it
-        results.put((shard, "error", f"{type(error).__name__}: {error}"))
+        results.put((worker, "error", f"{type(error).__name__}: {error}"))
 
 
 def _return_freed_memory() -> None:
@@ -142,56 +150,59 @@ def _return_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def write_shards(
-    index_dir: Path,
+def write_with_workers(
+    index_dirs: Sequence[Path | None],
     source: CorpusFiles,
     files: Sequence[FileWrites],
-    deletes: Sequence[str],
+    deletes: Sequence[Sequence[str]],
     *,
     procs: int,
     limitmb: int,
     progress: Callable[[int], None],
     step: Callable[[str], None] = lambda name: None,
 ) -> None:
-    """Add the articles ``files`` name to the Whoosh index in ``index_dir`` (a fresh
-    one, or a writable copy of the live generation) with ``procs`` processes, and delete
-    the ids in ``deletes`` from its existing segments, in one commit."""
+    """Add the articles ``files`` name to the Whoosh indexes in ``index_dirs`` (each a
+    fresh one, or a writable copy of a live generation; each article to the one its
+    target names: a sharded index's shards) with ``procs`` processes, each reading
+    its files once, and delete ``deletes[i]`` from the existing segments of the i-th,
+    one commit each (None: an index that neither gets articles nor loses any)."""
     shares = deal(files, procs)
     writes = sum(len(part.numbers) for part in files)
     on_main_thread = threading.current_thread() is threading.main_thread()
     context: Any = multiprocessing.get_context("fork" if on_main_thread else "spawn")
     results = context.Queue()
     counters = [context.Value("q", 0, lock=False) for _ in range(procs)]
+    folders = [str(folder) if folder is not None else "" for folder in index_dirs]
     workers = [
         context.Process(
             target=_worker,
             args=(
-                str(index_dir),
+                folders,
                 source,
-                shares[shard],
-                shard,
+                shares[worker],
+                worker,
                 max(16, limitmb // procs),
-                counters[shard],
+                counters[worker],
                 os.getpid(),
                 results,
             ),
             daemon=True,
         )
-        for shard in range(procs)
+        for worker in range(procs)
     ]
     gc.freeze()  # forked workers share the parent's objects: a collection there would copy them
     try:
-        for worker in workers:
-            worker.start()
+        for process in workers:
+            process.start()
     finally:
         gc.unfreeze()
     try:
-        segments: dict[int, list[Any]] = {shard: [] for shard in range(procs)}
+        segments: dict[int, list[tuple[int, Any]]] = {worker: [] for worker in range(procs)}
         done: set[int] = set()
         writing = False  # every article added: the workers write their last segments
         while len(done) < procs:
             try:
-                shard, kind, payload = results.get(timeout=_POLL_SECONDS)
+                worker, kind, payload = results.get(timeout=_POLL_SECONDS)
             except queue.Empty:
                 dead = [w for w in workers if w.exitcode not in (None, 0)]
                 if dead:
@@ -202,25 +213,33 @@ def write_shards(
                 if kind == "error":
                     raise WorkerError(f"an index worker failed: {payload}")
                 if kind == "done":
-                    done.add(shard)
+                    done.add(worker)
                 else:
-                    segments[shard].append(payload)
+                    segments[worker].append(payload)
             if not writing:
                 added = sum(int(c.value) for c in counters)
                 progress(added)
                 if added >= writes:
                     step("writing segments")
                     writing = True
-        for worker in workers:
-            worker.join()
-        new = [segment for shard in range(procs) for segment in segments[shard]]
+        for process in workers:
+            process.join()
         step("merging segments")
-        commit_segments(index_dir, new, deletes)
+        for target, folder in enumerate(index_dirs):
+            if folder is None:
+                continue
+            new = [
+                segment
+                for worker in range(procs)
+                for segment_target, segment in segments[worker]
+                if segment_target == target
+            ]
+            commit_segments(folder, new, deletes[target])
     finally:
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-                worker.join(timeout=5)
+        for process in workers:
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
 
 
 def commit_segments(index_dir: Path, segments: list[Any], deletes: Sequence[str]) -> None:
