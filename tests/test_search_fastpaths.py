@@ -94,7 +94,8 @@ def test_block_read_postings_equal_whooshs_matcher() -> None:
                 matcher.next()
             live = postings.live()[docs]
             assert list(zip(docs[live].tolist(), weights[live].tolist(), strict=True)) == expected
-    lengths = postings.field_lengths("body")
+    every = np.arange(reader.doc_count_all())
+    lengths = postings.field_lengths("body", every)
     for docnum in reader.all_doc_ids():
         assert lengths[docnum] == (reader.doc_field_length(docnum, "body", 0) or 0)
     assert np.flatnonzero(postings.live()).tolist() == list(reader.all_doc_ids())

@@ -49,7 +49,7 @@ class Postings:
             CACHE_POSTINGS,
             lambda entry: max(1, len(entry[0])),  # (an absent term counts one)
         )
-        self._lengths: dict[str, FloatArray] = {}
+        self._lengths: dict[str, npt.NDArray[np.uint8]] = {}
         self._live: Mask | None = None
 
     def segment_files(self) -> list[tuple[int, int, PostingsFile]]:
@@ -77,21 +77,25 @@ class Postings:
         return mask
 
     # -- field lengths ---------------------------------------------------------------
-    def field_lengths(self, fieldname: str) -> FloatArray:
-        """Each document's quantised length of ``fieldname`` (as Whoosh's BM25F sees it)."""
+    def length_codes(self, fieldname: str) -> npt.NDArray[np.uint8]:
+        """Each document's field length as Whoosh stores it: one byte (quantised), read
+        once per generation (1 byte a document, not the 8 of a float)."""
         with self._lock:
             cached = self._lengths.get(fieldname)
         if cached is not None:
             return cached
-        lengths = np.zeros(self.doc_count_all, dtype=np.float64)
+        codes = np.zeros(self.doc_count_all, dtype=np.uint8)
         for segment, offset in self._reader.leaf_readers():
             count = segment.doc_count_all()
-            lengths[offset : offset + count] = _LENGTH_OF_BYTE[
-                length_bytes(segment, fieldname, count)
-            ]
+            codes[offset : offset + count] = length_bytes(segment, fieldname, count)
         with self._lock:
-            self._lengths[fieldname] = lengths
-        return lengths
+            self._lengths[fieldname] = codes
+        return codes
+
+    def field_lengths(self, fieldname: str, docs: DocArray) -> FloatArray:
+        """The quantised lengths of ``fieldname`` in ``docs`` (as Whoosh's BM25F sees
+        them)."""
+        return _LENGTH_OF_BYTE[self.length_codes(fieldname)[docs]]
 
     # -- postings --------------------------------------------------------------------
     def term(self, fieldname: str, text: Any) -> tuple[DocArray, FloatArray]:
@@ -138,7 +142,7 @@ class Postings:
         budget = min(budget, CACHE_POSTINGS // 2)
         read = 0
         for fieldname in fieldnames:
-            self.field_lengths(fieldname)
+            self.length_codes(fieldname)
             for df, term in self.frequent_terms(fieldname, min_docs):
                 if read + df > budget:
                     break
