@@ -28,6 +28,7 @@ from test_search_support import (
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
+import search.matching.fastrank as fastrank
 from corpus import Article
 from index.arrays_writing import repair_postings_files
 from index.columns import GenerationColumns
@@ -101,10 +102,20 @@ def test_block_read_postings_equal_whooshs_matcher() -> None:
     assert np.flatnonzero(postings.live()).tolist() == list(reader.all_doc_ids())
 
 
+@pytest.mark.parametrize("summing", ["sparse", "dense"])
 @pytest.mark.parametrize(
-    "query", ["oil", "oil prices", "cocoa -brazil", "place:usa", "(oil OR gold) prices", "bank"]
-)
-def test_fast_scores_equal_whooshs_on_segments_with_deletions(query: str) -> None:
+    "query",
+    ["oil", "oil prices", "cocoa -brazil", "place:usa", "(oil OR gold) prices", "bank",
+     '"crude oil" prices'],
+)  # fmt: skip
+def test_fast_scores_equal_whooshs_on_segments_with_deletions(
+    query: str, summing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same ranking whether a query's parts are summed over their matches (large
+    archives) or in arrays over every docnum (small ones, very common words)."""
+    dense = summing == "dense"
+    monkeypatch.setattr(fastrank, "DENSE_ARCHIVE", 10**9 if dense else 0)
+    monkeypatch.setattr(fastrank, "DENSE_SHARE", 8 if dense else 0)
     ours = Engine.for_index(segmented_index()).search(query, page_size=40, facets=False)
     theirs = Engine.for_index(segmented_index(), fast_ranking=False).search(
         query, page_size=40, facets=False
