@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,7 +183,3 @@ def remove_stale_shards(directory: Path, layout: ShardLayout | None) -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
     if not live:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def shard_generation_dirs(directory: Path, layout: ShardLayout) -> Sequence[Path]:
-    return [directory / name for name in layout.generations]
