@@ -66,7 +66,7 @@ from index.shard_writing import (
     remove_stale_shards,
     write_sharded,
 )
-from index.shards import MAX_SHARDS, ShardLayout, read_layout
+from index.shards import MAX_SHARDS, ShardLayout, read_layout, whoosh_folders
 from index.store import (
     GenerationMeta,
     LiveGeneration,
@@ -261,7 +261,7 @@ def build_index(
                 postings_problem = next(
                     (
                         problem
-                        for folder in _whoosh_folders(directory, base_dir, layout)
+                        for folder in whoosh_folders(directory, base_dir, layout)
                         for problem in postings_problems(folder, checksums=False)
                     ),
                     None,
@@ -460,13 +460,6 @@ def _sharded_state(directory: Path, base_dir: Path, layout: ShardLayout) -> Shar
     where a shard has no table it can trust)."""
     tables = [_indexed_articles(directory / name, directory)[0] for name in layout.generations]
     return ShardedState(base_dir, layout, tables)
-
-
-def _whoosh_folders(directory: Path, base_dir: Path, layout: ShardLayout | None) -> list[Path]:
-    """The folders of a generation's Whoosh indexes: its own, or its shards'."""
-    if layout is None:
-        return [base_dir]
-    return [directory / name for name in layout.generations]
 
 
 def _write(

@@ -79,6 +79,13 @@ def shard_folder(number: int) -> str:
     return f"{SHARDS_FOLDER}/{number:02d}"
 
 
+def whoosh_folders(index_dir: Path, generation_dir: Path, layout: ShardLayout | None) -> list[Path]:
+    """The folders of a generation's Whoosh indexes: its own, or its shards'."""
+    if layout is None:
+        return [generation_dir]
+    return [index_dir / name for name in layout.generations]
+
+
 def read_layout(generation_dir: Path) -> ShardLayout | None:
     """The layout of a sharded index's generation; None for an unsharded one.
     Raises ValueError when the file is damaged (callers report the index damaged)."""

@@ -22,7 +22,7 @@ from index.postings_file import PostingsFile
 from index.reading import MISSING_DATE, live_mask, raw_date_column
 from index.schema import facet_term
 from index.segment_arrays import field_table, open_postings_files
-from index.shards import read_layout
+from index.shards import read_layout, whoosh_folders
 from index.store import directory_size, resolve_index_dir
 
 #: Facet values shown per field.
@@ -206,9 +206,7 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
         columns_problems=list(columns.verify(generation_dir)),
         postings_problems=[
             problem
-            for folder in (
-                [directory / name for name in layout.generations] if layout else [generation_dir]
-            )
+            for folder in whoosh_folders(directory, generation_dir, layout)
             for problem in postings_problems(folder, checksums=True)
         ],
         shards=shards,

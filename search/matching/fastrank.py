@@ -62,19 +62,24 @@ class _Scored:
 
     def holds(self, docs: IntArray) -> Mask:
         """Which of ``docs`` (sorted) this part matches."""
-        if not len(self.docs):
-            return np.zeros(len(docs), dtype=np.bool_)
-        at = np.minimum(np.searchsorted(self.docs, docs), len(self.docs) - 1)
-        return np.asarray(self.docs[at] == docs)
+        return _lookup(self.docs, docs)[1]
 
     def on(self, docs: IntArray) -> tuple[FloatArray, CountArray]:
         """Scores and counts at ``docs`` (sorted; 0 where this part does not match)."""
         if not len(self.docs):
             return np.zeros(len(docs)), np.zeros(len(docs), dtype=np.int32)
-        at = np.minimum(np.searchsorted(self.docs, docs), len(self.docs) - 1)
-        found = self.docs[at] == docs
+        at, found = _lookup(self.docs, docs)
         scores = np.where(found, self.scores[at], 0.0)
         return scores, np.where(found, self.counts[at], 0).astype(np.int32)
+
+
+def _lookup(docs: IntArray, wanted: IntArray) -> tuple[IntArray, Mask]:
+    """Where each of ``wanted`` is (or would be) in ``docs``, both sorted, and whether
+    it is there."""
+    if not len(docs):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(docs, wanted), len(docs) - 1)
+    return at, np.asarray(docs[at] == wanted)
 
 
 _NOTHING = _Scored(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int32), 0)
@@ -183,7 +188,9 @@ class FastRanker:
             if sparse is None:
                 return None
             word_docs, term_scores = sparse
-            scores += _Scored(word_docs, term_scores, _no_counts(word_docs), 1).on(docs)[0]
+            if len(word_docs):  # (a word in no article adds nothing)
+                at, found = _lookup(word_docs, docs)
+                scores += np.where(found, term_scores[at], 0.0)
         if query.boost != 1:
             scores = scores * query.boost
         words = len(query.words) if len(docs) else 0
@@ -278,10 +285,6 @@ class FastRanker:
             allowed = self._postings.mask_of(allowed)
         kept = allowed[result.docs]
         return top_scores(result.docs[kept], result.scores[kept], limit)
-
-
-def _no_counts(docs: IntArray) -> CountArray:
-    return np.zeros(len(docs), dtype=np.int32)
 
 
 def top_scores(docs: IntArray, scores: FloatArray, limit: int) -> list[tuple[int, float]]:
