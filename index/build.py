@@ -220,7 +220,8 @@ def build_index(
                 sharded = _sharded_state(directory, base_dir, layout)
                 for table in sharded.tables:
                     existing.update(table)
-                previous = files_table.read(base_dir, key)
+                tabled = all(sharded.trusted)
+                previous = files_table.read(base_dir, key) if tabled else {}
             elif not fresh and base_dir is not None:
                 existing, tabled = _indexed_articles(base_dir, directory)
                 previous = files_table.read(base_dir, key) if tabled else {}
@@ -458,8 +459,10 @@ def _shard_count(shards: int | None, layout: ShardLayout | None) -> int:
 def _sharded_state(directory: Path, base_dir: Path, layout: ShardLayout) -> ShardedState:
     """The live layout and every shard's articles table (read from the stored articles
     where a shard has no table it can trust)."""
-    tables = [_indexed_articles(directory / name, directory)[0] for name in layout.generations]
-    return ShardedState(base_dir, layout, tables)
+    found = [_indexed_articles(directory / name, directory) for name in layout.generations]
+    return ShardedState(
+        base_dir, layout, [table for table, _ in found], [trusted for _, trusted in found]
+    )
 
 
 def _write(

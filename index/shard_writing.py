@@ -51,12 +51,15 @@ from index.writer import GenerationWriter, write_generations
 @dataclass(frozen=True, slots=True)
 class ShardedState:
     """What the live generation of a sharded index holds: its layout, and for each
-    shard its articles table (id -> corpus and content hash)."""
+    shard its articles table (id -> corpus and content hash) and whether that came from
+    a table it can trust (else from the stored articles: the shard is then written
+    again, so that it gets one)."""
 
     #: The live generation's folder (its layout, columns, files table).
     folder: Path
     layout: ShardLayout
     tables: list[dict[str, IndexedArticle]]
+    trusted: list[bool]
 
     def holder(self) -> dict[str, int]:
         """id -> the shard holding it."""
@@ -95,8 +98,10 @@ def write_sharded(
         layout = ShardLayout(("",) * count, choose_bounds(plan.written_dates, count))
         tables: list[dict[str, IndexedArticle]] = [{} for _ in range(count)]
         holder: Mapping[str, int] = {}
+        trusted = [True] * count
     else:
         layout, tables, holder = live.layout, live.tables, live.holder()
+        trusted = list(live.trusted)
     plans = split_plan(plan, layout, holder)
     generations = list(layout.generations)
     table, key, files_changed = files
@@ -117,7 +122,9 @@ def write_sharded(
         how.meter.phase("indexing", total=plan.writes)
         temp_dirs = write_generations(
             writers, plans, plan.files, source, how.meter.advance,
-            forced=[writer.base is None for writer in writers], step=how.meter.step,
+            forced=[writer.base is None or not trusted[number]
+                    for number, writer in enumerate(writers)],
+            step=how.meter.step,
         )  # fmt: skip
         for number, (writer, temp_dir) in enumerate(zip(writers, temp_dirs, strict=True)):
             if temp_dir is None:
@@ -127,7 +134,8 @@ def write_sharded(
                 tables[number], shard_plan.deletes, shard_plan.written
             )
             articles = writer.doc_count()
-            if len(shard_table) == articles:
+            trusted[number] = len(shard_table) == articles
+            if trusted[number]:
                 articles_table.write(temp_dir, shard_table)
             write_meta(temp_dir, how.meta(articles))
             fsync_tree(temp_dir)
@@ -137,7 +145,7 @@ def write_sharded(
             writer.temp_dir = None
             generations[number] = f"{shard_folder(number)}/{name}"
         if generations == list(layout.generations) and not force:
-            if live is not None and files_changed:
+            if live is not None and files_changed and all(trusted):
                 files_table.write(live.folder, table, key)
             return None
         how.meter.step("writing facet columns")
@@ -148,7 +156,8 @@ def write_sharded(
         with index.reader() as reader:
             columns.write(view_dir, reader)
             articles = int(reader.doc_count())
-        files_table.write(view_dir, table, key)
+        if all(trusted):  # (trusted only beside trusted articles tables)
+            files_table.write(view_dir, table, key)
         write_meta(view_dir, how.meta(articles))
         fsync_tree(view_dir)
         generation = next_generation_name(directory)

@@ -178,6 +178,26 @@ def test_a_refresh_rewrites_only_the_shards_whose_articles_changed(tmp_path: Pat
     assert _compare(one, index_dir, ["strike", "pickets", "dockers offer", "harbour"]) == 4
 
 
+def test_a_shard_that_lost_its_articles_table_gets_one_again(tmp_path: Path) -> None:
+    """As in an unsharded index: a refresh that finds a table it cannot trust reads the
+    stored articles, says it repaired the index, and writes the table again; the
+    builder's files table is not trusted beside it meanwhile."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus / "march.jsonl", [_story(n, 1 + n % 27, f"Story {n}.") for n in range(60)])
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, shards=3)
+    lost = next((index_dir / "shards" / "01").glob("gen-*")) / "articles.json"
+    lost.unlink()
+    summary = build_index(None, index_dir)
+    assert "articles table" in summary.repaired
+    assert (summary.added, summary.deleted, summary.total) == (0, 0, 60)
+    for shard in sorted((index_dir / "shards").iterdir()):
+        assert [p.name for p in shard.glob("gen-*/articles.json")], shard.name
+    assert next(index_dir.glob("gen-*/files.json"))
+    assert not build_index(None, index_dir).repaired  # whole again
+
+
 def test_shards_can_be_changed_and_removed(tmp_path: Path, corpora: Path) -> None:
     corpus = tmp_path / "bbc"
     corpus.mkdir()
