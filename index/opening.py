@@ -160,6 +160,34 @@ def open_generation(index_dir: Path, generation_dir: Path) -> Index:
     return _open_whoosh(index_dir, generation_dir)
 
 
+def live_parts(index_dir: str | os.PathLike[str] | None = None) -> tuple[str, tuple[str, ...]]:
+    """The live generation and the Whoosh indexes it is made of, as folders relative to
+    the index directory: every shard's generation in shard order (``shards/00/gen-...``),
+    or the generation itself when the index has one shard.  Checks the schema version;
+    raises the errors ``open_index`` raises."""
+    directory = resolve_index_dir(index_dir)
+    if not directory.exists():
+        raise IndexMissingError(directory)
+    generation_dir = current_generation_dir(directory)
+    check_schema(directory, load_meta(directory, generation_dir))
+    try:
+        layout = read_layout(generation_dir)
+    except ValueError as error:
+        raise IndexCorruptError(directory, f"{generation_dir.name}: {error}") from error
+    if layout is None:
+        return generation_dir.name, (generation_dir.name,)
+    return generation_dir.name, layout.generations
+
+
+def open_part(index_dir: str | os.PathLike[str] | None, folder: str) -> Index:
+    """One of the Whoosh indexes ``live_parts`` names (a shard searched on its own)."""
+    whoosh_patches.apply()
+    directory = resolve_index_dir(index_dir)
+    if not (directory / folder).is_dir():
+        raise IndexMissingError(directory / folder)
+    return _open_whoosh(directory, directory / folder)
+
+
 def _open_whoosh(index_dir: Path, generation_dir: Path) -> Index:
     try:
         ix = whoosh_index.open_dir(str(generation_dir))

@@ -61,6 +61,7 @@ def register(subparsers: Any) -> None:
     search.add_argument("--page", type=positive_int, default=1)
     search.add_argument("--json", action="store_true", help="print one JSON object")
     add_index_dir(search)
+    add_cluster(search)
     # Words of the query may start with "-" (-syria): ``newsdesk``'s main reads only
     # search's own options as options, wherever they are (see tui.cli).
     search.set_defaults(run=run_search, free_words="query")
@@ -71,6 +72,7 @@ def register(subparsers: Any) -> None:
     show.add_argument("article_id", metavar="ID")
     show.add_argument("--json", action="store_true", help="print the article as JSON")
     add_index_dir(show)
+    add_cluster(show)
     show.set_defaults(run=run_show)
 
     evaluate = subparsers.add_parser(
@@ -90,6 +92,16 @@ def register(subparsers: Any) -> None:
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     add_index_dir(evaluate)
     evaluate.set_defaults(run=run_eval)
+
+
+def add_cluster(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cluster",
+        metavar="ray[:ADDRESS]",
+        default=None,
+        help="search each shard in a Ray actor: ray (a local Ray instance) or "
+        "ray:HOST:PORT (needs pip install 'newsdesk[cluster]'; see docs/cluster.md)",
+    )
 
 
 def parse_filters(items: list[str]) -> dict[str, list[str]]:
@@ -119,7 +131,7 @@ def run_search(args: argparse.Namespace) -> int:
     filters = parse_filters(args.filter)
     from search.engine import Engine  # Whoosh and numpy load only for these commands
 
-    with Engine.open(args.index) as engine:
+    with Engine.open(args.index, cluster=args.cluster) as engine:
         results = engine.search(
             query,
             filters=filters,
@@ -150,6 +162,7 @@ def results_to_json(results: SearchResults) -> dict[str, Any]:
         "all_words_total": results.all_words_total,
         "suggestion": results.suggestion,
         "undated": results.undated,
+        "missing_shards": list(results.missing_shards),
         "hits": [hit_to_json(hit) for hit in results.hits],
         "facets": {
             name: [{"value": value, "count": count} for value, count in pairs]
@@ -177,7 +190,7 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
 def run_show(args: argparse.Namespace) -> int:
     from search.engine import Engine
 
-    with Engine.open(args.index) as engine:
+    with Engine.open(args.index, cluster=args.cluster) as engine:
         article = engine.get(args.article_id)
     if args.json:
         json.dump(article_to_json(article), sys.stdout, ensure_ascii=False)

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -42,6 +42,9 @@ from search.query.parser import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
 from search.results import Hit, SearchResults, Span
 from search.words.resolve import resolve_query
 from search.words.suggest import suggest
+
+if TYPE_CHECKING:
+    from search.cluster.coordinator import ClusterEngine
 
 #: Seconds of work a query may take (matching, ranking, snippets, facets): past it, the
 #: rest is skipped and the results are flagged ``partial``.
@@ -88,13 +91,31 @@ class Engine:
         self.fast_ranking = fast_ranking
         self._reopen()
 
+    @overload
     @classmethod
-    def open(cls, index_dir: str | Path | None = None, *, warm: bool = False) -> Engine:
+    def open(
+        cls, index_dir: str | Path | None = None, *, warm: bool = False, cluster: None = None
+    ) -> Engine: ...
+
+    @overload
+    @classmethod
+    def open(
+        cls, index_dir: str | Path | None = None, *, warm: bool = False, cluster: str
+    ) -> ClusterEngine: ...
+
+    @classmethod
+    def open(
+        cls, index_dir: str | Path | None = None, *, warm: bool = False, cluster: str | None = None
+    ) -> Engine | ClusterEngine:
         """Open the index at ``index_dir`` (default: where ``newsdesk index`` writes).
 
         ``warm=True`` (long-lived sessions such as the TUI) warms each searcher's caches
         in a background thread; a one-shot command leaves it off so it starts at once.
+        ``cluster="ray"`` (a local Ray instance) or ``"ray:HOST:PORT"`` searches each
+        shard in a Ray actor instead (``search.cluster``; the same API and results).
         """
+        if cluster is not None:
+            return open_cluster(index_dir, cluster)
         return cls(lambda: open_index(index_dir), lambda: index_generation(index_dir), warm=warm)
 
     @classmethod
@@ -360,6 +381,15 @@ class Engine:
         if not isinstance(text, str):
             raise InvalidArgumentError("text", f"must be a string, not {type(text).__name__}")
         return match_spans(text, parsed.highlight_terms)
+
+
+def open_cluster(index_dir: str | Path | None, cluster: str) -> ClusterEngine:
+    """The index's shards searched by Ray actors (``cluster``: ``ray[:ADDRESS]``)."""
+    from search.cluster.coordinator import ClusterEngine
+    from search.cluster.ray_shards import RayShards, cluster_address
+
+    address = cluster_address(cluster)
+    return ClusterEngine(index_dir, lambda folder, count: RayShards(folder, count, address=address))
 
 
 @contextmanager

@@ -50,3 +50,10 @@ class InvalidArgumentError(SearchError, ValueError):
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(f"{argument}: {message}")
         self.argument = argument
+
+
+class ClusterError(SearchError):
+    """A cluster of shards cannot be used: Ray is not installed, its address cannot be
+    reached, its version differs, or its workers cannot open the index."""
+
+    title = "Cluster unavailable"

@@ -99,6 +99,16 @@ def relaxed_note(results: SearchResults) -> str:
     )
 
 
+def missing_shards_note(results: SearchResults) -> str:
+    """Which shards of a cluster did not answer (their stories are left out)."""
+    names = ", ".join(str(number) for number in results.missing_shards)
+    shards = "shard" if len(results.missing_shards) == 1 else "shards"
+    return (
+        f"Incomplete: {shards} {names} did not answer; their stories are not counted. "
+        "Search again in a moment (a stopped worker is restarted)."
+    )
+
+
 PARTIAL_NOTE = (
     "Time limit reached: the count, the hits, their snippets and the facet counts may be "
     "incomplete. Narrow the query (more words, a field, a date) for complete results."
@@ -112,7 +122,9 @@ def results_text(results: SearchResults) -> Text:
     text.append(f"  ({results.took_ms:,.0f} ms)\n", style="dim")
     if results.relaxed:
         text.append(relaxed_note(results) + "\n", style="yellow")
-    if results.partial:
+    if results.missing_shards:
+        text.append(missing_shards_note(results) + "\n", style="yellow")
+    elif results.partial:
         text.append(PARTIAL_NOTE + "\n", style="yellow")
     if results.suggestion:
         text.append("Did you mean: ")

@@ -54,3 +54,5 @@ class SearchResults:
     page_size: int = 10
     #: How many matching articles have no date (the month/year facets leave them out).
     undated: int = 0
+    #: Shards of a cluster that did not answer (then ``partial`` is set too).
+    missing_shards: tuple[int, ...] = ()

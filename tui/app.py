@@ -86,7 +86,11 @@ class NewsdeskApp(App[None]):
     def _open_engine(self) -> None:
         from search import Engine
 
-        engine = Engine.open(self.settings.index_dir)
+        engine: SearchBackend
+        if self.settings.cluster is not None:
+            engine = Engine.open(self.settings.index_dir, cluster=self.settings.cluster)
+        else:
+            engine = Engine.open(self.settings.index_dir)
         self.call_from_thread(self._show_search, engine)
 
     def _show_search(self, engine: SearchBackend) -> None:

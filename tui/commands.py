@@ -1,4 +1,5 @@
-"""``newsdesk tui [--index DIR]``: open the terminal UI (also what plain ``newsdesk`` runs)."""
+"""``newsdesk tui [--index DIR] [--cluster ray[:ADDRESS]]``: open the terminal UI
+(also what plain ``newsdesk`` runs)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ def register(subparsers: Any) -> None:
         default=None,
         help="index folder (default: $NEWSDESK_INDEX or the user data dir)",
     )
+    parser.add_argument(
+        "--cluster",
+        metavar="ray[:ADDRESS]",
+        default=None,
+        help="search each shard in a Ray actor: ray (local) or ray:HOST:PORT "
+        "(pip install 'newsdesk[cluster]'; see docs/cluster.md)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -34,5 +42,8 @@ def run(args: argparse.Namespace) -> int:
     # should say "no index there", not quietly create one.
     explicit = args.index is not None
     index_dir = args.index if explicit else default_index_dir()
-    create_app(Settings(index_dir=index_dir, build_sample_if_missing=not explicit)).run()
+    settings = Settings(
+        index_dir=index_dir, build_sample_if_missing=not explicit, cluster=args.cluster
+    )
+    create_app(settings).run()
     return 0

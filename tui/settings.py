@@ -31,3 +31,5 @@ class Settings:
     theme: str | None = None
     #: Build the bundled sample's index when there is none yet (first run).
     build_sample_if_missing: bool = True
+    #: Search the shards in Ray actors (``ray`` or ``ray:HOST:PORT``); None: in-process.
+    cluster: str | None = None

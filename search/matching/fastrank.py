@@ -29,6 +29,7 @@ from whoosh import scoring
 
 from search.lru import LruCache
 from search.matching.postings import DocArray, FloatArray, Mask, Postings
+from search.matching.statistics import CollectionStatistics, phrase_key, term_key
 
 #: Score entries (a docnum and a score: 16 bytes) of the per-term score arrays kept per
 #: generation, least recently used dropped first: at most 64 MB.
@@ -90,14 +91,30 @@ def _mask_docs(present: Mask) -> IntArray:
 
 
 class FastRanker:
-    """Scores supported queries over one searcher; thread-safe, caches term scores."""
+    """Scores supported queries over one searcher; thread-safe, caches term scores.
 
-    def __init__(self, searcher: Any, k1: float, b: float, postings: Postings) -> None:
+    ``statistics`` (a shard of a collection searched as one): score with the
+    collection's figures instead of the searcher's.  The term scores cached are valid
+    as long as those figures are, so give each set of figures a ranker of its own.
+    """
+
+    def __init__(
+        self,
+        searcher: Any,
+        k1: float,
+        b: float,
+        postings: Postings,
+        statistics: CollectionStatistics | None = None,
+    ) -> None:
         self._searcher = searcher
         self._reader = searcher.reader()
         self._postings = postings
         self._k1 = k1
-        self._doc_count_all = int(searcher.get_parent().doc_count_all())
+        self._statistics = statistics
+        if statistics is not None:
+            self._doc_count_all = statistics.doc_count_all
+        else:
+            self._doc_count_all = int(searcher.get_parent().doc_count_all())
         self._b = b
         self._cache: LruCache[tuple[str, str, float], tuple[DocArray, FloatArray]] = LruCache(
             CACHE_SCORES, lambda entry: max(1, len(entry[0]))
@@ -118,9 +135,8 @@ class FastRanker:
             return cached
         docs, weights = self._postings.term(fieldname, text)
         if len(docs):
-            searcher = self._searcher
             idf = self._idf(fieldname, text, len(docs))
-            average = searcher.avg_field_length(fieldname) or 1
+            average = self._average_length(fieldname) or 1
             lengths = self._postings.field_lengths(fieldname, docs)
             k1, b = self._k1, self._b
             # Whoosh's scoring.bm25, operation for operation, then the term's boost.
@@ -137,9 +153,22 @@ class FastRanker:
         """Whoosh's ``idf``, from the number of postings already in hand (Whoosh would
         look the term up again in every segment for its document frequency, which
         is that same number: deleted documents count until segments merge)."""
-        if type(self._searcher.weighting).idf is not scoring.WeightingModel.idf:
+        if self._statistics is not None:
+            postings = self._statistics.frequency(term_key(fieldname, text))
+        elif type(self._searcher.weighting).idf is not scoring.WeightingModel.idf:
             return float(self._searcher.idf(fieldname, text))  # a model with its own idf
         return log(self._doc_count_all / (postings + 1)) + 1
+
+    def _average_length(self, fieldname: str) -> float | None:
+        if self._statistics is not None:
+            return self._statistics.avg_field_length(fieldname)
+        average: float | None = self._searcher.avg_field_length(fieldname)
+        return average
+
+    def _held(self, found: int, key: tuple[str, ...]) -> bool:
+        """Whether the collection holds a term or phrase (for the coordination bonus):
+        ``found`` documents here, or any in the collection's figures."""
+        return found > 0 or (self._statistics is not None and self._statistics.frequency(key) > 0)
 
     def _scores(self, query: wq.Query, leaf_docs: LeafDocs) -> _Scored | None:
         if type(query) is wq.Term:
@@ -176,7 +205,8 @@ class FastRanker:
             return None
         docs, term_scores = result
         ones = np.ones(len(docs), dtype=np.int32)
-        return _Scored(docs, term_scores, ones, 1 if len(docs) else 0)
+        held = self._held(len(docs), term_key(query.fieldname, query.text))
+        return _Scored(docs, term_scores, ones, 1 if held else 0)
 
     def _phrase(self, query: wq.Phrase, present: Mask) -> _Scored | None:
         """Whoosh's phrase score: its words' BM25 scores summed (each with its full
@@ -193,7 +223,7 @@ class FastRanker:
                 scores += np.where(found, term_scores[at], 0.0)
         if query.boost != 1:
             scores = scores * query.boost
-        words = len(query.words) if len(docs) else 0
+        words = len(query.words) if self._held(len(docs), phrase_key(query)) else 0
         return _Scored(docs, scores, np.full(len(docs), words, dtype=np.int32), words)
 
     def _or_scores(self, query: wq.Or, leaf_docs: LeafDocs) -> _Scored | None:

@@ -90,7 +90,11 @@ class Vocabulary:
     def __init__(self, reader: Any, files: Sequence[PostingsFile]) -> None:
         self._reader = reader
         self._files = files
-        self._fields = [name for name in TEXT_SOURCES if name in reader.schema]
+        self._init_caches(reader.schema.names())
+
+    def _init_caches(self, fieldnames: Sequence[str]) -> None:
+        self._fieldnames = frozenset(fieldnames)
+        self._fields = [name for name in TEXT_SOURCES if name in self._fieldnames]
         #: Each letter's stems, sorted, by length: did-you-mean and fuzzy words scan
         #: every stem sharing the typed word's first letter.
         self._by_letter: LruCache[str, dict[int, list[str]]] = LruCache(STEMS_BYTES, _stems_bytes)
@@ -101,7 +105,8 @@ class Vocabulary:
             VALUE_WORDS_BYTES, _value_words_bytes
         )
 
-    # -- terms -----------------------------------------------------------------------
+    # -- what the index holds (the three things the rest is built on; a collection
+    # -- of shards, ``search.cluster.vocabulary``, asks its shards for them) -------------
     def terms_starting(self, fieldname: str, prefix: str) -> list[str]:
         """The field's terms (any segment) that start with ``prefix``, sorted."""
         found: set[bytes] = set()
@@ -109,24 +114,33 @@ class Vocabulary:
             found.update(postings.terms_starting(fieldname, prefix.encode("utf-8")))
         return sorted(term.decode("utf-8") for term in found)
 
+    def field_frequency(self, fieldname: str, term: str) -> int:
+        """Articles whose ``fieldname`` holds ``term`` (an upper bound: deleted
+        documents count until segments merge, as in Whoosh's own figure)."""
+        encoded = term.encode("utf-8")
+        return sum(postings.doc_frequency(fieldname, encoded) for postings in self._files)
+
+    def documents(self, field: str, term: str, limit: int) -> list[str]:
+        """Folded stored text of up to ``limit`` articles holding ``term`` (the first
+        ones in the postings)."""
+        reader = self._reader
+        if not reader.doc_frequency(field, term):
+            return []
+        docnums = islice(reader.postings(field, term).all_ids(), limit)
+        return [fold(str(reader.stored_fields(docnum).get(field) or "")) for docnum in docnums]
+
+    # -- terms -----------------------------------------------------------------------
     def doc_frequency(self, stem: str) -> int:
-        """Articles holding ``stem`` in any full-text source field (an upper bound:
-        deleted documents count until segments merge, as in Whoosh's own figure)."""
-        encoded = stem.encode("utf-8")
-        return sum(
-            postings.doc_frequency(name, encoded)
-            for postings in self._files
-            for name in self._fields
-        )
+        """Articles holding ``stem`` in any full-text source field (summed by field)."""
+        return sum(self.field_frequency(name, stem) for name in self._fields)
 
     # -- facet values ----------------------------------------------------------------
     def matching_values(self, fieldname: str, value: str) -> list[str]:
         """Values of a facet field equal to ``value`` or holding it as a word
         (``credit:kilic`` -> "bulent kilic"); ``[value]`` when none does."""
-        if fieldname not in self._reader.schema:
+        if fieldname not in self._fieldnames:
             return [value]
-        encoded = value.encode("utf-8")
-        if any(postings.doc_frequency(fieldname, encoded) for postings in self._files):
+        if self.field_frequency(fieldname, value):
             return [value]
         words = [word for word in _VALUE_WORDS.split(value) if word]
         if len(words) != 1:
@@ -144,14 +158,6 @@ class Vocabulary:
         return found
 
     # -- stems and their real words ----------------------------------------------------
-    def _documents(self, field: str, term: str, limit: int) -> list[str]:
-        """Folded stored text of up to ``limit`` live articles holding ``term``."""
-        reader = self._reader
-        if not reader.doc_frequency(field, term):
-            return []
-        docnums = islice(reader.postings(field, term).all_ids(), limit)
-        return [fold(str(reader.stored_fields(docnum).get(field) or "")) for docnum in docnums]
-
     def surface_words(self, stem: str, limit: int = SAMPLE_DOCS) -> Counter[str]:
         """Lower-cased words indexed as ``stem``, counted in a few articles that hold it.
         The result is shared: do not change it."""
@@ -161,7 +167,7 @@ class Vocabulary:
             return found
         counts: Counter[str] = Counter()
         for field in self._fields:
-            for text in self._documents(field, stem, limit):
+            for text in self.documents(field, stem, limit):
                 counts.update(word for word in _words_near(text, stem) if stem_of(word) == stem)
             if counts:
                 break
@@ -170,7 +176,7 @@ class Vocabulary:
 
     def _has_word_matching(self, stem: str, pattern: str) -> bool:
         for field in self._fields:
-            for text in self._documents(field, stem, CONFIRM_DOCS):
+            for text in self.documents(field, stem, CONFIRM_DOCS):
                 if any(
                     fnmatch.fnmatchcase(word, pattern) and stem_of(word) == stem
                     for word in set(_words_near(text, stem))

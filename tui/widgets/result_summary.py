@@ -30,7 +30,10 @@ def count_text(results: SearchResults, sort: str) -> Text:
             f" · {results.all_words_total:,} with every word, then stories matching any word",
             style="italic",
         )
-    if results.partial:
+    if results.missing_shards:
+        missing = ", ".join(str(number) for number in results.missing_shards)
+        text.append(f" · partial results: no answer from shard {missing}", style="italic")
+    elif results.partial:
         text.append(" · time limit hit: partial results", style="italic")
     return text
 

@@ -1,0 +1,7 @@
+"""Searching an index's shards each in its own searcher, merged by a coordinator.
+
+``ClusterEngine`` (``coordinator``) has ``Engine``'s API; the shards it talks to run in
+this process (``shards.LocalShards``) or as Ray actors (``ray_shards``, the only module
+that imports Ray: ``pip install 'newsdesk[cluster]'``).  ``Engine.open(dir,
+cluster="ray[:ADDRESS]")`` is the usual way in.
+"""

@@ -1,0 +1,460 @@
+"""``ClusterEngine``: one index's shards searched as one, each by its own searcher.
+
+The coordinator parses the query, resolves its wildcard and fuzzy words against every
+shard's vocabulary (``ClusterVocabulary``), and runs the rounds described in
+``search.cluster.messages``: statistics (cached per generation), query, fetch.  It
+merges the shards' answers exactly as Lucene's ``TopDocs.merge`` does -- by score, then
+by shard, then by position in the shard, which is the order of a one-shard index of the
+same articles read shard after shard -- and sums totals and every facet value's count
+before cutting the facet lists, so the results equal a sharded index's read in one
+process (``tests/test_cluster.py``).  A shard that does not answer makes the results
+``partial``, naming it in ``missing_shards``; its totals are left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+
+from whoosh import classify
+from whoosh import query as wq
+
+from corpus.model import Article
+from index.fields import DATE_FACETS
+from index.opening import index_generation, live_parts
+from index.reading import MISSING_DATE
+from index.schema import facet_term
+from index.store import resolve_index_dir
+from search.arguments import SearchRequest, checked_count, checked_text, search_request
+from search.cluster.messages import RankedEntry, ShardAnswer, ShardFigures, ShardQuery, TierAnswer
+from search.cluster.shards import Gathered, Shards
+from search.cluster.vocabulary import ClusterVocabulary
+from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, SUGGEST_BELOW, TIME_LIMIT_SECONDS
+from search.errors import ArticleNotFoundError, ClusterError, InvalidArgumentError
+from search.lru import LruCache
+from search.matching.statistics import CollectionStatistics, StatisticKey, statistic_keys
+from search.present.highlight import match_spans
+from search.query.filters import filter_query
+from search.query.parser import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
+from search.results import Hit, SearchResults, Span
+from search.words.resolve import resolve_query
+from search.words.suggest import suggest
+
+#: Term and phrase figures of the collection kept by the coordinator per generation.
+CACHE_FIGURES = 1_000_000
+
+#: Makes the shards of an index: (index folder, number of shards) -> Shards.
+ShardsFactory = Callable[[str, int], Shards]
+
+
+class _Collection:
+    """One generation of the index as the coordinator sees it."""
+
+    def __init__(self, name: str, folders: Sequence[str], figures: Sequence[ShardFigures]) -> None:
+        self.name = name
+        self.folders = list(folders)
+        self.articles = sum(f.articles for f in figures)
+        lengths: dict[str, int] = {}
+        for shard in figures:
+            for field, length in shard.field_lengths.items():
+                lengths[field] = lengths.get(field, 0) + length
+        self.base = CollectionStatistics(sum(f.doc_count_all for f in figures), lengths, name)
+        self.frequencies: LruCache[StatisticKey, int] = LruCache(CACHE_FIGURES, lambda _: 1)
+
+
+class ClusterEngine:
+    """Search an index's shards as one (``Engine``'s API; see ``search.cluster``)."""
+
+    def __init__(self, index_dir: str | Path | None, shards: ShardsFactory) -> None:
+        self._index_dir = str(resolve_index_dir(index_dir))
+        self._make_shards = shards
+        self._shards: Shards | None = None
+        self._lock = threading.RLock()
+        self.field_boosts = dict(DEFAULT_FIELD_BOOSTS)
+        self.time_limit = TIME_LIMIT_SECONDS
+        self.relax_below = RELAX_BELOW
+        #: Milliseconds the slowest shard spent on the last search's query round (the
+        #: rest of ``took_ms`` is the coordinator's and the network's).
+        self.slowest_shard_ms = 0.0
+        self._live: _Collection | None = None
+        self._vocabulary: ClusterVocabulary | None = None
+        self._open()
+
+    # -- lifecycle -------------------------------------------------------------------
+    def _open(self) -> None:
+        name, folders = live_parts(self._index_dir)
+        if self._shards is None or self._shards.count != len(folders):
+            if self._shards is not None:
+                self._shards.close()
+            self._shards = self._make_shards(self._index_dir, len(folders))
+        gathered = self._shards.call(
+            "figures", {number: (folder,) for number, folder in enumerate(folders)}
+        )
+        _require_all(gathered)
+        figures = [gathered.answers[number] for number in range(len(folders))]
+        self._live = _Collection(name, folders, figures)
+        fieldnames = sorted({name for shard in figures for name in shard.fieldnames})
+        self._vocabulary = ClusterVocabulary(self._shards, folders, fieldnames)
+
+    def refresh(self) -> bool:
+        """Follow a new index version if one was published; True if it did."""
+        with self._lock:
+            if self._live is not None and index_generation(self._index_dir) == self._live.name:
+                return False
+            self._open()
+            return True
+
+    def warm(self) -> None:
+        self.refresh()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._shards is not None:
+                self._shards.close()
+                self._shards = None
+            self._live = None
+
+    def __enter__(self) -> ClusterEngine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _current(self) -> tuple[_Collection, Shards, ClusterVocabulary]:
+        self.refresh()
+        if self._live is None or self._shards is None or self._vocabulary is None:
+            raise InvalidArgumentError("engine", "is closed")
+        return self._live, self._shards, self._vocabulary
+
+    @property
+    def article_count(self) -> int:
+        with self._lock:
+            return self._current()[0].articles
+
+    @property
+    def shard_count(self) -> int:
+        with self._lock:
+            return len(self._current()[0].folders)
+
+    # -- searching -------------------------------------------------------------------
+    def parse(self, query: str) -> ParsedQuery:
+        text = checked_text(query, "query")
+        with self._lock:
+            vocabulary = self._current()[2]
+            return resolve_query(parse_query(text, field_boosts=self.field_boosts), vocabulary)
+
+    def match_spans(self, query: str, text: str) -> tuple[Span, ...]:
+        parsed = self.parse(query)
+        if not isinstance(text, str):
+            raise InvalidArgumentError("text", f"must be a string, not {type(text).__name__}")
+        return match_spans(text, parsed.highlight_terms)
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        date_from: date | datetime | None = None,
+        date_to: date | datetime | None = None,
+        facets: bool = True,
+        facet_limit: int = 20,
+        sort: str = "relevance",
+        page: int = 1,
+        page_size: int = 10,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """As ``Engine.search``; ``missing_shards`` names shards that did not answer."""
+        request = search_request(
+            query,
+            filters=filters,
+            date_from=date_from,
+            date_to=date_to,
+            facets=facets,
+            facet_limit=facet_limit,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+            snippets=snippets,
+        )
+        started = time.perf_counter()
+        with self._lock:
+            live, shards, vocabulary = self._current()
+            return self._search(live, shards, vocabulary, request, started)
+
+    def _statistics(
+        self, live: _Collection, shards: Shards, queries: Sequence[wq.Query | None]
+    ) -> tuple[CollectionStatistics, dict[int, str]]:
+        """Round 1: the collection's figures for every term and phrase of the queries
+        (asked of the shards only for those not cached)."""
+        keys = {key for query in queries for key in statistic_keys(query)}
+        known: dict[StatisticKey, int] = {}
+        unknown = []
+        for key in keys:
+            value = live.frequencies.get(key)
+            if value is None:
+                unknown.append(key)
+            else:
+                known[key] = value
+        missing: dict[int, str] = {}
+        if unknown:
+            gathered = shards.call(
+                "frequencies", {n: (folder, unknown) for n, folder in enumerate(live.folders)}
+            )
+            missing = gathered.missing
+            for key in unknown:
+                known[key] = sum(answer[key] for answer in gathered.answers.values())
+                if not missing:  # (a sum without every shard is not the collection's)
+                    live.frequencies.put(key, known[key])
+        base = live.base
+        figures = CollectionStatistics(
+            base.doc_count_all, base.field_lengths, base.generation, known
+        )
+        return figures, missing
+
+    def _search(
+        self,
+        live: _Collection,
+        shards: Shards,
+        vocabulary: ClusterVocabulary,
+        request: SearchRequest,
+        started: float,
+    ) -> SearchResults:
+        parsed = resolve_query(
+            parse_query(request.query, field_boosts=self.field_boosts), vocabulary
+        )
+        statistics, missing = self._statistics(live, shards, (parsed.strict, parsed.relaxed))
+        sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
+        limit = request.page * request.page_size
+        question = ShardQuery(
+            strict=parsed.strict,
+            relaxed=parsed.relaxed,
+            restriction=filter_query(request.filters, request.date_from, request.date_to),
+            statistics=statistics,
+            relax_below=self.relax_below,
+            limit=limit,
+            sort=sort,
+            facets=request.facets,
+            time_limit=max(0.0, self.time_limit - (time.perf_counter() - started)),
+        )
+        gathered = shards.call(
+            "query",
+            {n: (folder, question) for n, folder in enumerate(live.folders) if n not in missing},
+        )
+        missing |= gathered.missing
+        answers: dict[int, ShardAnswer] = gathered.answers
+        self.slowest_shard_ms = max((a.took_ms for a in answers.values()), default=0.0)
+        strict_total = sum(answer.strict.total for answer in answers.values())
+        relaxed = (
+            parsed.relaxed is not None
+            and strict_total < self.relax_below
+            and sum(answer.loose for answer in answers.values()) > 0
+        )
+        chosen: dict[int, TierAnswer] = {}
+        for number, answer in answers.items():
+            tier = answer.relaxed if relaxed else answer.strict
+            assert tier is not None  # (relaxed: every shard had too few to answer strictly)
+            chosen[number] = tier
+        ranked = _merge_ranked(chosen, sort, limit)
+        page_entries = ranked[(request.page - 1) * request.page_size : limit]
+        terms = parsed.highlight_terms if request.snippets else None
+        hits, fetch_missing = self._fetch(live, shards, page_entries, terms, started)
+        missing |= fetch_missing
+        total = sum(tier.total for tier in chosen.values())
+        suggestion = None
+        if (total < SUGGEST_BELOW or relaxed) and not missing:
+            suggestion = suggest(vocabulary, request.query, parsed.words)
+        facets = _merge_facets(chosen, request.facet_limit) if request.facets else {}
+        return SearchResults(
+            query=request.query,
+            total=total,
+            hits=tuple(hits),
+            facets=facets,
+            suggestion=suggestion,
+            relaxed=relaxed,
+            all_words_total=strict_total if relaxed else total,
+            partial=bool(missing) or any(a.partial for a in answers.values()),
+            took_ms=(time.perf_counter() - started) * 1000,
+            page=request.page,
+            page_size=request.page_size,
+            undated=sum(tier.undated for tier in chosen.values()),
+            missing_shards=tuple(sorted(missing)),
+        )
+
+    def _fetch(
+        self,
+        live: _Collection,
+        shards: Shards,
+        entries: Sequence[tuple[int, RankedEntry]],
+        terms: frozenset[str] | None,
+        started: float,
+        skip_hash: str = "",
+    ) -> tuple[list[Hit], dict[int, str]]:
+        """Round 3: the hits of ``entries`` (shard, entry), in their order, from the
+        shards that hold them."""
+        wanted: dict[int, list[tuple[int, float]]] = {}
+        for number, (_, score, _, docnum) in entries:
+            wanted.setdefault(number, []).append((docnum, score))
+        remaining = max(0.0, self.time_limit - (time.perf_counter() - started))
+        gathered = shards.call(
+            "fetch",
+            {n: (live.folders[n], hits, terms, remaining, skip_hash) for n, hits in wanted.items()},
+        )
+        made = {n: iter(hits) for n, hits in gathered.answers.items()}
+        hits = []
+        for number, _ in entries:
+            if number in made:
+                hit = next(made[number])
+                if hit is not None:
+                    hits.append(hit)
+        return hits, gathered.missing
+
+    # -- single articles ---------------------------------------------------------------
+    def get(self, article_id: str) -> Article:
+        """The full article, from the shard that holds it."""
+        article_id = checked_text(article_id, "article_id")
+        with self._lock:
+            live, shards, _ = self._current()
+            gathered = shards.call(
+                "article", {n: (folder, article_id) for n, folder in enumerate(live.folders)}
+            )
+        for number in sorted(gathered.answers):
+            found = gathered.answers[number]
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        if gathered.missing:
+            _require_all(gathered)
+        raise ArticleNotFoundError(article_id)
+
+    def related(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """Stories like the article, as ``Engine.related`` finds them: the five key terms
+        of its start (Whoosh's more-like-this, Bo1, scored here with the collection's
+        figures) searched as any word over every shard, its verbatim copies left out."""
+        limit = checked_count(limit, "limit", minimum=0)
+        article = self.get(article_id)
+        started = time.perf_counter()
+        with self._lock:
+            live, shards, _ = self._current()
+            like = self._key_terms_query(live, shards, article.id)
+            if like is None:
+                return []
+            statistics, _ = self._statistics(live, shards, (like,))
+            question = ShardQuery(
+                strict=like,
+                relaxed=None,
+                restriction=wq.Not(wq.Term("id", article.id)),
+                statistics=statistics,
+                relax_below=0,
+                limit=limit * 2 + 5,
+                sort="relevance",
+                facets=False,
+                time_limit=self.time_limit,
+            )
+            answers = shards.call(
+                "query", {n: (folder, question) for n, folder in enumerate(live.folders)}
+            ).answers
+            chosen = {n: answer.strict for n, answer in answers.items()}
+            ranked = _merge_ranked(chosen, "relevance", limit * 2 + 5)
+            hits, _ = self._fetch(live, shards, ranked, frozenset(), started, article.content_hash)
+            return hits[:limit]
+
+    def _key_terms_query(
+        self, live: _Collection, shards: Shards, article_id: str
+    ) -> wq.Query | None:
+        """Whoosh's ``key_terms_from_text`` over the whole collection: the article's
+        terms from the shard holding it, their collection frequencies summed over all."""
+        everywhere = dict(enumerate(live.folders))
+        texts = shards.call(
+            "text_weights", {n: (f, article_id, RELATED_TEXT_CHARS) for n, f in everywhere.items()}
+        )
+        _require_all(texts)
+        found = next((w for _, w in sorted(texts.answers.items()) if w is not None), None)
+        if found is None:
+            return None
+        weights, top_total = found
+        words = sorted(weights)
+        frequencies = shards.call(
+            "collection_frequencies", {n: (f, "body", words) for n, f in everywhere.items()}
+        )
+        _require_all(frequencies)
+        totals: dict[str, float] = {}
+        for number in sorted(frequencies.answers):
+            for word, frequency in frequencies.answers[number].items():
+                totals[word] = totals.get(word, 0.0) + frequency
+        model = classify.Bo1Model(live.base.doc_count_all, live.base.field_lengths.get("body", 0))
+        scored = [
+            (model.score(weight, totals[word], top_total), word)
+            for word, weight in weights.items()
+            if word in totals
+        ]
+        if not scored:
+            return None
+        norm = max(score for score, _ in scored)  # (``normalize=False``: the top score)
+        ranked = sorted(
+            ((score / norm, word) for score, word in scored), key=lambda x: (-x[0], x[1])
+        )
+        return wq.Or([wq.Term("body", word, boost=weight) for weight, word in ranked[:5]])
+
+
+def _require_all(gathered: Gathered) -> None:
+    if gathered.missing:
+        raise ClusterError(
+            "; ".join(f"shard {n}: {why}" for n, why in sorted(gathered.missing.items()))
+        )
+
+
+def _merge_ranked(
+    answers: Mapping[int, TierAnswer], sort: str, limit: int
+) -> list[tuple[int, RankedEntry]]:
+    """The best ``limit`` entries of all shards, in the order of a one-shard index whose
+    documents come shard after shard: by tier, then score, then position; or by date
+    (``index.columns``: newest first is oldest first reversed, undated last in order)."""
+    entries = [(n, entry) for n, answer in answers.items() for entry in answer.ranked]
+    if sort == "relevance":
+        entries.sort(key=lambda item: (item[1][0], -item[1][1], item[0], item[1][3]))
+        return entries[:limit]
+    newest = sort != "oldest"
+
+    def by_date(item: tuple[int, RankedEntry]) -> tuple[bool, int, int, int]:
+        number, (_, _, raw, docnum) = item
+        if raw == MISSING_DATE:
+            return True, 0, number, docnum
+        if newest:
+            return False, -raw, -number, -docnum
+        return False, raw, number, docnum
+
+    entries.sort(key=by_date)
+    return entries[:limit]
+
+
+def _merge_facets(
+    answers: Mapping[int, TierAnswer], limit: int
+) -> dict[str, list[tuple[str, int]]]:
+    """Every facet's counts summed over the shards, then cut as ``FacetColumns.count``
+    cuts them (most frequent first, ties by value; month/year whole, chronological)."""
+    names: list[str] = []
+    for number in sorted(answers):
+        names.extend(name for name in answers[number].facets if name not in names)
+    merged: dict[str, list[tuple[str, int]]] = {}
+    for name in names:
+        counts: dict[str, tuple[str, int]] = {}
+        for number in sorted(answers):
+            for value, found in answers[number].facets.get(name, []):
+                key = value if name in DATE_FACETS else facet_term(value)
+                spelled, so_far = counts.get(key, (value, 0))
+                counts[key] = (spelled, so_far + found)
+        pairs = list(counts.values())
+        if name in DATE_FACETS:
+            merged[name] = sorted(pairs)
+            continue
+        pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
+        merged[name] = pairs[:limit] if limit > 0 else pairs
+    return merged

@@ -1,0 +1,78 @@
+"""What the coordinator and the shards send each other (plain, picklable records).
+
+A search takes up to three rounds, as Elasticsearch's ``dfs_query_then_fetch`` does:
+
+1. **statistics** (only for terms and phrases the coordinator has not seen in this
+   generation): each shard says how many of its documents hold each one; the sums are
+   the collection's figures (``search.matching.statistics``) and are cached.
+2. **query**: each shard matches the query, ranks its best ``limit`` hits with the
+   collection's figures and counts every facet value of its matches (``ShardAnswer``).
+   Whether a query is relaxed to any word depends on how many articles of the whole
+   collection have every word, which no shard knows: a shard with fewer than
+   ``relax_below`` such articles answers both ways and the coordinator picks one.
+3. **fetch**: the shards holding the page's hits make them (stored fields, snippets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from search.matching.statistics import CollectionStatistics
+
+#: One ranked hit of a shard: (tier, score, sort key, docnum in the shard).  The tier
+#: is 0 for articles with every word, 1 for the relaxed ones; the sort key is the raw
+#: date for sorts by date (0 for relevance).
+RankedEntry = tuple[int, float, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ShardFigures:
+    """A shard's own figures: documents (deleted included, as Whoosh counts them),
+    live articles, the total length of each scorable field, and its schema's fields."""
+
+    doc_count_all: int
+    articles: int
+    field_lengths: dict[str, int]
+    fieldnames: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShardQuery:
+    """Round 2's question, the same for every shard."""
+
+    strict: wq.Query | None
+    relaxed: wq.Query | None
+    restriction: wq.Query | None
+    statistics: CollectionStatistics
+    relax_below: int
+    limit: int
+    sort: str
+    facets: bool
+    time_limit: float
+
+
+@dataclass(frozen=True, slots=True)
+class TierAnswer:
+    """A shard's matches one way (every word, or relaxed to any word)."""
+
+    total: int
+    ranked: list[RankedEntry]
+    #: Every value of every facet, with its count (the coordinator sums and cuts).
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    undated: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ShardAnswer:
+    """Round 2's answer: articles with every word, and, when this shard has fewer than
+    ``relax_below`` of them, the answer relaxed to any word (None when the query has no
+    relaxed form)."""
+
+    strict: TierAnswer
+    relaxed: TierAnswer | None
+    #: Articles the relaxed query adds (any word, not every word).
+    loose: int
+    partial: bool
+    took_ms: float

@@ -1,0 +1,224 @@
+"""Searching a sharded index shard by shard, merged by a coordinator (``search.cluster``).
+
+The coordinator must answer exactly as the sharded index read in one process does
+(ids in the same order, scores, totals, facet counts, pages, sorts, did-you-mean,
+related stories), whether its shards run in this process or as Ray actors on a local
+Ray instance; a shard that stops answering makes the results partial, naming it, and
+bad cluster settings are one clear error line.  Indexes are built by the production
+build from the real corpora.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index import build_index
+from search import Engine
+from search.cluster.coordinator import ClusterEngine
+from search.cluster.shards import LocalShards
+from search.errors import ClusterError
+from search.results import Hit, SearchResults
+from tui.cli import main
+
+QUERIES = [
+    "oil prices",
+    "interest rates",
+    "wheat exports",
+    '"world cup"',
+    "blair election",
+    "bank OR banks",
+    "goverment",
+    "title:oil",
+    "oil -crude",
+    "chelsea",
+    "opec",
+    "coffe*",
+    "elecshun~",
+    "the central bank said it would raise interest rates to defend the currency",
+    "",
+]
+SEARCHES: list[dict[str, Any]] = [
+    {},
+    {"page": 2, "page_size": 7},
+    {"sort": "newest", "page_size": 15},
+    {"sort": "oldest"},
+    {"facet_limit": 3},
+    {"filters": {"place": ["usa"]}},
+]
+
+
+def _hits(hits: tuple[Hit, ...] | list[Hit]) -> list[tuple[str, float, str]]:
+    return [(hit.id, round(hit.score, 6), hit.snippet) for hit in hits]
+
+
+def _same(one: SearchResults, other: SearchResults) -> None:
+    assert _hits(one.hits) == _hits(other.hits)
+    assert (one.total, one.all_words_total, one.relaxed, one.undated, one.partial) == (
+        other.total,
+        other.all_words_total,
+        other.relaxed,
+        other.undated,
+        other.partial,
+    )
+    assert one.suggestion == other.suggestion
+    assert one.facets == other.facets
+
+
+def _compare(engine: Engine, cluster: ClusterEngine, queries: list[str]) -> int:
+    """Every query and search shape alike; returns how many queries found articles."""
+    assert cluster.article_count == engine.article_count
+    found = 0
+    for query in queries:
+        for options in SEARCHES:
+            _same(engine.search(query, **options), cluster.search(query, **options))
+        first = engine.search(query, page_size=1)
+        if first.hits:
+            found += 1
+            top = first.hits[0].id
+            assert cluster.get(top) == engine.get(top)
+            assert _hits(cluster.related(top)) == _hits(engine.related(top))
+    return found
+
+
+@pytest.fixture(scope="module")
+def sharded(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Reuters-21578 in 3 shards by date, BBC in 3 shards by id."""
+    root = tmp_path_factory.mktemp("cluster")
+    folders = {}
+    for name, corpus in (("reuters", "reuters21578"), ("bbc", "bbc")):
+        folders[name] = root / name
+        build_index([corpora / corpus], folders[name], shards=3)
+    return folders
+
+
+@pytest.mark.corpora
+@pytest.mark.parametrize("corpus", ["reuters", "bbc"])
+def test_the_coordinator_answers_as_the_sharded_index_does(
+    sharded: dict[str, Path], corpus: str
+) -> None:
+    with (
+        Engine.open(sharded[corpus]) as engine,
+        ClusterEngine(sharded[corpus], LocalShards) as cluster,
+    ):
+        assert cluster.shard_count == 3
+        assert _compare(engine, cluster, QUERIES) >= 8
+
+
+def test_the_coordinator_follows_a_refresh_that_rewrote_one_shard(tmp_path: Path) -> None:
+    """The shards it did not rewrite keep their folder, but the collection's figures
+    changed: their scores must follow (no term score cached from the old figures)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    stories = [
+        {"id": f"s{n}", "title": f"Harbour report {n}", "date": f"2024-03-{1 + n % 27:02d}",
+         "body": f"Ships unloaded grain at the harbour. Story {n} of the strike."}
+        for n in range(90)
+    ]  # fmt: skip
+    (corpus / "march.jsonl").write_text("".join(json.dumps(s) + "\n" for s in stories))
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, shards=3)
+    with ClusterEngine(index_dir, LocalShards) as cluster:
+        before = cluster.search("harbour strike")
+        late = [
+            {"id": f"late{n}", "title": "Harbour strike ends", "date": "2024-03-28",
+             "body": "The strike at the harbour ended. Dockers accepted the offer."}
+            for n in range(40)
+        ]  # fmt: skip
+        (corpus / "late.jsonl").write_text("".join(json.dumps(s) + "\n" for s in late))
+        build_index(None, index_dir)
+        with Engine.open(index_dir) as engine:
+            for query in ("harbour strike", "grain", "dockers offer"):
+                _same(engine.search(query), cluster.search(query))
+        assert cluster.search("harbour strike").total == before.total + 40
+
+
+# -- Ray -----------------------------------------------------------------------------------
+ray = pytest.importorskip("ray", reason="the cluster extra: pip install 'newsdesk[cluster]'")
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    """A local Ray instance (two CPUs) for this module's tests."""
+    from search.cluster.ray_shards import connect
+
+    connect(None)
+    yield
+    ray.shutdown()
+
+
+@pytest.mark.corpora
+def test_ray_actors_answer_as_the_index_read_in_one_process(
+    sharded: dict[str, Path], local_ray: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index_dir = sharded["reuters"]
+    with Engine.open(index_dir) as engine, Engine.open(index_dir, cluster="ray") as cluster:
+        assert _compare(engine, cluster, QUERIES[:8]) >= 5
+        expected = engine.search("oil prices", page_size=5)
+    capsys.readouterr()
+    status = main(["search", "oil", "prices", "--limit", "5", "--json", "--index", str(index_dir),
+                   "--cluster", "ray"])  # fmt: skip
+    printed = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert [hit["id"] for hit in printed["hits"]] == [hit.id for hit in expected.hits]
+    assert (printed["total"], printed["missing_shards"]) == (expected.total, [])
+
+
+@pytest.mark.corpora
+def test_a_stopped_actor_makes_results_partial_until_ray_restarts_it(
+    sharded: dict[str, Path], local_ray: None
+) -> None:
+    index_dir = sharded["bbc"]
+    made: list[Any] = []
+
+    def shards(folder: str, count: int) -> Any:
+        from search.cluster.ray_shards import RayShards
+
+        made.append(RayShards(folder, count))
+        return made[-1]
+
+    with Engine.open(index_dir) as engine, ClusterEngine(index_dir, shards) as cluster:
+        whole = engine.search("election")
+        _same(whole, cluster.search("election"))
+        ray.kill(made[0].actor(1), no_restart=False)
+        cut = cluster.search("election")
+        assert cut.partial and cut.missing_shards == (1,)
+        # (it died before the query round, or between it and the fetch of the page)
+        assert 0 < cut.total <= whole.total and len(cut.hits) <= len(whole.hits)
+        assert cut.total < whole.total or len(cut.hits) < len(whole.hits)
+        deadline = time.monotonic() + 60
+        while (again := cluster.search("election")).missing_shards:
+            assert time.monotonic() < deadline, "the actor was not restarted"
+            time.sleep(0.5)
+        _same(whole, again)
+
+
+@pytest.mark.corpora
+def test_workers_that_cannot_see_the_index_say_so(
+    sharded: dict[str, Path], tmp_path: Path, local_ray: None
+) -> None:
+    from search.cluster.ray_shards import RayShards
+
+    elsewhere = tmp_path / "not-mounted"
+    with pytest.raises(ClusterError, match=r"cannot see .*not-mounted.*same path"):
+        ClusterEngine(sharded["bbc"], lambda _, count: RayShards(str(elsewhere), count))
+
+
+def test_an_unreachable_cluster_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_index([Path(__file__).parent.parent / "corpus" / "sample"], tmp_path / "ix", shards=2)
+    status = main(
+        ["search", "oil", "--index", str(tmp_path / "ix"), "--cluster", "ray:127.0.0.1:9"]
+    )
+    error = capsys.readouterr().err
+    assert status == 1
+    assert error.count("\n") == 1
+    assert "cannot reach the Ray cluster at 127.0.0.1:9" in error
+    with pytest.raises(ClusterError, match="unknown cluster 'spark'"):
+        Engine.open(tmp_path / "ix", cluster="spark")
