@@ -13,6 +13,7 @@ process (``tests/test_cluster.py``).  A shard that does not answer makes the res
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -27,7 +28,6 @@ from corpus.model import Article
 from index.fields import DATE_FACETS
 from index.opening import index_generation, live_parts
 from index.reading import MISSING_DATE
-from index.schema import facet_term
 from index.store import resolve_index_dir
 from search.arguments import SearchRequest, checked_count, checked_text, search_request
 from search.cluster.messages import RankedEntry, ShardAnswer, ShardFigures, ShardQuery, TierAnswer
@@ -77,8 +77,9 @@ class ClusterEngine:
         self.field_boosts = dict(DEFAULT_FIELD_BOOSTS)
         self.time_limit = TIME_LIMIT_SECONDS
         self.relax_below = RELAX_BELOW
-        #: Milliseconds the slowest shard spent on the last search's query round (the
-        #: rest of ``took_ms`` is the coordinator's and the network's).
+        #: Milliseconds the slowest shard spent on the last search's query round plus
+        #: the slowest on its fetch round (the rest of ``took_ms`` is the coordinator's
+        #: and the network's).
         self.slowest_shard_ms = 0.0
         self._live: _Collection | None = None
         self._vocabulary: ClusterVocabulary | None = None
@@ -308,7 +309,8 @@ class ClusterEngine:
             "fetch",
             {n: (live.folders[n], hits, terms, remaining, skip_hash) for n, hits in wanted.items()},
         )
-        made = {n: iter(hits) for n, hits in gathered.answers.items()}
+        made = {n: iter(hits) for n, (hits, _) in gathered.answers.items()}
+        self.slowest_shard_ms += max((ms for _, ms in gathered.answers.values()), default=0.0)
         hits = []
         for number, _ in entries:
             if number in made:
@@ -445,16 +447,19 @@ def _merge_facets(
         names.extend(name for name in answers[number].facets if name not in names)
     merged: dict[str, list[tuple[str, int]]] = {}
     for name in names:
-        counts: dict[str, tuple[str, int]] = {}
+        spellings: dict[str, str] = {}
+        counts: dict[str, int] = {}
         for number in sorted(answers):
-            for value, found in answers[number].facets.get(name, []):
-                key = value if name in DATE_FACETS else facet_term(value)
-                spelled, so_far = counts.get(key, (value, 0))
-                counts[key] = (spelled, so_far + found)
-        pairs = list(counts.values())
+            for term, spelled, found in answers[number].facets.get(name, []):
+                spellings.setdefault(term, spelled)
+                counts[term] = counts.get(term, 0) + found
         if name in DATE_FACETS:
-            merged[name] = sorted(pairs)
+            merged[name] = sorted((spellings[term], found) for term, found in counts.items())
             continue
+        if 0 < limit < len(counts):  # only values that can make the cut, ties included
+            least = heapq.nlargest(limit, counts.values())[-1]
+            counts = {term: found for term, found in counts.items() if found >= least}
+        pairs = [(spellings[term], found) for term, found in counts.items()]
         pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
         merged[name] = pairs[:limit] if limit > 0 else pairs
     return merged

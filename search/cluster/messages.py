@@ -59,8 +59,9 @@ class TierAnswer:
 
     total: int
     ranked: list[RankedEntry]
-    #: Every value of every facet, with its count (the coordinator sums and cuts).
-    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: Every value of every facet: (indexed term, display spelling, count), summed by
+    #: term and cut by the coordinator.
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     undated: int = 0
 
 

@@ -136,7 +136,7 @@ class ShardSearcher:
                     ranked.append((0, 0.0, int(dates[docnum]), int(docnum)))
             facets = {}
             if question.facets and not deadline.exceeded():
-                facets = live.facets.count(matched, limit=0, stop=deadline.exceeded)
+                facets = live.facets.count_values(matched, stop=deadline.exceeded)
             return TierAnswer(count(matched), ranked, facets, live.facets.undated(matched))
 
         strict_answer = answer([(question.strict, strict)], strict)
@@ -160,9 +160,11 @@ class ShardSearcher:
         terms: frozenset[str] | None,
         time_limit: float,
         skip_hash: str = "",
-    ) -> list[Hit | None]:
-        """The hits (docnum, score) with their snippets highlighting ``terms``; None for
-        an article whose text has the hash ``skip_hash`` (a story's verbatim copies)."""
+    ) -> tuple[list[Hit | None], float]:
+        """The hits (docnum, score) with their snippets highlighting ``terms``, None for
+        an article whose text has the hash ``skip_hash`` (a story's verbatim copies);
+        and the milliseconds it took."""
+        started = time.perf_counter()
         live = self._open(folder)
         deadline = Deadline(time_limit)
         made: list[Hit | None] = []
@@ -171,7 +173,7 @@ class ShardSearcher:
                 made.append(None)
             else:
                 made.append(live.hits.hit(docnum, score, terms, deadline))
-        return made
+        return made, (time.perf_counter() - started) * 1000
 
     # -- single articles ---------------------------------------------------------------
     def article(self, folder: str, article_id: str) -> Article | None:

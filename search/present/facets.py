@@ -11,7 +11,7 @@ the result) or over the column's entries whose document is in the query's mask.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,6 +165,22 @@ class FacetColumns:
         return self._generation.date_order(newest)
 
     # -- counting ------------------------------------------------------------------
+    def _tallies(
+        self, docnums: Mask | Collection[int], names: Iterable[str], stop: Callable[[], bool]
+    ) -> Iterator[tuple[str, Column, IntArray, IntArray]]:
+        """(facet, its column, count per value id, the ids counted) facet by facet,
+        until ``stop()``."""
+        mask = docnums if isinstance(docnums, np.ndarray) else self._postings.mask_of(docnums)
+        matching = np.flatnonzero(mask)
+        few = len(matching) * SPARSE_SHARE < len(mask)
+        for name in names:
+            if stop():
+                break
+            column = self.column(name)
+            with self._lock:  # tally_docs fills a column's per-document index once
+                tally = column.tally_docs(matching) if few else column.tally(mask)
+            yield name, column, tally, np.flatnonzero(tally)
+
     def count(
         self,
         docnums: Mask | Collection[int],
@@ -176,17 +192,8 @@ class FacetColumns:
         first (ties by value, at most ``limit``), month/year complete and chronological.
         ``stop()`` is asked before each facet (the query's deadline): the facets not
         counted are left out."""
-        mask = docnums if isinstance(docnums, np.ndarray) else self._postings.mask_of(docnums)
-        matching = np.flatnonzero(mask)
-        few = len(matching) * SPARSE_SHARE < len(mask)
         counts: dict[str, list[tuple[str, int]]] = {}
-        for name in names:
-            if stop():
-                break
-            column = self.column(name)
-            with self._lock:  # tally_docs fills a column's per-document index once
-                tally = column.tally_docs(matching) if few else column.tally(mask)
-            found = np.flatnonzero(tally)
+        for name, column, tally, found in self._tallies(docnums, names, stop):
             if name in DATE_FACETS:  # "YYYY-MM" values: chronological is alphabetical
                 ranked = sorted(found.tolist(), key=column.values.__getitem__)
                 counts[name] = [(column.values[i], int(tally[i])) for i in ranked]
@@ -198,4 +205,24 @@ class FacetColumns:
                 pairs = [(self._name(name, column, i), int(tally[i])) for i in found.tolist()]
             pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
             counts[name] = pairs[:limit] if limit > 0 else pairs
+        return counts
+
+    def count_values(
+        self,
+        docnums: Mask | Collection[int],
+        names: Iterable[str] = ALL_FACETS,
+        stop: Callable[[], bool] = lambda: False,
+    ) -> dict[str, list[tuple[str, str, int]]]:
+        """Every counted value of each facet as (indexed term, display spelling, count),
+        in no order: what a coordinator sums over shards by term before cutting."""
+        counts: dict[str, list[tuple[str, str, int]]] = {}
+        for name, column, tally, found in self._tallies(docnums, names, stop):
+            values = column.values
+            if name in DATE_FACETS:
+                counts[name] = [(values[i], values[i], int(tally[i])) for i in found.tolist()]
+                continue
+            with self._lock:
+                counts[name] = [
+                    (values[i], self._name(name, column, i), int(tally[i])) for i in found.tolist()
+                ]
         return counts
