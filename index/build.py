@@ -168,6 +168,7 @@ def build_index(
     articles: Iterable[Article] | None = None,
     max_article_bytes: int | None = None,
     shards: int | None = None,
+    cluster: str | None = None,
 ) -> BuildSummary:
     """Add and sync corpora, sync all, remove some, or rebuild; returns what changed.
 
@@ -179,6 +180,8 @@ def build_index(
     None).  ``limitmb`` is the total writer memory budget, split between the ``procs``
     processes.  ``shards``: split the index into this many Whoosh indexes
     (``index.shards``; 1: one index; None: as many as it has); a new count rebuilds it.
+    ``cluster`` (``ray`` or ``ray:HOST:PORT``): the ``procs`` workers are Ray tasks
+    across that cluster (``index.ray_cluster``; corpora and index on shared storage).
     Raises IndexLockedError while another writer runs, CorpusError for a PATH
     that does not exist (before touching the index).
     """
@@ -241,7 +244,7 @@ def build_index(
             files = NextFiles(next_files, key, changed=next_files != previous)
             writer = GenerationWriter(
                 directory, None if fresh else base_dir, procs=procs, limitmb=limitmb,
-                checkpoint=checkpoint,
+                checkpoint=checkpoint, cluster=cluster,
             )  # fmt: skip
             summary = BuildSummary(
                 **_counts(plan),
@@ -281,7 +284,7 @@ def build_index(
             force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
             if count > 1:
                 meta_of = _meta_maker(summary, started, max_article_bytes)
-                how = ShardedWrite(procs, limitmb, meter, checkpoint, meta_of)
+                how = ShardedWrite(procs, limitmb, meter, checkpoint, meta_of, cluster)
                 with meter.ticking():
                     published = write_sharded(
                         directory, plan, reading.source, sharded, count,

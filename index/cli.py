@@ -62,6 +62,13 @@ def register(subparsers: Any) -> None:
         "--procs", type=positive_int, default=2, help="writer processes (default 2)"
     )
     index_parser.add_argument(
+        "--cluster",
+        metavar="ray[:ADDRESS]",
+        default=None,
+        help="write with --procs Ray tasks across a cluster instead of local processes "
+        "(corpora and index on storage every node mounts; pip install 'newsdesk[cluster]')",
+    )
+    index_parser.add_argument(
         "--shards",
         type=shard_count,
         default=None,
@@ -271,6 +278,7 @@ def _build(
         progress=progress,
         max_article_bytes=args.max_article_bytes,
         shards=args.shards,
+        cluster=args.cluster,
     )
 
 

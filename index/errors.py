@@ -108,3 +108,10 @@ class IndexWriteError(NewsdeskIndexError):
             f"cannot write the index at {index_dir}: {reason}; the previous index is unchanged"
         )
         self.index_dir = index_dir
+
+
+class ClusterError(NewsdeskError):
+    """A Ray cluster cannot be used: Ray is not installed, its address cannot be
+    reached, its version differs, or its workers cannot see the index or the corpora."""
+
+    title = "Cluster unavailable"

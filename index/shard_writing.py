@@ -78,6 +78,8 @@ class ShardedWrite:
     checkpoint: Callable[[str], None]
     #: The metadata of a generation holding this many articles.
     meta: Callable[[int], GenerationMeta]
+    #: Write with Ray tasks across this cluster (``ray[:ADDRESS]``), not processes.
+    cluster: str | None = None
 
 
 def write_sharded(
@@ -112,6 +114,7 @@ def write_sharded(
             procs=how.procs,
             limitmb=how.limitmb,
             checkpoint=how.checkpoint,
+            cluster=how.cluster,
         )
         for number in range(layout.count)
     ]

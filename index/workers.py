@@ -31,7 +31,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh import index as whoosh_index
 
@@ -150,6 +150,86 @@ def _return_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+class Pool(Protocol):
+    """The workers of one write: their messages (``(worker, kind, payload)``: a
+    finished segment, "done", an error) and their article counts."""
+
+    @property
+    def counts(self) -> list[int]:
+        """Articles each worker has added so far."""
+        ...
+
+    def get(self, timeout: float) -> tuple[int, str, Any]:
+        """The next message (raises ``queue.Empty`` after ``timeout`` seconds)."""
+        ...
+
+    def dead(self) -> str | None:
+        """Why a worker ended without saying so, if one did."""
+        ...
+
+    def join(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class LocalWorkers:
+    """Worker processes on this machine (forked from the main thread, else spawned)."""
+
+    def __init__(
+        self, folders: list[str], source: CorpusFiles, shares: list[list[FileWrites]],
+        limitmb: int,
+    ) -> None:  # fmt: skip
+        on_main_thread = threading.current_thread() is threading.main_thread()
+        context: Any = multiprocessing.get_context("fork" if on_main_thread else "spawn")
+        self._results = context.Queue()
+        self._counters = [context.Value("q", 0, lock=False) for _ in shares]
+        self._processes = [
+            context.Process(
+                target=_worker,
+                args=(
+                    folders,
+                    source,
+                    share,
+                    worker,
+                    limitmb,
+                    self._counters[worker],
+                    os.getpid(),
+                    self._results,
+                ),
+                daemon=True,
+            )
+            for worker, share in enumerate(shares)
+        ]
+        gc.freeze()  # forked workers share the parent's objects: a collection there would copy them
+        try:
+            for process in self._processes:
+                process.start()
+        finally:
+            gc.unfreeze()
+
+    @property
+    def counts(self) -> list[int]:
+        return [int(counter.value) for counter in self._counters]
+
+    def get(self, timeout: float) -> tuple[int, str, Any]:
+        worker, kind, payload = self._results.get(timeout=timeout)
+        return worker, kind, payload
+
+    def dead(self) -> str | None:
+        exits = [p.exitcode for p in self._processes if p.exitcode not in (None, 0)]
+        return f"exit {exits[0]}" if exits else None
+
+    def join(self) -> None:
+        for process in self._processes:
+            process.join()
+
+    def stop(self) -> None:
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
+
+
 def write_with_workers(
     index_dirs: Sequence[Path | None],
     source: CorpusFiles,
@@ -160,53 +240,37 @@ def write_with_workers(
     limitmb: int,
     progress: Callable[[int], None],
     step: Callable[[str], None] = lambda name: None,
+    cluster: str | None = None,
 ) -> None:
     """Add the articles ``files`` name to the Whoosh indexes in ``index_dirs`` (each a
     fresh one, or a writable copy of a live generation; each article to the one its
-    target names: a sharded index's shards) with ``procs`` processes, each reading
-    its files once, and delete ``deletes[i]`` from the existing segments of the i-th,
-    one commit each (None: an index that neither gets articles nor loses any)."""
+    target names: a sharded index's shards) with ``procs`` workers, each reading its
+    files once, and delete ``deletes[i]`` from the existing segments of the i-th, one
+    commit each (None: an index that neither gets articles nor loses any).  The workers
+    are processes here, or Ray tasks across a cluster (``cluster``: ``ray[:ADDRESS]``,
+    ``index.ray_cluster``)."""
     shares = deal(files, procs)
     writes = sum(len(part.numbers) for part in files)
-    on_main_thread = threading.current_thread() is threading.main_thread()
-    context: Any = multiprocessing.get_context("fork" if on_main_thread else "spawn")
-    results = context.Queue()
-    counters = [context.Value("q", 0, lock=False) for _ in range(procs)]
     folders = [str(folder) if folder is not None else "" for folder in index_dirs]
-    workers = [
-        context.Process(
-            target=_worker,
-            args=(
-                folders,
-                source,
-                shares[worker],
-                worker,
-                max(16, limitmb // procs),
-                counters[worker],
-                os.getpid(),
-                results,
-            ),
-            daemon=True,
-        )
-        for worker in range(procs)
-    ]
-    gc.freeze()  # forked workers share the parent's objects: a collection there would copy them
-    try:
-        for process in workers:
-            process.start()
-    finally:
-        gc.unfreeze()
+    each = max(16, limitmb // procs)
+    pool: Pool
+    if cluster is not None:
+        from index.ray_cluster import RayWorkers, cluster_address
+
+        pool = RayWorkers(folders, source, shares, each, cluster_address(cluster))
+    else:
+        pool = LocalWorkers(folders, source, shares, each)
     try:
         segments: dict[int, list[tuple[int, Any]]] = {worker: [] for worker in range(procs)}
         done: set[int] = set()
         writing = False  # every article added: the workers write their last segments
         while len(done) < procs:
             try:
-                worker, kind, payload = results.get(timeout=_POLL_SECONDS)
+                worker, kind, payload = pool.get(timeout=_POLL_SECONDS)
             except queue.Empty:
-                dead = [w for w in workers if w.exitcode not in (None, 0)]
-                if dead:
-                    raise WorkerError(f"an index worker died (exit {dead[0].exitcode})") from None
+                why = pool.dead()
+                if why is not None:
+                    raise WorkerError(f"an index worker died ({why})") from None
             else:
                 if kind == "oserror":
                     raise OSError(*payload)
@@ -217,13 +281,12 @@ def write_with_workers(
                 else:
                     segments[worker].append(payload)
             if not writing:
-                added = sum(int(c.value) for c in counters)
+                added = sum(pool.counts)
                 progress(added)
                 if added >= writes:
                     step("writing segments")
                     writing = True
-        for process in workers:
-            process.join()
+        pool.join()
         step("merging segments")
         for target, folder in enumerate(index_dirs):
             if folder is None:
@@ -236,10 +299,7 @@ def write_with_workers(
             ]
             commit_segments(folder, new, deletes[target])
     finally:
-        for process in workers:
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=5)
+        pool.stop()
 
 
 def commit_segments(index_dir: Path, segments: list[Any], deletes: Sequence[str]) -> None:

@@ -51,11 +51,14 @@ class GenerationWriter:
         procs: int,
         limitmb: int,
         checkpoint: Callable[[str], None] = lambda name: None,
+        cluster: str | None = None,
     ) -> None:
         whoosh_patches.apply()
         self.index_dir = index_dir
         self.base = base
         self.procs = max(1, procs)
+        #: Write with Ray tasks across this cluster (``ray[:ADDRESS]``), not processes.
+        self.cluster = cluster
         self.limitmb = max(16, limitmb)
         self.checkpoint = checkpoint
         self.temp_dir: Path | None = None
@@ -125,6 +128,7 @@ def write_generations(
         write_with_workers(
             temp_dirs, source, files, [plan.deletes for plan in plans],
             procs=first.procs, limitmb=first.limitmb, progress=progress, step=step,
+            cluster=first.cluster,
         )  # fmt: skip
         first.checkpoint("before-commit")
     for temp_dir in temp_dirs:

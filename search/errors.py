@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from corpus.errors import NewsdeskError
+from index.errors import ClusterError
 
 
 class SearchError(NewsdeskError):
@@ -52,8 +53,10 @@ class InvalidArgumentError(SearchError, ValueError):
         self.argument = argument
 
 
-class ClusterError(SearchError):
-    """A cluster of shards cannot be used: Ray is not installed, its address cannot be
-    reached, its version differs, or its workers cannot open the index."""
-
-    title = "Cluster unavailable"
+__all__ = [
+    "ArticleNotFoundError",
+    "ClusterError",
+    "InvalidArgumentError",
+    "QueryError",
+    "SearchError",
+]

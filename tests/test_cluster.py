@@ -199,6 +199,20 @@ def test_a_stopped_actor_makes_results_partial_until_ray_restarts_it(
 
 
 @pytest.mark.corpora
+def test_a_build_by_ray_tasks_answers_as_one_by_processes(
+    sharded: dict[str, Path], corpora: Path, tmp_path: Path, local_ray: None
+) -> None:
+    """``newsdesk index --cluster ray``: the writer processes are Ray tasks; the index
+    they write is the same."""
+    on_ray = tmp_path / "on-ray"
+    summary = build_index([corpora / "bbc"], on_ray, shards=3, cluster="ray")
+    assert summary.added == summary.total == 2225
+    with Engine.open(sharded["bbc"]) as local, Engine.open(on_ray) as built:
+        for query in QUERIES:
+            _same(local.search(query), built.search(query))
+
+
+@pytest.mark.corpora
 def test_workers_that_cannot_see_the_index_say_so(
     sharded: dict[str, Path], tmp_path: Path, local_ray: None
 ) -> None:

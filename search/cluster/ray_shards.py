@@ -1,4 +1,4 @@
-"""Shards as Ray actors: the only module that imports Ray (``pip install 'newsdesk[cluster]'``).
+"""Shards as Ray actors (Ray itself is joined by ``index.ray_cluster``).
 
 Each shard is one actor -- a long-lived worker process holding a ``ShardSearcher`` with
 its searcher and caches warm -- placed by Ray across the cluster's nodes
@@ -13,84 +13,25 @@ cluster file system) or copied to that path on every node (docs/cluster.md).
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from corpus.errors import NewsdeskError
-from index.errors import IndexMissingError
+from index.errors import ClusterError, IndexMissingError
+from index.ray_cluster import cluster_address, connect
 from search.cluster.shard import ShardSearcher
 from search.cluster.shards import Gathered
-from search.errors import ClusterError
 
 #: Seconds to wait for one shard's answer before leaving it out (opening a large shard
 #: for the first time reads its columns; a query itself stops at the time limit).
 CALL_TIMEOUT = 120.0
-#: Seconds to wait for a cluster's address to accept a connection.
-CONNECT_TIMEOUT = 5.0
-
-
-def cluster_address(spec: str) -> str | None:
-    """The Ray address in ``ray`` / ``ray:HOST:PORT`` / ``ray:auto`` (None: start a
-    local Ray instance).  Raises ``ClusterError`` for anything else."""
-    kind, _, address = spec.partition(":")
-    if kind != "ray":
-        raise ClusterError(f"unknown cluster {spec!r}: use ray or ray:HOST:PORT")
-    return address or None
-
-
-def _ray() -> Any:
-    try:
-        import ray
-    except ImportError as error:
-        raise ClusterError(
-            "searching a cluster needs Ray: pip install 'newsdesk[cluster]'"
-        ) from error
-    return ray
-
-
-def _check_reachable(address: str) -> None:
-    """Fail fast (one line, not Ray's minute of retries) when nothing listens there."""
-    if address == "auto" or address.startswith("ray://"):
-        return
-    host, _, port = address.rpartition(":")
-    if not host or not port.isdigit():
-        raise ClusterError(f"bad Ray address {address!r}: use HOST:PORT (e.g. 10.0.0.5:6379)")
-    try:
-        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT).close()
-    except OSError as error:
-        raise ClusterError(
-            f"cannot reach the Ray cluster at {address}: {error.strerror or error}; "
-            "start it with `ray start --head` there, or check the address"
-        ) from error
-
-
-def connect(address: str | None) -> None:
-    """Join the Ray cluster at ``address`` (or start a local instance); at most once."""
-    ray = _ray()
-    if address is not None:
-        _check_reachable(address)
-    if ray.is_initialized():  # (a process joins one Ray cluster: the first one named)
-        return
-    options: dict[str, Any] = {"log_to_driver": False, "configure_logging": False}
-    if address is None:
-        options.update(num_cpus=os.cpu_count() or 1, include_dashboard=False)
-    try:
-        ray.init(address=address, **options)
-    except (RuntimeError, ConnectionError, ValueError) as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ClusterError(
-            f"cannot join the Ray cluster at {address or 'local'}: {first}"
-        ) from error
 
 
 class RayShards:
     """One Ray actor per shard (``Shards``)."""
 
     def __init__(self, index_dir: str, count: int, *, address: str | None = None) -> None:
-        connect(address)
-        ray = _ray()
+        ray = connect(address)
         self._ray = ray
         actor = ray.remote(
             num_cpus=0, max_restarts=-1, max_task_retries=0, scheduling_strategy="SPREAD"
