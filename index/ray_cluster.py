@@ -15,10 +15,13 @@ temp folder where the parent reads them.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import queue
 import socket
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from index.errors import ClusterError
@@ -72,12 +75,31 @@ def connect(address: str | None) -> Any:
     if address is None:
         options.update(num_cpus=os.cpu_count() or 1, include_dashboard=False)
     try:
-        ray.init(address=address, **options)
+        with _real_streams():
+            ray.init(address=address, **options)
     except (RuntimeError, ConnectionError, ValueError) as error:
         lines = str(error).strip().splitlines() or [type(error).__name__]
         where = address or "a local instance"
         raise ClusterError(f"cannot join the Ray cluster at {where}: {lines[0]}") from error
     return ray
+
+
+@contextlib.contextmanager
+def _real_streams() -> Iterator[None]:
+    """The process's own stdout and stderr while Ray starts: it hands their file
+    descriptors to the processes it starts, and a terminal UI (Textual) replaces them
+    with objects that have none."""
+    replaced = (sys.stdout, sys.stderr)
+    try:
+        usable = all(stream.fileno() >= 0 for stream in replaced)  # (Textual's: -1)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        usable = False
+    if not usable:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = replaced
 
 
 class _Progress:

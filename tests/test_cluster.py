@@ -11,6 +11,8 @@ build from the real corpora.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -221,6 +223,29 @@ def test_workers_that_cannot_see_the_index_say_so(
     elsewhere = tmp_path / "not-mounted"
     with pytest.raises(ClusterError, match=r"cannot see .*not-mounted.*same path"):
         ClusterEngine(sharded["bbc"], lambda _, count: RayShards(str(elsewhere), count))
+
+
+def test_a_local_ray_starts_under_a_terminal_ui() -> None:
+    """Textual replaces stdout and stderr with objects that have no file descriptor;
+    Ray hands those descriptors to the processes it starts.  The TUI opens its engine
+    in the app (``Engine.open(dir, cluster="ray")`` from a worker thread), so starting
+    Ray there must work (it failed with "file.fileno() is not a valid file descriptor")."""
+    script = (
+        "import io, sys\n"
+        "from index.ray_cluster import connect\n"
+        "class Captured(io.StringIO):\n"
+        "    def fileno(self):\n"
+        "        return -1  # what Textual's print capture says\n"
+        "sys.stdout, sys.stderr = Captured(), Captured()\n"
+        "ray = connect(None)\n"
+        "ok = ray.is_initialized()\n"
+        "ray.shutdown()\n"
+        "sys.__stdout__.write('started' if ok else 'not started')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.stdout == "started", done.stderr[-2000:]
 
 
 def test_an_unreachable_cluster_is_one_clear_line(

@@ -42,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
     # should say "no index there", not quietly create one.
     explicit = args.index is not None
     index_dir = args.index if explicit else default_index_dir()
+    if args.cluster is not None:  # joined first: its errors as one line, before the UI
+        from index.ray_cluster import cluster_address, connect
+
+        connect(cluster_address(args.cluster))
     settings = Settings(
         index_dir=index_dir, build_sample_if_missing=not explicit, cluster=args.cluster
     )
