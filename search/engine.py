@@ -56,10 +56,6 @@ RELATED_TEXT_CHARS = 100_000
 RELAX_BELOW = 5
 #: Offer a did-you-mean when a query finds fewer articles than this.
 SUGGEST_BELOW = 3
-#: ``warm()`` reads ahead the postings of terms in at least this many articles...
-WARM_MIN_DOCS = 20
-#: ... up to this many posting entries in all (16 bytes each).
-WARM_POSTINGS = 3_000_000
 
 
 class Engine:
@@ -103,6 +99,12 @@ class Engine:
         cls, index_dir: str | Path | None = None, *, warm: bool = False, cluster: str
     ) -> ClusterEngine: ...
 
+    @overload
+    @classmethod
+    def open(
+        cls, index_dir: str | Path | None = None, *, warm: bool = False, cluster: str | None
+    ) -> Engine | ClusterEngine: ...
+
     @classmethod
     def open(
         cls, index_dir: str | Path | None = None, *, warm: bool = False, cluster: str | None = None
@@ -115,7 +117,7 @@ class Engine:
         shard in a Ray actor instead (``search.cluster``; the same API and results).
         """
         if cluster is not None:
-            return open_cluster(index_dir, cluster)
+            return open_cluster(index_dir, cluster, warm=warm)
         return cls(lambda: open_index(index_dir), lambda: index_generation(index_dir), warm=warm)
 
     @classmethod
@@ -141,7 +143,9 @@ class Engine:
         if old is not None:
             old.close()
         if self.background_warm:
-            threading.Thread(target=self._warm_quietly, name="newsdesk-warm", daemon=True).start()
+            threading.Thread(
+                target=_warm_quietly, args=(self,), name="newsdesk-warm", daemon=True
+            ).start()
 
     def warm(self) -> None:
         """Fill the current searcher's caches now: facet columns, date order, field
@@ -155,19 +159,7 @@ class Engine:
             self.refresh()
             live = self._live
         assert live is not None
-        for name in ALL_FACETS:
-            live.facets.column(name)
-        live.facets.date_order(newest=True)
-        live.facets.date_order(newest=False)
-        fields = [name for name, boost in self.field_boosts.items() if boost > 0]
-        live.postings.warm(fields, WARM_MIN_DOCS, WARM_POSTINGS)
-        live.vocabulary.warm()
-
-    def _warm_quietly(self) -> None:
-        try:
-            self.warm()
-        except Exception:  # a searcher closed meanwhile: queries still work without it
-            return
+        live.warm([name for name, boost in self.field_boosts.items() if boost > 0])
 
     def refresh(self) -> bool:
         """Reopen the searcher if a new index version was committed; True if it did."""
@@ -383,13 +375,26 @@ class Engine:
         return match_spans(text, parsed.highlight_terms)
 
 
-def open_cluster(index_dir: str | Path | None, cluster: str) -> ClusterEngine:
-    """The index's shards searched by Ray actors (``cluster``: ``ray[:ADDRESS]``)."""
+def open_cluster(index_dir: str | Path | None, cluster: str, *, warm: bool) -> ClusterEngine:
+    """The index's shards searched by Ray actors (``cluster``: ``ray[:ADDRESS]``);
+    ``warm``: their caches filled in the background."""
     from search.cluster.coordinator import ClusterEngine
     from search.cluster.ray_shards import RayShards, cluster_address
 
     address = cluster_address(cluster)
-    return ClusterEngine(index_dir, lambda folder, count: RayShards(folder, count, address=address))
+    engine = ClusterEngine(
+        index_dir, lambda folder, count: RayShards(folder, count, address=address)
+    )
+    if warm:
+        threading.Thread(target=_warm_quietly, args=(engine,), daemon=True).start()
+    return engine
+
+
+def _warm_quietly(engine: Engine | ClusterEngine) -> None:
+    try:
+        engine.warm()
+    except Exception:  # a searcher closed meanwhile: queries still work without it
+        return
 
 
 @contextmanager

@@ -12,13 +12,14 @@ and none lives in a module-global table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from whoosh.index import Index
 
 from index.columns import GenerationColumns
+from index.fields import ALL_FACETS
 from index.segment_arrays import open_postings_files
 from index.whoosh_adapter import storage_folder
 from search.matching.docsets import DocSets
@@ -28,6 +29,11 @@ from search.matching.ranking import K1, B, make_weighting
 from search.present.facets import FacetColumns
 from search.present.hitcache import HitMaker, StoredFields
 from search.words.vocabulary import Vocabulary
+
+#: ``warm()`` reads ahead the postings of terms in at least this many articles...
+WARM_MIN_DOCS = 20
+#: ... up to this many posting entries in all (16 bytes each).
+WARM_POSTINGS = 3_000_000
 
 
 class Generation:
@@ -55,6 +61,16 @@ class Generation:
         self._side: Any = None
         self._side_lock = threading.Lock()
         self._closed = False
+
+    def warm(self, fields: Sequence[str]) -> None:
+        """Fill the caches now: facet columns, date orders, the postings of ``fields``'
+        common words, did-you-mean's stems (else each is read on first use)."""
+        for name in ALL_FACETS:
+            self.facets.column(name)
+        self.facets.date_order(newest=True)
+        self.facets.date_order(newest=False)
+        self.postings.warm(fields, WARM_MIN_DOCS, WARM_POSTINGS)
+        self.vocabulary.warm()
 
     @contextmanager
     def side_searcher(self) -> Iterator[Any]:

@@ -42,6 +42,7 @@ QUERIES = [
     "opec",
     "coffe*",
     "elecshun~",
+    "oil zzqq*",
     "the central bank said it would raise interest rates to defend the currency",
     "",
 ]
@@ -141,22 +142,20 @@ def test_the_coordinator_follows_a_refresh_that_rewrote_one_shard(tmp_path: Path
 
 
 # -- Ray -----------------------------------------------------------------------------------
-ray = pytest.importorskip("ray", reason="the cluster extra: pip install 'newsdesk[cluster]'")
-
-
 @pytest.fixture(scope="module")
-def local_ray() -> Iterator[None]:
-    """A local Ray instance (two CPUs) for this module's tests."""
-    from search.cluster.ray_shards import connect
+def local_ray() -> Iterator[Any]:
+    """A local Ray instance (two CPUs) for this module's tests; the ``ray`` module."""
+    ray = pytest.importorskip("ray", reason="the cluster extra: pip install 'newsdesk[cluster]'")
+    from index.ray_cluster import connect
 
     connect(None)
-    yield
+    yield ray
     ray.shutdown()
 
 
 @pytest.mark.corpora
 def test_ray_actors_answer_as_the_index_read_in_one_process(
-    sharded: dict[str, Path], local_ray: None, capsys: pytest.CaptureFixture[str]
+    sharded: dict[str, Path], local_ray: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     index_dir = sharded["reuters"]
     with Engine.open(index_dir) as engine, Engine.open(index_dir, cluster="ray") as cluster:
@@ -173,7 +172,7 @@ def test_ray_actors_answer_as_the_index_read_in_one_process(
 
 @pytest.mark.corpora
 def test_a_stopped_actor_makes_results_partial_until_ray_restarts_it(
-    sharded: dict[str, Path], local_ray: None
+    sharded: dict[str, Path], local_ray: Any
 ) -> None:
     index_dir = sharded["bbc"]
     made: list[Any] = []
@@ -187,7 +186,7 @@ def test_a_stopped_actor_makes_results_partial_until_ray_restarts_it(
     with Engine.open(index_dir) as engine, ClusterEngine(index_dir, shards) as cluster:
         whole = engine.search("election")
         _same(whole, cluster.search("election"))
-        ray.kill(made[0].actor(1), no_restart=False)
+        local_ray.kill(made[0].actor(1), no_restart=False)
         cut = cluster.search("election")
         assert cut.partial and cut.missing_shards == (1,)
         # (it died before the query round, or between it and the fetch of the page)
@@ -202,7 +201,7 @@ def test_a_stopped_actor_makes_results_partial_until_ray_restarts_it(
 
 @pytest.mark.corpora
 def test_a_build_by_ray_tasks_answers_as_one_by_processes(
-    sharded: dict[str, Path], corpora: Path, tmp_path: Path, local_ray: None
+    sharded: dict[str, Path], corpora: Path, tmp_path: Path, local_ray: Any
 ) -> None:
     """``newsdesk index --cluster ray``: the writer processes are Ray tasks; the index
     they write is the same."""
@@ -216,7 +215,7 @@ def test_a_build_by_ray_tasks_answers_as_one_by_processes(
 
 @pytest.mark.corpora
 def test_workers_that_cannot_see_the_index_say_so(
-    sharded: dict[str, Path], tmp_path: Path, local_ray: None
+    sharded: dict[str, Path], tmp_path: Path, local_ray: Any
 ) -> None:
     from search.cluster.ray_shards import RayShards
 
@@ -230,6 +229,7 @@ def test_a_local_ray_starts_under_a_terminal_ui() -> None:
     Ray hands those descriptors to the processes it starts.  The TUI opens its engine
     in the app (``Engine.open(dir, cluster="ray")`` from a worker thread), so starting
     Ray there must work (it failed with "file.fileno() is not a valid file descriptor")."""
+    pytest.importorskip("ray", reason="the cluster extra")
     script = (
         "import io, sys\n"
         "from index.ray_cluster import connect\n"
@@ -251,6 +251,7 @@ def test_a_local_ray_starts_under_a_terminal_ui() -> None:
 def test_an_unreachable_cluster_is_one_clear_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    pytest.importorskip("ray", reason="the cluster extra")
     build_index([Path(__file__).parent.parent / "corpus" / "sample"], tmp_path / "ix", shards=2)
     status = main(
         ["search", "oil", "--index", str(tmp_path / "ix"), "--cluster", "ray:127.0.0.1:9"]

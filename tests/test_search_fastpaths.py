@@ -106,7 +106,7 @@ def test_block_read_postings_equal_whooshs_matcher() -> None:
 @pytest.mark.parametrize(
     "query",
     ["oil", "oil prices", "cocoa -brazil", "place:usa", "(oil OR gold) prices", "bank",
-     '"crude oil" prices'],
+     '"crude oil" prices', "oil OR zzqq*", "gold OR id:nosuchid"],
 )  # fmt: skip
 def test_fast_scores_equal_whooshs_on_segments_with_deletions(
     query: str, summing: str, monkeypatch: pytest.MonkeyPatch

@@ -86,11 +86,7 @@ class NewsdeskApp(App[None]):
     def _open_engine(self) -> None:
         from search import Engine
 
-        engine: SearchBackend
-        if self.settings.cluster is not None:
-            engine = Engine.open(self.settings.index_dir, cluster=self.settings.cluster)
-        else:
-            engine = Engine.open(self.settings.index_dir)
+        engine = Engine.open(self.settings.index_dir, cluster=self.settings.cluster)
         self.call_from_thread(self._show_search, engine)
 
     def _show_search(self, engine: SearchBackend) -> None:

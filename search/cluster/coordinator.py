@@ -17,6 +17,7 @@ import heapq
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -66,6 +67,14 @@ class _Collection:
         self.frequencies: LruCache[StatisticKey, int] = LruCache(CACHE_FIGURES, lambda _: 1)
 
 
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    hits: list[Hit]
+    missing: dict[int, str]
+    cut_short: bool
+    slowest_ms: float
+
+
 class ClusterEngine:
     """Search an index's shards as one (``Engine``'s API; see ``search.cluster``)."""
 
@@ -83,7 +92,12 @@ class ClusterEngine:
         self.slowest_shard_ms = 0.0
         self._live: _Collection | None = None
         self._vocabulary: ClusterVocabulary | None = None
-        self._open()
+        self._closed = False
+        try:
+            self._open()
+        except BaseException:
+            self.close()  # (the workers started so far)
+            raise
 
     # -- lifecycle -------------------------------------------------------------------
     def _open(self) -> None:
@@ -104,16 +118,24 @@ class ClusterEngine:
     def refresh(self) -> bool:
         """Follow a new index version if one was published; True if it did."""
         with self._lock:
+            if self._closed:
+                raise InvalidArgumentError("engine", "is closed")
             if self._live is not None and index_generation(self._index_dir) == self._live.name:
                 return False
             self._open()
             return True
 
     def warm(self) -> None:
-        self.refresh()
+        """Fill every shard's caches now (as ``Engine.warm`` does for one index)."""
+        with self._lock:
+            live, shards, _ = self._current()
+        fields = [name for name, boost in self.field_boosts.items() if boost > 0]
+        # (outside the lock: searches meanwhile wait for a shard, not for every shard)
+        shards.call("warm", {n: (folder, fields) for n, folder in enumerate(live.folders)})
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._shards is not None:
                 self._shards.close()
                 self._shards = None
@@ -217,7 +239,7 @@ class ClusterEngine:
                     live.frequencies.put(key, known[key])
         base = live.base
         figures = CollectionStatistics(
-            base.doc_count_all, base.field_lengths, base.generation, known
+            base.doc_count_all, base.field_lengths, base.generation, known, not missing
         )
         return figures, missing
 
@@ -244,6 +266,7 @@ class ClusterEngine:
             limit=limit,
             sort=sort,
             facets=request.facets,
+            facet_limit=request.facet_limit,
             time_limit=max(0.0, self.time_limit - (time.perf_counter() - started)),
         )
         gathered = shards.call(
@@ -267,22 +290,36 @@ class ClusterEngine:
         ranked = _merge_ranked(chosen, sort, limit)
         page_entries = ranked[(request.page - 1) * request.page_size : limit]
         terms = parsed.highlight_terms if request.snippets else None
-        hits, fetch_missing = self._fetch(live, shards, page_entries, terms, started)
-        missing |= fetch_missing
+        fetched = self._fetch(live, shards, page_entries, terms, started)
+        missing |= fetched.missing
+        self.slowest_shard_ms += fetched.slowest_ms
         total = sum(tier.total for tier in chosen.values())
+        cut_short = fetched.cut_short or any(a.partial for a in answers.values())
         suggestion = None
-        if (total < SUGGEST_BELOW or relaxed) and not missing:
+        out_of_time = time.perf_counter() - started > self.time_limit
+        if (total < SUGGEST_BELOW or relaxed) and not missing and not out_of_time:
             suggestion = suggest(vocabulary, request.query, parsed.words)
-        facets = _merge_facets(chosen, request.facet_limit) if request.facets else {}
+        facets: dict[str, list[tuple[str, int]]] = {}
+        if request.facets:
+
+            def spell(
+                wanted: dict[int, dict[str, list[str]]],
+            ) -> dict[int, dict[str, dict[str, str]]]:
+                calls = {n: (live.folders[n], terms) for n, terms in wanted.items()}
+                spelled = shards.call("facet_names", calls)
+                missing.update(spelled.missing)
+                return spelled.answers
+
+            facets = _merge_facets(chosen, request.facet_limit, spell)
         return SearchResults(
             query=request.query,
             total=total,
-            hits=tuple(hits),
+            hits=tuple(fetched.hits),
             facets=facets,
             suggestion=suggestion,
             relaxed=relaxed,
             all_words_total=strict_total if relaxed else total,
-            partial=bool(missing) or any(a.partial for a in answers.values()),
+            partial=bool(missing) or cut_short or out_of_time,
             took_ms=(time.perf_counter() - started) * 1000,
             page=request.page,
             page_size=request.page_size,
@@ -298,7 +335,7 @@ class ClusterEngine:
         terms: frozenset[str] | None,
         started: float,
         skip_hash: str = "",
-    ) -> tuple[list[Hit], dict[int, str]]:
+    ) -> _Fetched:
         """Round 3: the hits of ``entries`` (shard, entry), in their order, from the
         shards that hold them."""
         wanted: dict[int, list[tuple[int, float]]] = {}
@@ -309,15 +346,20 @@ class ClusterEngine:
             "fetch",
             {n: (live.folders[n], hits, terms, remaining, skip_hash) for n, hits in wanted.items()},
         )
-        made = {n: iter(hits) for n, (hits, _) in gathered.answers.items()}
-        self.slowest_shard_ms += max((ms for _, ms in gathered.answers.values()), default=0.0)
+        made = {n: iter(hits) for n, (hits, _, _) in gathered.answers.items()}
         hits = []
         for number, _ in entries:
             if number in made:
                 hit = next(made[number])
                 if hit is not None:
                     hits.append(hit)
-        return hits, gathered.missing
+        answers = gathered.answers.values()
+        return _Fetched(
+            hits,
+            gathered.missing,
+            any(cut for _, cut, _ in answers),
+            max((ms for _, _, ms in answers), default=0.0),
+        )
 
     # -- single articles ---------------------------------------------------------------
     def get(self, article_id: str) -> Article:
@@ -358,6 +400,7 @@ class ClusterEngine:
                 limit=limit * 2 + 5,
                 sort="relevance",
                 facets=False,
+                facet_limit=0,
                 time_limit=self.time_limit,
             )
             answers = shards.call(
@@ -365,8 +408,8 @@ class ClusterEngine:
             ).answers
             chosen = {n: answer.strict for n, answer in answers.items()}
             ranked = _merge_ranked(chosen, "relevance", limit * 2 + 5)
-            hits, _ = self._fetch(live, shards, ranked, frozenset(), started, article.content_hash)
-            return hits[:limit]
+            fetched = self._fetch(live, shards, ranked, frozenset(), started, article.content_hash)
+            return fetched.hits[:limit]
 
     def _key_terms_query(
         self, live: _Collection, shards: Shards, article_id: str
@@ -438,28 +481,54 @@ def _merge_ranked(
 
 
 def _merge_facets(
-    answers: Mapping[int, TierAnswer], limit: int
+    answers: Mapping[int, TierAnswer],
+    limit: int,
+    spell: Callable[[dict[int, dict[str, list[str]]]], dict[int, dict[str, dict[str, str]]]],
 ) -> dict[str, list[tuple[str, int]]]:
     """Every facet's counts summed over the shards, then cut as ``FacetColumns.count``
-    cuts them (most frequent first, ties by value; month/year whole, chronological)."""
+    cuts them (most frequent first, ties by value; month/year whole, chronological).
+
+    A value is spelled as the first shard holding it spells it (the article a one-shard
+    index would read it from).  Shards spell only the values that make their own cut;
+    ``spell`` asks a shard (shard -> facet -> terms) for the others that make the
+    merged cut."""
     names: list[str] = []
     for number in sorted(answers):
         names.extend(name for name in answers[number].facets if name not in names)
-    merged: dict[str, list[tuple[str, int]]] = {}
+    merged: dict[str, dict[str, int]] = {}
+    spellings: dict[str, dict[str, str]] = {}
+    holders: dict[str, dict[str, int]] = {}
     for name in names:
-        spellings: dict[str, str] = {}
         counts: dict[str, int] = {}
+        spelled: dict[str, str] = {}
+        holder: dict[str, int] = {}
         for number in sorted(answers):
-            for term, spelled, found in answers[number].facets.get(name, []):
-                spellings.setdefault(term, spelled)
+            for term, spelling, found in answers[number].facets.get(name, []):
+                if term not in holder:
+                    holder[term] = number
+                    if spelling:
+                        spelled[term] = spelling
                 counts[term] = counts.get(term, 0) + found
-        if name in DATE_FACETS:
-            merged[name] = sorted((spellings[term], found) for term, found in counts.items())
-            continue
-        if 0 < limit < len(counts):  # only values that can make the cut, ties included
+        if name not in DATE_FACETS and 0 < limit < len(counts):
+            # only values that can make the cut, ties included
             least = heapq.nlargest(limit, counts.values())[-1]
             counts = {term: found for term, found in counts.items() if found >= least}
-        pairs = [(spellings[term], found) for term, found in counts.items()]
+        merged[name], spellings[name], holders[name] = counts, spelled, holder
+    unspelled: dict[int, dict[str, list[str]]] = {}
+    for name, counts in merged.items():
+        for term in counts:
+            if term not in spellings[name]:
+                unspelled.setdefault(holders[name][term], {}).setdefault(name, []).append(term)
+    if unspelled:
+        for by_facet in spell(unspelled).values():
+            for name, spelled_now in by_facet.items():
+                spellings[name].update(spelled_now)
+    result: dict[str, list[tuple[str, int]]] = {}
+    for name, counts in merged.items():
+        pairs = [(spellings[name].get(term, term), found) for term, found in counts.items()]
+        if name in DATE_FACETS:
+            result[name] = sorted(pairs)
+            continue
         pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
-        merged[name] = pairs[:limit] if limit > 0 else pairs
-    return merged
+        result[name] = pairs[:limit] if limit > 0 else pairs
+    return result

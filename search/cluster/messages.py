@@ -10,7 +10,9 @@ A search takes up to three rounds, as Elasticsearch's ``dfs_query_then_fetch`` d
    Whether a query is relaxed to any word depends on how many articles of the whole
    collection have every word, which no shard knows: a shard with fewer than
    ``relax_below`` such articles answers both ways and the coordinator picks one.
-3. **fetch**: the shards holding the page's hits make them (stored fields, snippets).
+3. **fetch**: the shards holding the page's hits make them (stored fields, snippets);
+   and, when a facet value that makes the merged cut was not spelled by the first shard
+   holding it, that shard spells it.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class ShardQuery:
     limit: int
     sort: str
     facets: bool
+    #: Values per facet shown: a shard spells only the values that make its own cut.
+    facet_limit: int
     time_limit: float
 
 
@@ -59,8 +63,8 @@ class TierAnswer:
 
     total: int
     ranked: list[RankedEntry]
-    #: Every value of every facet: (indexed term, display spelling, count), summed by
-    #: term and cut by the coordinator.
+    #: Every value of every facet: (indexed term, display spelling or "" where the value
+    #: misses this shard's own cut, count), summed by term and cut by the coordinator.
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     undated: int = 0
 

@@ -13,6 +13,7 @@ cluster file system) or copied to that path on every node (docs/cluster.md).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -52,14 +53,16 @@ class RayShards:
         pending = {n: getattr(self._actors[n], method).remote(*args) for n, args in calls.items()}
         gathered = Gathered()
         failure: BaseException | None = None
+        ends = time.monotonic() + CALL_TIMEOUT  # (one wait for them all, not one each)
         for number, future in pending.items():  # (every one read: none left unhandled)
             try:
-                gathered.answers[number] = ray.get(future, timeout=CALL_TIMEOUT)
+                left = max(0.0, ends - time.monotonic())
+                gathered.answers[number] = ray.get(future, timeout=left)
             except exceptions.RayTaskError as error:
                 failure = failure or _shard_error(number, error.cause)
             except exceptions.GetTimeoutError:
                 gathered.missing[number] = f"no answer within {CALL_TIMEOUT:.0f} s"
-            except (exceptions.RayActorError, exceptions.ActorUnavailableError) as error:
+            except exceptions.RayError as error:  # the actor died, its node or object lost
                 gathered.missing[number] = f"its worker stopped ({type(error).__name__})"
         if failure is not None:
             raise failure

@@ -8,7 +8,7 @@ one-shard index of the same articles.  Every call names the generation folder th
 coordinator reads; a shard asked about another one (a new index version, or a worker
 restarted after a crash) opens that one first.
 
-It runs in-process (``search.cluster.local``) or as a Ray actor
+It runs in-process (``search.cluster.shards.LocalShards``) or as a Ray actor
 (``search.cluster.ray_shards``); it imports neither.
 """
 
@@ -65,6 +65,8 @@ class ShardSearcher:
         """A ranker scoring with the collection's figures: kept while they are those of
         the same generation of the index (a shard's own folder may outlive it: a refresh
         that rewrote other shards changed the figures), learning each query's terms'."""
+        if not statistics.complete:  # (a partial search's figures: scores not kept)
+            return FastRanker(live.searcher, K1, B, live.postings, statistics)
         known = self._statistics
         if (
             known is None
@@ -136,7 +138,9 @@ class ShardSearcher:
                     ranked.append((0, 0.0, int(dates[docnum]), int(docnum)))
             facets = {}
             if question.facets and not deadline.exceeded():
-                facets = live.facets.count_values(matched, stop=deadline.exceeded)
+                facets = live.facets.count_values(
+                    matched, limit=question.facet_limit, stop=deadline.exceeded
+                )
             return TierAnswer(count(matched), ranked, facets, live.facets.undated(matched))
 
         strict_answer = answer([(question.strict, strict)], strict)
@@ -160,10 +164,10 @@ class ShardSearcher:
         terms: frozenset[str] | None,
         time_limit: float,
         skip_hash: str = "",
-    ) -> tuple[list[Hit | None], float]:
+    ) -> tuple[list[Hit | None], bool, float]:
         """The hits (docnum, score) with their snippets highlighting ``terms``, None for
         an article whose text has the hash ``skip_hash`` (a story's verbatim copies);
-        and the milliseconds it took."""
+        whether the time limit cut snippets short; the milliseconds it took."""
         started = time.perf_counter()
         live = self._open(folder)
         deadline = Deadline(time_limit)
@@ -173,7 +177,19 @@ class ShardSearcher:
                 made.append(None)
             else:
                 made.append(live.hits.hit(docnum, score, terms, deadline))
-        return made, (time.perf_counter() - started) * 1000
+        return made, deadline.cut_short, (time.perf_counter() - started) * 1000
+
+    def warm(self, folder: str, fields: list[str]) -> None:
+        """Fill the shard's caches now (as ``Engine.warm`` does)."""
+        self._open(folder).warm(fields)
+
+    def facet_names(self, folder: str, wanted: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+        """The display spelling of facet values (facet -> indexed terms)."""
+        facets = self._open(folder).facets
+        return {
+            name: {term: facets.spelling(name, term) for term in terms}
+            for name, terms in wanted.items()
+        }
 
     # -- single articles ---------------------------------------------------------------
     def article(self, folder: str, article_id: str) -> Article | None:

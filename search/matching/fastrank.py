@@ -127,14 +127,16 @@ class FastRanker:
         schema = self._reader.schema
         if fieldname not in schema or not isinstance(text, str):
             return None
-        if not schema[fieldname].scorable:
-            return None
         key = (fieldname, text, float(term.boost))
         cached = self._cache.get(key)
         if cached is not None:
             return cached
         docs, weights = self._postings.term(fieldname, text)
-        if len(docs):
+        if not schema[fieldname].scorable:
+            # Whoosh's WeightScorer for fields without lengths (an id, a facet value, or
+            # a word that expands to nothing): the posting's weight, times the boost.
+            scores = np.asarray(weights, dtype=np.float64) * term.boost
+        elif len(docs):
             idf = self._idf(fieldname, text, len(docs))
             average = self._average_length(fieldname) or 1
             lengths = self._postings.field_lengths(fieldname, docs)

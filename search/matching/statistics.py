@@ -64,6 +64,9 @@ class CollectionStatistics:
     #: The index generation the figures are of (a cache of scores is valid within it).
     generation: str = ""
     frequencies: dict[StatisticKey, int] = field(default_factory=dict)
+    #: False when some shards did not report theirs: scores made with these figures
+    #: serve one (partial) search and are not kept.
+    complete: bool = True
 
     def avg_field_length(self, fieldname: str) -> float:
         """Whoosh's ``Searcher.avg_field_length``: total length over documents."""

@@ -211,18 +211,39 @@ class FacetColumns:
         self,
         docnums: Mask | Collection[int],
         names: Iterable[str] = ALL_FACETS,
+        limit: int = 20,
         stop: Callable[[], bool] = lambda: False,
     ) -> dict[str, list[tuple[str, str, int]]]:
         """Every counted value of each facet as (indexed term, display spelling, count),
-        in no order: what a coordinator sums over shards by term before cutting."""
+        in no order: what a coordinator sums over shards by term before cutting.  The
+        values spelled already and those that make this cut of ``limit`` (ties
+        included; every one when 0) are spelled, as ``count`` spells them; the others
+        get "" (spelling one means reading an article that holds it)."""
         counts: dict[str, list[tuple[str, str, int]]] = {}
         for name, column, tally, found in self._tallies(docnums, names, stop):
             values = column.values
             if name in DATE_FACETS:
                 counts[name] = [(values[i], values[i], int(tally[i])) for i in found.tolist()]
                 continue
+            least = 0
+            if 0 < limit < len(found):
+                cut = len(found) - limit
+                least = int(np.partition(tally[found], cut)[cut])
+            spelled = column.names
             with self._lock:
                 counts[name] = [
-                    (values[i], self._name(name, column, i), int(tally[i])) for i in found.tolist()
-                ]
+                    (values[i],
+                     spelled[i] or (self._name(name, column, i) if tally[i] >= least else ""),
+                     int(tally[i]))
+                    for i in found.tolist()
+                ]  # fmt: skip
         return counts
+
+    def spelling(self, name: str, term: str) -> str:
+        """The display spelling of one value of a facet (the term itself if unknown)."""
+        column = self.column(name)
+        value_id = column.ids.get(term)
+        if value_id is None:
+            return term
+        with self._lock:
+            return self._name(name, column, value_id)
