@@ -13,7 +13,6 @@ process (``tests/test_cluster.py``).  A shard that does not answer makes the res
 
 from __future__ import annotations
 
-import heapq
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -22,20 +21,18 @@ from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
-from whoosh import classify
 from whoosh import query as wq
 
 from corpus.model import Article
-from index.fields import DATE_FACETS
 from index.opening import index_generation, live_parts
-from index.reading import MISSING_DATE
 from index.store import resolve_index_dir
 from search.arguments import SearchRequest, checked_count, checked_text, search_request
+from search.cluster.merging import key_terms, merge_facets, merge_ranked, require_all
 from search.cluster.messages import RankedEntry, ShardAnswer, ShardFigures, ShardQuery, TierAnswer
-from search.cluster.shards import Gathered, Shards
+from search.cluster.shards import Shards
 from search.cluster.vocabulary import ClusterVocabulary
 from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, SUGGEST_BELOW, TIME_LIMIT_SECONDS
-from search.errors import ArticleNotFoundError, ClusterError, InvalidArgumentError
+from search.errors import ArticleNotFoundError, InvalidArgumentError
 from search.lru import LruCache
 from search.matching.statistics import CollectionStatistics, StatisticKey, statistic_keys
 from search.present.highlight import match_spans
@@ -109,7 +106,7 @@ class ClusterEngine:
         gathered = self._shards.call(
             "figures", {number: (folder,) for number, folder in enumerate(folders)}
         )
-        _require_all(gathered)
+        require_all(gathered)
         figures = [gathered.answers[number] for number in range(len(folders))]
         self._live = _Collection(name, folders, figures)
         fieldnames = sorted({name for shard in figures for name in shard.fieldnames})
@@ -287,7 +284,7 @@ class ClusterEngine:
             tier = answer.relaxed if relaxed else answer.strict
             assert tier is not None  # (relaxed: every shard had too few to answer strictly)
             chosen[number] = tier
-        ranked = _merge_ranked(chosen, sort, limit)
+        ranked = merge_ranked(chosen, sort, limit)
         page_entries = ranked[(request.page - 1) * request.page_size : limit]
         terms = parsed.highlight_terms if request.snippets else None
         fetched = self._fetch(live, shards, page_entries, terms, started)
@@ -310,7 +307,7 @@ class ClusterEngine:
                 missing.update(spelled.missing)
                 return spelled.answers
 
-            facets = _merge_facets(chosen, request.facet_limit, spell)
+            facets = merge_facets(chosen, request.facet_limit, spell)
         return SearchResults(
             query=request.query,
             total=total,
@@ -375,7 +372,7 @@ class ClusterEngine:
             if found is not None:
                 return found  # type: ignore[no-any-return]
         if gathered.missing:
-            _require_all(gathered)
+            require_all(gathered)
         raise ArticleNotFoundError(article_id)
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
@@ -407,7 +404,7 @@ class ClusterEngine:
                 "query", {n: (folder, question) for n, folder in enumerate(live.folders)}
             ).answers
             chosen = {n: answer.strict for n, answer in answers.items()}
-            ranked = _merge_ranked(chosen, "relevance", limit * 2 + 5)
+            ranked = merge_ranked(chosen, "relevance", limit * 2 + 5)
             fetched = self._fetch(live, shards, ranked, frozenset(), started, article.content_hash)
             return fetched.hits[:limit]
 
@@ -420,7 +417,7 @@ class ClusterEngine:
         texts = shards.call(
             "text_weights", {n: (f, article_id, RELATED_TEXT_CHARS) for n, f in everywhere.items()}
         )
-        _require_all(texts)
+        require_all(texts)
         found = next((w for _, w in sorted(texts.answers.items()) if w is not None), None)
         if found is None:
             return None
@@ -429,106 +426,14 @@ class ClusterEngine:
         frequencies = shards.call(
             "collection_frequencies", {n: (f, "body", words) for n, f in everywhere.items()}
         )
-        _require_all(frequencies)
+        require_all(frequencies)
         totals: dict[str, float] = {}
         for number in sorted(frequencies.answers):
             for word, frequency in frequencies.answers[number].items():
                 totals[word] = totals.get(word, 0.0) + frequency
-        model = classify.Bo1Model(live.base.doc_count_all, live.base.field_lengths.get("body", 0))
-        scored = [
-            (model.score(weight, totals[word], top_total), word)
-            for word, weight in weights.items()
-            if word in totals
-        ]
-        if not scored:
+        base = live.base
+        ranked = key_terms(weights, top_total, totals, base.doc_count_all,
+                           base.field_lengths.get("body", 0))  # fmt: skip
+        if not ranked:
             return None
-        norm = max(score for score, _ in scored)  # (``normalize=False``: the top score)
-        ranked = sorted(
-            ((score / norm, word) for score, word in scored), key=lambda x: (-x[0], x[1])
-        )
-        return wq.Or([wq.Term("body", word, boost=weight) for weight, word in ranked[:5]])
-
-
-def _require_all(gathered: Gathered) -> None:
-    if gathered.missing:
-        raise ClusterError(
-            "; ".join(f"shard {n}: {why}" for n, why in sorted(gathered.missing.items()))
-        )
-
-
-def _merge_ranked(
-    answers: Mapping[int, TierAnswer], sort: str, limit: int
-) -> list[tuple[int, RankedEntry]]:
-    """The best ``limit`` entries of all shards, in the order of a one-shard index whose
-    documents come shard after shard: by tier, then score, then position; or by date
-    (``index.columns``: newest first is oldest first reversed, undated last in order)."""
-    entries = [(n, entry) for n, answer in answers.items() for entry in answer.ranked]
-    if sort == "relevance":
-        entries.sort(key=lambda item: (item[1][0], -item[1][1], item[0], item[1][3]))
-        return entries[:limit]
-    newest = sort != "oldest"
-
-    def by_date(item: tuple[int, RankedEntry]) -> tuple[bool, int, int, int]:
-        number, (_, _, raw, docnum) = item
-        if raw == MISSING_DATE:
-            return True, 0, number, docnum
-        if newest:
-            return False, -raw, -number, -docnum
-        return False, raw, number, docnum
-
-    entries.sort(key=by_date)
-    return entries[:limit]
-
-
-def _merge_facets(
-    answers: Mapping[int, TierAnswer],
-    limit: int,
-    spell: Callable[[dict[int, dict[str, list[str]]]], dict[int, dict[str, dict[str, str]]]],
-) -> dict[str, list[tuple[str, int]]]:
-    """Every facet's counts summed over the shards, then cut as ``FacetColumns.count``
-    cuts them (most frequent first, ties by value; month/year whole, chronological).
-
-    A value is spelled as the first shard holding it spells it (the article a one-shard
-    index would read it from).  Shards spell only the values that make their own cut;
-    ``spell`` asks a shard (shard -> facet -> terms) for the others that make the
-    merged cut."""
-    names: list[str] = []
-    for number in sorted(answers):
-        names.extend(name for name in answers[number].facets if name not in names)
-    merged: dict[str, dict[str, int]] = {}
-    spellings: dict[str, dict[str, str]] = {}
-    holders: dict[str, dict[str, int]] = {}
-    for name in names:
-        counts: dict[str, int] = {}
-        spelled: dict[str, str] = {}
-        holder: dict[str, int] = {}
-        for number in sorted(answers):
-            for term, spelling, found in answers[number].facets.get(name, []):
-                if term not in holder:
-                    holder[term] = number
-                    if spelling:
-                        spelled[term] = spelling
-                counts[term] = counts.get(term, 0) + found
-        if name not in DATE_FACETS and 0 < limit < len(counts):
-            # only values that can make the cut, ties included
-            least = heapq.nlargest(limit, counts.values())[-1]
-            counts = {term: found for term, found in counts.items() if found >= least}
-        merged[name], spellings[name], holders[name] = counts, spelled, holder
-    unspelled: dict[int, dict[str, list[str]]] = {}
-    for name, counts in merged.items():
-        for term in counts:
-            if term not in spellings[name]:
-                unspelled.setdefault(holders[name][term], {}).setdefault(name, []).append(term)
-    if unspelled:
-        for by_facet in spell(unspelled).values():
-            for name, spelled_now in by_facet.items():
-                spellings[name].update(spelled_now)
-    result: dict[str, list[tuple[str, int]]] = {}
-    for name, counts in merged.items():
-        pairs = [(spellings[name].get(term, term), found) for term, found in counts.items()]
-        if name in DATE_FACETS:
-            result[name] = sorted(pairs)
-            continue
-        pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
-        result[name] = pairs[:limit] if limit > 0 else pairs
-    return result
+        return wq.Or([wq.Term("body", word, boost=weight) for word, weight in ranked])

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from search.cluster.shards import Gathered, Shards
-from search.errors import ClusterError
+from search.cluster.merging import require_all
+from search.cluster.shards import Shards
 from search.words.vocabulary import Vocabulary
 
 
@@ -28,14 +28,10 @@ class ClusterVocabulary(Vocabulary):
         self._init_caches(fieldnames)
 
     def _everywhere(self, method: str, *args: object) -> list[Any]:
-        gathered: Gathered = self._shards.call(
+        gathered = self._shards.call(
             method, {number: (folder, *args) for number, folder in enumerate(self._folders)}
         )
-        if gathered.missing:
-            raise ClusterError(
-                "shards did not answer: "
-                + "; ".join(f"shard {n}: {why}" for n, why in sorted(gathered.missing.items()))
-            )
+        require_all(gathered)
         return [gathered.answers[number] for number in range(len(self._folders))]
 
     def terms_starting(self, fieldname: str, prefix: str) -> list[str]:
