@@ -192,6 +192,12 @@ def test_a_stopped_actor_makes_results_partial_until_ray_restarts_it(
         # (it died before the query round, or between it and the fetch of the page)
         assert 0 < cut.total <= whole.total and len(cut.hits) <= len(whole.hits)
         assert cut.total < whole.total or len(cut.hits) < len(whole.hits)
+        # A word the coordinator must look up in every shard's vocabulary (not cached
+        # yet) while a worker is down: asked again until Ray restarted it, not an error.
+        local_ray.kill(made[0].actor(2), no_restart=False)
+        wildcard = cluster.search("electi*")
+        assert wildcard.missing_shards == ()
+        assert wildcard.total == engine.search("electi*").total
         deadline = time.monotonic() + 60
         while (again := cluster.search("election")).missing_shards:
             assert time.monotonic() < deadline, "the actor was not restarted"

@@ -293,9 +293,11 @@ class ClusterEngine:
         total = sum(tier.total for tier in chosen.values())
         cut_short = fetched.cut_short or any(a.partial for a in answers.values())
         suggestion = None
-        out_of_time = time.perf_counter() - started > self.time_limit
-        if (total < SUGGEST_BELOW or relaxed) and not missing and not out_of_time:
-            suggestion = suggest(vocabulary, request.query, parsed.words)
+        if (total < SUGGEST_BELOW or relaxed) and not missing:
+            if time.perf_counter() - started > self.time_limit:
+                cut_short = True  # (did-you-mean skipped, as the engine's deadline does)
+            else:
+                suggestion = suggest(vocabulary, request.query, parsed.words)
         facets: dict[str, list[tuple[str, int]]] = {}
         if request.facets:
 
@@ -316,7 +318,7 @@ class ClusterEngine:
             suggestion=suggestion,
             relaxed=relaxed,
             all_words_total=strict_total if relaxed else total,
-            partial=bool(missing) or cut_short or out_of_time,
+            partial=bool(missing) or cut_short,
             took_ms=(time.perf_counter() - started) * 1000,
             page=request.page,
             page_size=request.page_size,

@@ -11,12 +11,18 @@ words) live with the coordinator's generation, as an engine's do.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from search.cluster.merging import require_all
 from search.cluster.shards import Shards
 from search.words.vocabulary import Vocabulary
+
+#: Times a shard that did not answer a vocabulary question is asked again...
+RETRIES = 3
+#: ... this many seconds apart (a restarted Ray actor answers within about a second).
+RETRY_SECONDS = 1.0
 
 
 class ClusterVocabulary(Vocabulary):
@@ -28,9 +34,18 @@ class ClusterVocabulary(Vocabulary):
         self._init_caches(fieldnames)
 
     def _everywhere(self, method: str, *args: object) -> list[Any]:
-        gathered = self._shards.call(
-            method, {number: (folder, *args) for number, folder in enumerate(self._folders)}
-        )
+        """Every shard's answer, in shard order.  A shard that does not answer is asked
+        again while Ray restarts its worker (the caches built on these answers must not
+        hold a part of the collection's words), then named in a ``ClusterError``."""
+        calls = {number: (folder, *args) for number, folder in enumerate(self._folders)}
+        gathered = self._shards.call(method, calls)
+        for _ in range(RETRIES):
+            if not gathered.missing:
+                break
+            time.sleep(RETRY_SECONDS)
+            again = self._shards.call(method, {n: calls[n] for n in gathered.missing})
+            gathered.answers.update(again.answers)
+            gathered.missing = again.missing
         require_all(gathered)
         return [gathered.answers[number] for number in range(len(self._folders))]
 
