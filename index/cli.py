@@ -61,12 +61,10 @@ def register(subparsers: Any) -> None:
     index_parser.add_argument(
         "--procs", type=positive_int, default=2, help="writer processes (default 2)"
     )
-    index_parser.add_argument(
-        "--cluster",
-        metavar="ray[:ADDRESS]",
-        default=None,
-        help="write with --procs Ray tasks across a cluster instead of local processes "
-        "(corpora and index on storage every node mounts; pip install 'newsdesk[cluster]')",
+    add_cluster(
+        index_parser,
+        "write with --procs Ray tasks across a cluster instead of local processes, the "
+        "corpora and the index on storage every node mounts",
     )
     index_parser.add_argument(
         "--shards",
@@ -124,6 +122,20 @@ def add_index_dir(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         default=None,
         help="index location (default: $NEWSDESK_INDEX or the user data dir)",
+    )
+
+
+#: What ``--cluster`` of a command that searches does.
+SEARCH_ON_CLUSTER = "search each shard in a Ray actor: ray (a local Ray instance) or ray:HOST:PORT"
+
+
+def add_cluster(parser: argparse.ArgumentParser, what: str = SEARCH_ON_CLUSTER) -> None:
+    """The ``--cluster ray[:ADDRESS]`` option of the commands that can use Ray."""
+    parser.add_argument(
+        "--cluster",
+        metavar="ray[:ADDRESS]",
+        default=None,
+        help=f"{what} (needs pip install 'newsdesk[cluster]'; see docs/cluster.md)",
     )
 
 

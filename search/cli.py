@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from corpus.cli import article_to_json
-from index.cli import add_index_dir, positive_int
+from index.cli import add_cluster, add_index_dir, positive_int
 from search.arguments import SORTS
 from search.errors import QueryError
 from search.output import article_text, counted, results_text, write_text
@@ -92,16 +92,6 @@ def register(subparsers: Any) -> None:
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     add_index_dir(evaluate)
     evaluate.set_defaults(run=run_eval)
-
-
-def add_cluster(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--cluster",
-        metavar="ray[:ADDRESS]",
-        default=None,
-        help="search each shard in a Ray actor: ray (a local Ray instance) or "
-        "ray:HOST:PORT (needs pip install 'newsdesk[cluster]'; see docs/cluster.md)",
-    )
 
 
 def parse_filters(items: list[str]) -> dict[str, list[str]]:

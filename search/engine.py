@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, overload
 
 from whoosh import query as wq
@@ -28,20 +26,22 @@ from index import IndexCorruptError, index_generation, open_index
 from index.documents import document_to_article
 from index.fields import ALL_FACETS
 from index.opening import DAMAGED_FILE_ERRORS
-from search.arguments import SORTS, SearchRequest, checked_count, checked_text, search_request
+from search.api import SearchApi
+from search.arguments import SORTS, SearchRequest, checked_count, checked_text
 from search.deadline import Deadline
 from search.errors import ArticleNotFoundError, InvalidArgumentError, QueryError
 from search.generation import Generation
 from search.matching.docsets import count
 from search.matching.postings import Mask
 from search.matching.tiers import match_tiers, rank_tiers
-from search.present.highlight import make_snippet, match_spans, text_head
+from search.present.highlight import make_snippet, text_head
 from search.present.hitcache import to_hit
 from search.query.filters import filter_query
-from search.query.parser import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
-from search.results import Hit, SearchResults, Span
+from search.query.parser import DEFAULT_FIELD_BOOSTS, parse_query
+from search.results import Hit, SearchResults
 from search.words.resolve import resolve_query
 from search.words.suggest import suggest
+from search.words.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from search.cluster.coordinator import ClusterEngine
@@ -58,7 +58,7 @@ RELAX_BELOW = 5
 SUGGEST_BELOW = 3
 
 
-class Engine:
+class Engine(SearchApi):
     """Search one newsdesk index. Use ``Engine.open(dir)``; close it (or use ``with``)."""
 
     def __init__(
@@ -175,17 +175,6 @@ class Engine:
                 self._live.close()
                 self._live = None
 
-    def __enter__(self) -> Engine:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
     @contextmanager
     def whoosh_searcher(self, weighting: scoring.WeightingModel) -> Iterator[Any]:
         """A separate Whoosh searcher with another scoring model (evaluation baselines)."""
@@ -216,46 +205,12 @@ class Engine:
                 yield live
 
     # -- searching -------------------------------------------------------------------
-    def parse(self, query: str) -> ParsedQuery:
-        """Parse ``query`` against this index's vocabulary (raises QueryError)."""
-        text = checked_text(query, "query")
+    @contextmanager
+    def _vocabulary(self) -> Iterator[Vocabulary]:
         with self._reading() as live:
-            parsed = parse_query(text, field_boosts=self.field_boosts)
-            return resolve_query(parsed, live.vocabulary)
+            yield live.vocabulary
 
-    def search(
-        self,
-        query: str,
-        *,
-        filters: Mapping[str, Sequence[str]] | None = None,
-        date_from: date | datetime | None = None,
-        date_to: date | datetime | None = None,
-        facets: bool = True,
-        facet_limit: int = 20,
-        sort: str = "relevance",
-        page: int = 1,
-        page_size: int = 10,
-        snippets: bool = True,
-    ) -> SearchResults:
-        """One page of results plus facet counts over the whole (filtered) result set.
-
-        ``snippets=False`` skips snippet making (evaluation runs that only need ids).
-        Arguments are checked first (``InvalidArgumentError``); the query's own work
-        then stops at ``time_limit`` seconds and the results say so (``partial``).
-        """
-        request = search_request(
-            query,
-            filters=filters,
-            date_from=date_from,
-            date_to=date_to,
-            facets=facets,
-            facet_limit=facet_limit,
-            sort=sort,
-            page=page,
-            page_size=page_size,
-            snippets=snippets,
-        )
-        started = time.perf_counter()
+    def _run(self, request: SearchRequest, started: float) -> SearchResults:
         with self._reading() as live:
             return self._search(live, request, started, Deadline(self.time_limit, self.clock))
 
@@ -365,14 +320,6 @@ class Engine:
                 snippet, spans = make_snippet((article.body, article.title), ())
                 hits.append(to_hit(article, score, snippet, spans))
             return hits
-
-    def match_spans(self, query: str, text: str) -> tuple[Span, ...]:
-        """Spans of the words in ``text`` that match the query's terms (stemming-aware),
-        in its first ``SPAN_TEXT_CHARS`` characters."""
-        parsed = self.parse(query)
-        if not isinstance(text, str):
-            raise InvalidArgumentError("text", f"must be a string, not {type(text).__name__}")
-        return match_spans(text, parsed.highlight_terms)
 
 
 def open_cluster(index_dir: str | Path | None, cluster: str, *, warm: bool) -> ClusterEngine:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_shards import QUERIES as SHARD_QUERIES
 
 from index import build_index
 from search import Engine
@@ -28,18 +29,10 @@ from search.errors import ClusterError
 from search.results import Hit, SearchResults
 from tui.cli import main
 
+#: The sharded index's queries, and words a cluster resolves against every shard's
+#: vocabulary (prefix, fuzzy, a prefix matching nothing), a long question, the empty query.
 QUERIES = [
-    "oil prices",
-    "interest rates",
-    "wheat exports",
-    '"world cup"',
-    "blair election",
-    "bank OR banks",
-    "goverment",
-    "title:oil",
-    "oil -crude",
-    "chelsea",
-    "opec",
+    *SHARD_QUERIES,
     "coffe*",
     "elecshun~",
     "oil zzqq*",

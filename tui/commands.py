@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from index import default_index_dir
+from index.cli import add_cluster
 
 
 def register(subparsers: Any) -> None:
@@ -24,13 +25,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="index folder (default: $NEWSDESK_INDEX or the user data dir)",
     )
-    parser.add_argument(
-        "--cluster",
-        metavar="ray[:ADDRESS]",
-        default=None,
-        help="search each shard in a Ray actor: ray (local) or ray:HOST:PORT "
-        "(pip install 'newsdesk[cluster]'; see docs/cluster.md)",
-    )
+    add_cluster(parser)
     parser.set_defaults(run=run)
 
 

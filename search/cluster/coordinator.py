@@ -15,32 +15,32 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
-from types import TracebackType
 
 from whoosh import query as wq
 
 from corpus.model import Article
 from index.opening import index_generation, live_parts
 from index.store import resolve_index_dir
-from search.arguments import SearchRequest, checked_count, checked_text, search_request
+from search.api import SearchApi
+from search.arguments import SearchRequest, checked_count, checked_text
 from search.cluster.merging import key_terms, merge_facets, merge_ranked, require_all
 from search.cluster.messages import RankedEntry, ShardAnswer, ShardFigures, ShardQuery, TierAnswer
-from search.cluster.shards import Shards
+from search.cluster.shards import Shards, everywhere
 from search.cluster.vocabulary import ClusterVocabulary
 from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, SUGGEST_BELOW, TIME_LIMIT_SECONDS
 from search.errors import ArticleNotFoundError, InvalidArgumentError
 from search.lru import LruCache
 from search.matching.statistics import CollectionStatistics, StatisticKey, statistic_keys
-from search.present.highlight import match_spans
 from search.query.filters import filter_query
-from search.query.parser import DEFAULT_FIELD_BOOSTS, ParsedQuery, parse_query
-from search.results import Hit, SearchResults, Span
+from search.query.parser import DEFAULT_FIELD_BOOSTS, parse_query
+from search.results import Hit, SearchResults
 from search.words.resolve import resolve_query
 from search.words.suggest import suggest
+from search.words.vocabulary import Vocabulary
 
 #: Term and phrase figures of the collection kept by the coordinator per generation.
 CACHE_FIGURES = 1_000_000
@@ -72,7 +72,7 @@ class _Fetched:
     slowest_ms: float
 
 
-class ClusterEngine:
+class ClusterEngine(SearchApi):
     """Search an index's shards as one (``Engine``'s API; see ``search.cluster``)."""
 
     def __init__(self, index_dir: str | Path | None, shards: ShardsFactory) -> None:
@@ -88,7 +88,7 @@ class ClusterEngine:
         #: and the network's).
         self.slowest_shard_ms = 0.0
         self._live: _Collection | None = None
-        self._vocabulary: ClusterVocabulary | None = None
+        self._words: ClusterVocabulary | None = None
         self._closed = False
         try:
             self._open()
@@ -103,14 +103,12 @@ class ClusterEngine:
             if self._shards is not None:
                 self._shards.close()
             self._shards = self._make_shards(self._index_dir, len(folders))
-        gathered = self._shards.call(
-            "figures", {number: (folder,) for number, folder in enumerate(folders)}
-        )
+        gathered = self._shards.call("figures", everywhere(folders))
         require_all(gathered)
         figures = [gathered.answers[number] for number in range(len(folders))]
         self._live = _Collection(name, folders, figures)
         fieldnames = sorted({name for shard in figures for name in shard.fieldnames})
-        self._vocabulary = ClusterVocabulary(self._shards, folders, fieldnames)
+        self._words = ClusterVocabulary(self._shards, folders, fieldnames)
 
     def refresh(self) -> bool:
         """Follow a new index version if one was published; True if it did."""
@@ -128,7 +126,7 @@ class ClusterEngine:
             live, shards, _ = self._current()
         fields = [name for name, boost in self.field_boosts.items() if boost > 0]
         # (outside the lock: searches meanwhile wait for a shard, not for every shard)
-        shards.call("warm", {n: (folder, fields) for n, folder in enumerate(live.folders)})
+        shards.call("warm", everywhere(live.folders, fields))
 
     def close(self) -> None:
         with self._lock:
@@ -138,22 +136,11 @@ class ClusterEngine:
                 self._shards = None
             self._live = None
 
-    def __enter__(self) -> ClusterEngine:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def _current(self) -> tuple[_Collection, Shards, ClusterVocabulary]:
         self.refresh()
-        if self._live is None or self._shards is None or self._vocabulary is None:
+        if self._live is None or self._shards is None or self._words is None:
             raise InvalidArgumentError("engine", "is closed")
-        return self._live, self._shards, self._vocabulary
+        return self._live, self._shards, self._words
 
     @property
     def article_count(self) -> int:
@@ -166,46 +153,12 @@ class ClusterEngine:
             return len(self._current()[0].folders)
 
     # -- searching -------------------------------------------------------------------
-    def parse(self, query: str) -> ParsedQuery:
-        text = checked_text(query, "query")
+    @contextmanager
+    def _vocabulary(self) -> Iterator[Vocabulary]:
         with self._lock:
-            vocabulary = self._current()[2]
-            return resolve_query(parse_query(text, field_boosts=self.field_boosts), vocabulary)
+            yield self._current()[2]
 
-    def match_spans(self, query: str, text: str) -> tuple[Span, ...]:
-        parsed = self.parse(query)
-        if not isinstance(text, str):
-            raise InvalidArgumentError("text", f"must be a string, not {type(text).__name__}")
-        return match_spans(text, parsed.highlight_terms)
-
-    def search(
-        self,
-        query: str,
-        *,
-        filters: Mapping[str, Sequence[str]] | None = None,
-        date_from: date | datetime | None = None,
-        date_to: date | datetime | None = None,
-        facets: bool = True,
-        facet_limit: int = 20,
-        sort: str = "relevance",
-        page: int = 1,
-        page_size: int = 10,
-        snippets: bool = True,
-    ) -> SearchResults:
-        """As ``Engine.search``; ``missing_shards`` names shards that did not answer."""
-        request = search_request(
-            query,
-            filters=filters,
-            date_from=date_from,
-            date_to=date_to,
-            facets=facets,
-            facet_limit=facet_limit,
-            sort=sort,
-            page=page,
-            page_size=page_size,
-            snippets=snippets,
-        )
-        started = time.perf_counter()
+    def _run(self, request: SearchRequest, started: float) -> SearchResults:
         with self._lock:
             live, shards, vocabulary = self._current()
             return self._search(live, shards, vocabulary, request, started)
@@ -226,9 +179,7 @@ class ClusterEngine:
                 known[key] = value
         missing: dict[int, str] = {}
         if unknown:
-            gathered = shards.call(
-                "frequencies", {n: (folder, unknown) for n, folder in enumerate(live.folders)}
-            )
+            gathered = shards.call("frequencies", everywhere(live.folders, unknown))
             missing = gathered.missing
             for key in unknown:
                 known[key] = sum(answer[key] for answer in gathered.answers.values())
@@ -268,7 +219,7 @@ class ClusterEngine:
         )
         gathered = shards.call(
             "query",
-            {n: (folder, question) for n, folder in enumerate(live.folders) if n not in missing},
+            everywhere(live.folders, question, skip=missing),
         )
         missing |= gathered.missing
         answers: dict[int, ShardAnswer] = gathered.answers
@@ -366,9 +317,7 @@ class ClusterEngine:
         article_id = checked_text(article_id, "article_id")
         with self._lock:
             live, shards, _ = self._current()
-            gathered = shards.call(
-                "article", {n: (folder, article_id) for n, folder in enumerate(live.folders)}
-            )
+            gathered = shards.call("article", everywhere(live.folders, article_id))
         for number in sorted(gathered.answers):
             found = gathered.answers[number]
             if found is not None:
@@ -402,9 +351,7 @@ class ClusterEngine:
                 facet_limit=0,
                 time_limit=self.time_limit,
             )
-            answers = shards.call(
-                "query", {n: (folder, question) for n, folder in enumerate(live.folders)}
-            ).answers
+            answers = shards.call("query", everywhere(live.folders, question)).answers
             chosen = {n: answer.strict for n, answer in answers.items()}
             ranked = merge_ranked(chosen, "relevance", limit * 2 + 5)
             fetched = self._fetch(live, shards, ranked, frozenset(), started, article.content_hash)
@@ -415,9 +362,8 @@ class ClusterEngine:
     ) -> wq.Query | None:
         """Whoosh's ``key_terms_from_text`` over the whole collection: the article's
         terms from the shard holding it, their collection frequencies summed over all."""
-        everywhere = dict(enumerate(live.folders))
         texts = shards.call(
-            "text_weights", {n: (f, article_id, RELATED_TEXT_CHARS) for n, f in everywhere.items()}
+            "text_weights", everywhere(live.folders, article_id, RELATED_TEXT_CHARS)
         )
         require_all(texts)
         found = next((w for _, w in sorted(texts.answers.items()) if w is not None), None)
@@ -425,9 +371,7 @@ class ClusterEngine:
             return None
         weights, top_total = found
         words = sorted(weights)
-        frequencies = shards.call(
-            "collection_frequencies", {n: (f, "body", words) for n, f in everywhere.items()}
-        )
+        frequencies = shards.call("collection_frequencies", everywhere(live.folders, "body", words))
         require_all(frequencies)
         totals: dict[str, float] = {}
         for number in sorted(frequencies.answers):

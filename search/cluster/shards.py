@@ -9,7 +9,7 @@ them in this process, one after the other (tests, and a cluster's reference answ
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,6 +22,13 @@ class Gathered:
 
     answers: dict[int, Any] = field(default_factory=dict)
     missing: dict[int, str] = field(default_factory=dict)
+
+
+def everywhere(
+    folders: Sequence[str], *args: object, skip: Collection[int] = ()
+) -> dict[int, tuple[object, ...]]:
+    """The calls asking every shard (but ``skip``) the same: each with its folder first."""
+    return {n: (folder, *args) for n, folder in enumerate(folders) if n not in skip}
 
 
 class Shards(Protocol):

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from search.cluster.merging import require_all
-from search.cluster.shards import Shards
+from search.cluster.shards import Shards, everywhere
 from search.words.vocabulary import Vocabulary
 
 #: Times a shard that did not answer a vocabulary question is asked again...
@@ -37,7 +37,7 @@ class ClusterVocabulary(Vocabulary):
         """Every shard's answer, in shard order.  A shard that does not answer is asked
         again while Ray restarts its worker (the caches built on these answers must not
         hold a part of the collection's words), then named in a ``ClusterError``."""
-        calls = {number: (folder, *args) for number, folder in enumerate(self._folders)}
+        calls = everywhere(self._folders, *args)
         gathered = self._shards.call(method, calls)
         for _ in range(RETRIES):
             if not gathered.missing:

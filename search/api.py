@@ -1,0 +1,103 @@
+"""``SearchApi``: the public methods every engine shares, written once.
+
+``Engine`` (one index, in this process) and ``ClusterEngine`` (its shards, each searched
+by its own searcher) differ in how they run a search and where their vocabulary lives;
+the arguments users pass, how they are checked, and how a query is parsed and
+highlighted are the same, so they live here.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import date, datetime
+from types import TracebackType
+from typing import Self
+
+from search.arguments import SearchRequest, checked_text, search_request
+from search.errors import InvalidArgumentError
+from search.present.highlight import match_spans
+from search.query.parser import ParsedQuery, parse_query
+from search.results import SearchResults, Span
+from search.words.resolve import resolve_query
+from search.words.vocabulary import Vocabulary
+
+
+class SearchApi(ABC):
+    """What ``Engine`` and ``ClusterEngine`` offer; each supplies the abstract parts."""
+
+    #: Boost of each field a plain word is searched in (the query parser's).
+    field_boosts: dict[str, float]
+
+    @abstractmethod
+    def _run(self, request: SearchRequest, started: float) -> SearchResults:
+        """Run a checked search (``started``: when the call began, for ``took_ms``)."""
+
+    @abstractmethod
+    def _vocabulary(self) -> AbstractContextManager[Vocabulary]:
+        """The live vocabulary, held while the block runs."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        date_from: date | datetime | None = None,
+        date_to: date | datetime | None = None,
+        facets: bool = True,
+        facet_limit: int = 20,
+        sort: str = "relevance",
+        page: int = 1,
+        page_size: int = 10,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """One page of results plus facet counts over the whole (filtered) result set.
+
+        ``snippets=False`` skips snippet making (evaluation runs that only need ids).
+        Arguments are checked first (``InvalidArgumentError``); the query's own work
+        then stops at ``time_limit`` seconds and the results say so (``partial``; on a
+        cluster also when shards did not answer, named in ``missing_shards``).
+        """
+        request = search_request(
+            query,
+            filters=filters,
+            date_from=date_from,
+            date_to=date_to,
+            facets=facets,
+            facet_limit=facet_limit,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+            snippets=snippets,
+        )
+        return self._run(request, time.perf_counter())
+
+    def parse(self, query: str) -> ParsedQuery:
+        """Parse ``query`` against this index's vocabulary (raises QueryError)."""
+        text = checked_text(query, "query")
+        with self._vocabulary() as vocabulary:
+            return resolve_query(parse_query(text, field_boosts=self.field_boosts), vocabulary)
+
+    def match_spans(self, query: str, text: str) -> tuple[Span, ...]:
+        """Spans of the words in ``text`` that match the query's terms (stemming-aware),
+        in its first ``SPAN_TEXT_CHARS`` characters."""
+        parsed = self.parse(query)
+        if not isinstance(text, str):
+            raise InvalidArgumentError("text", f"must be a string, not {type(text).__name__}")
+        return match_spans(text, parsed.highlight_terms)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
