@@ -19,6 +19,9 @@ class Article:
     id: str
     title: str
     body: str
+    #: The title is not a headline but words of the text (the lede's first words, or a
+    #: caption's): the index searches them once, where they occur, not again as a title.
+    title_inferred: bool = False
     source: str = ""
     date: datetime | None = None
     date_inferred: bool = False

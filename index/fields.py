@@ -56,6 +56,7 @@ FIELDS: tuple[Field, ...] = (
     Field("subheads", "text", "Subheads", ("subhead", "subheads"), many=True, boost=1.05),
     Field("captions", "text", "Captions", ("caption", "captions"), many=True, boost=1.05),
     Field("body", "text", "Body", ("body", "text"), boost=1.0),
+    Field("title_inferred", "flag", "Title inferred"),
     Field("date", "date", "Date", ("date",)),
     Field("date_inferred", "flag", "Date inferred"),
     Field("dateline", "stored", "Dateline"),

@@ -27,7 +27,9 @@ from index import fields
 #: 2: no ``spell_*`` fields (``search.words.vocabulary`` recovers real words from stems).
 #: 3: each article records its ``corpus``; facet values are joined by U+001F, so a value
 #:    holding a comma ("Smith, John") is stored and indexed as written.
-SCHEMA_VERSION = 3
+#: 4: ``title_inferred``: a title made of the text's first words is searched once, in
+#:    the body (every reader says so, not only SMART's).
+SCHEMA_VERSION = 4
 
 
 def text_analyzer() -> Analyzer:

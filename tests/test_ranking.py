@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from test_search_support import corpus_articles, write_index
 
 from corpus import Article
+from index import build_index
 from search import Engine, SearchResults
 from search.evaluation import baseline_run, engine_run, read_queries, score_run
 
@@ -51,11 +53,34 @@ def test_a_group_with_or_stays_required_when_relaxing() -> None:
     assert set(ids(results)) == {"wheat-egypt", "corn-brazil"}
 
 
-def test_a_smart_texts_first_line_is_not_counted_twice() -> None:
+def test_a_quoted_phrase_no_article_holds_relaxes_like_a_word() -> None:
+    engine = engine_over(
+        Article(id="cocitation", title="Author cocitation", body="Cocitation maps authors."),
+        Article(id="border", title="Border towns", body="Authors living near the border."),
+        Article(id="other", title="Weather", body="Rain fell on the coast."),
+    )
+    # A pasted abstract quoting a phrase no article holds ("border authors"): the
+    # articles with its other words are found, the phrase's own words rank too.
+    results = engine.search('author cocitation ("border authors" who connect areas)')
+    assert results.relaxed
+    assert ids(results)[0] == "cocitation"
+    assert set(ids(results)) == {"cocitation", "border"}
+    # An article holding the phrase ranks above one with its words apart.
+    engine = engine_over(
+        Article(id="phrase", title="Maps", body="Border authors connect areas of research."),
+        Article(id="apart", title="Maps", body="Authors at the border of areas of research."),
+        Article(id="other", title="Weather", body="Rain fell on the coast."),
+    )
+    results = engine.search('"border authors" research cocitation')
+    assert results.relaxed and ids(results) == ["phrase", "apart"]
+
+
+def test_a_title_made_of_the_texts_first_words_is_not_counted_twice() -> None:
     lede = "Cocoa growers met in Accra."
     engine = engine_over(
-        # A SMART text (TIME.ALL) has no headline: its "title" is its first line.
-        Article(id="lede-title", title=lede, body=f"{lede} {FILLER}", format="smart"),
+        # No headline (SMART's TIME.ALL, a record without a title): the title shown is
+        # the text's own first words, and the reader says so.
+        Article(id="lede-title", title=lede, body=f"{lede} {FILLER}", title_inferred=True),
         Article(id="plain", title="Farm news", body=f"{FILLER} {lede}"),
         Article(id="headline", title="Cocoa prices", body=f"{FILLER} {lede}"),
     )
@@ -68,6 +93,33 @@ def test_a_smart_texts_first_line_is_not_counted_twice() -> None:
     # ...and the lede-title is still shown as the article's title.
     assert engine.get("lede-title").title == lede
     assert next(hit for hit in results.hits if hit.id == "lede-title").title == lede
+
+
+def test_json_lines_and_smart_texts_without_headlines_rank_alike(tmp_path: Path) -> None:
+    texts = {
+        "1": "Cocoa growers met in Accra to discuss prices.",
+        "2": "Prices of cocoa rose as growers in Accra held back beans.",
+        "3": "Growers of coffee in Kenya met buyers.",
+    }
+    smart = tmp_path / "smart" / "TIME.ALL"
+    smart.parent.mkdir()
+    smart_texts = (f"*TEXT {n} 01/04/63 PAGE 1\n\n{t}\n\n" for n, t in texts.items())
+    smart.write_text("".join(smart_texts) + "*STOP\n")
+    records = tmp_path / "jsonl" / "docs.jsonl"
+    records.parent.mkdir()
+    records.write_text("".join(json.dumps({"id": n, "body": t}) + "\n" for n, t in texts.items()))
+    rankings = []
+    for corpus in (smart, records):
+        folder = tmp_path / f"index-{corpus.parent.name}"
+        build_index([corpus], folder)
+        with Engine.open(folder) as engine:
+            hits = engine.search("cocoa growers accra", page_size=10).hits
+            rankings.append([(hit.id, round(hit.score, 6)) for hit in hits])
+            titles = [hit.title for hit in hits]
+    # A record without a title gets one from its first words, searched once (in the
+    # body), as a SMART text's: the same order and the same scores either way.
+    assert rankings[0] == rankings[1]
+    assert titles[0].startswith("Cocoa growers met in Accra")
 
 
 @pytest.mark.corpora

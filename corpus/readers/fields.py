@@ -146,6 +146,7 @@ def _record_article(
     article = Article(
         id=_text(fields.get("id")),
         title=title or title_from_lede(body),
+        title_inferred=not title,
         body=body,
         source=_text(fields.get("source")),
         date=date,

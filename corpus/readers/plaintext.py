@@ -153,6 +153,7 @@ def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "
             dateline_place, dateline_source = dateline.place, dateline.agency
             paragraphs[first_text] = dateline.text
     body = "\n\n".join(paragraphs)
+    title_inferred = not (subject or layout.headline)
     if subject:
         title = subject
     elif layout.headline:
@@ -175,6 +176,7 @@ def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "
     return Article(
         id=clean_field(article_id),
         title=clean_field(title),
+        title_inferred=title_inferred,
         body=body,
         source=next((s for s in sources if s), ""),
         date=date,

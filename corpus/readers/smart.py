@@ -56,6 +56,7 @@ def read_smart(source: TextSource) -> Iterator[Article]:
         yield Article(
             id=number.lstrip("0") or "0",
             title=lines[0],
+            title_inferred=True,
             body=" ".join(lines),
             source=name,
             date=_header_date(header.group(2)),

@@ -155,9 +155,7 @@ class _Parser:
         has_or = (token := self.peek()) is not None and token.kind == "OR"
         inner = self.parse_or(clauses) if has_or else None
         self.depth -= 1
-        if self.peek() is None:
-            raise QueryError("unclosed parenthesis '('", opening.start)
-        self.take()
+        self.take()  # its ")": parse_query balanced them
         return clauses if inner is None else [(inner, False)]
 
     def combine_and(self, clauses: list[tuple[wq.Query, bool]]) -> wq.Query:
@@ -180,12 +178,10 @@ class _Parser:
         if token.kind == "LPAREN":  # a negated group: -(a b), NOT (a OR b)
             self.index -= 1
             return self.combine_and(self.parse_group()), False
-        if token.kind == "RPAREN":
-            raise QueryError("')' without a matching '('", token.start)
         if token.kind == "FIELD":
             return self.parse_field(token), False
-        if token.kind == "PHRASE":
-            return self.phrase_query(token, None), False
+        if token.kind == "PHRASE":  # relaxes as one word does
+            return self.phrase_query(token, None), not self.negated
         loose = not self.negated
         return self.word_query(token, None), loose
 
@@ -327,7 +323,7 @@ def parse_query(text: str, *, field_boosts: Mapping[str, float] | None = None) -
     Wildcards, fuzzy words and facet values stay ``Expansion`` placeholders: resolve
     them against an index with ``search.words.resolve.resolve_query``.
     """
-    tokens = tokenize(text)
+    tokens = _balanced(tokenize(text), len(text))
     if len(tokens) > MAX_TOKENS:
         raise QueryError(
             f"query too long: at most {MAX_TOKENS} words and operators", tokens[MAX_TOKENS].start
@@ -345,11 +341,26 @@ def parse_query(text: str, *, field_boosts: Mapping[str, float] | None = None) -
     else:
         strict = parser.combine_and(clauses)
         relaxed = _relax(clauses)
-    if (token := parser.peek()) is not None:
-        raise QueryError("')' without a matching '('", token.start)
     if isinstance(strict, wq.Every):
         strict = None
     return ParsedQuery(text, strict, relaxed, frozenset(parser.highlight), tuple(parser.words))
+
+
+def _balanced(tokens: list[Token], end: int) -> list[Token]:
+    """Parentheses as a pasted question uses them: a ``)`` with no ``(`` before it is
+    dropped ("(a) is x; b) is y"), and a ``(`` still open at the end is closed there
+    (what "iraq (hawija OR mosul" means while it is being typed)."""
+    kept: list[Token] = []
+    depth = 0
+    for token in tokens:
+        if token.kind == "RPAREN":
+            if depth == 0:
+                continue
+            depth -= 1
+        elif token.kind == "LPAREN":
+            depth += 1
+        kept.append(token)
+    return kept + [Token("RPAREN", ")", end, end)] * depth
 
 
 def _unique(queries: Iterable[wq.Query]) -> list[wq.Query]:
@@ -362,7 +373,9 @@ def _unique(queries: Iterable[wq.Query]) -> list[wq.Query]:
 
 
 def _relax(clauses: list[tuple[wq.Query, bool]]) -> wq.Query | None:
-    """Keep fields, phrases and exclusions required; OR the loose words with coordination.
+    """Keep fields, exclusions and OR groups required; OR the loose words and phrases
+    with coordination (a pasted question quoting a phrase no article holds still finds
+    the articles with its other words).
     A lone ``*`` (``Every``) is no word to match: OR-ed in, it would make every article
     an any-word match (and leave Whoosh's coordination with no terms to count)."""
     loose = _unique(
