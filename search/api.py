@@ -55,10 +55,14 @@ class SearchApi(ABC):
         page: int = 1,
         page_size: int = 10,
         snippets: bool = True,
+        as_you_type: bool = False,
     ) -> SearchResults:
         """One page of results plus facet counts over the whole (filtered) result set.
 
         ``snippets=False`` skips snippet making (evaluation runs that only need ids).
+        ``as_you_type=True`` (a search box searching while the user types): the query's
+        last word, unless a space follows it, also finds the words it begins ("greensp"
+        finds Greenspan), ranked below the word itself when that is a word.
         Arguments are checked first (``InvalidArgumentError``); the query's own work
         then stops at ``time_limit`` seconds and the results say so (``partial``; on a
         cluster also when shards did not answer, named in ``missing_shards``).
@@ -74,19 +78,21 @@ class SearchApi(ABC):
             page=page,
             page_size=page_size,
             snippets=snippets,
+            as_you_type=as_you_type,
         )
         return self._run(request, time.perf_counter())
 
-    def parse(self, query: str) -> ParsedQuery:
+    def parse(self, query: str, *, as_you_type: bool = False) -> ParsedQuery:
         """Parse ``query`` against this index's vocabulary (raises QueryError)."""
         text = checked_text(query, "query")
         with self._vocabulary() as vocabulary:
-            return resolve_query(parse_query(text, field_boosts=self.field_boosts), vocabulary)
+            parsed = parse_query(text, field_boosts=self.field_boosts, as_you_type=as_you_type)
+            return resolve_query(parsed, vocabulary)
 
-    def match_spans(self, query: str, text: str) -> tuple[Span, ...]:
+    def match_spans(self, query: str, text: str, *, as_you_type: bool = False) -> tuple[Span, ...]:
         """Spans of the words in ``text`` that match the query's terms (stemming-aware),
         in its first ``SPAN_TEXT_CHARS`` characters."""
-        parsed = self.parse(query)
+        parsed = self.parse(query, as_you_type=as_you_type)
         if not isinstance(text, str):
             raise InvalidArgumentError("text", f"must be a string, not {type(text).__name__}")
         return match_spans(text, parsed.highlight_terms)

@@ -33,6 +33,7 @@ class SearchRequest:
     page: int
     page_size: int
     snippets: bool
+    as_you_type: bool = False
 
 
 def search_request(
@@ -47,6 +48,7 @@ def search_request(
     page: object,
     page_size: object,
     snippets: object,
+    as_you_type: object = False,
 ) -> SearchRequest:
     """The checked arguments (raises InvalidArgumentError or QueryError)."""
     if sort not in SORTS:
@@ -62,6 +64,7 @@ def search_request(
         page=checked_count(page, "page", minimum=1),
         page_size=checked_count(page_size, "page_size", minimum=1),
         snippets=checked_flag(snippets, "snippets"),
+        as_you_type=checked_flag(as_you_type, "as_you_type"),
     )
 
 

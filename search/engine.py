@@ -31,9 +31,17 @@ from search.arguments import SORTS, SearchRequest, checked_count, checked_text
 from search.deadline import Deadline
 from search.errors import ArticleNotFoundError, InvalidArgumentError, QueryError
 from search.generation import Generation
-from search.matching.docsets import count
+from search.matching.docsets import QueryDocs, count
+from search.matching.feedback import (
+    FEEDBACK_DOCS,
+    FEEDBACK_FIELD,
+    article_text,
+    feedback_query,
+    feedback_words,
+    wants_feedback,
+)
 from search.matching.postings import Mask
-from search.matching.tiers import match_tiers, rank_tiers
+from search.matching.tiers import Tier, match_tiers, rank_tiers
 from search.present.highlight import make_snippet, text_head
 from search.present.hitcache import to_hit
 from search.query.filters import filter_query
@@ -217,7 +225,9 @@ class Engine(SearchApi):
     def _search(
         self, live: Generation, request: SearchRequest, started: float, deadline: Deadline
     ) -> SearchResults:
-        parsed = parse_query(request.query, field_boosts=self.field_boosts)
+        parsed = parse_query(
+            request.query, field_boosts=self.field_boosts, as_you_type=request.as_you_type
+        )
         parsed = resolve_query(parsed, live.vocabulary)
         restriction = filter_query(request.filters, request.date_from, request.date_to)
         docs = live.docsets.for_query(deadline)
@@ -226,7 +236,10 @@ class Engine(SearchApi):
         page, size = request.page, request.page_size
         sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
         if sort == "relevance":
-            ranked = rank_tiers(tiers, page * size, live.ranker, live.searcher, docs)
+            added = None
+            if wants_feedback(tiers[-1][0]) and not deadline.exceeded():
+                added = self._feedback(live, tiers, docs)
+            ranked = rank_tiers(tiers, page * size, live.ranker, live.searcher, docs, added)
         else:
             ranked = self._by_date(live, matched, sort, page * size)
         terms = parsed.highlight_terms if request.snippets else None
@@ -252,6 +265,20 @@ class Engine(SearchApi):
             page_size=size,
             undated=live.facets.undated(matched),
         )
+
+    def _feedback(self, live: Generation, tiers: list[Tier], docs: QueryDocs) -> wq.Query | None:
+        """The words of the query's best articles, to add when ranking
+        (``search.matching.feedback``)."""
+        best = rank_tiers(tiers, FEEDBACK_DOCS, live.ranker, live.searcher, docs)
+        texts = [(article_text(live.hits.article(docnum)), score) for docnum, score in best]
+        words = feedback_words(
+            texts,
+            lambda terms: {
+                term: live.vocabulary.field_frequency(FEEDBACK_FIELD, term) for term in terms
+            },
+            live.searcher.doc_count_all(),
+        )
+        return feedback_query(words, self.field_boosts)
 
     def _facet_counts(
         self, live: Generation, matched: Mask, request: SearchRequest, deadline: Deadline

@@ -348,6 +348,16 @@ def test_concurrent_searches_from_threads_agree() -> None:
     assert failures == []
 
 
+@pytest.mark.parametrize("query", ["oil prices", "(oil OR gold) prices"])
+def test_whooshs_ranking_does_not_depend_on_how_many_hits_are_asked(query: str) -> None:
+    # (Whoosh's collector prunes what it thinks cannot reach the top N; it got that
+    # wrong with N = 3, dropping the two best articles.)
+    whoosh_ranked = Engine.for_index(sample_index(), fast_ranking=False)
+    top = ids(whoosh_ranked.search(query, page_size=30, facets=False))
+    for size in (1, 3, 5):
+        assert ids(whoosh_ranked.search(query, page_size=size, facets=False)) == top[:size]
+
+
 @pytest.mark.parametrize(
     "query",
     ["oil", "oil prices", "cocoa -brazil", "place:usa", "(oil OR gold) prices", "title:cocoa"],

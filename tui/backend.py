@@ -27,25 +27,30 @@ class SearchBackend(Protocol):
         sort: str = "relevance",
         page: int = 1,
         page_size: int = 10,
+        as_you_type: bool = False,
     ) -> SearchResults: ...
 
     def get(self, article_id: str) -> Article: ...
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]: ...
 
-    def match_spans(self, query: str, text: str) -> tuple[Span, ...]: ...
+    def match_spans(
+        self, query: str, text: str, *, as_you_type: bool = False
+    ) -> tuple[Span, ...]: ...
 
     def refresh(self) -> bool: ...
 
     def close(self) -> None: ...
 
 
-def query_spans(engine: SearchBackend, query: str, text: str) -> tuple[Span, ...]:
+def query_spans(
+    engine: SearchBackend, query: str, text: str, *, as_you_type: bool = False
+) -> tuple[Span, ...]:
     """Where ``query`` matches in ``text``, for highlighting; none for a blank query or one
     that cannot be parsed (highlighting is a help: a bad query never hides the story)."""
     if not query.strip():
         return ()
     try:
-        return engine.match_spans(query, text)
+        return engine.match_spans(query, text, as_you_type=as_you_type)
     except QueryError:
         return ()

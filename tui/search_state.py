@@ -14,9 +14,11 @@ class SearchRequest:
     query: str = ""
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str = "relevance"
+    #: The query is being typed: its last word also finds the words it begins.
+    typing: bool = False
 
-    def with_query(self, query: str) -> SearchRequest:
-        return replace(self, query=query)
+    def with_query(self, query: str, *, typing: bool = False) -> SearchRequest:
+        return replace(self, query=query, typing=typing)
 
     def toggle_filter(self, field_name: str, value: str) -> SearchRequest:
         """Add ``value`` to the field's filter values, or remove it if already there."""

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import query as wq
@@ -34,7 +34,19 @@ from search.cluster.vocabulary import ClusterVocabulary
 from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, SUGGEST_BELOW, TIME_LIMIT_SECONDS
 from search.errors import ArticleNotFoundError, InvalidArgumentError
 from search.lru import LruCache
-from search.matching.statistics import CollectionStatistics, StatisticKey, statistic_keys
+from search.matching.feedback import (
+    FEEDBACK_DOCS,
+    FEEDBACK_FIELD,
+    feedback_query,
+    feedback_words,
+    wants_feedback,
+)
+from search.matching.statistics import (
+    CollectionStatistics,
+    StatisticKey,
+    statistic_keys,
+    term_key,
+)
 from search.query.filters import filter_query
 from search.query.parser import DEFAULT_FIELD_BOOSTS, parse_query
 from search.results import Hit, SearchResults
@@ -169,6 +181,17 @@ class ClusterEngine(SearchApi):
         """Round 1: the collection's figures for every term and phrase of the queries
         (asked of the shards only for those not cached)."""
         keys = {key for query in queries for key in statistic_keys(query)}
+        known, missing = self._frequencies(live, shards, keys)
+        base = live.base
+        figures = CollectionStatistics(
+            base.doc_count_all, base.field_lengths, base.generation, known, not missing
+        )
+        return figures, missing
+
+    def _frequencies(
+        self, live: _Collection, shards: Shards, keys: Collection[StatisticKey]
+    ) -> tuple[dict[StatisticKey, int], dict[int, str]]:
+        """The collection's figure for each key: cached, or summed over the shards."""
         known: dict[StatisticKey, int] = {}
         unknown = []
         for key in keys:
@@ -185,11 +208,7 @@ class ClusterEngine(SearchApi):
                 known[key] = sum(answer[key] for answer in gathered.answers.values())
                 if not missing:  # (a sum without every shard is not the collection's)
                     live.frequencies.put(key, known[key])
-        base = live.base
-        figures = CollectionStatistics(
-            base.doc_count_all, base.field_lengths, base.generation, known, not missing
-        )
-        return figures, missing
+        return known, missing
 
     def _search(
         self,
@@ -200,18 +219,24 @@ class ClusterEngine(SearchApi):
         started: float,
     ) -> SearchResults:
         parsed = resolve_query(
-            parse_query(request.query, field_boosts=self.field_boosts), vocabulary
+            parse_query(
+                request.query, field_boosts=self.field_boosts, as_you_type=request.as_you_type
+            ),
+            vocabulary,
         )
         statistics, missing = self._statistics(live, shards, (parsed.strict, parsed.relaxed))
         sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
         limit = request.page * request.page_size
+        feedback = sort == "relevance" and (
+            wants_feedback(parsed.strict) or wants_feedback(parsed.relaxed)
+        )
         question = ShardQuery(
             strict=parsed.strict,
             relaxed=parsed.relaxed,
             restriction=filter_query(request.filters, request.date_from, request.date_to),
             statistics=statistics,
             relax_below=self.relax_below,
-            limit=limit,
+            limit=max(limit, FEEDBACK_DOCS) if feedback else limit,
             sort=sort,
             facets=request.facets,
             facet_limit=request.facet_limit,
@@ -236,6 +261,8 @@ class ClusterEngine(SearchApi):
             assert tier is not None  # (relaxed: every shard had too few to answer strictly)
             chosen[number] = tier
         ranked = merge_ranked(chosen, sort, limit)
+        if feedback and wants_feedback(parsed.relaxed if relaxed else parsed.strict):
+            ranked = self._with_feedback(live, shards, question, ranked, relaxed, missing)
         page_entries = ranked[(request.page - 1) * request.page_size : limit]
         terms = parsed.highlight_terms if request.snippets else None
         fetched = self._fetch(live, shards, page_entries, terms, started)
@@ -276,6 +303,56 @@ class ClusterEngine(SearchApi):
             undated=sum(tier.undated for tier in chosen.values()),
             missing_shards=tuple(sorted(missing)),
         )
+
+    def _with_feedback(
+        self,
+        live: _Collection,
+        shards: Shards,
+        question: ShardQuery,
+        ranked: list[tuple[int, RankedEntry]],
+        relaxed: bool,
+        missing: dict[int, str],
+    ) -> list[tuple[int, RankedEntry]]:
+        """``ranked`` again with the words of its best articles added to the query
+        (``search.matching.feedback``), as ``Engine`` ranks: their texts, the
+        collection's figures for their words, then a second query round that ranks
+        without counting facets.  Unchanged when a shard fails to answer (``missing``
+        then says which)."""
+        best = ranked[:FEEDBACK_DOCS]
+        wanted: dict[int, list[int]] = {}
+        for number, (_, _, _, docnum) in best:
+            wanted.setdefault(number, []).append(docnum)
+        gathered = shards.call("texts", {n: (live.folders[n], d) for n, d in wanted.items()})
+        missing.update(gathered.missing)
+        if gathered.missing:
+            return ranked
+        texts = {n: iter(found) for n, found in gathered.answers.items()}
+        articles = [(next(texts[number]), entry[1]) for number, entry in best]
+
+        def doc_frequencies(words: Sequence[str]) -> dict[str, int]:
+            keys = {word: term_key(FEEDBACK_FIELD, word) for word in words}
+            known, lost = self._frequencies(live, shards, keys.values())
+            missing.update(lost)
+            return {word: known[key] for word, key in keys.items()}
+
+        words = feedback_words(articles, doc_frequencies, live.base.doc_count_all)
+        added = feedback_query(words, self.field_boosts)
+        if added is None or missing:
+            return ranked
+        queries = (question.strict, question.relaxed, added)
+        statistics, lost = self._statistics(live, shards, queries)
+        missing.update(lost)
+        second = replace(question, statistics=statistics, facets=False, added=added)
+        answered = shards.call("query", everywhere(live.folders, second, skip=missing))
+        missing.update(answered.missing)
+        if missing:
+            return ranked
+        chosen: dict[int, TierAnswer] = {}
+        for number, answer in answered.answers.items():
+            tier = answer.relaxed if relaxed else answer.strict
+            assert tier is not None
+            chosen[number] = tier
+        return merge_ranked(chosen, question.sort, question.limit)
 
     def _fetch(
         self,

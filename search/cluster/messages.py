@@ -55,6 +55,9 @@ class ShardQuery:
     #: Values per facet shown: a shard spells only the values that make its own cut.
     facet_limit: int
     time_limit: float
+    #: Feedback words OR-ed to each tier's query when ranking (a second query round,
+    #: ``search.matching.feedback``): they reorder the matches, never add to them.
+    added: wq.Query | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from search.deadline import Deadline
 from search.generation import Generation
 from search.matching.docsets import count
 from search.matching.fastrank import FastRanker
+from search.matching.feedback import article_text
 from search.matching.postings import Mask
 from search.matching.ranking import K1, B
 from search.matching.statistics import CollectionStatistics, StatisticKey
@@ -129,7 +130,7 @@ class ShardSearcher:
             if question.sort == "relevance":
                 for number, tier in enumerate(tiers):
                     wanted = question.limit - len(ranked)
-                    hits = rank_tiers([tier], wanted, ranker, live.searcher, docs)
+                    hits = rank_tiers([tier], wanted, ranker, live.searcher, docs, question.added)
                     ranked.extend((number, score, 0, docnum) for docnum, score in hits)
             else:
                 order = live.facets.date_order(newest=question.sort != "oldest")
@@ -190,6 +191,11 @@ class ShardSearcher:
             name: {term: facets.spelling(name, term) for term in terms}
             for name, terms in wanted.items()
         }
+
+    def texts(self, folder: str, docnums: list[int]) -> list[str]:
+        """What pseudo-relevance feedback reads of each article (``article_text``)."""
+        live = self._open(folder)
+        return [article_text(live.hits.article(docnum)) for docnum in docnums]
 
     # -- single articles ---------------------------------------------------------------
     def article(self, folder: str, article_id: str) -> Article | None:

@@ -18,10 +18,16 @@ from search.deadline import Deadline
 
 
 class AllowedTopCollector(TopCollector):  # type: ignore[misc]
-    """TopCollector that ignores documents outside ``allowed`` (global docnums)."""
+    """TopCollector that ignores documents outside ``allowed`` (global docnums).
+
+    Without Whoosh's pruning: once its heap is full, Whoosh drops the parts of a query
+    whose greatest possible score is below the heap's least (``matcher.replace``,
+    block quality), and its BM25F bounds are not bounds here -- with five hits asked
+    for, "(oil OR gold) prices" lost its two best articles to that.  Every match is
+    scored instead (this collector serves only the shapes ``FastRanker`` does not)."""
 
     def __init__(self, allowed: Collection[int], limit: int) -> None:
-        super().__init__(limit=limit)
+        super().__init__(limit=limit, usequality=False, replace=0)
         self._allowed = allowed
 
     def collect(self, sub_docnum: int) -> Any:

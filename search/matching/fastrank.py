@@ -4,31 +4,31 @@ Whoosh scores a word searched over four fields by stepping a tree of matchers on
 document at a time, which dominates query time in pure Python.  For queries made only
 of terms (And / Or / Not / AndMaybe, optionally with Whoosh's coordination bonus),
 phrases and date ranges this module computes the very same scores -- Whoosh's ``bm25``
-formula, ``idf``, quantised field lengths and SQR coordination, in the same order of
-float operations -- over the documents each part of the query matches (sorted docnums
-with their scores: the cost follows the matches, not the archive), from each term's
-cached postings (``search.matching.postings``).  Whoosh scores a phrase as the sum of
-its words' scores where the phrase occurs, and a date range (or ``*``) as its boost
-where it matches; which documents those are comes from ``search.matching.docsets``
-(``leaf_docs``).  Any other shape returns None and the engine lets Whoosh rank it.
-(One deliberate difference: Whoosh recounts the coordination terms as its matchers run
-out, so its relaxed scores drift with document order; here the count is the query's.)
+formula with ``search.matching.ranking``'s idf, quantised field lengths and SQR
+coordination, in the same order of float operations -- over the documents each part
+of the query matches (sorted docnums with their scores: the cost follows the matches,
+not the archive), from each term's cached postings (``search.matching.postings``).
+Whoosh scores a phrase as the sum of its words' scores where the phrase occurs, and a
+date range (or ``*``) as its boost where it matches; which documents those are comes
+from ``search.matching.docsets`` (``leaf_docs``).  Any other shape returns None and the
+engine lets Whoosh rank it.  (One deliberate difference: Whoosh recounts the
+coordination terms as its matchers run out, so its relaxed scores drift with document
+order; here the count is the query's.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from math import log
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from whoosh import query as wq
-from whoosh import scoring
 
 from search.lru import LruCache
 from search.matching.postings import DocArray, FloatArray, Mask, Postings
+from search.matching.ranking import bm25_idf
 from search.matching.statistics import CollectionStatistics, phrase_key, term_key
 
 #: Score entries (a docnum and a score: 16 bytes) of the per-term score arrays kept per
@@ -152,14 +152,13 @@ class FastRanker:
         return docs, scores
 
     def _idf(self, fieldname: str, text: str, postings: int) -> float:
-        """Whoosh's ``idf``, from the number of postings already in hand (Whoosh would
-        look the term up again in every segment for its document frequency, which
-        is that same number: deleted documents count until segments merge)."""
+        """``bm25_idf``, from the number of postings already in hand (Whoosh would look
+        the term up again in every segment for its document frequency, which is that
+        same number: deleted documents count until segments merge), or from the
+        collection's figures when it is one shard of several."""
         if self._statistics is not None:
             postings = self._statistics.frequency(term_key(fieldname, text))
-        elif type(self._searcher.weighting).idf is not scoring.WeightingModel.idf:
-            return float(self._searcher.idf(fieldname, text))  # a model with its own idf
-        return log(self._doc_count_all / (postings + 1)) + 1
+        return bm25_idf(self._doc_count_all, postings)
 
     def _average_length(self, fieldname: str) -> float | None:
         if self._statistics is not None:

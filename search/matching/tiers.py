@@ -46,9 +46,16 @@ def match_tiers(
 
 
 def rank_tiers(
-    tiers: list[Tier], limit: int, ranker: FastRanker | None, searcher: Any, docs: QueryDocs
+    tiers: list[Tier],
+    limit: int,
+    ranker: FastRanker | None,
+    searcher: Any,
+    docs: QueryDocs,
+    added: wq.Query | None = None,
 ) -> Ranked:
-    """The best ``limit`` hits, tier after tier.
+    """The best ``limit`` hits, tier after tier; ``added`` (feedback words,
+    ``search.matching.feedback``) is OR-ed to each tier's query: it adds to the scores
+    of the tier's articles, never articles to the tier.
 
     Supported shapes are scored with numpy (``FastRanker``); any other by Whoosh, until
     the query's deadline (which then records the cut).
@@ -60,6 +67,8 @@ def rank_tiers(
             break
         if not tier_docs.any():
             continue
+        if added is not None:
+            tier_query = wq.Or([tier_query, added])
         fast = ranker.rank(tier_query, tier_docs, wanted, docs) if ranker else None
         if fast is not None:
             ranked.extend(fast)

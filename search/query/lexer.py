@@ -24,6 +24,8 @@ class Token:
     field: str | None = None
     #: Edit distance for a fuzzy word (0 = the default for its length); None = not fuzzy.
     fuzzy: int | None = None
+    #: The word is still being typed (the query's last, no space after it).
+    completing: bool = False
 
     def with_field(self, name: str) -> Token:
         return replace(self, field=name) if self.kind in ("WORD", "PHRASE") else self

@@ -13,7 +13,7 @@ placeholder, which ``search.words.resolve`` replaces with the terms it stands fo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Literal
 
@@ -67,6 +67,9 @@ class Expansion(wq.Query):  # type: ignore[misc]
     fuzzy: int | None = None
     #: Whether the terms it resolves to are highlighted (not inside a negation).
     highlight: bool = False
+    #: A word still being typed (``words`` with ``pattern`` its prefix): the stem of the
+    #: word as typed ("" when it is none), which its completions rank below.
+    completes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +242,8 @@ class _Parser:
         if target is not None and target not in DEFAULT_FIELD_BOOSTS:
             return self.keyword_query(token, target)
         word = token.text
+        if token.completing:
+            return self.completing_query(token, target)
         if word.strip("*?") == "":
             return wq.Every()
         if "*" in word or "?" in word or token.fuzzy is not None:
@@ -255,6 +260,16 @@ class _Parser:
             if target is None and len(analyzed) == 1:
                 self.words.append(QueryWord(word, token.start, token.end))
         return any_field(self.text_fields(target), analyzed, single=False)
+
+    def completing_query(self, token: Token, target: str | None) -> wq.Query:
+        """The word being typed: itself and the words it begins ("greensp" -> Greenspan)."""
+        analyzed = analyze_words(token.text)
+        exact = analyzed[0][0] if len(analyzed) == 1 else ""
+        fields = tuple(self.text_fields(target))
+        return Expansion(
+            "words", token.text, fold(token.text), fields, token.start, None,
+            not self.negated, completes=exact,
+        )  # fmt: skip
 
     def phrase_query(self, token: Token, target: str | None) -> wq.Query:
         target = target or token.field
@@ -317,13 +332,20 @@ def any_field(
     return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
 
 
-def parse_query(text: str, *, field_boosts: Mapping[str, float] | None = None) -> ParsedQuery:
+def parse_query(
+    text: str, *, field_boosts: Mapping[str, float] | None = None, as_you_type: bool = False
+) -> ParsedQuery:
     """Parse ``text``; raises QueryError (with a position) for anything malformed.
+
+    ``as_you_type``: the query is being typed, so its last word, unless a space follows
+    it, also stands for the words it begins (``_completing``).
 
     Wildcards, fuzzy words and facet values stay ``Expansion`` placeholders: resolve
     them against an index with ``search.words.resolve.resolve_query``.
     """
     tokens = _balanced(tokenize(text), len(text))
+    if as_you_type:
+        tokens = _completing(tokens, text)
     if len(tokens) > MAX_TOKENS:
         raise QueryError(
             f"query too long: at most {MAX_TOKENS} words and operators", tokens[MAX_TOKENS].start
@@ -344,6 +366,22 @@ def parse_query(text: str, *, field_boosts: Mapping[str, float] | None = None) -
     if isinstance(strict, wq.Every):
         strict = None
     return ParsedQuery(text, strict, relaxed, frozenset(parser.highlight), tuple(parser.words))
+
+
+#: Letters a word being typed needs before it stands for the words it begins.
+COMPLETE_FROM = 2
+
+
+def _completing(tokens: list[Token], text: str) -> list[Token]:
+    """Mark the last token as the word being typed: a plain word (no wildcard, fuzzy
+    mark or quotes) of ``COMPLETE_FROM`` letters or more, at the very end of ``text``."""
+    if not tokens:
+        return tokens
+    last = tokens[-1]
+    plain = last.kind == "WORD" and last.fuzzy is None and not any(c in last.text for c in "*?")
+    if plain and last.end == len(text) and sum(c.isalnum() for c in last.text) >= COMPLETE_FROM:
+        return [*tokens[:-1], replace(last, completing=True)]
+    return tokens
 
 
 def _balanced(tokens: list[Token], end: int) -> list[Token]:

@@ -19,6 +19,12 @@ from search.words.vocabulary import Vocabulary
 
 #: Most words one prefix/wildcard/fuzzy word may expand to.
 MAX_EXPANSIONS = 1000
+#: A word being typed stands for itself and its commonest completions, at most these...
+COMPLETIONS = 20
+#: ... each weighing this much of the word as typed when that is a word of the index
+#: (typing "oil" lists the oil stories as "oil" does, not "oilseed" ones; "greensp" is no word: its
+#: completions weigh fully).
+COMPLETION_WEIGHT = 0.2
 
 
 def resolve_query(parsed: ParsedQuery, vocabulary: Vocabulary) -> ParsedQuery:
@@ -72,6 +78,8 @@ class _Resolver:
         return terms[0] if len(terms) == 1 else wq.Or(terms)
 
     def words(self, expansion: Expansion) -> wq.Query:
+        if expansion.completes is not None:
+            return self.completing(expansion, expansion.completes)
         pattern, fuzzy = expansion.pattern, expansion.fuzzy
         if fuzzy is not None:
             stems = self.vocabulary.fuzzy_stems(pattern, fuzzy or (1 if len(pattern) < 5 else 2))
@@ -87,3 +95,26 @@ class _Resolver:
         if expansion.highlight:
             self.highlight.update(stems)
         return any_field(expansion.fields, [(stem, 0) for stem in sorted(stems)], single=True)
+
+    def completing(self, expansion: Expansion, exact: str) -> wq.Query:
+        """A word being typed: its own stem and its ``COMPLETIONS`` commonest completions
+        (none while it begins more than ``MAX_EXPANSIONS`` words: type on)."""
+        vocabulary = self.vocabulary
+        stems = vocabulary.wildcard_stems(expansion.pattern + "*", MAX_EXPANSIONS)
+        if len(stems) > MAX_EXPANSIONS:
+            stems = set()
+        stems.discard(exact)
+        completions = sorted(stems, key=lambda stem: (-vocabulary.doc_frequency(stem), stem))
+        completions = completions[:COMPLETIONS]
+        weight = COMPLETION_WEIGHT if exact and vocabulary.doc_frequency(exact) else 1.0
+        parts = []
+        if exact:
+            parts.append(any_field(expansion.fields, [(exact, 0)], single=True))
+        if completions:
+            fields = tuple((name, boost * weight) for name, boost in expansion.fields)
+            parts.append(any_field(fields, [(stem, 0) for stem in completions], single=True))
+        if expansion.highlight:
+            self.highlight.update([exact, *completions] if exact else completions)
+        if not parts:
+            return wq.NullQuery
+        return parts[0] if len(parts) == 1 else wq.Or(parts)

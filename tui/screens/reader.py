@@ -72,11 +72,15 @@ class ReaderScreen(Screen[None]):
         Binding("s", "focus_story", "Story", show=False),
     ]
 
-    def __init__(self, engine: SearchBackend, article_id: str, query: str) -> None:
+    def __init__(
+        self, engine: SearchBackend, article_id: str, query: str, *, as_you_type: bool = False
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.article_id = article_id
         self.search_query = query
+        #: The query was being typed: its last word also matches the words it begins.
+        self.as_you_type = as_you_type
         self.article: Article | None = None
         self.paragraphs: list[Paragraph] = []
         self.match_count = 0
@@ -104,8 +108,9 @@ class ReaderScreen(Screen[None]):
     def _load(self) -> None:
         article = self.engine.get(self.article_id)
         query = self.search_query  # highlighting only: one that cannot be parsed shows none
-        title_spans = query_spans(self.engine, query, article.title)
-        body_spans = query_spans(self.engine, query, article.body)
+        typing = self.as_you_type
+        title_spans = query_spans(self.engine, query, article.title, as_you_type=typing)
+        body_spans = query_spans(self.engine, query, article.body, as_you_type=typing)
         related = self.engine.related(self.article_id, limit=8)
         self.app.call_from_thread(self._show, article, title_spans, body_spans, related)
 

@@ -161,6 +161,7 @@ class SearchScreen(IndexRefreshingScreen):
             sort=request.sort,
             page=page,
             page_size=self.settings.page_size,
+            as_you_type=request.typing,
         )
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -290,7 +291,7 @@ class SearchScreen(IndexRefreshingScreen):
     def _query_changed(self, event: Input.Changed) -> None:
         if event.value == self.request.query:
             return
-        self.request = self.request.with_query(event.value)
+        self.request = self.request.with_query(event.value, typing=True)
         if self.settings.debounce <= 0:
             self.run_search()
             return
@@ -335,14 +336,17 @@ class SearchScreen(IndexRefreshingScreen):
         self.query_one(Preview).show_hit(message.hit)
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        hit, query = message.hit, self.shown_query  # never the malformed query being typed
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_preview(hit, query))
+        hit, shown = message.hit, self.shown_request  # never the malformed query being typed
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_preview(hit, shown))
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def _load_preview(self, hit: Hit, query: str) -> None:
+    def _load_preview(self, hit: Hit, shown: SearchRequest | None) -> None:
         article = self.engine.get(hit.id)
-        title_spans = query_spans(self.engine, query, article.title)
-        body_spans = query_spans(self.engine, query, article.body[:PREVIEW_CHARS])
+        query, typing = (shown.query, shown.typing) if shown is not None else ("", False)
+        title_spans = query_spans(self.engine, query, article.title, as_you_type=typing)
+        body_spans = query_spans(
+            self.engine, query, article.body[:PREVIEW_CHARS], as_you_type=typing
+        )
         self.app.call_from_thread(self._show_preview, hit, article, title_spans, body_spans)
 
     def _show_preview(
@@ -357,7 +361,10 @@ class SearchScreen(IndexRefreshingScreen):
 
         # The query that found the story (the one typed may not parse yet).
         self.history.add(self.shown_query)
-        self.app.push_screen(ReaderScreen(self.engine, message.hit.id, self.shown_query))
+        typing = self.shown_request is not None and self.shown_request.typing
+        self.app.push_screen(
+            ReaderScreen(self.engine, message.hit.id, self.shown_query, as_you_type=typing)
+        )
 
     # -- actions -------------------------------------------------------------------------
 

@@ -1,0 +1,113 @@
+"""Pseudo-relevance feedback: a long question's best articles lend it their words.
+
+A question of several words ("radioisotopes in heart scanning, mainly used in diagnosis
+of pericardial effusion") names its subject in the user's words; the articles that
+answer it best use the collection's words for it ("technetium", "scintiscan").  After
+a first ranking, the words that characterise the ``FEEDBACK_DOCS`` best articles are
+added to the query with a smaller weight and the matching articles are ranked again:
+the classic pseudo-relevance feedback of Rocchio (1971) and of RM3 (Lavrenko and Croft
+2001; Anserini's BM25+RM3 baseline), here with BM25-weighted documents:
+
+    weight(w) = sum over the feedback articles d of (score(d) / best score)
+                * (count of w in d / words in d) * log(N / (1 + df(w)))
+
+(the share of the article a word takes, weighted by how well the article answered,
+times how rare the word is in the collection).  The ``FEEDBACK_TERMS`` heaviest words
+are OR-ed to the query over the text fields, each at ``FEEDBACK_WEIGHT`` x its weight
+/ the heaviest's.  It only reorders: the articles ranked are the ones the query itself
+matched (its tiers), so totals, facets and "every word first" do not change, and an
+article never appears because of a word the user did not type.
+
+Short queries (fewer than ``FEEDBACK_MIN_WORDS`` distinct words) are left as typed: a
+name or two words is what the user wants matched, and it costs a second ranking.
+Figures on every dev collection: ``benchmarks/README.md`` (Ranking).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from math import log
+
+from whoosh import query as wq
+
+from corpus.model import Article
+from index.schema import text_analyzer
+
+#: The best articles of the first ranking that lend their words (Terrier's default for
+#: query expansion: 3 documents, 10 terms).
+FEEDBACK_DOCS = 3
+#: Words added to the query.
+FEEDBACK_TERMS = 10
+#: Weight of the heaviest added word, relative to a word the user typed (1.0).
+FEEDBACK_WEIGHT = 0.75
+#: Queries with fewer distinct words (stop words aside) are ranked as typed.
+FEEDBACK_MIN_WORDS = 3
+#: The field whose document frequencies weigh the words (every article has a body).
+FEEDBACK_FIELD = "body"
+
+_ANALYZER = text_analyzer()
+
+
+def wants_feedback(query: wq.Query | None) -> bool:
+    """A question long enough to expand: ``FEEDBACK_MIN_WORDS`` distinct searched words."""
+    if query is None:
+        return False
+    words = {text for fieldname, text in query.iter_all_terms() if fieldname == FEEDBACK_FIELD}
+    return len(words) >= FEEDBACK_MIN_WORDS
+
+
+def feedback_words(
+    articles: Sequence[tuple[str, float]],
+    doc_frequencies: Callable[[Sequence[str]], Mapping[str, int]],
+    doc_count: int,
+) -> list[tuple[str, float]]:
+    """The ``FEEDBACK_TERMS`` heaviest indexed words of ``articles`` ((text, score) of
+    the best articles, best first), each with its weight (formula above), heaviest
+    first; ``doc_frequencies`` gives the collection's df of a list of words."""
+    best = max((score for _, score in articles), default=0.0)
+    if best <= 0:
+        return []
+    shares: dict[str, float] = {}
+    for text, score in articles:
+        words = Counter(token.text for token in _ANALYZER(text))
+        length = sum(words.values())
+        for word, count in words.items():
+            shares[word] = shares.get(word, 0.0) + (score / best) * count / length
+    frequencies = doc_frequencies(sorted(shares))
+    weights = {
+        word: share * log(doc_count / (1 + frequencies.get(word, 0)))
+        for word, share in shares.items()
+    }
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    return [(word, weight) for word, weight in ranked[:FEEDBACK_TERMS] if weight > 0]
+
+
+def feedback_query(
+    words: Sequence[tuple[str, float]], field_boosts: Mapping[str, float]
+) -> wq.Query | None:
+    """The feedback ``words`` in every searched field (the heaviest at
+    ``FEEDBACK_WEIGHT`` x the field's boost), to OR to each tier's query when ranking
+    (``search.matching.tiers.rank_tiers``' ``added``); None without words."""
+    if not words:
+        return None
+    heaviest = words[0][1]
+    return wq.Or(
+        [
+            wq.Or(
+                [
+                    wq.Term(fieldname, word, boost=boost * FEEDBACK_WEIGHT * weight / heaviest)
+                    for fieldname, boost in field_boosts.items()
+                    if boost > 0
+                ]
+            )
+            for word, weight in words
+        ]
+    )
+
+
+def article_text(article: Article) -> str:
+    """The words of an article that feedback reads: its headline (unless it was made of
+    the text's first words), captions and body."""
+    headline = "" if article.title_inferred else article.title
+    return "\n".join(part for part in (headline, *article.captions, article.body) if part)
