@@ -60,6 +60,12 @@ def article_to_document(article: Article, corpus: str = "") -> dict[str, Any]:
         # .433 -> .457; JSON Lines TIME as SMART TIME, benchmarks/README.md).
         document["title"] = ""
         document["_stored_title"] = article.title
+    if article.credits:
+        # Photo credits are searched as words of the captions they belong to ("Kilic"
+        # finds the stories with Bulent Kilic's photos); stored, the captions stay as
+        # written (and the credits in their own field).
+        document["_stored_captions"] = document["captions"]
+        document["captions"] = TEXT_SEPARATOR.join((*article.captions, *article.credits))
     if article.date is not None:
         document["date"] = article.date
     return document

@@ -153,6 +153,7 @@ def results_to_json(results: SearchResults) -> dict[str, Any]:
         "suggestion": results.suggestion,
         "undated": results.undated,
         "missing_shards": list(results.missing_shards),
+        "only_stop_words": results.only_stop_words,
         "hits": [hit_to_json(hit) for hit in results.hits],
         "facets": {
             name: [{"value": value, "count": count} for value, count in pairs]

@@ -48,7 +48,7 @@ from search.query.filters import filter_query
 from search.query.parser import DEFAULT_FIELD_BOOSTS, parse_query
 from search.results import Hit, SearchResults
 from search.words.resolve import resolve_query
-from search.words.suggest import suggest
+from search.words.suggest import holding_all, suggest
 from search.words.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -62,8 +62,6 @@ RELATED_TEXT_CHARS = 100_000
 #: Add any-word matches after the all-word ones when fewer articles than this have
 #: every word (tuned with ``newsdesk eval`` on the TIME dev set).
 RELAX_BELOW = 5
-#: Offer a did-you-mean when a query finds fewer articles than this.
-SUGGEST_BELOW = 3
 
 
 class Engine(SearchApi):
@@ -248,8 +246,15 @@ class Engine(SearchApi):
             for docnum, score in ranked[(page - 1) * size : page * size]
         )
         suggestion = None
-        if (total < SUGGEST_BELOW or relaxed) and not deadline.exceeded():
-            suggestion = suggest(live.vocabulary, request.query, parsed.words)
+        if not deadline.exceeded():
+            fields = [(name, boost) for name, boost in self.field_boosts.items() if boost > 0]
+            suggestion = suggest(
+                live.vocabulary,
+                request.query,
+                parsed.words,
+                lambda stems: count(live.docsets.docs(holding_all(stems, fields))),
+                live.searcher.doc_count(),
+            )
         facets = self._facet_counts(live, matched, request, deadline)
         return SearchResults(
             query=request.query,
@@ -264,6 +269,7 @@ class Engine(SearchApi):
             page=page,
             page_size=size,
             undated=live.facets.undated(matched),
+            only_stop_words=parsed.only_stop_words,
         )
 
     def _feedback(self, live: Generation, tiers: list[Tier], docs: QueryDocs) -> wq.Query | None:

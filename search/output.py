@@ -65,10 +65,19 @@ def date_text(when: datetime | None, inferred: bool) -> str:
 
 
 # -- search ------------------------------------------------------------------------------
+#: Why a query of only stop words finds nothing (the index leaves such words out).
+STOP_WORDS_NOTE = (
+    "Nothing to search for: “{query}” has only words too common to be indexed "
+    "(the, of, and ...); add a word that says what the story is about"
+)
+
+
 def summary_text(results: SearchResults) -> str:
     """The first line: which hits of how many, or why there are none; "(incomplete)"
     when the time limit cut the query short."""
     incomplete = " (incomplete)" if results.partial else ""
+    if results.only_stop_words:
+        return STOP_WORDS_NOTE.format(query=clean_text(results.query).strip())
     if results.total == 0:
         query = clean_text(results.query)
         matched = f"match “{query}”" if query.strip() else "match"

@@ -56,3 +56,6 @@ class SearchResults:
     undated: int = 0
     #: Shards of a cluster that did not answer (then ``partial`` is set too).
     missing_shards: tuple[int, ...] = ()
+    #: The query's words are all too common to be indexed (stop words such as "the"):
+    #: nothing was searched, which is why nothing matches.
+    only_stop_words: bool = False

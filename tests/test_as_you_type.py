@@ -1,4 +1,4 @@
-"""Search as you type: the last word being typed also finds the words it begins."""
+"""Search as you type (the last word also finds the words it begins) and fuzzy words."""
 
 from __future__ import annotations
 
@@ -64,3 +64,13 @@ async def test_the_tui_searches_as_you_type_and_enter_ends_the_word(tmp_path: Pa
             await pilot.press("enter")
             await settle(pilot)
             assert screen.results is not None and screen.results.total == 0
+
+
+@pytest.mark.parametrize("word", ["coffee", "cocoa"])
+def test_a_fuzzy_word_ranks_the_word_as_typed_first(word: str) -> None:
+    engine = sample_engine()
+    exact = set(ids(engine.search(word, page_size=1000)))
+    fuzzy = ids(engine.search(f"{word}~", page_size=1000))
+    # "coffee~" also finds "coffe", "code", "core" ...: after every story with "coffee".
+    assert len(fuzzy) > len(exact)
+    assert set(fuzzy[: len(exact)]) == exact

@@ -20,7 +20,8 @@ HIT_KEYS = {
     "snippet", "highlights",
 }  # fmt: skip
 TOP_KEYS = {
-    "query", "total", "partial", "missing_shards", "page", "page_size", "took_ms", "relaxed",
+    "query", "total", "partial", "missing_shards", "only_stop_words", "page", "page_size",
+    "took_ms", "relaxed",
     "all_words_total", "suggestion", "undated", "hits", "facets",
 }  # fmt: skip
 

@@ -380,3 +380,14 @@ def test_fast_ranking_of_relaxed_queries_matches_whoosh_order() -> None:
         theirs = whoosh_ranked.search(query, page_size=30, facets=False)
         assert ours.relaxed and theirs.relaxed
         assert [hit.id for hit in ours.hits][:5] == [hit.id for hit in theirs.hits][:5]
+
+
+@pytest.mark.parametrize("name", ["Kilic", "kılıç", "bulent kilic"])
+def test_a_photographers_name_finds_the_stories_with_their_photos(name: str) -> None:
+    engine = sample_engine()
+    results = engine.search(name)
+    # The seed's captions end in "BULENT KILIC / AFP": the credit is a word of the
+    # captions for plain words (it stays out of the captions shown).
+    assert SEED_ID in [hit.id for hit in results.hits]
+    assert results.suggestion is None
+    assert all("Kilic" not in caption for caption in engine.get(SEED_ID).captions)

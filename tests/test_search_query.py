@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_search_support import SEED_ID, sample_engine
+from test_search_support import SEED_ID, sample_engine, sample_index_dir
 from whoosh import query as wq
 
 from search import QueryError, SearchResults
 from search.query.parser import Expansion, parse_query
 from search.words import resolve as resolve_module
+from tui.cli import main
 
 
 @pytest.mark.parametrize(
@@ -81,6 +82,20 @@ def test_unbalanced_parentheses_read_as_meant(query: str, same_as: str) -> None:
     engine = sample_engine()
     assert engine.parse(query).strict == engine.parse(same_as).strict
     assert engine.search(query).total == engine.search(same_as).total > 0
+
+
+def test_a_query_of_only_stop_words_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    engine = sample_engine()
+    for query in ("the", "The of", '"the and"'):
+        results = engine.search(query)
+        assert results.total == 0 and results.only_stop_words
+    # A word the index holds, or a word that is simply absent, is no such case.
+    assert not engine.search("the hawija").only_stop_words
+    assert not engine.search("zzqxv").only_stop_words
+    assert not engine.search("").only_stop_words
+    assert main(["search", "the", "--index", str(sample_index_dir())]) == 0
+    out = capsys.readouterr().out
+    assert "too common to be indexed" in out and "No stories match" not in out
 
 
 def test_repeated_and_very_long_words_stay_cheap() -> None:

@@ -151,3 +151,32 @@ def test_the_vocabulary_caches_stay_within_their_byte_budgets(
     assert 0 < live.vocabulary._by_letter.total <= 200_000
     assert small.search("place:york").total == engine.search("place:york").total > 0
     assert live.vocabulary._value_words.total <= 2_000
+
+
+@pytest.mark.corpora
+def test_a_typo_the_archive_holds_a_few_times_is_still_corrected(corpora: Path) -> None:
+    engine = corpus_engine(corpora / "reuters21578" / "reuters21578.tar.gz")
+    # Reuters-21578 spells "goverment" in 9 stories, "intrest" and "prises" in a few:
+    # results for what was typed, and the word thousands of stories use as a suggestion.
+    goverment = engine.search("goverment")
+    assert goverment.total > 0 and goverment.suggestion == "government"
+    assert engine.search("intrest rates").suggestion == "interest rates"
+    assert engine.search("oil prises").suggestion == "oil prices"
+    # Rare names with no much commoner word one edit away are left alone.
+    for name in ("yeutter", "volcker", "lyng", "lawson"):
+        assert engine.search(name).suggestion is None, name
+
+
+@pytest.mark.corpora
+def test_a_respelling_must_go_with_the_other_words(
+    bbc: tuple[Engine, tuple[Article, ...]],
+) -> None:
+    engine, _ = bbc
+    # BBC has no "wheat": "what" is one edit away but no likelier beside "exports".
+    assert engine.search("wheat exports").suggestion is None
+    # "comet" is rare and "come" common, but "come" says nothing about "landing".
+    assert engine.search("comet landing").suggestion is None
+    # Respellings that do go with the rest are offered.
+    assert engine.search("intrest rates").suggestion == "interest rates"
+    assert engine.search("chelsae fans").suggestion == "chelsea fans"
+    assert engine.search("goverment spending").suggestion == "government spending"

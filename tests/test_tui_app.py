@@ -30,7 +30,7 @@ from textual.widgets import Static
 
 from corpus.errors import NewsdeskError
 from index.errors import IndexCorruptError
-from search import Engine
+from search import Engine, SearchResults
 from tui.messages import SearchFinished, SuggestionAccepted
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
@@ -49,6 +49,11 @@ SIZE = (120, 40)
 def engine() -> Iterator[Engine]:
     with Engine.open(sample_index()) as opened:
         yield opened
+
+
+def as_typed(engine: Engine, query: str, **arguments: Any) -> SearchResults:
+    """What the search bar shows for ``query`` typed (no Enter): searched as you type."""
+    return engine.search(query, as_you_type=True, **arguments)
 
 
 def search_screen(app: object) -> SearchScreen:
@@ -82,7 +87,7 @@ async def test_typing_a_query_shows_its_results(tmp_path: Path, engine: Engine) 
         await settle(pilot)
         browse_total = search_screen(app).results.total  # type: ignore[union-attr]
         await type_query(pilot, "oil")
-        expected = engine.search("oil", page_size=PAGE)
+        expected = as_typed(engine, "oil", page_size=PAGE)
         screen = search_screen(app)
         assert screen.results is not None and screen.results.query == "oil"
         assert screen.results.total == expected.total < browse_total
@@ -106,7 +111,7 @@ async def test_stale_slow_result_never_overwrites_newer(
 
     monkeypatch.setattr(SearchScreen, "on_search_finished", recording)
     slow = SlowEngine(engine, slow_query="gulf")
-    coffee = engine.search("coffee", page_size=PAGE)
+    coffee = as_typed(engine, "coffee", page_size=PAGE)
     app = make_app(tmp_path, slow)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -154,16 +159,16 @@ async def test_facet_selection_filters_and_updates_counts(tmp_path: Path, engine
         assert len(screen.request.filters) == 1
         ((field, values),) = screen.request.filters.items()
         filters = {field: list(values)}
-        expected = engine.search("oil", filters=filters, page_size=PAGE)
+        expected = as_typed(engine, "oil", filters=filters, page_size=PAGE)
         assert screen.results is not None
-        assert screen.results.total == expected.total < engine.search("oil").total
+        assert screen.results.total == expected.total < as_typed(engine, "oil").total
         assert screen.results.facets == expected.facets
         assert f"{values[0]} ✕" in screen_text(pilot.app)  # the chip
         chip = screen.query_one("#chips .chip")
         await pilot.click(chip)
         await settle(pilot)
         assert screen.request.filters == {}
-        assert screen.results.total == engine.search("oil").total
+        assert screen.results.total == as_typed(engine, "oil").total
 
 
 @pilot_test
@@ -176,8 +181,8 @@ async def test_two_values_of_one_field_are_ored(tmp_path: Path, engine: Engine) 
         await settle(pilot)
         ((field, values),) = screen.request.filters.items()
         assert len(values) == 2
-        single = engine.search("oil", filters={field: [values[0]]}).total
-        both = engine.search("oil", filters={field: list(values)}).total
+        single = as_typed(engine, "oil", filters={field: [values[0]]}).total
+        both = as_typed(engine, "oil", filters={field: list(values)}).total
         assert screen.results is not None and screen.results.total == both >= single
 
 
@@ -208,7 +213,9 @@ async def test_scrolling_to_the_end_loads_the_next_page(tmp_path: Path, engine: 
         await pilot.press("end")
         await settle(pilot)
         assert len(results.hits) == min(2 * PAGE, total)
-        expected = [h.id for p in (1, 2) for h in engine.search("oil", page=p, page_size=PAGE).hits]
+        expected = [
+            h.id for p in (1, 2) for h in as_typed(engine, "oil", page=p, page_size=PAGE).hits
+        ]
         assert [h.id for h in results.hits] == expected
 
 
@@ -229,7 +236,9 @@ async def test_mouse_wheel_to_the_end_loads_the_next_page(tmp_path: Path, engine
             await pilot.pause(0.02)
         await settle(pilot)
         assert results.highlighted == 0, "the wheel scrolls; it does not move the cursor"
-        expected = [h.id for p in (1, 2) for h in engine.search("oil", page=p, page_size=PAGE).hits]
+        expected = [
+            h.id for p in (1, 2) for h in as_typed(engine, "oil", page=p, page_size=PAGE).hits
+        ]
         assert [h.id for h in results.hits] == expected
         assert results.scroll_y < results.max_scroll_y, "the new page is below the view"
 
@@ -283,7 +292,7 @@ async def test_suggestion_is_offered_and_accepted(
     tmp_path: Path, engine: Engine, size: tuple[int, int]
 ) -> None:
     misspelt = "petrolium"
-    suggestion = engine.search(misspelt).suggestion
+    suggestion = as_typed(engine, misspelt).suggestion
     assert suggestion, "the engine suggests a correction for a misspelt word"
     app = make_app(tmp_path, engine)
     async with app.run_test(size=size) as pilot:
@@ -319,6 +328,18 @@ async def test_history_is_kept_across_sessions(tmp_path: Path, engine: Engine) -
         await pilot.press("down", "down")
         assert bar.value == ""
     assert (tmp_path / "history").read_text().split("\n")[:2] == ["oil", "coffee prices"]
+
+
+@pilot_test
+async def test_a_query_of_only_stop_words_says_why_nothing_matches(
+    tmp_path: Path, engine: Engine
+) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_query(pilot, "the ")
+        text = screen_text(app)
+        assert "Only words too common to search for" in text
+        assert "Add a word that says what" in text and "No stories match" not in text
 
 
 @pilot_test
@@ -485,14 +506,14 @@ async def test_a_malformed_query_keeps_the_last_results_marked_stale(
     """Typing a phrase: while the quote is open the query cannot be read.  The last valid
     query's results stay, dimmed and labelled; the preview and reader still show stories
     (highlighting that query); nothing malformed goes into the history."""
-    iraq = engine.search("iraq", page_size=PAGE)
-    async with searching(tmp_path, engine, "iraq") as (pilot, screen):
+    iraq = engine.search("iraq", page_size=PAGE)  # "iraq ": the space ends the word
+    async with searching(tmp_path, engine, "iraq ") as (pilot, screen):
         app = pilot.app
         results = screen.query_one(ResultList)
         shown = [hit.id for hit in results.hits]
         assert shown == [hit.id for hit in iraq.hits] and len(shown) > 1
         assert "last valid query" not in screen_text(app) and not results.has_class("-stale")
-        await type_query(pilot, ' "islamic sta')
+        await type_query(pilot, '"islamic sta')
         assert screen.request.query == 'iraq "islamic sta'
         assert "Bad query: unclosed quote" in screen_text(app)
         summary = screen.query_one(ResultSummary)
@@ -554,7 +575,7 @@ async def test_a_failed_search_says_why_and_keeps_the_results(
     tmp_path: Path, engine: Engine, error: Exception, shown: str
 ) -> None:
     failing = FailingEngine(engine, error, fail_on="oil x")
-    oil = engine.search("oil", page_size=PAGE)
+    oil = engine.search("oil", page_size=PAGE)  # "oil " (the space ends the word) worked last
     app = make_app(tmp_path, failing)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await type_query(pilot, "oil")

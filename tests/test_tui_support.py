@@ -269,8 +269,8 @@ class InjectingEngine:
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         return [self._hit(hit) for hit in self.engine.related(article_id, limit)]
 
-    def match_spans(self, query: str, text: str) -> tuple[Span, ...]:
-        return self.engine.match_spans(query, text)
+    def match_spans(self, query: str, text: str, *, as_you_type: bool = False) -> tuple[Span, ...]:
+        return self.engine.match_spans(query, text, as_you_type=as_you_type)
 
     def refresh(self) -> bool:
         return self.engine.refresh()

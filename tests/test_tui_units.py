@@ -236,7 +236,9 @@ def test_highlighting_of_a_query_that_cannot_be_read_is_none() -> None:
     from tui.backend import SearchBackend, query_spans
 
     class Matcher:
-        def match_spans(self, query: str, text: str) -> tuple[tuple[int, int], ...]:
+        def match_spans(
+            self, query: str, text: str, *, as_you_type: bool = False
+        ) -> tuple[tuple[int, int], ...]:
             if query.count('"') % 2:
                 raise QueryError("unclosed quote '\"'", 0)
             return ((0, 3),)

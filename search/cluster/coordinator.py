@@ -31,7 +31,7 @@ from search.cluster.merging import key_terms, merge_facets, merge_ranked, requir
 from search.cluster.messages import RankedEntry, ShardAnswer, ShardFigures, ShardQuery, TierAnswer
 from search.cluster.shards import Shards, everywhere
 from search.cluster.vocabulary import ClusterVocabulary
-from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, SUGGEST_BELOW, TIME_LIMIT_SECONDS
+from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, TIME_LIMIT_SECONDS
 from search.errors import ArticleNotFoundError, InvalidArgumentError
 from search.lru import LruCache
 from search.matching.feedback import (
@@ -271,11 +271,21 @@ class ClusterEngine(SearchApi):
         total = sum(tier.total for tier in chosen.values())
         cut_short = fetched.cut_short or any(a.partial for a in answers.values())
         suggestion = None
-        if (total < SUGGEST_BELOW or relaxed) and not missing:
+        if not missing:
             if time.perf_counter() - started > self.time_limit:
                 cut_short = True  # (did-you-mean skipped, as the engine's deadline does)
             else:
-                suggestion = suggest(vocabulary, request.query, parsed.words)
+                fields = [(name, boost) for name, boost in self.field_boosts.items() if boost > 0]
+
+                def articles_with(stems: Sequence[str]) -> int:
+                    calls = everywhere(live.folders, list(stems), fields)
+                    gathered = shards.call("articles_with", calls)
+                    missing.update(gathered.missing)  # (then weighed as unknown)
+                    return 0 if gathered.missing else sum(gathered.answers.values())
+
+                suggestion = suggest(
+                    vocabulary, request.query, parsed.words, articles_with, live.articles
+                )
         facets: dict[str, list[tuple[str, int]]] = {}
         if request.facets:
 
@@ -302,6 +312,7 @@ class ClusterEngine(SearchApi):
             page_size=request.page_size,
             undated=sum(tier.undated for tier in chosen.values()),
             missing_shards=tuple(sorted(missing)),
+            only_stop_words=parsed.only_stop_words,
         )
 
     def _with_feedback(

@@ -35,6 +35,7 @@ from search.matching.statistics import CollectionStatistics, StatisticKey
 from search.matching.tiers import Tier, matching_docs, rank_tiers
 from search.present.highlight import text_head
 from search.results import Hit
+from search.words.suggest import holding_all
 
 #: Collection figures a shard keeps per generation before starting afresh.
 MAX_FIGURES = 1_000_000
@@ -191,6 +192,10 @@ class ShardSearcher:
             name: {term: facets.spelling(name, term) for term in terms}
             for name, terms in wanted.items()
         }
+
+    def articles_with(self, folder: str, stems: list[str], fields: list[tuple[str, float]]) -> int:
+        """Live articles holding every one of ``stems`` (did-you-mean's weighing)."""
+        return count(self._open(folder).docsets.docs(holding_all(stems, fields)))
 
     def texts(self, folder: str, docnums: list[int]) -> list[str]:
         """What pseudo-relevance feedback reads of each article (``article_text``)."""

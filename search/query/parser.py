@@ -98,6 +98,11 @@ class ParsedQuery:
     def browse(self) -> bool:
         return self.strict is None
 
+    @property
+    def only_stop_words(self) -> bool:
+        """Every word is one too common to be indexed ("the", "of"): nothing to match."""
+        return self.strict is wq.NullQuery and any(c.isalnum() for c in self.text)
+
 
 @dataclass
 class _Parser:
@@ -266,6 +271,8 @@ class _Parser:
         analyzed = analyze_words(token.text)
         exact = analyzed[0][0] if len(analyzed) == 1 else ""
         fields = tuple(self.text_fields(target))
+        if not self.negated and target is None and exact:
+            self.words.append(QueryWord(token.text, token.start, token.end))  # did-you-mean
         return Expansion(
             "words", token.text, fold(token.text), fields, token.start, None,
             not self.negated, completes=exact,

@@ -14,6 +14,7 @@ import dataclasses
 from whoosh import query as wq
 
 from search.errors import QueryError
+from search.query.analysis import analyze_words
 from search.query.parser import NOTHING, Expansion, ParsedQuery, any_field
 from search.words.vocabulary import Vocabulary
 
@@ -22,9 +23,9 @@ MAX_EXPANSIONS = 1000
 #: A word being typed stands for itself and its commonest completions, at most these...
 COMPLETIONS = 20
 #: ... each weighing this much of the word as typed when that is a word of the index
-#: (typing "oil" lists the oil stories as "oil" does, not "oilseed" ones; "greensp" is no word: its
-#: completions weigh fully).
-COMPLETION_WEIGHT = 0.2
+#: (typing "oil" lists the stories "oil" does, "oilseed" ones after; "greensp" is no
+#: word: its completions weigh fully).  A fuzzy word's other spellings weigh as much.
+VARIANT_WEIGHT = 0.2
 
 
 def resolve_query(parsed: ParsedQuery, vocabulary: Vocabulary) -> ParsedQuery:
@@ -94,6 +95,13 @@ class _Resolver:
             return NOTHING
         if expansion.highlight:
             self.highlight.update(stems)
+        if fuzzy is not None:
+            # The word as typed first: its near spellings weigh less ("oil~": oil, then
+            # soil, coil, oils), as Lucene's fuzzy query scores by similarity.
+            exact = analyze_words(expansion.word.rstrip("~0123456789"))
+            if len(exact) == 1 and exact[0][0] in stems:
+                others = sorted(stems - {exact[0][0]})
+                return _word_and_variants(expansion.fields, exact[0][0], others, VARIANT_WEIGHT)
         return any_field(expansion.fields, [(stem, 0) for stem in sorted(stems)], single=True)
 
     def completing(self, expansion: Expansion, exact: str) -> wq.Query:
@@ -106,15 +114,22 @@ class _Resolver:
         stems.discard(exact)
         completions = sorted(stems, key=lambda stem: (-vocabulary.doc_frequency(stem), stem))
         completions = completions[:COMPLETIONS]
-        weight = COMPLETION_WEIGHT if exact and vocabulary.doc_frequency(exact) else 1.0
-        parts = []
-        if exact:
-            parts.append(any_field(expansion.fields, [(exact, 0)], single=True))
-        if completions:
-            fields = tuple((name, boost * weight) for name, boost in expansion.fields)
-            parts.append(any_field(fields, [(stem, 0) for stem in completions], single=True))
+        weight = VARIANT_WEIGHT if exact and vocabulary.doc_frequency(exact) else 1.0
         if expansion.highlight:
             self.highlight.update([exact, *completions] if exact else completions)
-        if not parts:
-            return wq.NullQuery
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+        return _word_and_variants(expansion.fields, exact, completions, weight)
+
+
+def _word_and_variants(
+    fields: tuple[tuple[str, float], ...], word: str, variants: list[str], weight: float
+) -> wq.Query:
+    """``word`` (a stem; "" for none) or any of ``variants``, which weigh ``weight`` of it."""
+    parts = []
+    if word:
+        parts.append(any_field(fields, [(word, 0)], single=True))
+    if variants:
+        weighted = tuple((name, boost * weight) for name, boost in fields)
+        parts.append(any_field(weighted, [(stem, 0) for stem in variants], single=True))
+    if not parts:
+        return wq.NullQuery
+    return parts[0] if len(parts) == 1 else wq.Or(parts)

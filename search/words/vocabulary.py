@@ -26,8 +26,9 @@ from index.postings_file import PostingsFile
 from search.lru import LruCache
 from search.query.analysis import analyze_words, fold
 
-#: Fields whose vocabulary is searched, most useful first.
-TEXT_SOURCES = ("body", "title")
+#: Fields whose vocabulary is searched, most useful first (every field plain words
+#: search: a word only in a caption or its photo credit is a known word).
+TEXT_SOURCES = ("body", "title", "subheads", "captions")
 #: Articles re-read to find the words behind a stem (the first ones in the postings).
 SAMPLE_DOCS = 3
 #: Articles re-read, at most, to confirm that a stem has a word matching a pattern.

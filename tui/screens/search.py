@@ -235,6 +235,12 @@ class SearchScreen(IndexRefreshingScreen):
                 "Add some with `newsdesk index PATH` (files, folders or archives), "
                 "then press F5 to refresh."
             )
+        if results.only_stop_words:
+            return (
+                f"“{clean(request.query).strip()}” has only words too common to be indexed "
+                "(the, of, and ...): nothing to search for.\n\n"
+                "Add a word that says what the story is about."
+            )
         hints = [f"No stories match “{clean(request.query)}”."]
         if results.suggestion:
             hints.append(f"Press F3 to search for “{clean(results.suggestion)}” instead.")

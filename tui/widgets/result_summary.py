@@ -18,6 +18,8 @@ SORT_LABELS = {"relevance": "best match first", "newest": "newest first", "oldes
 
 def count_text(results: SearchResults, sort: str) -> Text:
     """ "1,234 stories · best match first", with the relaxed-matching note when it applies."""
+    if results.only_stop_words:
+        return Text("Only words too common to search for", style="bold")
     if results.total == 0:
         return Text("No stories match", style="bold")
     noun = "story" if results.total == 1 else "stories"
