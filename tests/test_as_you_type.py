@@ -25,6 +25,10 @@ def test_the_word_being_typed_finds_the_words_it_begins() -> None:
     typed = engine.search("greensp", as_you_type=True)
     assert typed.total > 0 and all("Greenspan" in engine.get(i).body for i in ids(typed))
     assert "greenspan" in {typed.hits[0].snippet[s:e].lower() for s, e in typed.hits[0].highlights}
+    # A word being typed that begins real words is no typo: no did-you-mean (yet) ...
+    assert typed.suggestion is None
+    # ... but one that begins none is ("petrolium" -> "petroleum").
+    assert engine.search("petrolium", as_you_type=True).suggestion == "petroleum"
     # Only the last word, and only until a space or Enter ends it.
     assert engine.search("greensp").total == 0
     assert engine.search("greensp ", as_you_type=True).total == 0

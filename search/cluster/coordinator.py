@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import query as wq
@@ -28,24 +27,15 @@ from index.store import resolve_index_dir
 from search.api import SearchApi
 from search.arguments import SearchRequest, checked_count, checked_text
 from search.cluster.merging import key_terms, merge_facets, merge_ranked, require_all
-from search.cluster.messages import RankedEntry, ShardAnswer, ShardFigures, ShardQuery, TierAnswer
+from search.cluster.messages import ShardAnswer, ShardQuery, TierAnswer
+from search.cluster.rounds import LiveCollection, collection_statistics, fetch, with_feedback
 from search.cluster.shards import Shards, everywhere
 from search.cluster.vocabulary import ClusterVocabulary
 from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, TIME_LIMIT_SECONDS
 from search.errors import ArticleNotFoundError, InvalidArgumentError
-from search.lru import LruCache
 from search.matching.feedback import (
     FEEDBACK_DOCS,
-    FEEDBACK_FIELD,
-    feedback_query,
-    feedback_words,
     wants_feedback,
-)
-from search.matching.statistics import (
-    CollectionStatistics,
-    StatisticKey,
-    statistic_keys,
-    term_key,
 )
 from search.query.filters import filter_query
 from search.query.parser import DEFAULT_FIELD_BOOSTS, parse_query
@@ -54,34 +44,8 @@ from search.words.resolve import resolve_query
 from search.words.suggest import suggest
 from search.words.vocabulary import Vocabulary
 
-#: Term and phrase figures of the collection kept by the coordinator per generation.
-CACHE_FIGURES = 1_000_000
-
 #: Makes the shards of an index: (index folder, number of shards) -> Shards.
 ShardsFactory = Callable[[str, int], Shards]
-
-
-class _Collection:
-    """One generation of the index as the coordinator sees it."""
-
-    def __init__(self, name: str, folders: Sequence[str], figures: Sequence[ShardFigures]) -> None:
-        self.name = name
-        self.folders = list(folders)
-        self.articles = sum(f.articles for f in figures)
-        lengths: dict[str, int] = {}
-        for shard in figures:
-            for field, length in shard.field_lengths.items():
-                lengths[field] = lengths.get(field, 0) + length
-        self.base = CollectionStatistics(sum(f.doc_count_all for f in figures), lengths, name)
-        self.frequencies: LruCache[StatisticKey, int] = LruCache(CACHE_FIGURES, lambda _: 1)
-
-
-@dataclass(frozen=True, slots=True)
-class _Fetched:
-    hits: list[Hit]
-    missing: dict[int, str]
-    cut_short: bool
-    slowest_ms: float
 
 
 class ClusterEngine(SearchApi):
@@ -99,7 +63,7 @@ class ClusterEngine(SearchApi):
         #: the slowest on its fetch round (the rest of ``took_ms`` is the coordinator's
         #: and the network's).
         self.slowest_shard_ms = 0.0
-        self._live: _Collection | None = None
+        self._live: LiveCollection | None = None
         self._words: ClusterVocabulary | None = None
         self._closed = False
         try:
@@ -118,7 +82,7 @@ class ClusterEngine(SearchApi):
         gathered = self._shards.call("figures", everywhere(folders))
         require_all(gathered)
         figures = [gathered.answers[number] for number in range(len(folders))]
-        self._live = _Collection(name, folders, figures)
+        self._live = LiveCollection(name, folders, figures)
         fieldnames = sorted({name for shard in figures for name in shard.fieldnames})
         self._words = ClusterVocabulary(self._shards, folders, fieldnames)
 
@@ -148,7 +112,7 @@ class ClusterEngine(SearchApi):
                 self._shards = None
             self._live = None
 
-    def _current(self) -> tuple[_Collection, Shards, ClusterVocabulary]:
+    def _current(self) -> tuple[LiveCollection, Shards, ClusterVocabulary]:
         self.refresh()
         if self._live is None or self._shards is None or self._words is None:
             raise InvalidArgumentError("engine", "is closed")
@@ -175,44 +139,9 @@ class ClusterEngine(SearchApi):
             live, shards, vocabulary = self._current()
             return self._search(live, shards, vocabulary, request, started)
 
-    def _statistics(
-        self, live: _Collection, shards: Shards, queries: Sequence[wq.Query | None]
-    ) -> tuple[CollectionStatistics, dict[int, str]]:
-        """Round 1: the collection's figures for every term and phrase of the queries
-        (asked of the shards only for those not cached)."""
-        keys = {key for query in queries for key in statistic_keys(query)}
-        known, missing = self._frequencies(live, shards, keys)
-        base = live.base
-        figures = CollectionStatistics(
-            base.doc_count_all, base.field_lengths, base.generation, known, not missing
-        )
-        return figures, missing
-
-    def _frequencies(
-        self, live: _Collection, shards: Shards, keys: Collection[StatisticKey]
-    ) -> tuple[dict[StatisticKey, int], dict[int, str]]:
-        """The collection's figure for each key: cached, or summed over the shards."""
-        known: dict[StatisticKey, int] = {}
-        unknown = []
-        for key in keys:
-            value = live.frequencies.get(key)
-            if value is None:
-                unknown.append(key)
-            else:
-                known[key] = value
-        missing: dict[int, str] = {}
-        if unknown:
-            gathered = shards.call("frequencies", everywhere(live.folders, unknown))
-            missing = gathered.missing
-            for key in unknown:
-                known[key] = sum(answer[key] for answer in gathered.answers.values())
-                if not missing:  # (a sum without every shard is not the collection's)
-                    live.frequencies.put(key, known[key])
-        return known, missing
-
     def _search(
         self,
-        live: _Collection,
+        live: LiveCollection,
         shards: Shards,
         vocabulary: ClusterVocabulary,
         request: SearchRequest,
@@ -224,7 +153,7 @@ class ClusterEngine(SearchApi):
             ),
             vocabulary,
         )
-        statistics, missing = self._statistics(live, shards, (parsed.strict, parsed.relaxed))
+        statistics, missing = collection_statistics(live, shards, (parsed.strict, parsed.relaxed))
         sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
         limit = request.page * request.page_size
         feedback = sort == "relevance" and (
@@ -262,10 +191,12 @@ class ClusterEngine(SearchApi):
             chosen[number] = tier
         ranked = merge_ranked(chosen, sort, limit)
         if feedback and wants_feedback(parsed.relaxed if relaxed else parsed.strict):
-            ranked = self._with_feedback(live, shards, question, ranked, relaxed, missing)
+            ranked = with_feedback(
+                live, shards, question, ranked, relaxed, missing, self.field_boosts
+            )
         page_entries = ranked[(request.page - 1) * request.page_size : limit]
         terms = parsed.highlight_terms if request.snippets else None
-        fetched = self._fetch(live, shards, page_entries, terms, started)
+        fetched = fetch(live, shards, page_entries, terms, self._remaining(started))
         missing |= fetched.missing
         self.slowest_shard_ms += fetched.slowest_ms
         total = sum(tier.total for tier in chosen.values())
@@ -315,89 +246,9 @@ class ClusterEngine(SearchApi):
             only_stop_words=parsed.only_stop_words,
         )
 
-    def _with_feedback(
-        self,
-        live: _Collection,
-        shards: Shards,
-        question: ShardQuery,
-        ranked: list[tuple[int, RankedEntry]],
-        relaxed: bool,
-        missing: dict[int, str],
-    ) -> list[tuple[int, RankedEntry]]:
-        """``ranked`` again with the words of its best articles added to the query
-        (``search.matching.feedback``), as ``Engine`` ranks: their texts, the
-        collection's figures for their words, then a second query round that ranks
-        without counting facets.  Unchanged when a shard fails to answer (``missing``
-        then says which)."""
-        best = ranked[:FEEDBACK_DOCS]
-        wanted: dict[int, list[int]] = {}
-        for number, (_, _, _, docnum) in best:
-            wanted.setdefault(number, []).append(docnum)
-        gathered = shards.call("texts", {n: (live.folders[n], d) for n, d in wanted.items()})
-        missing.update(gathered.missing)
-        if gathered.missing:
-            return ranked
-        texts = {n: iter(found) for n, found in gathered.answers.items()}
-        articles = [(next(texts[number]), entry[1]) for number, entry in best]
-
-        def doc_frequencies(words: Sequence[str]) -> dict[str, int]:
-            keys = {word: term_key(FEEDBACK_FIELD, word) for word in words}
-            known, lost = self._frequencies(live, shards, keys.values())
-            missing.update(lost)
-            return {word: known[key] for word, key in keys.items()}
-
-        words = feedback_words(articles, doc_frequencies, live.base.doc_count_all)
-        added = feedback_query(words, self.field_boosts)
-        if added is None or missing:
-            return ranked
-        queries = (question.strict, question.relaxed, added)
-        statistics, lost = self._statistics(live, shards, queries)
-        missing.update(lost)
-        second = replace(question, statistics=statistics, facets=False, added=added)
-        answered = shards.call("query", everywhere(live.folders, second, skip=missing))
-        missing.update(answered.missing)
-        if missing:
-            return ranked
-        chosen: dict[int, TierAnswer] = {}
-        for number, answer in answered.answers.items():
-            tier = answer.relaxed if relaxed else answer.strict
-            assert tier is not None
-            chosen[number] = tier
-        return merge_ranked(chosen, question.sort, question.limit)
-
-    def _fetch(
-        self,
-        live: _Collection,
-        shards: Shards,
-        entries: Sequence[tuple[int, RankedEntry]],
-        terms: frozenset[str] | None,
-        started: float,
-        skip_hash: str = "",
-    ) -> _Fetched:
-        """Round 3: the hits of ``entries`` (shard, entry), in their order, from the
-        shards that hold them."""
-        wanted: dict[int, list[tuple[int, float]]] = {}
-        for number, (_, score, _, docnum) in entries:
-            wanted.setdefault(number, []).append((docnum, score))
-        remaining = max(0.0, self.time_limit - (time.perf_counter() - started))
-        gathered = shards.call(
-            "fetch",
-            {n: (live.folders[n], hits, terms, remaining, skip_hash) for n, hits in wanted.items()},
-        )
-        made = {n: iter(hits) for n, (hits, _, _) in gathered.answers.items()}
-        hits = []
-        for number, _ in entries:
-            if number in made:
-                hit = next(made[number])
-                if hit is not None:
-                    hits.append(hit)
-        answers = gathered.answers.values()
-        return _Fetched(
-            hits,
-            gathered.missing,
-            any(cut for _, cut, _ in answers),
-            max((ms for _, _, ms in answers), default=0.0),
-        )
+    def _remaining(self, started: float) -> float:
+        """Seconds left of the time limit of a search that began at ``started``."""
+        return max(0.0, self.time_limit - (time.perf_counter() - started))
 
     # -- single articles ---------------------------------------------------------------
     def get(self, article_id: str) -> Article:
@@ -426,7 +277,7 @@ class ClusterEngine(SearchApi):
             like = self._key_terms_query(live, shards, article.id)
             if like is None:
                 return []
-            statistics, _ = self._statistics(live, shards, (like,))
+            statistics, _ = collection_statistics(live, shards, (like,))
             question = ShardQuery(
                 strict=like,
                 relaxed=None,
@@ -442,11 +293,13 @@ class ClusterEngine(SearchApi):
             answers = shards.call("query", everywhere(live.folders, question)).answers
             chosen = {n: answer.strict for n, answer in answers.items()}
             ranked = merge_ranked(chosen, "relevance", limit * 2 + 5)
-            fetched = self._fetch(live, shards, ranked, frozenset(), started, article.content_hash)
+            fetched = fetch(
+                live, shards, ranked, frozenset(), self._remaining(started), article.content_hash
+            )
             return fetched.hits[:limit]
 
     def _key_terms_query(
-        self, live: _Collection, shards: Shards, article_id: str
+        self, live: LiveCollection, shards: Shards, article_id: str
     ) -> wq.Query | None:
         """Whoosh's ``key_terms_from_text`` over the whole collection: the article's
         terms from the shard holding it, their collection frequencies summed over all."""

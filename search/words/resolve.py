@@ -41,6 +41,8 @@ def resolve_query(parsed: ParsedQuery, vocabulary: Vocabulary) -> ParsedQuery:
         strict=strict,
         relaxed=relaxed,
         highlight_terms=parsed.highlight_terms | resolver.highlight,
+        # A word being typed that begins words of the index is no typo (yet).
+        words=tuple(w for w in parsed.words if w.start not in resolver.completed),
     )
 
 
@@ -49,6 +51,8 @@ class _Resolver:
         self.vocabulary = vocabulary
         self.highlight: set[str] = set()
         self.expanded: dict[Expansion, wq.Query] = {}
+        #: Positions of words being typed that have completions.
+        self.completed: set[int] = set()
 
     def query(self, query: wq.Query) -> wq.Query:
         if isinstance(query, Expansion):
@@ -114,6 +118,8 @@ class _Resolver:
         stems.discard(exact)
         completions = sorted(stems, key=lambda stem: (-vocabulary.doc_frequency(stem), stem))
         completions = completions[:COMPLETIONS]
+        if completions:
+            self.completed.add(expansion.position)
         weight = VARIANT_WEIGHT if exact and vocabulary.doc_frequency(exact) else 1.0
         if expansion.highlight:
             self.highlight.update([exact, *completions] if exact else completions)

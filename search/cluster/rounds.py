@@ -1,0 +1,172 @@
+"""The rounds of a cluster search that do not depend on the engine's settings: the
+collection's figures (statistics, cached per generation), pseudo-relevance feedback's
+second query round, and the fetch of a page's hits -- each asking the shards at once
+and reporting the ones that did not answer.  ``search.cluster.coordinator`` runs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from whoosh import query as wq
+
+from search.cluster.merging import merge_ranked
+from search.cluster.messages import RankedEntry, ShardFigures, ShardQuery, TierAnswer
+from search.cluster.shards import Shards, everywhere
+from search.lru import LruCache
+from search.matching.feedback import FEEDBACK_DOCS, FEEDBACK_FIELD, feedback_query, feedback_words
+from search.matching.statistics import (
+    CollectionStatistics,
+    StatisticKey,
+    statistic_keys,
+    term_key,
+)
+from search.results import Hit
+
+#: Term and phrase figures of the collection kept by the coordinator per generation.
+CACHE_FIGURES = 1_000_000
+
+
+class LiveCollection:
+    """One generation of the index as the coordinator sees it."""
+
+    def __init__(self, name: str, folders: Sequence[str], figures: Sequence[ShardFigures]) -> None:
+        self.name = name
+        self.folders = list(folders)
+        self.articles = sum(f.articles for f in figures)
+        lengths: dict[str, int] = {}
+        for shard in figures:
+            for field, length in shard.field_lengths.items():
+                lengths[field] = lengths.get(field, 0) + length
+        self.base = CollectionStatistics(sum(f.doc_count_all for f in figures), lengths, name)
+        self.frequencies: LruCache[StatisticKey, int] = LruCache(CACHE_FIGURES, lambda _: 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    hits: list[Hit]
+    missing: dict[int, str]
+    cut_short: bool
+    slowest_ms: float
+
+
+def collection_statistics(
+    live: LiveCollection, shards: Shards, queries: Sequence[wq.Query | None]
+) -> tuple[CollectionStatistics, dict[int, str]]:
+    """The statistics round: the collection's figures for every term and phrase of the queries
+    (asked of the shards only for those not cached)."""
+    keys = {key for query in queries for key in statistic_keys(query)}
+    known, missing = frequencies(live, shards, keys)
+    base = live.base
+    figures = CollectionStatistics(
+        base.doc_count_all, base.field_lengths, base.generation, known, not missing
+    )
+    return figures, missing
+
+
+def frequencies(
+    live: LiveCollection, shards: Shards, keys: Collection[StatisticKey]
+) -> tuple[dict[StatisticKey, int], dict[int, str]]:
+    """The collection's figure for each key: cached, or summed over the shards."""
+    known: dict[StatisticKey, int] = {}
+    unknown = []
+    for key in keys:
+        value = live.frequencies.get(key)
+        if value is None:
+            unknown.append(key)
+        else:
+            known[key] = value
+    missing: dict[int, str] = {}
+    if unknown:
+        gathered = shards.call("frequencies", everywhere(live.folders, unknown))
+        missing = gathered.missing
+        for key in unknown:
+            known[key] = sum(answer[key] for answer in gathered.answers.values())
+            if not missing:  # (a sum without every shard is not the collection's)
+                live.frequencies.put(key, known[key])
+    return known, missing
+
+
+def with_feedback(
+    live: LiveCollection,
+    shards: Shards,
+    question: ShardQuery,
+    ranked: list[tuple[int, RankedEntry]],
+    relaxed: bool,
+    missing: dict[int, str],
+    field_boosts: Mapping[str, float],
+) -> list[tuple[int, RankedEntry]]:
+    """``ranked`` again with the words of its best articles added to the query
+    (``search.matching.feedback``), as ``Engine`` ranks: their texts, the
+    collection's figures for their words, then a second query round that ranks
+    without counting facets.  Unchanged when a shard fails to answer (``missing``
+    then says which)."""
+    best = ranked[:FEEDBACK_DOCS]
+    wanted: dict[int, list[int]] = {}
+    for number, (_, _, _, docnum) in best:
+        wanted.setdefault(number, []).append(docnum)
+    gathered = shards.call("texts", {n: (live.folders[n], d) for n, d in wanted.items()})
+    missing.update(gathered.missing)
+    if gathered.missing:
+        return ranked
+    texts = {n: iter(found) for n, found in gathered.answers.items()}
+    articles = [(next(texts[number]), entry[1]) for number, entry in best]
+
+    def doc_frequencies(words: Sequence[str]) -> dict[str, int]:
+        keys = {word: term_key(FEEDBACK_FIELD, word) for word in words}
+        known, lost = frequencies(live, shards, keys.values())
+        missing.update(lost)
+        return {word: known[key] for word, key in keys.items()}
+
+    words = feedback_words(articles, doc_frequencies, live.base.doc_count_all)
+    added = feedback_query(words, field_boosts)
+    if added is None or missing:
+        return ranked
+    queries = (question.strict, question.relaxed, added)
+    statistics, lost = collection_statistics(live, shards, queries)
+    missing.update(lost)
+    second = replace(question, statistics=statistics, facets=False, added=added)
+    answered = shards.call("query", everywhere(live.folders, second, skip=missing))
+    missing.update(answered.missing)
+    if missing:
+        return ranked
+    chosen: dict[int, TierAnswer] = {}
+    for number, answer in answered.answers.items():
+        tier = answer.relaxed if relaxed else answer.strict
+        assert tier is not None
+        chosen[number] = tier
+    return merge_ranked(chosen, question.sort, question.limit)
+
+
+def fetch(
+    live: LiveCollection,
+    shards: Shards,
+    entries: Sequence[tuple[int, RankedEntry]],
+    terms: frozenset[str] | None,
+    remaining: float,
+    skip_hash: str = "",
+) -> Fetched:
+    """The fetch round: the hits of ``entries`` (shard, entry), in their order, from the
+    shards that hold them."""
+    wanted: dict[int, list[tuple[int, float]]] = {}
+    for number, (_, score, _, docnum) in entries:
+        wanted.setdefault(number, []).append((docnum, score))
+    gathered = shards.call(
+        "fetch",
+        {n: (live.folders[n], hits, terms, remaining, skip_hash) for n, hits in wanted.items()},
+    )
+    made = {n: iter(hits) for n, (hits, _, _) in gathered.answers.items()}
+    hits = []
+    for number, _ in entries:
+        if number in made:
+            hit = next(made[number])
+            if hit is not None:
+                hits.append(hit)
+    answers = gathered.answers.values()
+    return Fetched(
+        hits,
+        gathered.missing,
+        any(cut for _, cut, _ in answers),
+        max((ms for _, _, ms in answers), default=0.0),
+    )
