@@ -29,8 +29,10 @@ def test_the_word_being_typed_finds_the_words_it_begins() -> None:
     assert typed.suggestion is None
     # ... but one that begins none is ("petrolium" -> "petroleum").
     assert engine.search("petrolium", as_you_type=True).suggestion == "petroleum"
-    # Only the last word, and only until a space or Enter ends it.
+    # Only the last word, and only until a space or Enter ends it; then an unfinished
+    # word is suggested whole (rather than the nearer spelling "green").
     assert engine.search("greensp").total == 0
+    assert engine.search("greensp").suggestion == "greenspan"
     assert engine.search("greensp ", as_you_type=True).total == 0
     assert engine.search("greensp fed", as_you_type=True).all_words_total == 0
     assert engine.search("fed greensp", as_you_type=True).all_words_total > 0

@@ -33,6 +33,23 @@ RARE_DOCS = 10
 COMMONER = 200
 
 
+#: An unknown word that begins at most this many indexed words is read as unfinished.
+COMPLETIONS = 50
+
+
+def completion(vocabulary: Vocabulary, word: str) -> str | None:
+    """The commonest real word that ``word`` (unknown) begins: a word left unfinished
+    ("greensp" -> "greenspan", where the nearest spelling would be "green")."""
+    stems = vocabulary.wildcard_stems(word + "*", COMPLETIONS)
+    if not stems or len(stems) > COMPLETIONS:
+        return None
+    for stem in sorted(stems, key=lambda stem: (-vocabulary.doc_frequency(stem), stem)):
+        words = [real for real in vocabulary.surface_words(stem) if real.startswith(word)]
+        if words:
+            return max(words, key=lambda real: (vocabulary.surface_words(stem)[real], real))
+    return None
+
+
 def respelling(vocabulary: Vocabulary, word: str) -> str | None:
     """The word to suggest instead of ``word`` (folded), or None to keep it."""
     stem = stem_of(word)
@@ -41,6 +58,8 @@ def respelling(vocabulary: Vocabulary, word: str) -> str | None:
     frequency = vocabulary.doc_frequency(stem)
     if frequency > RARE_DOCS:
         return None
+    if frequency == 0 and (completed := completion(vocabulary, word)) is not None:
+        return completed
     replacement = best_correction(vocabulary, word)
     if replacement is None or frequency == 0:
         return replacement
