@@ -12,11 +12,13 @@ by query so machine noise falls on both alike:
 
 Prints p50/p95 milliseconds each way, after one warm-up pass.
 
-    .venv/bin/python benchmarks/bench_feedback.py
+    .venv/bin/python benchmarks/bench_feedback.py                   # Reuters-21578, TIME
+    .venv/bin/python benchmarks/bench_feedback.py /tmp/synthetic-100k  # any archive too
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import re
 import tempfile
@@ -71,14 +73,21 @@ def measure(folder: Path, questions: Sequence[str]) -> dict[str, list[float]]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "corpora", nargs="*", default=["reuters"], help="asked headline questions (name or path)"
+    )
+    args = parser.parse_args()
+    time_dev = SHARED / "eval" / "time-dev" / "queries.tsv"
+    runs: list[tuple[str, str, Path | None]] = [
+        (f"{corpus}, {QUESTIONS} headline questions", corpus, None) for corpus in args.corpora
+    ]
+    runs.append(("TIME, 42 dev questions", "time", time_dev))
     rows = []
     with tempfile.TemporaryDirectory(prefix="newsdesk-feedback-") as temp:
-        for label, corpus, questions in (
-            ("Reuters-21578, 200 headline questions", "reuters", None),
-            ("TIME, 42 dev questions", "time", SHARED / "eval" / "time-dev" / "queries.tsv"),
-        ):
+        for label, corpus, questions in runs:
             _name, path = resolve_corpus(corpus)
-            folder = Path(temp) / corpus
+            folder = Path(temp) / f"index-{len(rows)}"
             ours.build(path, folder)
             asked = (
                 [text.lower() for _, text in read_queries(questions)]
