@@ -53,7 +53,6 @@ PATCHED = (
     (ranking_module, "B", "b"),
     (query_module, "RELAXED_SCALE", "scale"),
     (feedback_module, "FEEDBACK_DOCS", "fb_docs"),
-    (engine_module, "FEEDBACK_DOCS", "fb_docs"),  # (the engine's copy of it)
     (feedback_module, "FEEDBACK_TERMS", "fb_terms"),
     (feedback_module, "FEEDBACK_WEIGHT", "fb_weight"),
 )

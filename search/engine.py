@@ -31,15 +31,8 @@ from search.arguments import SORTS, SearchRequest, checked_count, checked_text
 from search.deadline import Deadline
 from search.errors import ArticleNotFoundError, InvalidArgumentError, QueryError
 from search.generation import Generation
+from search.matching import feedback
 from search.matching.docsets import QueryDocs, count
-from search.matching.feedback import (
-    FEEDBACK_DOCS,
-    FEEDBACK_FIELD,
-    article_text,
-    feedback_query,
-    feedback_words,
-    wants_feedback,
-)
 from search.matching.postings import Mask
 from search.matching.tiers import Tier, match_tiers, rank_tiers
 from search.present.highlight import make_snippet, text_head
@@ -235,7 +228,7 @@ class Engine(SearchApi):
         sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
         if sort == "relevance":
             added = None
-            if wants_feedback(tiers[-1][0]) and not deadline.exceeded():
+            if feedback.wants_feedback(tiers[-1][0]) and not deadline.exceeded():
                 added = self._feedback(live, tiers, docs)
             ranked = rank_tiers(tiers, page * size, live.ranker, live.searcher, docs, added)
         else:
@@ -275,16 +268,19 @@ class Engine(SearchApi):
     def _feedback(self, live: Generation, tiers: list[Tier], docs: QueryDocs) -> wq.Query | None:
         """The words of the query's best articles, to add when ranking
         (``search.matching.feedback``)."""
-        best = rank_tiers(tiers, FEEDBACK_DOCS, live.ranker, live.searcher, docs)
-        texts = [(article_text(live.hits.article(docnum)), score) for docnum, score in best]
-        words = feedback_words(
+        best = rank_tiers(tiers, feedback.FEEDBACK_DOCS, live.ranker, live.searcher, docs)
+        texts = [
+            (feedback.article_text(live.hits.article(docnum)), score) for docnum, score in best
+        ]
+        words = feedback.feedback_words(
             texts,
             lambda terms: {
-                term: live.vocabulary.field_frequency(FEEDBACK_FIELD, term) for term in terms
+                term: live.vocabulary.field_frequency(feedback.FEEDBACK_FIELD, term)
+                for term in terms
             },
             live.searcher.doc_count_all(),
         )
-        return feedback_query(words, self.field_boosts)
+        return feedback.feedback_query(words, self.field_boosts)
 
     def _facet_counts(
         self, live: Generation, matched: Mask, request: SearchRequest, deadline: Deadline

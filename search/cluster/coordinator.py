@@ -33,10 +33,7 @@ from search.cluster.shards import Shards, everywhere
 from search.cluster.vocabulary import ClusterVocabulary
 from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, TIME_LIMIT_SECONDS
 from search.errors import ArticleNotFoundError, InvalidArgumentError
-from search.matching.feedback import (
-    FEEDBACK_DOCS,
-    wants_feedback,
-)
+from search.matching import feedback
 from search.query.filters import filter_query
 from search.query.parser import DEFAULT_FIELD_BOOSTS, parse_query
 from search.results import Hit, SearchResults
@@ -156,8 +153,8 @@ class ClusterEngine(SearchApi):
         statistics, missing = collection_statistics(live, shards, (parsed.strict, parsed.relaxed))
         sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
         limit = request.page * request.page_size
-        feedback = sort == "relevance" and (
-            wants_feedback(parsed.strict) or wants_feedback(parsed.relaxed)
+        may_expand = sort == "relevance" and (
+            feedback.wants_feedback(parsed.strict) or feedback.wants_feedback(parsed.relaxed)
         )
         question = ShardQuery(
             strict=parsed.strict,
@@ -165,7 +162,7 @@ class ClusterEngine(SearchApi):
             restriction=filter_query(request.filters, request.date_from, request.date_to),
             statistics=statistics,
             relax_below=self.relax_below,
-            limit=max(limit, FEEDBACK_DOCS) if feedback else limit,
+            limit=max(limit, feedback.FEEDBACK_DOCS) if may_expand else limit,
             sort=sort,
             facets=request.facets,
             facet_limit=request.facet_limit,
@@ -190,7 +187,7 @@ class ClusterEngine(SearchApi):
             assert tier is not None  # (relaxed: every shard had too few to answer strictly)
             chosen[number] = tier
         ranked = merge_ranked(chosen, sort, limit)
-        if feedback and wants_feedback(parsed.relaxed if relaxed else parsed.strict):
+        if may_expand and feedback.wants_feedback(parsed.relaxed if relaxed else parsed.strict):
             ranked = with_feedback(
                 live, shards, question, ranked, relaxed, missing, self.field_boosts
             )

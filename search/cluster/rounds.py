@@ -15,7 +15,7 @@ from search.cluster.merging import merge_ranked
 from search.cluster.messages import RankedEntry, ShardFigures, ShardQuery, TierAnswer
 from search.cluster.shards import Shards, everywhere
 from search.lru import LruCache
-from search.matching.feedback import FEEDBACK_DOCS, FEEDBACK_FIELD, feedback_query, feedback_words
+from search.matching import feedback
 from search.matching.statistics import (
     CollectionStatistics,
     StatisticKey,
@@ -102,7 +102,7 @@ def with_feedback(
     collection's figures for their words, then a second query round that ranks
     without counting facets.  Unchanged when a shard fails to answer (``missing``
     then says which)."""
-    best = ranked[:FEEDBACK_DOCS]
+    best = ranked[: feedback.FEEDBACK_DOCS]
     wanted: dict[int, list[int]] = {}
     for number, (_, _, _, docnum) in best:
         wanted.setdefault(number, []).append(docnum)
@@ -114,13 +114,13 @@ def with_feedback(
     articles = [(next(texts[number]), entry[1]) for number, entry in best]
 
     def doc_frequencies(words: Sequence[str]) -> dict[str, int]:
-        keys = {word: term_key(FEEDBACK_FIELD, word) for word in words}
+        keys = {word: term_key(feedback.FEEDBACK_FIELD, word) for word in words}
         known, lost = frequencies(live, shards, keys.values())
         missing.update(lost)
         return {word: known[key] for word, key in keys.items()}
 
-    words = feedback_words(articles, doc_frequencies, live.base.doc_count_all)
-    added = feedback_query(words, field_boosts)
+    words = feedback.feedback_words(articles, doc_frequencies, live.base.doc_count_all)
+    added = feedback.feedback_query(words, field_boosts)
     if added is None or missing:
         return ranked
     queries = (question.strict, question.relaxed, added)

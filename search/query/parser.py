@@ -55,11 +55,13 @@ class Expansion(wq.Query):  # type: ignore[misc]
     """A word whose terms come from the index's vocabulary, until resolved:
 
     - ``words``: a wildcard (``fuzzy`` None) or fuzzy word in the full-text ``fields``;
+    - ``completion``: the word still being typed (``as_you_type``), ``pattern`` its
+      prefix: itself and the words it begins, in the full-text ``fields``;
     - ``prefix``: ``field:val*``, the facet values starting with ``pattern``;
     - ``values``: ``field:word``, the facet values equal to it or holding it as a word.
     """
 
-    kind: Literal["words", "prefix", "values"]
+    kind: Literal["words", "completion", "prefix", "values"]
     word: str
     pattern: str
     fields: tuple[tuple[str, float], ...]
@@ -67,9 +69,9 @@ class Expansion(wq.Query):  # type: ignore[misc]
     fuzzy: int | None = None
     #: Whether the terms it resolves to are highlighted (not inside a negation).
     highlight: bool = False
-    #: A word still being typed (``words`` with ``pattern`` its prefix): the stem of the
-    #: word as typed ("" when it is none), which its completions rank below.
-    completes: str | None = None
+    #: A fuzzy or completed word's stem as typed ("" when it has none), which the other
+    #: words it stands for rank below.
+    exact: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,8 +256,9 @@ class _Parser:
         if "*" in word or "?" in word or token.fuzzy is not None:
             pattern = check_pattern(word, token.fuzzy, token.start)
             fields = tuple(self.text_fields(target))
+            exact = _stem_as_typed(word) if token.fuzzy is not None else ""
             return Expansion(
-                "words", word, pattern, fields, token.start, token.fuzzy, not self.negated
+                "words", word, pattern, fields, token.start, token.fuzzy, not self.negated, exact
             )
         analyzed = analyze_words(word)
         if not analyzed:
@@ -268,14 +271,13 @@ class _Parser:
 
     def completing_query(self, token: Token, target: str | None) -> wq.Query:
         """The word being typed: itself and the words it begins ("greensp" -> Greenspan)."""
-        analyzed = analyze_words(token.text)
-        exact = analyzed[0][0] if len(analyzed) == 1 else ""
+        exact = _stem_as_typed(token.text)
         fields = tuple(self.text_fields(target))
         if not self.negated and target is None and exact:
             self.words.append(QueryWord(token.text, token.start, token.end))  # did-you-mean
         return Expansion(
-            "words", token.text, fold(token.text), fields, token.start, None,
-            not self.negated, completes=exact,
+            "completion", token.text, fold(token.text), fields, token.start, None,
+            not self.negated, exact,
         )  # fmt: skip
 
     def phrase_query(self, token: Token, target: str | None) -> wq.Query:
@@ -302,6 +304,12 @@ class _Parser:
                 return wq.Every()
             return Expansion("prefix", token.text, prefix, ((target, 1.0),), token.start)
         return Expansion("values", token.text, value, ((target, 1.0),), token.start)
+
+
+def _stem_as_typed(word: str) -> str:
+    """The term ``word`` itself is indexed as ("" for a stop word or several terms)."""
+    analyzed = analyze_words(word)
+    return analyzed[0][0] if len(analyzed) == 1 else ""
 
 
 def _standalone(query: wq.Query) -> wq.Query:

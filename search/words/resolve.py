@@ -14,7 +14,6 @@ import dataclasses
 from whoosh import query as wq
 
 from search.errors import QueryError
-from search.query.analysis import analyze_words
 from search.query.parser import NOTHING, Expansion, ParsedQuery, any_field
 from search.words.vocabulary import Vocabulary
 
@@ -72,6 +71,8 @@ class _Resolver:
     def expansion(self, expansion: Expansion) -> wq.Query:
         if expansion.kind == "words":
             return self.words(expansion)
+        if expansion.kind == "completion":
+            return self.completing(expansion)
         [(fieldname, _)] = expansion.fields
         if expansion.kind == "prefix":
             values = self.vocabulary.terms_starting(fieldname, expansion.pattern)
@@ -83,8 +84,6 @@ class _Resolver:
         return terms[0] if len(terms) == 1 else wq.Or(terms)
 
     def words(self, expansion: Expansion) -> wq.Query:
-        if expansion.completes is not None:
-            return self.completing(expansion, expansion.completes)
         pattern, fuzzy = expansion.pattern, expansion.fuzzy
         if fuzzy is not None:
             stems = self.vocabulary.fuzzy_stems(pattern, fuzzy or (1 if len(pattern) < 5 else 2))
@@ -99,25 +98,19 @@ class _Resolver:
             return NOTHING
         if expansion.highlight:
             self.highlight.update(stems)
-        if fuzzy is not None:
+        if fuzzy is not None and expansion.exact in stems:
             # The word as typed first: its near spellings weigh less ("oil~": oil, then
             # soil, coil, oils), as Lucene's fuzzy query scores by similarity.
-            exact = analyze_words(expansion.word.rstrip("~0123456789"))
-            if len(exact) == 1 and exact[0][0] in stems:
-                others = sorted(stems - {exact[0][0]})
-                return _word_and_variants(expansion.fields, exact[0][0], others, VARIANT_WEIGHT)
+            others = sorted(stems - {expansion.exact})
+            return _word_and_variants(expansion.fields, expansion.exact, others, VARIANT_WEIGHT)
         return any_field(expansion.fields, [(stem, 0) for stem in sorted(stems)], single=True)
 
-    def completing(self, expansion: Expansion, exact: str) -> wq.Query:
+    def completing(self, expansion: Expansion) -> wq.Query:
         """A word being typed: its own stem and its ``COMPLETIONS`` commonest completions
         (none while it begins more than ``MAX_EXPANSIONS`` words: type on)."""
-        vocabulary = self.vocabulary
-        stems = vocabulary.wildcard_stems(expansion.pattern + "*", MAX_EXPANSIONS)
-        if len(stems) > MAX_EXPANSIONS:
-            stems = set()
-        stems.discard(exact)
-        completions = sorted(stems, key=lambda stem: (-vocabulary.doc_frequency(stem), stem))
-        completions = completions[:COMPLETIONS]
+        vocabulary, exact = self.vocabulary, expansion.exact
+        found = vocabulary.completions(expansion.pattern, MAX_EXPANSIONS)
+        completions = [stem for stem in found if stem != exact][:COMPLETIONS]
         if completions:
             self.completed.add(expansion.position)
         weight = VARIANT_WEIGHT if exact and vocabulary.doc_frequency(exact) else 1.0

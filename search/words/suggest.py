@@ -40,22 +40,16 @@ COMPLETIONS = 50
 def completion(vocabulary: Vocabulary, word: str) -> str | None:
     """The commonest real word that ``word`` (unknown) begins: a word left unfinished
     ("greensp" -> "greenspan", where the nearest spelling would be "green")."""
-    stems = vocabulary.wildcard_stems(word + "*", COMPLETIONS)
-    if not stems or len(stems) > COMPLETIONS:
-        return None
-    for stem in sorted(stems, key=lambda stem: (-vocabulary.doc_frequency(stem), stem)):
+    for stem in vocabulary.completions(word, COMPLETIONS):
         words = [real for real in vocabulary.surface_words(stem) if real.startswith(word)]
         if words:
             return max(words, key=lambda real: (vocabulary.surface_words(stem)[real], real))
     return None
 
 
-def respelling(vocabulary: Vocabulary, word: str) -> str | None:
-    """The word to suggest instead of ``word`` (folded), or None to keep it."""
-    stem = stem_of(word)
-    if stem is None:
-        return None  # a stop word
-    frequency = vocabulary.doc_frequency(stem)
+def respelling(vocabulary: Vocabulary, word: str, frequency: int) -> str | None:
+    """The word to suggest instead of ``word`` (folded; its stem is in ``frequency``
+    articles), or None to keep it."""
     if frequency > RARE_DOCS:
         return None
     if frequency == 0 and (completed := completion(vocabulary, word)) is not None:
@@ -79,7 +73,7 @@ def best_correction(vocabulary: Vocabulary, word: str) -> str | None:
     for distance in (1, 2):
         near = {stem for stem, found in distances.items() if found <= distance}
         stems = (near | truncated) - {own_stem}
-        ranked = sorted(stems, key=lambda stem: (-vocabulary.doc_frequency(stem), stem))
+        ranked = vocabulary.commonest(stems)
         choices = [
             (edit_distance(real, word), rank, -count, real)
             for rank, stem in enumerate(ranked[:CANDIDATES])
@@ -111,18 +105,21 @@ def suggest(
     exports", nor "comet landing" "come landing"; "intrest rates" is "interest rates").
     """
     folded_words = {word: fold(word.text) for word in words}
+    stems = {word: stem_of(folded) for word, folded in folded_words.items()}
+    # (stop words, with no stem, are neither respelled nor weighed against)
+    frequencies = {
+        word: vocabulary.doc_frequency(stem) for word, stem in stems.items() if stem is not None
+    }
     known = {
-        word: stem
-        for word, folded in folded_words.items()
-        if (stem := stem_of(folded)) is not None and vocabulary.doc_frequency(stem) > 0
+        word: stem for word, stem in stems.items() if stem is not None and frequencies[word] > 0
     }
     corrected = query
     changed = False
     for word in sorted(words, key=lambda w: w.start, reverse=True):
         folded = folded_words[word]
-        if not 3 <= len(folded) <= MAX_WORD or not folded.isalpha():
+        if word not in frequencies or not 3 <= len(folded) <= MAX_WORD or not folded.isalpha():
             continue
-        replacement = respelling(vocabulary, folded)
+        replacement = respelling(vocabulary, folded, frequencies[word])
         if replacement is None:
             continue
         others = sorted({stem for other, stem in known.items() if other is not word})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import islice
 from typing import Any
@@ -212,6 +212,16 @@ class Vocabulary:
         }
         stems.update(stem for stem in near - stems if self._has_word_matching(stem, pattern))
         return stems
+
+    def commonest(self, stems: Iterable[str]) -> list[str]:
+        """``stems``, the commonest (most articles) first, then alphabetically."""
+        return sorted(stems, key=lambda stem: (-self.doc_frequency(stem), stem))
+
+    def completions(self, prefix: str, most: int) -> list[str]:
+        """Stems of the indexed words that ``prefix`` (folded) begins, commonest first;
+        none when it begins more than ``most`` (too short to mean one word yet)."""
+        stems = self.wildcard_stems(prefix + "*", most)
+        return self.commonest(stems) if len(stems) <= most else []
 
     def _stems_starting(self, letter: str) -> dict[int, list[str]]:
         """Every stem starting with ``letter``, sorted, by length."""
