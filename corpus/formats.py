@@ -25,6 +25,8 @@ class Format(StrEnum):
     CSV = "csv"
     REUTERS = "reuters-sgml"
     SMART = "smart"
+    HTML = "html"
+    MARKDOWN = "markdown"
 
 
 #: Formats holding many articles per file, whose folders' plain-text files are metadata.
@@ -53,6 +55,11 @@ _EXTENSIONS = {
     ".ndjson": Format.JSONL,
     ".json": Format.JSONL,
     ".csv": Format.CSV,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".xhtml": Format.HTML,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
 }
 
 BESIDE_DATA_REASON = "plain text beside a data file (metadata, not an article)"

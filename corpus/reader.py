@@ -35,7 +35,9 @@ from corpus.formats import (
 from corpus.model import Article
 from corpus.opening import NotReadable
 from corpus.readers.csvfile import read_csv
+from corpus.readers.html import parse_html
 from corpus.readers.jsonl import read_jsonl
+from corpus.readers.markdown import parse_markdown
 from corpus.readers.plaintext import parse_plain_text
 from corpus.readers.reuters import read_reuters
 from corpus.readers.smart import read_smart
@@ -44,6 +46,7 @@ from corpus.sources import READ_ERRORS, Entry, Opener, walk
 from corpus.streams import DEFAULT_MAX_ARTICLE_BYTES, TextSource, check_limit, too_large
 
 FormatReader = Callable[[TextSource], Iterator[Article]]
+PageParser = Callable[..., Article]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,14 @@ _READERS: dict[Format, FormatReader] = {
     Format.JSONL: read_jsonl,
     Format.CSV: read_csv,
     Format.SMART: read_smart,
+}
+
+
+#: Formats of one article a file, each parsed whole: (text, *, article_id, path, category).
+_PAGE_PARSERS: dict[Format, PageParser] = {
+    Format.PLAIN: parse_plain_text,
+    Format.HTML: parse_html,
+    Format.MARKDOWN: parse_markdown,
 }
 
 
@@ -238,8 +249,9 @@ def read_file(
 ) -> Iterator[Article]:
     """The articles of one open file whose format is known; problems go to ``report``."""
     try:
-        if article_format is Format.PLAIN:
-            yield from _read_plain(entry, handle, report, max_article_bytes)
+        page_parser = _PAGE_PARSERS.get(article_format)
+        if page_parser is not None:
+            yield from _read_page(entry, handle, report, max_article_bytes, page_parser)
         else:
             source = TextSource(handle, entry, report, max_article_bytes)
             yield from _READERS[article_format](source)
@@ -248,9 +260,10 @@ def read_file(
         report.skip(entry.path, f"cannot parse as {article_format}: {error}")
 
 
-def _read_plain(
-    entry: Entry, handle: IO[bytes], report: CorpusReport, limit: int
+def _read_page(
+    entry: Entry, handle: IO[bytes], report: CorpusReport, limit: int, parse: PageParser
 ) -> Iterator[Article]:
+    """One article a file: plain text, an HTML page, a Markdown note."""
     data = handle.read(limit + 1)  # never more: the file may be a decompression bomb
     if len(data) > limit:
         report.skip(entry.path, too_large(limit))
@@ -259,7 +272,7 @@ def _read_plain(
     if decoded.warning:
         report.warn(entry.path, decoded.warning, decoded.warning_line)
     try:
-        article = parse_plain_text(
+        article = parse(
             clean_text(decoded.text),
             article_id=entry.stem,
             path=entry.path,

@@ -42,6 +42,7 @@ from index.corpora import (
     corpus_request,
 )
 from index.corpus_files import CorpusFiles, PlanningRead
+from index.entity_cache import cache_path
 from index.errors import (
     IndexCorruptError,
     IndexDiskFullError,
@@ -169,6 +170,8 @@ def build_index(
     max_article_bytes: int | None = None,
     shards: int | None = None,
     cluster: str | None = None,
+    entities: bool = True,
+    source: str | None = None,
 ) -> BuildSummary:
     """Add and sync corpora, sync all, remove some, or rebuild; returns what changed.
 
@@ -182,6 +185,10 @@ def build_index(
     (``index.shards``; 1: one index; None: as many as it has); a new count rebuilds it.
     ``cluster`` (``ray`` or ``ray:HOST:PORT``): the ``procs`` workers are Ray tasks
     across that cluster (``index.ray_cluster``; corpora and index on shared storage).
+    ``entities``: find people and organisations in the text of the articles written
+    (``corpus.extract.entities``; False: only what the files list).  ``source``: the
+    publisher of the ``paths`` given, for their articles that name none (recorded, so
+    later refreshes keep it; a new name re-reads the corpus).
     Raises IndexLockedError while another writer runs, CorpusError for a PATH
     that does not exist (before touching the index).
     """
@@ -214,9 +221,10 @@ def build_index(
             request = corpus_request(
                 recorded, roots, absolute_corpora(remove), fresh=fresh, directory=directory
             )
+            sources = _corpus_sources(meta, request.corpora, roots, source)
             existing: dict[str, IndexedArticle] = {}
             tabled = True
-            key = TableKey(_package_version(), max_article_bytes)
+            key = TableKey(_package_version(), max_article_bytes, tuple(sorted(sources.items())))
             previous: FilesTable = {}
             sharded: ShardedState | None = None
             if not fresh and base_dir is not None and layout is not None:
@@ -229,7 +237,16 @@ def build_index(
                 existing, tabled = _indexed_articles(base_dir, directory)
                 previous = files_table.read(base_dir, key) if tabled else {}
             plan, reading, meter = _plan(
-                request, existing, previous, articles, max_article_bytes, progress, fresh=fresh
+                request,
+                existing,
+                previous,
+                articles,
+                max_article_bytes,
+                progress,
+                fresh=fresh,
+                entities=entities,
+                index_dir=directory,
+                sources=key.sources,
             )
             report = reading.report
             # What the next generation records of the files: this run's, and the other
@@ -282,8 +299,9 @@ def build_index(
                 fresh or meta is None or meta.corpora != request.corpora or bool(summary.repaired)
             )
             force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
+            force = force or (meta is not None and meta.sources != sources)
             if count > 1:
-                meta_of = _meta_maker(summary, started, max_article_bytes)
+                meta_of = _meta_maker(summary, started, max_article_bytes, sources)
                 how = ShardedWrite(procs, limitmb, meter, checkpoint, meta_of, cluster)
                 with meter.ticking():
                     published = write_sharded(
@@ -298,6 +316,7 @@ def build_index(
                 _write(
                     writer, plan, reading.source, meter, summary, existing, files,
                     force=force, started=started, max_article_bytes=max_article_bytes,
+                    sources=sources,
                 )  # fmt: skip
             return summary
         except BaseException as error:
@@ -361,6 +380,9 @@ def _plan(
     progress: Callable[[BuildProgress], None] | None,
     *,
     fresh: bool,
+    entities: bool,
+    index_dir: Path,
+    sources: tuple[tuple[str, str], ...],
 ) -> tuple[ChangePlan, PlanningRead, ProgressMeter]:
     """Read the corpora this run syncs (replaying the files unchanged since ``previous``
     recorded them) and compare them with the index."""
@@ -377,10 +399,22 @@ def _plan(
     total_bytes: int | None = None
     estimate = sum(1 for indexed in existing.values() if indexed.corpus in readable)
     if articles is not None:
-        source = CorpusFiles.of_articles(articles, readable[0] if readable else "")
+        source = CorpusFiles.of_articles(
+            articles,
+            readable[0] if readable else "",
+            entities=entities,
+            entity_cache=cache_path(index_dir),
+        )
         estimate = len(source.given or ())
     else:
-        source = CorpusFiles.plan(readable, report, max_article_bytes)
+        source = CorpusFiles.plan(
+            readable,
+            report,
+            max_article_bytes,
+            entities=entities,
+            entity_cache=cache_path(index_dir),
+            sources=sources,
+        )
         known = {indexed.corpus for indexed in existing.values()}
         if any(root not in known for root in readable):
             total_bytes = source.total_bytes
@@ -413,8 +447,25 @@ def _usable_meta(directory: Path, base_dir: Path | None, *, rebuild: bool) -> Ge
     return meta
 
 
+def _corpus_sources(
+    meta: GenerationMeta | None, corpora: list[str], roots: list[str], source: str | None
+) -> dict[str, str]:
+    """Each recorded corpus's ``--source``: as recorded, or as given now for ``roots``."""
+    sources = dict(meta.sources) if meta is not None else {}
+    if source is not None:
+        for root in roots:
+            if source.strip():
+                sources[root] = source.strip()
+            else:
+                sources.pop(root, None)  # --source "": the articles' own again
+    return {root: name for root, name in sources.items() if root in corpora}
+
+
 def _meta_maker(
-    summary: BuildSummary, started: float, max_article_bytes: int | None
+    summary: BuildSummary,
+    started: float,
+    max_article_bytes: int | None,
+    sources: dict[str, str],
 ) -> Callable[[int], GenerationMeta]:
     """The metadata of a generation this run writes, given its article count."""
 
@@ -434,6 +485,7 @@ def _meta_maker(
             },
             newsdesk_version=_package_version(),
             max_article_bytes=max_article_bytes,
+            sources=sources,
         )
 
     return meta
@@ -480,6 +532,7 @@ def _write(
     force: bool,
     started: float,
     max_article_bytes: int | None,
+    sources: dict[str, str],
 ) -> None:
     """Write the plan as the next generation and publish it; fills in ``summary``."""
     directory = writer.index_dir
@@ -493,7 +546,7 @@ def _write(
             files_table.write(writer.base, files.table, files.key)
         return
     meter.step("committing")
-    new_meta = _meta_maker(summary, started, max_article_bytes)(writer.doc_count())
+    new_meta = _meta_maker(summary, started, max_article_bytes, sources)(writer.doc_count())
     table = articles_table.updated(existing, plan.deletes, plan.written)
     if len(table) == new_meta.articles:  # else the next refresh reads the stored articles
         articles_table.write(temp_dir, table)

@@ -96,6 +96,19 @@ def register(subparsers: Any) -> None:
         ),
     )
     index_parser.add_argument(
+        "--source",
+        metavar="NAME",
+        help='the publisher of the PATHs given ("BBC"), for their articles that name '
+        'none; remembered for later refreshes ("" forgets it)',
+    )
+    index_parser.add_argument(
+        "--no-entities",
+        dest="entities",
+        action="store_false",
+        help="do not find people and organisations in the text (faster); articles keep "
+        "the names their files list",
+    )
+    index_parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress, only the summary"
     )
     index_parser.add_argument(
@@ -266,13 +279,33 @@ def _emit_json(record: dict[str, Any]) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
+    if args.source is not None and not args.paths:
+        print("newsdesk index: --source names the publisher of the PATHs given", file=sys.stderr)
+        return 2
     if args.json:
         return _run_index_json(args)
     with _progress_reporter(args.quiet) as progress:
         summary = _build(args, progress)
     _print_skips(summary, sys.stderr)
+    if args.entities and (summary.added or summary.updated):
+        missing = entities_missing()
+        if missing:
+            print(f"note: {missing}", file=sys.stderr)
     print(describe_summary(summary))
     return 0
+
+
+def entities_missing() -> str:
+    """Why people and organisations are not found in article text, or ""."""
+    from corpus.extract.entities import entity_model
+
+    if entity_model() is not None:
+        return ""
+    return (
+        "people and organisations were not found in the text: spaCy's English model is "
+        "not installed (pip install --no-deps --require-hashes -r entity-model.txt; "
+        "README, Entities)"
+    )
 
 
 def _build(
@@ -291,6 +324,8 @@ def _build(
         max_article_bytes=args.max_article_bytes,
         shards=args.shards,
         cluster=args.cluster,
+        entities=args.entities,
+        source=args.source,
     )
 
 

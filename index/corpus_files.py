@@ -18,11 +18,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.extract.entities import with_entities
 from corpus.formats import Format
 from corpus.model import Article
 from corpus.reader import CorpusFile, ReadPosition, plan_files, read_files
 from corpus.report import CorpusReport, Skip
 from corpus.streams import DEFAULT_MAX_ARTICLE_BYTES, check_limit
+from index.entity_cache import entity_cache
 from index.files_table import FileRecord, FilesTable, RecordedArticle, stamp
 
 #: The one "file" of articles handed in directly (``build_index(articles=...)``); never opened.
@@ -71,18 +73,69 @@ class CorpusFiles:
     max_article_bytes: int | None = None
     #: Articles handed in directly instead of the roots' files (one :data:`GIVEN` file).
     given: tuple[tuple[str, Article], ...] | None = None
+    #: Find people and organisations in the text of articles that do not list them.
+    entities: bool = True
+    #: The file that keeps what the entity pass found (``index.entity_cache``).
+    entity_cache: str = ""
+    #: ``--source`` names: (root, publisher) for the articles of a root that name none.
+    sources: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def plan(
-        cls, roots: Sequence[str], report: CorpusReport, max_article_bytes: int | None
+        cls,
+        roots: Sequence[str],
+        report: CorpusReport,
+        max_article_bytes: int | None,
+        *,
+        entities: bool = True,
+        entity_cache: str = "",
+        sources: tuple[tuple[str, str], ...] = (),
     ) -> CorpusFiles:
         """Plan every file of ``roots`` (names and first bytes only)."""
         planned = tuple((root, tuple(plan_files(root, report))) for root in roots)
-        return cls(planned, max_article_bytes)
+        return cls(
+            planned, max_article_bytes, entities=entities, entity_cache=entity_cache,
+            sources=sources,
+        )  # fmt: skip
+
+    def read(
+        self,
+        root: str,
+        files: list[CorpusFile],
+        report: CorpusReport,
+        position: ReadPosition | None = None,
+    ) -> Iterator[tuple[CorpusFile, Article]]:
+        """The articles of ``files`` of ``root``, given the root's ``--source`` where
+        they name none (a credit line or a record's own source wins)."""
+        reading = read_files(Path(root), files, report, self.limit, position)
+        publisher = dict(self.sources).get(root)
+        if not publisher:
+            yield from reading
+            return
+        for file, article in reading:
+            if not article.source:
+                article = dataclasses.replace(article, source=publisher, content_hash="")
+            yield file, article
 
     @classmethod
-    def of_articles(cls, articles: Iterable[Article], root: str) -> CorpusFiles:
-        return cls((), None, tuple((root, article) for article in articles))
+    def of_articles(
+        cls,
+        articles: Iterable[Article],
+        root: str,
+        *,
+        entities: bool = True,
+        entity_cache: str = "",
+    ) -> CorpusFiles:
+        given = tuple((root, article) for article in articles)
+        return cls((), None, given, entities=entities, entity_cache=entity_cache)
+
+    def finished(self, article: Article) -> Article:
+        """``article`` as it is written: with the names the entity pass finds, the
+        costly part of reading, done only for the articles a write needs."""
+        if not self.entities:
+            return article
+        cache = entity_cache(self.entity_cache) if self.entity_cache else None
+        return with_entities(article, cache)
 
     @property
     def total_bytes(self) -> int:
@@ -116,7 +169,7 @@ class CorpusFiles:
                 renamed = part.renamed.get(number)
                 if renamed is not None:
                     article = dataclasses.replace(article, id=renamed)
-                yield root, article, target
+                yield root, self.finished(article), target
             number += 1
 
     def _read_only(
@@ -125,13 +178,12 @@ class CorpusFiles:
         if self.given is not None:
             yield from self.given_articles()
             return
-        limit = self.limit
         report = CorpusReport()  # the planning pass reported every problem already
         for root, files in self.roots:
             mine = [file for file in files if (root, file.path) in wanted]
             if not mine:
                 continue
-            for file, article in read_files(Path(root), mine, report, limit):
+            for file, article in self.read(root, mine, report):
                 yield root, file, article
 
 
@@ -168,9 +220,7 @@ class PlanningRead:
         for root, files in self.source.roots:
             unchanged = [self._unchanged(root, file) for file in files]
             changed = [file for file, record in zip(files, unchanged, strict=True) if not record]
-            reading = _Lookahead(
-                read_files(Path(root), changed, self.report, self.source.limit, self._position)
-            )
+            reading = _Lookahead(self.source.read(root, changed, self.report, self._position))
             for file, record in zip(files, unchanged, strict=True):
                 if record is not None:
                     yield from self._replay(root, file, record)

@@ -76,6 +76,8 @@ class TableKey:
 
     newsdesk: str
     max_article_bytes: int | None
+    #: ``--source`` names given to corpora: (root, name), sorted.
+    sources: tuple[tuple[str, str], ...] = ()
 
 
 def stamp(modified_ns: int, read_at_ns: int) -> int:
@@ -96,6 +98,7 @@ def write(generation_dir: Path, table: FilesTable, key: TableKey) -> None:
         "format": FORMAT,
         "newsdesk": key.newsdesk,
         "max_article_bytes": key.max_article_bytes,
+        "sources": [list(pair) for pair in key.sources],
         "files": files,
     }
     # Written beside and renamed over: never through a link to another generation, and
@@ -113,6 +116,8 @@ def read(generation_dir: Path, key: TableKey) -> FilesTable:
             return {}
         if document.get("max_article_bytes") != key.max_article_bytes:
             return {}
+        if document.get("sources", []) != [list(pair) for pair in key.sources]:
+            return {}  # a corpus's --source changed: its articles must be read again
         table: FilesTable = {}
         for root, path, size, modified_ns, ids, hashes, counts, skipped, warnings in document[
             "files"

@@ -60,6 +60,8 @@ class GenerationMeta:
     #: ``--max-article-mb`` as last given (bytes), kept for later refreshes; None: the
     #: corpus reader's default.
     max_article_bytes: int | None = None
+    #: ``--source`` as given per corpus (root -> publisher), kept for later refreshes.
+    sources: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -75,6 +77,7 @@ class GenerationMeta:
             last_update={str(k): int(v) for k, v in data.get("last_update", {}).items()},
             newsdesk_version=str(data.get("newsdesk_version", "")),
             max_article_bytes=_optional_int(data.get("max_article_bytes")),
+            sources={str(k): str(v) for k, v in (data.get("sources") or {}).items()},
         )
 
 

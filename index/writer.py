@@ -123,7 +123,7 @@ def write_generations(
     if all(plans[number].kept is not None for number in indexes):
         done = 0
         for number, index in indexes.items():
-            done = _write_kept(index, plans[number], progress, done, first.checkpoint, step)
+            done = _write_kept(index, plans[number], source, progress, done, first.checkpoint, step)
     else:
         write_with_workers(
             temp_dirs, source, files, [plan.deletes for plan in plans],
@@ -146,6 +146,7 @@ def write_generations(
 def _write_kept(
     index: Index,
     plan: ChangePlan,
+    source: CorpusFiles,
     progress: Callable[[int], None],
     done: int,
     checkpoint: Callable[[str], None],
@@ -159,7 +160,7 @@ def _write_kept(
             writer.delete_by_term("id", article_id)
         assert plan.kept is not None
         for root, article in plan.kept:
-            writer.add_document(**article_to_document(article, root))
+            writer.add_document(**article_to_document(source.finished(article), root))
             done += 1
             progress(done)
         checkpoint("before-commit")

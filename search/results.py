@@ -24,6 +24,11 @@ class Hit:
     highlights: tuple[Span, ...] = ()
     #: True when ``date`` was taken from the text, not from the article's metadata.
     date_inferred: bool = False
+    people: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    url: str = ""
+    path: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,19 @@ def seed_path() -> Path:
 def shared_seed_path(shared: Path) -> Path:
     """The seed story as the user gave it, in ``../shared/seed``."""
     return _require_shared(SEED)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_entity_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One entity cache for the whole run (``NEWSDESK_ENTITY_CACHE``, shared by the xdist
+    workers): each corpus's stories go through the model once, however many indexes the
+    tests build of it.  A fresh file each run, so a change to the rules is always seen."""
+    base = tmp_path_factory.getbasetemp()
+    run_folder = base.parent if base.name.startswith("popen-gw") else base
+    previous = os.environ.get("NEWSDESK_ENTITY_CACHE")
+    os.environ["NEWSDESK_ENTITY_CACHE"] = str(run_folder / "entities.sqlite")
+    yield
+    if previous is None:
+        os.environ.pop("NEWSDESK_ENTITY_CACHE", None)
+    else:
+        os.environ["NEWSDESK_ENTITY_CACHE"] = previous

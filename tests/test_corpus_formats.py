@@ -46,13 +46,18 @@ def test_jsonl_maps_the_usual_field_names(tmp_path: Path) -> None:
     assert second.id and second.id == read(path)[0][1].id  # content hash: stable
 
 
-def test_jsonl_infers_missing_date_and_places(tmp_path: Path) -> None:
+def test_jsonl_infers_the_date_its_dateline_states_and_places(tmp_path: Path) -> None:
     path = tmp_path / "news.jsonl"
-    path.write_text(json.dumps({"title": "Offensive", "body": "Troops entered Mosul on "
-                                "September 22, 2017, officials said."}) + "\n")  # fmt: skip
-    [article], _ = read(path)
-    assert article.date == datetime(2017, 9, 22) and article.date_inferred
-    assert "Mosul" in article.places
+    path.write_text(
+        json.dumps({"title": "Offensive", "body": "Troops entered Mosul on "
+                    "September 22, 2017, officials said."}) + "\n"
+        + json.dumps({"title": "Assault", "body": "BAGHDAD, Sept 23, 2017 (AFP) - "
+                      "Troops entered Mosul."}) + "\n"
+    )  # fmt: skip
+    [mentioned, stated], _ = read(path)
+    assert mentioned.date is None  # a date the story mentions is not its date
+    assert "Mosul" in mentioned.places
+    assert stated.date == datetime(2017, 9, 23) and stated.date_inferred
 
 
 def test_broken_json_line_is_one_skip_and_the_rest_reads(tmp_path: Path) -> None:

@@ -361,8 +361,9 @@ def test_bbc_articles_get_places_and_only_plausible_dates(bbc_articles: list[str
     articles = [
         parse_plain_text(text, article_id=str(i), path="") for i, text in enumerate(bbc_articles)
     ]
-    assert sum(1 for article in articles if article.places) > 0.85 * len(articles)
-    assert all(article.date is None or 1900 <= article.date.year <= 2026 for article in articles)
+    # the places a story is about (its opening's, or named twice): about three in four
+    assert sum(1 for article in articles if article.places) > 0.7 * len(articles)
+    assert all(article.date is None for article in articles)  # none states its date
 
 
 def test_header_block_needs_a_message_header_and_a_blank_line() -> None:

@@ -16,8 +16,8 @@ from search import Engine
 from tui.cli import main
 
 HIT_KEYS = {
-    "id", "title", "date", "date_inferred", "source", "category", "places", "score",
-    "snippet", "highlights",
+    "id", "title", "date", "date_inferred", "source", "category", "places", "people",
+    "organisations", "topics", "url", "path", "score", "snippet", "highlights",
 }  # fmt: skip
 TOP_KEYS = {
     "query", "total", "partial", "missing_shards", "only_stop_words", "page", "page_size",
@@ -54,6 +54,8 @@ def test_search_json_schema(capsys: pytest.CaptureFixture[str], sample_index: st
     assert hit["date_inferred"] is True  # the seed's date is read from its dateline
     assert data["partial"] is False and data["undated"] == 0
     assert hit["source"] == "AFP" and "Raqa" in hit["places"]
+    assert "Haider al-Abadi" in hit["people"] and "Islamic State" in hit["organisations"]
+    assert hit["path"].endswith("000_b98891cdbd8958c6.txt")
     words = {hit["snippet"][start:end].lower() for start, end in hit["highlights"]}
     assert words <= {"hawija", "offensive", "offensives"} and words
     facets = data["facets"]

@@ -61,7 +61,7 @@ async def test_f5_refreshes_more_than_2000_changes_and_names_the_corpora(
     )
     index_dir = tmp_path / "index"
     build_index([folder], index_dir)
-    shutil.copy(corpora / "bbc" / "bbc-fulltext.tar.gz", folder)  # 2,225 new stories
+    shutil.copy(corpora / "reuters21578" / "reuters21578.tar.gz", folder)  # 21,578 new stories
     app = make_app(tmp_path, index_dir=index_dir)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for_screen(pilot, SearchScreen)
@@ -72,8 +72,8 @@ async def test_f5_refreshes_more_than_2000_changes_and_names_the_corpora(
         await pilot.press("f5")
         await wait_for(
             pilot,
-            lambda: screen.results is not None and screen.results.total == 2_226,
+            lambda: screen.results is not None and screen.results.total == 21_579,
             "the refreshed index to be searched",
         )  # (a search may see the new generation before the job's summary arrives)
         await wait_for(pilot, lambda: "Index refreshed" in screen_text(app), "the summary")
-        assert "2,225 added" in screen_text(app)
+        assert "21,578 added" in screen_text(app)

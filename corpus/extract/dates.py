@@ -99,6 +99,30 @@ def find_date(text: str, *, today: date | None = None) -> datetime | None:
     return None
 
 
+# "Published: 22 September 2017", "Last updated on Sept. 22, 2017 10:00 GMT", "Dated ...".
+_STAMP_LINE = re.compile(
+    r"^(?:(?:First |Last )?(?:Published|Posted|Updated|Filed)|Dated?|Pub(?:lication)? date)"
+    r"\b\s*(?::\s*|on\s+)?",
+    re.IGNORECASE,
+)
+#: Lines at each end of a text where a publication stamp is looked for.
+STAMP_LINES = 5
+
+
+def stamped_date(text: str) -> datetime | None:
+    """The date a publication stamp line states ("Published: 22 September 2017") among
+    the first and last lines of ``text``; a date written anywhere else in a story (a
+    birth, an anniversary, a deadline, a kick-off) is never its publication date."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in (*lines[:STAMP_LINES], *lines[-STAMP_LINES:]):
+        stamp = _STAMP_LINE.match(line)
+        if stamp is not None and len(line) <= 120:
+            found = find_date(line[stamp.end() :])
+            if found is not None:
+                return found
+    return None
+
+
 def _naive_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value

@@ -25,6 +25,16 @@ _DANGLING_WORDS = frozenset({
     "while"
 })  # fmt: skip
 _TRAILING_PUNCTUATION = " .,;:-–—"
+# "By Jane Smith" / "By JANE SMITH, Staff Writer": a byline, never a title or a lede.
+BYLINE = re.compile(
+    r"^(?:By|BY) (?P<name>[A-Z][\w.'’-]*(?: [A-Z&][\w.'’-]*){0,4})(?:,[^.!?]{0,40})?$"
+)
+
+
+def byline_name(paragraph: str) -> str | None:
+    """The reporter a byline paragraph names ("By Jane Reporter" -> "Jane Reporter")."""
+    match = BYLINE.match(paragraph) if len(paragraph) <= 80 else None
+    return match.group("name") if match else None
 
 
 def first_sentence(text: str) -> str:

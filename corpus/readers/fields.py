@@ -13,9 +13,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from corpus.extract.agencies import split_dateline
 from corpus.extract.cleaning import clean_text
-from corpus.extract.dates import find_date, parse_date
+from corpus.extract.dates import parse_date, stamped_date
 from corpus.extract.places import canonical_place, find_places
+from corpus.extract.stories import is_sports, lead_length
 from corpus.extract.titles import title_from_lede
 from corpus.model import Article
 from corpus.report import CorpusReport
@@ -136,13 +138,17 @@ def _record_article(
         return None
     lists = {name: _list(fields.get(name)) for name in LIST_FIELDS}
     full_text = f"{title}\n\n{body}"
-    lists["places"] = canonical_places(lists["places"]) or find_places(full_text)
+    opening = len(title) + 2 + len(body.split("\n\n")[0])  # the headline and first paragraph
+    sports = is_sports(title or body, _text(fields.get("category")))
+    lead = lead_length(opening, sports=sports)
+    lists["places"] = canonical_places(lists["places"]) or find_places(full_text, lead=lead)
     date = _date(fields["date"]) if "date" in fields else None
     if "date" in fields and date is None:
         report.warn(entry.path, f"unrecognised date {_text(fields['date'])[:40]!r}", line)
     inferred = date is None
-    if date is None:
-        date = find_date(full_text)
+    if date is None:  # what the text states of its publication, never a date it mentions
+        dateline = split_dateline(body[:160])
+        date = dateline.date if dateline is not None else stamped_date(full_text)
     article = Article(
         id=_text(fields.get("id")),
         title=title or title_from_lede(body),

@@ -23,17 +23,16 @@ from dataclasses import dataclass, field
 from corpus.extract.agencies import agency_of_credit_line, split_dateline
 from corpus.extract.captions import Caption, parse_caption
 from corpus.extract.cleaning import clean_field, clean_text
-from corpus.extract.dates import find_date, parse_date
+from corpus.extract.dates import find_date, parse_date, stamped_date
 from corpus.extract.headers import split_header_block
-from corpus.extract.places import find_places
-from corpus.extract.titles import MAX_TITLE_LENGTH, title_from_lede
+from corpus.extract.places import dateline_place, find_places
+from corpus.extract.stories import is_sports, lead_length
+from corpus.extract.titles import BYLINE, MAX_TITLE_LENGTH, title_from_lede
 from corpus.model import Article
 
 FORMAT = "text"
 _SUBHEAD = re.compile(r"^[-–—]{1,2} (?P<text>[^\W\d_][^\n@*=|]{1,98}?) [-–—]{1,2}$")
 _HAS_WORD = re.compile(r"[^\W_]")
-# "By Jane Smith" / "By JANE SMITH, Staff Writer": kept in the body, never the title.
-_BYLINE = re.compile(r"^(?:By|BY) [A-Z][\w.'’-]*(?: [A-Z&][\w.'’-]*){0,4}(?:,[^.!?]{0,40})?$")
 
 
 @dataclass
@@ -63,16 +62,16 @@ def _is_headline(lines: list[str], layout: _Layout) -> bool:
         and not layout.paragraphs
         and not layout.headline
         and len(line) <= MAX_TITLE_LENGTH
-        and (line.endswith("...") or not line.endswith((".", ",", ";", ":")))
+        and (line.endswith("...") or line.isupper() or not line.endswith((".", ",", ";", ":")))
         and _HAS_WORD.search(line) is not None
-        and _BYLINE.match(line) is None
+        and BYLINE.match(line) is None
     )
 
 
 def _is_lede(paragraph: str, layout: _Layout) -> bool:
     """Not a subhead and not a byline: the paragraph a title can be made from."""
     return paragraph not in layout.subheads and not (
-        len(paragraph) <= 80 and _BYLINE.match(paragraph)
+        len(paragraph) <= 80 and BYLINE.match(paragraph)
     )
 
 
@@ -131,6 +130,24 @@ def _layout(text: str, *, headline_allowed: bool) -> _Layout:
     return layout
 
 
+def _lede_end(layout: _Layout, lede: str | None) -> int:
+    """How many parts of the reading order open the story: up to its lede (the
+    paragraph its dateline opens, else its first paragraph)."""
+    captions = {caption.text for caption in layout.captions}
+    for i, part in enumerate(layout.reading_order):
+        if part == lede or (lede is None and part != layout.headline and part not in captions):
+            return i + 1
+    return 1
+
+
+def _with_dateline_place(places: tuple[str, ...], dateline: str) -> tuple[str, ...]:
+    """The town a dateline names comes first, even one too small for the gazetteer."""
+    stated = dateline_place(dateline) if dateline else None
+    if stated is None or stated in places:
+        return places
+    return (stated, *places)
+
+
 def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "") -> Article:
     """Read one plain-text article.
 
@@ -145,13 +162,19 @@ def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "
     subject = clean_field(headers.get("subject", ""))
     layout = _layout(text, headline_allowed=not subject)
     paragraphs = layout.paragraphs
-    dateline_place, dateline_source = "", ""
+    dateline_name, dateline_source, dateline_date, byline = "", "", None, ""
     first_text = next((i for i, p in enumerate(paragraphs) if p not in layout.subheads), None)
-    if first_text is not None:
-        dateline = split_dateline(paragraphs[first_text])
+    # The dateline opens the story, or the paragraph after a headline read as its lede.
+    openings = [i for i, p in enumerate(paragraphs) if p not in layout.subheads][:2]
+    dated_paragraph: str | None = None
+    for position in openings:
+        dateline = split_dateline(paragraphs[position])
         if dateline is not None:
-            dateline_place, dateline_source = dateline.place, dateline.agency
-            paragraphs[first_text] = dateline.text
+            dated_paragraph = paragraphs[position]
+            dateline_name, dateline_source = dateline.place, dateline.agency
+            dateline_date, byline = dateline.date, dateline.byline
+            paragraphs[position] = dateline.text
+            break
     body = "\n\n".join(paragraphs)
     title_inferred = not (subject or layout.headline)
     if subject:
@@ -170,9 +193,21 @@ def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "
     caption_sources = [caption.agency for caption in layout.captions]
     sources = [*layout.credit_sources, dateline_source, *caption_sources]
     given_date = parse_date(headers["date"]) if headers.get("date") else None
-    date = given_date or find_date(text)
+    # What states the day of publication: metadata, the dateline, a stamp line, a photo
+    # caption's credit; never a date the story mentions.
+    caption_dates = (find_date(caption.text) for caption in layout.captions)
+    date = (
+        given_date
+        or dateline_date
+        or stamped_date(text)
+        or next((found for found in caption_dates if found), None)
+    )
     credits = dict.fromkeys(name for caption in layout.captions for name in caption.credits)
-    places_text = "\n".join([dateline_place, subject, *layout.reading_order])
+    if byline:
+        credits = {byline: None, **credits}
+    places_text = "\n".join([dateline_name, subject, *layout.reading_order])
+    opening = [dateline_name, subject, *layout.reading_order[: _lede_end(layout, dated_paragraph)]]
+    lead = lead_length(len("\n".join(opening)), sports=is_sports(title or body, category))
     return Article(
         id=clean_field(article_id),
         title=clean_field(title),
@@ -182,11 +217,11 @@ def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "
         date=date,
         date_inferred=given_date is None and date is not None,
         category=clean_field(category),
-        places=find_places(places_text),
+        places=_with_dateline_place(find_places(places_text, lead=lead), dateline_name),
         captions=tuple(caption.text for caption in layout.captions),
         credits=tuple(credits),
         subheads=tuple(layout.subheads),
-        dateline=clean_field(dateline_place),
+        dateline=clean_field(dateline_name),
         path=clean_field(path),
         format=FORMAT,
     )

@@ -20,8 +20,9 @@ from search.cluster.shards import Shards, everywhere
 from search.words.vocabulary import Vocabulary
 
 #: Times a shard that did not answer a vocabulary question is asked again...
-RETRIES = 3
-#: ... this many seconds apart (a restarted Ray actor answers within about a second).
+RETRIES = 10
+#: ... this many seconds apart (a restarted Ray actor answers within about a second, a
+#: few on a loaded machine).
 RETRY_SECONDS = 1.0
 
 

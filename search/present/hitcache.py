@@ -155,4 +155,9 @@ def to_hit(article: Article, score: float, snippet: str, spans: tuple[Span, ...]
         snippet=snippet,
         highlights=spans,
         date_inferred=article.date_inferred,
+        people=article.people,
+        organisations=article.organisations,
+        topics=article.topics,
+        url=article.url,
+        path=article.path,
     )

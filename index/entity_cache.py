@@ -1,0 +1,84 @@
+"""The entity pass's findings kept beside an index (``entities.sqlite``).
+
+The model reads about 8,000 words a second per core, the rest of a build a hundred times
+that; so what it found in a story's text is kept, by a digest of the text, the model and
+the rules (``corpus.extract.entities.names_key``), and a rebuild, a new shard count or a
+story read again unchanged costs a lookup.  Worker processes each open their own
+connection (SQLite in WAL mode: one writer at a time, readers never blocked).  The cache
+is only a cache: any error reading or writing it is ignored and the model runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+
+FILE = "entities.sqlite"
+_BUSY_SECONDS = 30.0
+
+
+class EntityCache:
+    """One index's cache of the names found in its stories' texts (per process)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = -1
+        self._broken = False
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self._broken:
+            return None
+        if self._connection is None or self._pid != os.getpid():  # never across a fork
+            try:
+                connection = sqlite3.connect(self.path, timeout=_BUSY_SECONDS, isolation_level=None)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=OFF")
+                connection.execute(
+                    "CREATE TABLE IF NOT EXISTS names (key TEXT PRIMARY KEY, value TEXT)"
+                )
+            except sqlite3.Error:
+                self._broken = True
+                return None
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    def get(self, key: str) -> str | None:
+        db = self._db()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM names WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return str(row[0]) if row else None
+
+    def put(self, key: str, value: str) -> None:
+        db = self._db()
+        if db is None:
+            return
+        # a full disk or a locked file: the next build runs the model again
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("INSERT OR IGNORE INTO names (key, value) VALUES (?, ?)", (key, value))
+
+
+#: Where to keep the cache instead (a file path): one file several indexes share.
+ENVIRONMENT = "NEWSDESK_ENTITY_CACHE"
+
+_OPEN: dict[str, EntityCache] = {}
+
+
+def cache_path(index_dir: Path) -> str:
+    """The cache file of the index at ``index_dir``: ``$NEWSDESK_ENTITY_CACHE``, else
+    ``entities.sqlite`` in the index folder (it outlives rebuilds, goes with the index)."""
+    return os.environ.get(ENVIRONMENT) or str(index_dir / FILE)
+
+
+def entity_cache(path: str) -> EntityCache:
+    """The cache kept in the file ``path``, one object per process."""
+    cache = _OPEN.get(path)
+    if cache is None:
+        cache = _OPEN[path] = EntityCache(Path(path))
+    return cache
