@@ -398,12 +398,13 @@ def _plan(
     # corpus new to the index, an estimate from the bytes read so far.
     total_bytes: int | None = None
     estimate = sum(1 for indexed in existing.values() if indexed.corpus in readable)
+    entity_cache = cache_path(index_dir)
     if articles is not None:
         source = CorpusFiles.of_articles(
             articles,
             readable[0] if readable else "",
             entities=entities,
-            entity_cache=cache_path(index_dir),
+            entity_cache=entity_cache,
         )
         estimate = len(source.given or ())
     else:
@@ -412,7 +413,7 @@ def _plan(
             report,
             max_article_bytes,
             entities=entities,
-            entity_cache=cache_path(index_dir),
+            entity_cache=entity_cache,
             sources=sources,
         )
         known = {indexed.corpus for indexed in existing.values()}

@@ -45,7 +45,7 @@ from corpus.extract.name_rules import (
     unshouted,
 )
 from corpus.extract.places import canonical_place, is_country, place_mentions, story_places
-from corpus.extract.stories import is_sports, lead_length
+from corpus.extract.stories import is_sports, title_and_body_lead
 from corpus.formats import Format
 from corpus.model import Article
 
@@ -231,7 +231,9 @@ def find_names(text: str, *, sports: bool | None = None) -> Names | None:
     )
 
 
-def _from_cache(text: str) -> Names | None:
+def _from_cache(text: str | None) -> Names | None:
+    if text is None:
+        return None
     try:
         return Names.from_json(text)
     except (ValueError, TypeError):  # a damaged row: the model runs again
@@ -252,15 +254,13 @@ def with_entities(article: Article, cache: NamesCache | None = None) -> Article:
     if entity_model() is None:
         return article
     key = names_key(text, sports) if cache is not None else ""
-    cached = cache.get(key) if cache is not None else None
-    names = _from_cache(cached) if cached is not None else None
+    names = _from_cache(cache.get(key)) if cache is not None else None
     if names is None:
-        cached = None
         names = find_names(text, sports=sports)
-    if names is None:
-        return article
-    if cache is not None and cached is None:
-        cache.put(key, names.to_json())
+        if names is None:
+            return article
+        if cache is not None:
+            cache.put(key, names.to_json())
     mentions = place_mentions(text[:MAX_TEXT_CHARS])
     free = {place for place, span in mentions if not _inside(span, names.name_spans)}
     named_only = {place for place, _ in mentions} - free
@@ -268,9 +268,9 @@ def with_entities(article: Article, cache: NamesCache | None = None) -> Article:
         named_only |= {team for team in names.organisations if not is_country(team)}
     dateline = canonical_place(article.dateline) if article.dateline else None
     places = [p for p in article.places if p not in named_only or p == dateline]
-    opening = len(article.title) + 2 + len(article.body.split("\n\n")[0])
-    lead = lead_length(opening, sports=sports)
-    found = story_places(names.places, lead)
+    found = story_places(
+        names.places, title_and_body_lead(article.title, article.body, sports=sports)
+    )
     places += [p for p in found if p not in places and (p not in named_only or p == dateline)]
     return dataclasses.replace(
         article,

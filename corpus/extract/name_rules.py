@@ -184,12 +184,12 @@ def teams(text: str, doc: Any, people: tuple[str, ...]) -> list[tuple[str, tuple
         for entity in doc.ents
         if entity.label_ in ("PERSON", "DATE", "TIME", "ORDINAL", "NORP", "EVENT")
     ]
-    teams = []
+    found = []
     for match in _TOWN_AS_TEAM.finditer(text):
         club = next(group for group in ("club", "club2") if match.group(group))
         town = canonical_place(match.group(club))
         if town is not None and not is_country(town):
-            teams.append((town, match.span(club)))
+            found.append((town, match.span(club)))
     for match in _NAME_THEN_SCORE.finditer(text):
         start, stop = match.span("name")
         name = match.group("name")
@@ -199,8 +199,8 @@ def teams(text: str, doc: Any, people: tuple[str, ...]) -> list[tuple[str, tuple
         if any(a < stop and start < b for a, b in other):
             continue
         team = canonical_place(name) or (name.title() if name.isupper() else name)
-        teams.append((team, (start, stop)))
-    return teams
+        found.append((team, (start, stop)))
+    return found
 
 
 def span_of(name: str, entity: Any) -> tuple[int, int]:

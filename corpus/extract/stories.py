@@ -25,6 +25,13 @@ def is_sports(text: str, category: str = "") -> bool:
     return category.casefold() in ("sport", "sports") or _SPORTS.match(text) is not None
 
 
+def title_and_body_lead(title: str, body: str, *, sports: bool) -> int | None:
+    """:func:`lead_length` of a text laid out as ``title``, a blank line, ``body`` (whose
+    paragraphs are separated by blank lines): its opening is the title and first
+    paragraph."""
+    return lead_length(len(title) + 2 + len(body.split("\n\n")[0]), sports=sports)
+
+
 def lead_length(opening: int, *, sports: bool) -> int | None:
     """Characters of a story that count as its opening, given the length of its
     headline, dateline and first paragraph; None (all of it) for a sports story."""

@@ -17,7 +17,7 @@ from corpus.extract.agencies import split_dateline
 from corpus.extract.cleaning import clean_text
 from corpus.extract.dates import parse_date, stamped_date
 from corpus.extract.places import canonical_place, find_places
-from corpus.extract.stories import is_sports, lead_length
+from corpus.extract.stories import is_sports, title_and_body_lead
 from corpus.extract.titles import title_from_lede
 from corpus.model import Article
 from corpus.report import CorpusReport
@@ -138,9 +138,8 @@ def _record_article(
         return None
     lists = {name: _list(fields.get(name)) for name in LIST_FIELDS}
     full_text = f"{title}\n\n{body}"
-    opening = len(title) + 2 + len(body.split("\n\n")[0])  # the headline and first paragraph
     sports = is_sports(title or body, _text(fields.get("category")))
-    lead = lead_length(opening, sports=sports)
+    lead = title_and_body_lead(title, body, sports=sports)
     lists["places"] = canonical_places(lists["places"]) or find_places(full_text, lead=lead)
     date = _date(fields["date"]) if "date" in fields else None
     if "date" in fields and date is None:

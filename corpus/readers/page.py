@@ -8,7 +8,7 @@ from datetime import datetime
 from corpus.extract.cleaning import clean_field
 from corpus.extract.dates import stamped_date
 from corpus.extract.places import find_places
-from corpus.extract.stories import is_sports, lead_length
+from corpus.extract.stories import is_sports, title_and_body_lead
 from corpus.extract.titles import byline_name, title_from_lede
 from corpus.model import Article
 
@@ -52,8 +52,7 @@ def page_article(page: Page, *, article_id: str, path: str, category: str, fmt: 
         raise ValueError("no article text in the page")
     title = clean_field(page.title)
     first = next((p for p in page.paragraphs if p not in page.subheads), "")
-    opening = len(title) + 2 + len(first)
-    lead = lead_length(opening, sports=is_sports(title or body, category))
+    lead = title_and_body_lead(title, first, sports=is_sports(title or body, category))
     date = page.date or stamped_date(body)
     return Article(
         id=clean_field(article_id),

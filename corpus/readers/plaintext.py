@@ -163,11 +163,11 @@ def parse_plain_text(text: str, *, article_id: str, path: str, category: str = "
     layout = _layout(text, headline_allowed=not subject)
     paragraphs = layout.paragraphs
     dateline_name, dateline_source, dateline_date, byline = "", "", None, ""
-    first_text = next((i for i, p in enumerate(paragraphs) if p not in layout.subheads), None)
+    texts = [i for i, p in enumerate(paragraphs) if p not in layout.subheads]
+    first_text = texts[0] if texts else None
     # The dateline opens the story, or the paragraph after a headline read as its lede.
-    openings = [i for i, p in enumerate(paragraphs) if p not in layout.subheads][:2]
     dated_paragraph: str | None = None
-    for position in openings:
+    for position in texts[:2]:
         dateline = split_dateline(paragraphs[position])
         if dateline is not None:
             dated_paragraph = paragraphs[position]
