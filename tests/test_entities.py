@@ -217,3 +217,21 @@ def test_an_all_caps_opening_with_a_date_is_a_dateline_only_for_a_place() -> Non
                  "CORRECTION, Sept. 22, 2017 - An earlier story misspelt a name."):  # fmt: skip
         article = parse_plain_text(f"Headline\n\n{text}", article_id="a", path="a")
         assert article.body == text and article.dateline == "" and article.date is None
+
+
+def test_currencies_companies_and_all_caps_headlines_name_the_right_places() -> None:
+    def places(text: str) -> tuple[str, ...]:
+        return with_entities(parse_plain_text(text, article_id="a", path="a")).places
+
+    assert places(
+        "Italy cuts rates\n\nROME, March 3 - The Italian Lira fell against the mark. "
+        "The Lira closed lower, dealers said."
+    ) == ("Rome", "Italy")  # the currency is no Ugandan town
+    assert places(
+        "Santa Fe bid\n\nCHICAGO, March 3 - Santa Fe Southern Pacific Corp said Santa Fe "
+        "will sell its unit. Burlington Northern Inc rose; Burlington said profits rose."
+    ) == ("Chicago",)  # "Santa Fe" and "Burlington" are the companies' short names
+    assert places("IRAQ SAYS TROOPS ADVANCE IN BASRA\n\nThe army said it advanced.") == (
+        "Iraq",
+        "Basra",
+    )

@@ -266,6 +266,14 @@ def with_entities(article: Article, cache: NamesCache | None = None) -> Article:
     named_only = {place for place, _ in mentions} - free
     if sports:  # a town that fields a team here is the team ("Newcastle 2-1 Bolton")
         named_only |= {team for team in names.organisations if not is_country(team)}
+    # A town a company of the story is named after is that company's short name there
+    # ("Burlington said" beside "Burlington Northern Inc").
+    named_only |= {
+        place
+        for place in free
+        if not is_country(place)
+        and any(name.startswith(place + " ") for name in names.organisations)
+    }
     dateline = canonical_place(article.dateline) if article.dateline else None
     places = [p for p in article.places if p not in named_only or p == dateline]
     found = story_places(
