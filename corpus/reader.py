@@ -34,6 +34,7 @@ from corpus.formats import (
 )
 from corpus.model import Article
 from corpus.opening import NotReadable
+from corpus.readers.codebook import CodeBook, code_book_of, is_code_book
 from corpus.readers.csvfile import read_csv
 from corpus.readers.html import parse_html
 from corpus.readers.jsonl import read_jsonl
@@ -44,6 +45,9 @@ from corpus.readers.smart import read_smart
 from corpus.report import CorpusReport
 from corpus.sources import READ_ERRORS, Entry, Opener, walk
 from corpus.streams import DEFAULT_MAX_ARTICLE_BYTES, TextSource, check_limit, too_large
+
+#: Why a code book is not read as an article (it names the codes of the data beside it).
+CODE_BOOK_REASON = "code book (names the codes of the data files beside it)"
 
 FormatReader = Callable[[TextSource], Iterator[Article]]
 PageParser = Callable[..., Article]
@@ -58,6 +62,9 @@ class CorpusFile:
     size: int  #: bytes (uncompressed, inside an archive)
     #: Last modification (ns) of the file, or of the archive holding it; 0 if unknown.
     modified_ns: int = 0
+    #: The names of the codes its records use: the collection's code book, found in the
+    #: same folder (``corpus.readers.codebook``).
+    code_book: CodeBook | None = None
 
 
 _READERS: dict[Format, FormatReader] = {
@@ -154,10 +161,18 @@ def plan_files(root: str | os.PathLike[str], report: CorpusReport) -> list[Corpu
     folders: dict[str, list[Entry]] = {}
     structured: set[str] = set()
     prose: set[str] = set()
+    books: dict[str, CodeBook] = {}
+    data_folders: dict[str, str] = {}  # path -> folder of each file of structured data
     for entry, opener in walk(_existing_root(root), report):
         reason = ignore_reason(entry)
         if reason is not None:
             report.ignore(entry.path, reason)
+            continue
+        if is_code_book(entry.name):  # names the codes beside it; never an article
+            with _unreadable_skipped(entry, report), opener() as handle:
+                book = code_book_of(handle)
+                report.ignore(entry.path, CODE_BOOK_REASON if book.names else "not a code book")
+                books.update({entry.folder: book} if book.names else {})
             continue
         head = _sniff(entry, opener, report)
         if head is None:
@@ -173,11 +188,15 @@ def plan_files(root: str | os.PathLike[str], report: CorpusReport) -> list[Corpu
                 prose.add(entry.path)
         if found in STRUCTURED:
             structured.add(entry.folder)
+            data_folders[entry.path] = entry.folder
     for folder in structured:
         for entry in folders.get(folder, ()):
             if entry.path not in prose:
                 del files[entry.path]
                 report.ignore(entry.path, BESIDE_DATA_REASON)
+    for path, folder in data_folders.items():
+        if folder in books and path in files:
+            files[path] = replace(files[path], code_book=books[folder])
     return list(files.values())
 
 
@@ -218,7 +237,7 @@ def read_files(
         file = wanted.get(entry.path)
         if file is None:
             continue
-        reading = _read_entry(entry, opener, file.format, report, max_article_bytes, position)
+        reading = _read_entry(entry, opener, file, report, max_article_bytes, position)
         for article in reading:
             report.counts[article.format] += 1
             yield file, article
@@ -227,7 +246,7 @@ def read_files(
 def _read_entry(
     entry: Entry,
     opener: Opener,
-    article_format: Format,
+    file: CorpusFile,
     report: CorpusReport,
     limit: int,
     position: ReadPosition,
@@ -235,7 +254,7 @@ def _read_entry(
     with _unreadable_skipped(entry, report), opener() as handle:
         position.handle = handle
         try:
-            yield from read_file(entry, handle, article_format, report, limit)
+            yield from read_file(entry, handle, file.format, report, limit, file.code_book)
         finally:
             position.handle = None
 
@@ -246,14 +265,16 @@ def read_file(
     article_format: Format,
     report: CorpusReport,
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    code_book: CodeBook | None = None,
 ) -> Iterator[Article]:
-    """The articles of one open file whose format is known; problems go to ``report``."""
+    """The articles of one open file whose format is known (its codes named by
+    ``code_book``, when its folder has one); problems go to ``report``."""
     try:
         page_parser = _PAGE_PARSERS.get(article_format)
         if page_parser is not None:
             yield from _read_page(entry, handle, report, max_article_bytes, page_parser)
         else:
-            source = TextSource(handle, entry, report, max_article_bytes)
+            source = TextSource(handle, entry, report, max_article_bytes, code_book)
             yield from _READERS[article_format](source)
     except (ValueError, LookupError, TypeError, RecursionError) as error:
         # A reader bug or a pathological file must cost one file, never the run.

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 from corpus.decoding import decode_bytes
+from corpus.readers.codebook import CodeBook
 from corpus.report import CorpusReport
 from corpus.sources import Entry
 
@@ -93,7 +94,14 @@ class _Prefixed(io.RawIOBase):
 class TextSource:
     """One file being read as text: its stream, where problems go, and the size limit."""
 
-    def __init__(self, handle: IO[bytes], entry: Entry, report: CorpusReport, limit: int) -> None:
+    def __init__(
+        self,
+        handle: IO[bytes],
+        entry: Entry,
+        report: CorpusReport,
+        limit: int,
+        code_book: CodeBook | None = None,
+    ) -> None:
         head = handle.read(2)
         self.utf8 = head not in _UTF16_BOMS
         self.stream: IO[str] = io.TextIOWrapper(
@@ -105,6 +113,8 @@ class TextSource:
         self.entry = entry
         self.report = report
         self.limit = limit
+        #: The names of the codes the file's records use (beside it in its folder).
+        self.code_book = code_book
         self._warned = False
 
     def skip(self, reason: str, line: int | None) -> None:

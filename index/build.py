@@ -249,6 +249,7 @@ def build_index(
                 sources=key.sources,
             )
             report = reading.report
+            code_names = _code_names(meta, reading.source, request.corpora)
             # What the next generation records of the files: this run's, and the other
             # corpora's as they were.
             synced = {root for root, _ in reading.source.roots}
@@ -300,8 +301,9 @@ def build_index(
             )
             force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
             force = force or (meta is not None and meta.sources != sources)
+            force = force or (meta is not None and meta.code_names != code_names)
             if count > 1:
-                meta_of = _meta_maker(summary, started, max_article_bytes, sources)
+                meta_of = _meta_maker(summary, started, max_article_bytes, sources, code_names)
                 how = ShardedWrite(procs, limitmb, meter, checkpoint, meta_of, cluster)
                 with meter.ticking():
                     published = write_sharded(
@@ -316,7 +318,7 @@ def build_index(
                 _write(
                     writer, plan, reading.source, meter, summary, existing, files,
                     force=force, started=started, max_article_bytes=max_article_bytes,
-                    sources=sources,
+                    sources=sources, code_names=code_names,
                 )  # fmt: skip
             return summary
         except BaseException as error:
@@ -462,11 +464,31 @@ def _corpus_sources(
     return {root: name for root, name in sources.items() if root in corpora}
 
 
+#: Names of a corpus's codes: root -> field -> code -> name (``GenerationMeta.code_names``).
+CodeNamesByCorpus = dict[str, dict[str, dict[str, str]]]
+
+
+def _code_names(
+    meta: GenerationMeta | None, source: CorpusFiles, corpora: list[str]
+) -> CodeNamesByCorpus:
+    """The code names the next generation records: each corpus read now by the code
+    books found now (none: none), the others' as recorded, removed corpora's dropped."""
+    planned = {root for root, _ in source.roots}
+    names = {
+        root: fields
+        for root, fields in (meta.code_names if meta is not None else {}).items()
+        if root in corpora and root not in planned
+    }
+    names.update(source.code_names())
+    return names
+
+
 def _meta_maker(
     summary: BuildSummary,
     started: float,
     max_article_bytes: int | None,
     sources: dict[str, str],
+    code_names: CodeNamesByCorpus,
 ) -> Callable[[int], GenerationMeta]:
     """The metadata of a generation this run writes, given its article count."""
 
@@ -487,6 +509,7 @@ def _meta_maker(
             newsdesk_version=_package_version(),
             max_article_bytes=max_article_bytes,
             sources=sources,
+            code_names=code_names,
         )
 
     return meta
@@ -534,6 +557,7 @@ def _write(
     started: float,
     max_article_bytes: int | None,
     sources: dict[str, str],
+    code_names: CodeNamesByCorpus,
 ) -> None:
     """Write the plan as the next generation and publish it; fills in ``summary``."""
     directory = writer.index_dir
@@ -547,7 +571,9 @@ def _write(
             files_table.write(writer.base, files.table, files.key)
         return
     meter.step("committing")
-    new_meta = _meta_maker(summary, started, max_article_bytes, sources)(writer.doc_count())
+    new_meta = _meta_maker(summary, started, max_article_bytes, sources, code_names)(
+        writer.doc_count()
+    )
     table = articles_table.updated(existing, plan.deletes, plan.written)
     if len(table) == new_meta.articles:  # else the next refresh reads the stored articles
         articles_table.write(temp_dir, table)

@@ -140,6 +140,16 @@ class CorpusFiles:
         except Exception:  # a model failure costs this article its names, never the build
             return article
 
+    def code_names(self) -> dict[str, dict[str, dict[str, str]]]:
+        """The names each planned root's code books give its codes (root -> field ->
+        code -> name; roots without a book left out)."""
+        found: dict[str, dict[str, dict[str, str]]] = {}
+        for root, files in self.roots:
+            for book in {file.code_book for file in files if file.code_book is not None}:
+                for kind, codes in book.by_field().items():
+                    found.setdefault(root, {}).setdefault(kind, {}).update(codes)
+        return found
+
     @property
     def total_bytes(self) -> int:
         return sum(file.size for _, files in self.roots for file in files)
@@ -213,7 +223,8 @@ class PlanningRead:
 
     def _unchanged(self, root: str, file: CorpusFile) -> FileRecord | None:
         record = self.previous.get((root, file.path))
-        unchanged = record is not None and record.matches(file.size, file.modified_ns)
+        book = file.code_book.digest if file.code_book is not None else ""
+        unchanged = record is not None and record.matches(file.size, file.modified_ns, book)
         return record if unchanged else None
 
     def __iter__(self) -> Iterator[tuple[str, CorpusFile, Article | RecordedArticle]]:
@@ -241,6 +252,7 @@ class PlanningRead:
                 self.recorded[(root, file.path)] = FileRecord(
                     file.size, stamp(file.modified_ns, self._started_ns), tuple(ids),
                     tuple(hashes), counts, (), (),
+                    file.code_book.digest if file.code_book is not None else "",
                 )  # fmt: skip
                 self._read_now.append((root, file.path))
                 self._bytes_done += file.size

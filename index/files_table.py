@@ -35,7 +35,9 @@ from pathlib import Path
 from corpus.report import Skip
 
 FILE = "files.json"
-FORMAT = 1
+#: 2: each file's record names the code book it was read with (a table of format 1 was
+#: written when Reuters codes were shown raw: their articles are read again, once).
+FORMAT = 2
 #: A file modified this close to (or after) the read that recorded it is read again.
 RACY_SECONDS = 2.0
 
@@ -61,9 +63,13 @@ class FileRecord:
     counts: Mapping[str, int]
     skipped: tuple[Skip, ...]
     warnings: tuple[Skip, ...]
+    #: The digest of the code book the file was read with ("" for none): a book added,
+    #: changed or removed beside the file means reading it again.
+    code_book: str = ""
 
-    def matches(self, size: int, modified_ns: int) -> bool:
-        return self.modified_ns != 0 and (self.size, self.modified_ns) == (size, modified_ns)
+    def matches(self, size: int, modified_ns: int, code_book: str = "") -> bool:
+        same = (self.size, self.modified_ns, self.code_book) == (size, modified_ns, code_book)
+        return self.modified_ns != 0 and same
 
 
 #: (corpus root, file path) -> its record
@@ -90,7 +96,7 @@ def write(generation_dir: Path, table: FilesTable, key: TableKey) -> None:
         [
             root, path, record.size, record.modified_ns, list(record.ids), list(record.hashes),
             dict(record.counts), [_skip(skip) for skip in record.skipped],
-            [_skip(skip) for skip in record.warnings],
+            [_skip(skip) for skip in record.warnings], record.code_book,
         ]
         for (root, path), record in table.items()
     ]  # fmt: skip
@@ -119,16 +125,15 @@ def read(generation_dir: Path, key: TableKey) -> FilesTable:
         if document.get("sources", []) != [list(pair) for pair in key.sources]:
             return {}  # a corpus's --source changed: its articles must be read again
         table: FilesTable = {}
-        for root, path, size, modified_ns, ids, hashes, counts, skipped, warnings in document[
-            "files"
-        ]:
+        for row in document["files"]:
+            root, path, size, modified_ns, ids, hashes, counts, skipped, warnings, book = row
             if len(ids) != len(hashes):
                 return {}
             table[(root, path)] = FileRecord(
                 int(size), int(modified_ns), tuple(ids), tuple(hashes),
                 {str(name): int(count) for name, count in counts.items()},
                 tuple(Skip(*entry) for entry in skipped),
-                tuple(Skip(*entry) for entry in warnings),
+                tuple(Skip(*entry) for entry in warnings), str(book),
             )  # fmt: skip
         return table
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):

@@ -62,6 +62,9 @@ class GenerationMeta:
     max_article_bytes: int | None = None
     #: ``--source`` as given per corpus (root -> publisher), kept for later refreshes.
     sources: dict[str, str] = field(default_factory=dict)
+    #: The names each corpus's code books give its codes (root -> field -> code ->
+    #: name), so a filter by code (``topic:acq``) finds the articles that show the name.
+    code_names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -78,6 +81,15 @@ class GenerationMeta:
             newsdesk_version=str(data.get("newsdesk_version", "")),
             max_article_bytes=_optional_int(data.get("max_article_bytes")),
             sources={str(k): str(v) for k, v in (data.get("sources") or {}).items()},
+            code_names={
+                str(root): {
+                    str(kind): {str(code): str(name) for code, name in codes.items()}
+                    for kind, codes in fields.items()
+                    if isinstance(codes, dict)
+                }
+                for root, fields in (data.get("code_names") or {}).items()
+                if isinstance(fields, dict)
+            },
         )
 
 
@@ -173,6 +185,23 @@ def read_meta(generation_dir: Path) -> GenerationMeta:
     if not isinstance(data, dict):
         raise ValueError(f"{META_FILE} is not a JSON object")
     return GenerationMeta.from_mapping(data)
+
+
+def read_code_names(generation_dir: Path | None) -> dict[str, dict[str, str]]:
+    """The code names a generation records, every corpus's together (field -> code ->
+    name; {} when it records none or cannot be read: filters by code then find only
+    what is indexed by its code)."""
+    if generation_dir is None:
+        return {}
+    try:
+        per_corpus = read_meta(generation_dir).code_names
+    except (OSError, ValueError):
+        return {}
+    merged: dict[str, dict[str, str]] = {}
+    for fields in per_corpus.values():
+        for kind, codes in fields.items():
+            merged.setdefault(kind, {}).update(codes)
+    return merged
 
 
 def generation_number(name: str) -> int | None:

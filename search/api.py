@@ -12,6 +12,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import date, datetime
 from types import TracebackType
 from typing import Self
@@ -23,6 +24,9 @@ from search.query.parser import ParsedQuery, parse_query
 from search.results import SearchResults, Span
 from search.words.resolve import resolve_query
 from search.words.vocabulary import Vocabulary
+
+#: The first page size ``search_all`` asks for (then the whole result at once).
+ALL_PAGE_SIZE = 500
 
 
 class SearchApi(ABC):
@@ -81,6 +85,34 @@ class SearchApi(ABC):
             as_you_type=as_you_type,
         )
         return self._run(request, time.perf_counter())
+
+    def search_all(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        date_from: date | datetime | None = None,
+        date_to: date | datetime | None = None,
+        sort: str = "relevance",
+        limit: int | None = None,
+    ) -> SearchResults:
+        """Every matching story (or the first ``limit``) as one page, without facets:
+        what an export of a whole result set needs.  One search of the index as it is
+        (a page as large as the result), so a write publishing meanwhile can never mix
+        two versions of the index into it; asked again, larger, if the index grew."""
+        started = time.perf_counter()
+        size = ALL_PAGE_SIZE if limit is None else limit
+        while True:
+            results = self.search(
+                query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
+                facets=False, page=1, page_size=size,
+            )  # fmt: skip
+            wanted = results.total if limit is None else min(limit, results.total)
+            if len(results.hits) >= wanted or size >= wanted or results.partial:
+                break
+            size = wanted
+        took_ms = (time.perf_counter() - started) * 1000
+        return replace(results, page_size=max(1, len(results.hits)), took_ms=took_ms)
 
     def parse(self, query: str, *, as_you_type: bool = False) -> ParsedQuery:
         """Parse ``query`` against this index's vocabulary (raises QueryError)."""

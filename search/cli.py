@@ -8,13 +8,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from corpus.cli import article_to_json
 from index.cli import add_cluster, add_index_dir, positive_int
+from index.store import resolve_index_dir
 from search.arguments import SORTS
-from search.errors import QueryError
+from search.errors import InvalidArgumentError, QueryError
+from search.export import FORMATS, Provenance, export_hits, write_export
 from search.output import article_text, counted, results_text, write_text
 from search.query.dates import date_bounds
 from search.results import Hit, SearchResults
@@ -23,7 +26,7 @@ QUERY_HELP = """\
 query language:
   words            all must match (ranked by BM25F: title > subheads/captions > body);
                    if fewer than 5 articles have them all, any-word matches follow ("relaxed")
-  "exact phrase"   the words in this order
+  "exact phrase"   the words in this order;  "rate cut"~3  at most 3 words between them
   -word, NOT word  exclude;   a OR b   either;   ( ... )   group
   field:value      title, body, source, category, topic(s), place(s), person/people,
                    org(s), credit(s), exchange(s), id   e.g. place:raqa  title:"islamic state"
@@ -36,6 +39,20 @@ Options may come anywhere, spelled in full (--limit 5 or --limit=5); every other
 """
 
 
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """``--filter``, ``--from``, ``--to`` and ``--sort``, as every searching command takes."""
+    parser.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="keep only articles with this facet value (repeat: OR within a field, AND across)",
+    )
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="on or after DATE")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="on or before DATE")
+    parser.add_argument("--sort", choices=SORTS, default="relevance")
+
+
 def register(subparsers: Any) -> None:
     search = subparsers.add_parser(
         "search",
@@ -45,21 +62,25 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     search.add_argument("query", nargs="*", metavar="QUERY", help="query words (see below)")
-    search.add_argument(
-        "--filter",
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help="keep only articles with this facet value (repeat: OR within a field, AND across)",
-    )
-    search.add_argument("--from", dest="date_from", metavar="DATE", help="on or after DATE")
-    search.add_argument("--to", dest="date_to", metavar="DATE", help="on or before DATE")
-    search.add_argument("--sort", choices=SORTS, default="relevance")
+    add_filter_options(search)
     search.add_argument(
         "--limit", type=positive_int, default=10, help="hits per page (no upper limit)"
     )
     search.add_argument("--page", type=positive_int, default=1)
-    search.add_argument("--json", action="store_true", help="print one JSON object")
+    output = search.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print one JSON object")
+    output.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="export the results as CSV, JSON Lines, Markdown citations or BibTeX, "
+        "each recording the query, filters and index",
+    )
+    search.add_argument(
+        "--all", action="store_true", help="every matching story, not one page (with --format)"
+    )
+    search.add_argument(
+        "--output", "-o", metavar="FILE", help="write the export to FILE (else standard output)"
+    )
     add_index_dir(search)
     add_cluster(search)
     # Words of the query may start with "-" (-syria): ``newsdesk``'s main reads only
@@ -105,7 +126,7 @@ def parse_filters(items: list[str]) -> dict[str, list[str]]:
     return filters
 
 
-def _cli_date(value: str | None, *, end: bool) -> datetime | None:
+def cli_date(value: str | None, *, end: bool) -> datetime | None:
     if value is None:
         return None
     try:
@@ -121,16 +142,44 @@ def run_search(args: argparse.Namespace) -> int:
     filters = parse_filters(args.filter)
     from search.engine import Engine  # Whoosh and numpy load only for these commands
 
+    if (args.all or args.output) and not args.format:
+        raise InvalidArgumentError("--all/--output", "go with --format csv|jsonl|md|bib")
+    date_from = cli_date(args.date_from, end=False)
+    date_to = cli_date(args.date_to, end=True)
     with Engine.open(args.index, cluster=args.cluster) as engine:
-        results = engine.search(
-            query,
+        if args.format and args.all:
+            results = engine.search_all(
+                query, filters=filters, date_from=date_from, date_to=date_to, sort=args.sort
+            )
+        else:
+            results = engine.search(
+                query,
+                filters=filters,
+                date_from=date_from,
+                date_to=date_to,
+                sort=args.sort,
+                page=args.page,
+                page_size=args.limit,
+                facets=not args.format,
+            )
+    if args.format:
+        provenance = Provenance(
+            query=query,
+            index=str(resolve_index_dir(args.index)),
+            exported=datetime.now(UTC),
             filters=filters,
-            date_from=_cli_date(args.date_from, end=False),
-            date_to=_cli_date(args.date_to, end=True),
+            date_from=date_from.date() if date_from else None,
+            date_to=date_to.date() if date_to else None,
             sort=args.sort,
-            page=args.page,
-            page_size=args.limit,
+            total=results.total,
         )
+        exported = export_hits(results.hits, args.format, provenance)
+        if args.output:
+            write_export(Path(args.output), exported, fmt=args.format)
+            print(f"{counted(len(results.hits), 'story', 'stories')} written to {args.output}")
+        else:
+            sys.stdout.write(exported)
+        return 0
     if args.json:
         json.dump(results_to_json(results), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")

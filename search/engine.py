@@ -220,7 +220,9 @@ class Engine(SearchApi):
             request.query, field_boosts=self.field_boosts, as_you_type=request.as_you_type
         )
         parsed = resolve_query(parsed, live.vocabulary)
-        restriction = filter_query(request.filters, request.date_from, request.date_to)
+        restriction = filter_query(
+            request.filters, request.date_from, request.date_to, live.vocabulary.code_names
+        )
         docs = live.docsets.for_query(deadline)
         tiers, matched, relaxed = match_tiers(parsed, restriction, docs, self.relax_below)
         total = count(matched)

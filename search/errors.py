@@ -53,9 +53,20 @@ class InvalidArgumentError(SearchError, ValueError):
         self.argument = argument
 
 
+class ExportError(SearchError):
+    """An export could not be written where it was asked to go."""
+
+    title = "Export failed"
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}; choose another file or folder")
+        self.path = path
+
+
 __all__ = [
     "ArticleNotFoundError",
     "ClusterError",
+    "ExportError",
     "InvalidArgumentError",
     "QueryError",
     "SearchError",

@@ -21,6 +21,7 @@ from whoosh.index import Index
 from index.columns import GenerationColumns
 from index.fields import ALL_FACETS
 from index.segment_arrays import open_postings_files
+from index.store import read_code_names
 from index.whoosh_adapter import storage_folder
 from search.matching.docsets import DocSets
 from search.matching.fastrank import FastRanker
@@ -48,7 +49,7 @@ class Generation:
         reader = self.searcher.reader()
         files = open_postings_files(reader)
         self.postings = Postings(reader, files)
-        self.vocabulary = Vocabulary(reader, files)
+        self.vocabulary = Vocabulary(reader, files, read_code_names(storage_folder(index.storage)))
         stored = StoredFields(self.searcher)
         columns = GenerationColumns.open(
             storage_folder(index.storage), reader, expected=expect_columns, files=files

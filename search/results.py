@@ -29,6 +29,9 @@ class Hit:
     topics: tuple[str, ...] = ()
     url: str = ""
     path: str = ""
+    #: The article's content hash (``corpus.Article.content_hash``): saved searches tell
+    #: a story changed since their last look by it.
+    content_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,3 +62,11 @@ def shared_entity_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
         os.environ.pop("NEWSDESK_ENTITY_CACHE", None)
     else:
         os.environ["NEWSDESK_ENTITY_CACHE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def private_saved_searches(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the user's own saved searches (``NEWSDESK_SAVED``)."""
+    monkeypatch.setenv("NEWSDESK_SAVED", str(tmp_path_factory.mktemp("saved") / "saved.json"))

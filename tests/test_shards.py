@@ -37,6 +37,8 @@ QUERIES = [
     "tax cut",
     "chelsea",
     "opec",
+    '"rate cut"~3',  # proximity: its figures are asked of each shard with its slop
+    '"bank of england"',  # a stop word inside: a slop of 2
     # Questions of three words or more: ranked again with their best articles' words
     # (pseudo-relevance feedback), from the collection's figures.
     "central bank raises interest rates to fight inflation",

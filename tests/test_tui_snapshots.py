@@ -91,3 +91,36 @@ def test_malformed_query_keeps_the_last_results_dimmed(
 def test_search_in_the_light_theme(snap_compare: Any, engine: Engine, tmp_path: Path) -> None:
     app = make_app(tmp_path, engine, theme="textual-light")
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps(query="oil"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_export_dialog(
+    snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """F7 over the results of "oil": the count, the formats, a file name not yet taken."""
+    app = make_app(tmp_path, engine, export_dir=Path("/exports"))
+    assert snap_compare(app, terminal_size=size, run_before=steps("f7", query="oil"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_copy_menu_in_the_reader(
+    snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(tmp_path, engine)
+    assert snap_compare(
+        app, terminal_size=size, run_before=steps("enter", "enter", "c", query="hawija")
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_saved_searches_list(
+    snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """F9: each saved search, its stories now and how many are new since the last look."""
+    from search.saved import SavedSearches, new_search
+
+    store = SavedSearches()
+    store.put(new_search("oil", "oil", filters={"source": ["Reuters"]}))
+    store.put(new_search("hawija", "hawija"))
+    app = make_app(tmp_path, engine)
+    assert snap_compare(app, terminal_size=size, run_before=steps("f9"))

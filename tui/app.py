@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from corpus.errors import NewsdeskError
 from index.errors import IndexMissingError
+from search.results import Hit
 from tui.backend import SearchBackend
 from tui.history import QueryHistory
 from tui.idle_gc import IdleCollector
@@ -31,8 +32,8 @@ from tui.settings import Settings
 IDLE_GC_CHECK_SECONDS = 0.5
 
 
-class NewsdeskApp(App[None]):
-    """newsdesk's terminal UI."""
+class NewsdeskApp(App[Hit | None]):
+    """newsdesk's terminal UI; as ``newsdesk pick``, it ends with the story chosen."""
 
     TITLE = "newsdesk"
     CSS_PATH = "app.tcss"

@@ -7,6 +7,7 @@ still pass the wrapper to :func:`tui.app.create_app`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Protocol
 
 from corpus.model import Article
@@ -28,6 +29,16 @@ class SearchBackend(Protocol):
         page: int = 1,
         page_size: int = 10,
         as_you_type: bool = False,
+    ) -> SearchResults: ...
+
+    def search_all(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        date_from: date | datetime | None = None,
+        date_to: date | datetime | None = None,
+        sort: str = "relevance",
     ) -> SearchResults: ...
 
     def get(self, article_id: str) -> Article: ...

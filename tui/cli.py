@@ -19,7 +19,14 @@ from importlib.metadata import PackageNotFoundError, version
 from corpus.errors import NewsdeskError
 
 #: Modules exposing ``register(subparsers)``; order is the order shown in ``--help``.
-COMMAND_MODULES = ("corpus.cli", "index.cli", "search.cli", "tui.commands")
+COMMAND_MODULES = (
+    "corpus.cli",
+    "index.cli",
+    "search.cli",
+    "search.batch",
+    "search.saved_cli",
+    "tui.commands",
+)
 
 #: Subcommand run when ``newsdesk`` is called with none.
 DEFAULT_COMMAND = "tui"

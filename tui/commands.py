@@ -28,6 +28,59 @@ def register(subparsers: Any) -> None:
     add_cluster(parser)
     parser.set_defaults(run=run)
 
+    pick = subparsers.add_parser(
+        "pick",
+        help="choose a story in the search app and print its id (for scripts, like fzf)",
+        description="Open the search app; Enter on a story ends it and prints the story's "
+        "id (or --print FIELD) on standard output, the app itself drawn on the terminal "
+        "(standard error): `newsdesk show $(newsdesk pick hawija)`. Quitting without "
+        "choosing (Ctrl+Q) prints nothing and exits with status 1.",
+    )
+    pick.add_argument("query", nargs="*", metavar="QUERY", help="search to start with")
+    pick.add_argument(
+        "--print", dest="field", choices=PICK_FIELDS, default="id", help="what to print"
+    )
+    pick.add_argument(
+        "--index", metavar="DIR", type=Path, default=None, help="index folder (as for tui)"
+    )
+    add_cluster(pick)
+    pick.set_defaults(run=run_pick, free_words="query")
+
+
+#: What ``newsdesk pick --print`` can print of the chosen story.
+PICK_FIELDS = ("id", "path", "url", "title", "json")
+
+
+def run_pick(args: argparse.Namespace) -> int:
+    import json
+
+    from search.export import hit_record
+    from tui.app import create_app
+    from tui.settings import Settings
+
+    index_dir = args.index if args.index is not None else default_index_dir()
+    _join_cluster(args.cluster)
+    settings = Settings(
+        index_dir=index_dir, build_sample_if_missing=False, cluster=args.cluster, pick=True
+    )
+    app = create_app(settings)
+    app.pending_query = " ".join(args.query)
+    hit = app.run()
+    if hit is None:
+        return 1
+    record = hit_record(hit)
+    value = json.dumps(record, ensure_ascii=False) if args.field == "json" else record[args.field]
+    print(value or "")
+    return 0
+
+
+def _join_cluster(cluster: str | None) -> None:
+    """Join the Ray cluster first: its errors as one line, before the UI."""
+    if cluster is not None:
+        from index.ray_cluster import cluster_address, connect
+
+        connect(cluster_address(cluster))
+
 
 def run(args: argparse.Namespace) -> int:
     from tui.app import create_app
@@ -37,10 +90,7 @@ def run(args: argparse.Namespace) -> int:
     # should say "no index there", not quietly create one.
     explicit = args.index is not None
     index_dir = args.index if explicit else default_index_dir()
-    if args.cluster is not None:  # joined first: its errors as one line, before the UI
-        from index.ray_cluster import cluster_address, connect
-
-        connect(cluster_address(args.cluster))
+    _join_cluster(args.cluster)
     settings = Settings(
         index_dir=index_dir, build_sample_if_missing=not explicit, cluster=args.cluster
     )

@@ -1,4 +1,5 @@
-"""Query history: Up/Down in the search bar, kept across sessions in a plain text file."""
+"""Query history: Alt+Up/Alt+Down (or Ctrl+R) in the search bar, kept across sessions in
+a plain text file."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ class QueryHistory:
         self.path = path
         self.entries: list[str] = self._load()
         self._cursor = len(self.entries)
+        #: What the bar held when the walk through the history began (given back after
+        #: the newest entry, so a query being written is never lost).
+        self._draft = ""
 
     def _load(self) -> list[str]:
         if self.path is None:
@@ -50,19 +54,22 @@ class QueryHistory:
             temporary.write_text("\n".join(self.entries) + "\n", encoding="utf-8")
             temporary.replace(self.path)
 
-    def previous(self) -> str | None:
-        """The entry before the cursor (Up), or None at the oldest."""
+    def previous(self, draft: str = "") -> str | None:
+        """The entry before the cursor, or None at the oldest; ``draft`` is what the bar
+        holds, kept when the walk starts from it."""
         if self._cursor == 0:
             return None
+        if self._cursor == len(self.entries):
+            self._draft = draft
         self._cursor -= 1
         return self.entries[self._cursor]
 
     def next(self) -> str | None:
-        """The entry after the cursor (Down); "" past the newest (back to a blank bar)."""
+        """The entry after the cursor; past the newest, the draft the walk began from."""
         if self._cursor >= len(self.entries):
             return None
         self._cursor += 1
-        return self.entries[self._cursor] if self._cursor < len(self.entries) else ""
+        return self.entries[self._cursor] if self._cursor < len(self.entries) else self._draft
 
     def reset_cursor(self) -> None:
         self._cursor = len(self.entries)

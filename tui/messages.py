@@ -22,6 +22,20 @@ class FacetToggled(Message):
 
 
 @dataclass
+class SelectionMoved(Message):
+    """Move the result selection by ``step`` while typing (the cursor stays in the query)."""
+
+    step: int
+
+
+@dataclass
+class TypedAway(Message):
+    """A letter typed where it cannot go (the result list): it belongs to the query."""
+
+    text: str
+
+
+@dataclass
 class FilterRemoved(Message):
     """The user removed an active filter chip."""
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from rich.style import Style
 from rich.text import Text
 
+from corpus.errors import NewsdeskError
+
 #: ANSI escape sequences (CSI, OSC, DCS/SOS/PM/APC strings and two-byte ESC forms), then any
 #: remaining C0/C1 control character except newline and tab.
 _UNSAFE = re.compile(
@@ -92,3 +94,10 @@ def one_line(text: Text) -> Text:
     copy = text.copy()
     copy.plain = plain.replace("\n", " ")
     return copy
+
+
+def failure_text(error: BaseException | None) -> str:
+    """ "Bad query: unclosed quote …", "Unexpected error: ValueError: …" (escapes removed)."""
+    if isinstance(error, NewsdeskError):
+        return clean(f"{error.title}: {error}")
+    return clean(f"Unexpected error: {type(error).__name__}: {error}")

@@ -31,5 +31,9 @@ class Settings:
     theme: str | None = None
     #: Build the bundled sample's index when there is none yet (first run).
     build_sample_if_missing: bool = True
+    #: ``newsdesk pick``: Enter on a story ends the app with it (nothing else opens).
+    pick: bool = False
+    #: Folder exports are proposed in (None: the current folder).
+    export_dir: Path | None = None
     #: Search the shards in Ray actors (``ray`` or ``ray:HOST:PORT``); None: in-process.
     cluster: str | None = None

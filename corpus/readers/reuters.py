@@ -18,6 +18,7 @@ from functools import lru_cache
 from corpus.extract.cleaning import clean_text
 from corpus.extract.places import canonical_place
 from corpus.model import Article
+from corpus.readers.codebook import CodeBook
 from corpus.streams import NUL, NUL_REASON, TextSource, split_records, too_large
 
 SOURCE = "Reuters"
@@ -54,15 +55,16 @@ def read_reuters(source: TextSource) -> Iterator[Article]:
         if close < 0:
             source.skip("truncated Reuters record (no </REUTERS>)", line)
             continue
-        article = parse_record(clean_text(record[:close]), source.entry.path)
+        article = parse_record(clean_text(record[:close]), source.entry.path, source.code_book)
         if article is None:
             source.skip("Reuters record without NEWID", line)
             continue
         yield article
 
 
-def parse_record(record: str, path: str) -> Article | None:
-    """One ``<REUTERS ...>`` record (without its end tag) as an Article."""
+def parse_record(record: str, path: str, book: CodeBook | None = None) -> Article | None:
+    """One ``<REUTERS ...>`` record (without its end tag) as an Article; its codes by
+    the names ``book`` gives them (the collection's code book, when it was found)."""
     newid = _NEWID.search(record[: record.find(">")])
     if newid is None:
         return None
@@ -82,11 +84,14 @@ def parse_record(record: str, path: str) -> Article | None:
         body=body,
         source=SOURCE,
         date=parse_reuters_date(_element(record, "DATE")),
-        topics=_categories(record, "TOPICS"),
+        topics=_named(book, "topics", _categories(record, "TOPICS")),
         places=tuple(_unique(display_place(code) for code in _categories(record, "PLACES"))),
-        people=tuple(display_name(code) for code in _categories(record, "PEOPLE")),
-        organisations=_categories(record, "ORGS"),
-        exchanges=_categories(record, "EXCHANGES"),
+        people=tuple(
+            (book and book.name("people", code)) or display_name(code)
+            for code in _categories(record, "PEOPLE")
+        ),
+        organisations=_named(book, "organisations", _categories(record, "ORGS")),
+        exchanges=_named(book, "exchanges", _categories(record, "EXCHANGES")),
         dateline=dateline,
         path=path,
         format=FORMAT,
@@ -117,6 +122,14 @@ def _categories(record: str, tag: str) -> tuple[str, ...]:
     return tuple(
         value.strip() for value in _CATEGORY.findall(_element(record, tag)) if value.strip()
     )
+
+
+def _named(book: CodeBook | None, field: str, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """Codes by their names in the code book; without a book the codes as written (a
+    code the book lists bare, like the commodity ``castor-oil``, as "Castor Oil")."""
+    if book is None:
+        return codes
+    return tuple(book.name(field, code) or fallback_display(code) for code in codes)
 
 
 def _unique(values: Iterator[str]) -> Iterator[str]:

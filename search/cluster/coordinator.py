@@ -81,7 +81,11 @@ class ClusterEngine(SearchApi):
         figures = [gathered.answers[number] for number in range(len(folders))]
         self._live = LiveCollection(name, folders, figures)
         fieldnames = sorted({name for shard in figures for name in shard.fieldnames})
-        self._words = ClusterVocabulary(self._shards, folders, fieldnames)
+        code_names: dict[str, dict[str, str]] = {}
+        for shard in figures:
+            for field, codes in shard.code_names.items():
+                code_names.setdefault(field, {}).update(codes)
+        self._words = ClusterVocabulary(self._shards, folders, fieldnames, code_names)
 
     def refresh(self) -> bool:
         """Follow a new index version if one was published; True if it did."""
@@ -159,7 +163,9 @@ class ClusterEngine(SearchApi):
         question = ShardQuery(
             strict=parsed.strict,
             relaxed=parsed.relaxed,
-            restriction=filter_query(request.filters, request.date_from, request.date_to),
+            restriction=filter_query(
+                request.filters, request.date_from, request.date_to, vocabulary.code_names
+            ),
             statistics=statistics,
             relax_below=self.relax_below,
             limit=max(limit, feedback.FEEDBACK_DOCS) if may_expand else limit,

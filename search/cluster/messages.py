@@ -38,6 +38,8 @@ class ShardFigures:
     articles: int
     field_lengths: dict[str, int]
     fieldnames: tuple[str, ...]
+    #: What the collection's codes stand for (``index.store.GenerationMeta.code_names``).
+    code_names: dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True, slots=True)

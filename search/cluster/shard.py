@@ -98,8 +98,9 @@ class ShardSearcher:
             name: int(reader.field_length(name)) for name in schema.names() if schema[name].scorable
         }
         return ShardFigures(
-            int(reader.doc_count_all()), int(reader.doc_count()), lengths, tuple(schema.names())
-        )
+            int(reader.doc_count_all()), int(reader.doc_count()), lengths, tuple(schema.names()),
+            {field: dict(codes) for field, codes in live.vocabulary.code_names.items()},
+        )  # fmt: skip
 
     def frequencies(self, folder: str, keys: list[StatisticKey]) -> dict[StatisticKey, int]:
         """How many of this shard's documents hold each term (postings, as the ranker
@@ -111,7 +112,9 @@ class ShardSearcher:
             if kind == "term":
                 found[key] = len(live.postings.term(fieldname, words[0])[0])
             else:
-                found[key] = count(live.docsets.docs(wq.Phrase(fieldname, words)))
+                slop, *words = words
+                phrase = wq.Phrase(fieldname, words, slop=int(slop))
+                found[key] = count(live.docsets.docs(phrase))
         return found
 
     # -- round 2: query ------------------------------------------------------------

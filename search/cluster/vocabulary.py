@@ -17,6 +17,7 @@ from typing import Any
 
 from search.cluster.merging import require_all
 from search.cluster.shards import Shards, everywhere
+from search.query.fields import CodeNames
 from search.words.vocabulary import Vocabulary
 
 #: Times a shard that did not answer a vocabulary question is asked again...
@@ -29,10 +30,16 @@ RETRY_SECONDS = 1.0
 class ClusterVocabulary(Vocabulary):
     """The words of every shard of one generation (``folders``, by shard number)."""
 
-    def __init__(self, shards: Shards, folders: Sequence[str], fieldnames: Sequence[str]) -> None:
+    def __init__(
+        self,
+        shards: Shards,
+        folders: Sequence[str],
+        fieldnames: Sequence[str],
+        code_names: CodeNames | None = None,
+    ) -> None:
         self._shards = shards
         self._folders = list(folders)
-        self._init_caches(fieldnames)
+        self._init_caches(fieldnames, code_names)
 
     def _everywhere(self, method: str, *args: object) -> list[Any]:
         """Every shard's answer, in shard order.  A shard that does not answer is asked

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-#: What a figure is kept for: ("term", field, text) or ("phrase", field, words...).
+#: What a figure is kept for: ("term", field, text) or ("phrase", field, slop, words...)
+#: (the slop as digits: "rate cut" and "rate cut"~3 are different phrases).
 StatisticKey = tuple[str, ...]
 
 
@@ -29,7 +30,7 @@ def term_key(fieldname: str, text: str) -> StatisticKey:
 
 
 def phrase_key(query: wq.Phrase) -> StatisticKey:
-    return ("phrase", query.fieldname, *query.words)
+    return ("phrase", query.fieldname, str(query.slop), *query.words)
 
 
 def statistic_keys(query: wq.Query | None) -> Iterator[StatisticKey]:

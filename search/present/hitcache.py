@@ -160,4 +160,5 @@ def to_hit(article: Article, score: float, snippet: str, spans: tuple[Span, ...]
         topics=article.topics,
         url=article.url,
         path=article.path,
+        content_hash=article.content_hash,
     )

@@ -11,7 +11,7 @@ from index.fields import DATE_FACETS, FIELD_ALIASES, KEYWORD_FIELDS
 from search.errors import QueryError
 from search.query.analysis import fold
 from search.query.dates import date_bounds
-from search.query.fields import place_value
+from search.query.fields import CodeNames, coded_value, place_value
 
 #: Keyword fields a filter may name (facets plus the other keyword fields).
 FILTERABLE = KEYWORD_FIELDS
@@ -29,13 +29,15 @@ def filter_field(name: str) -> str:
     return target
 
 
-def _value_query(fieldname: str, value: str) -> wq.Query:
+def _value_query(fieldname: str, value: str, code_names: CodeNames) -> wq.Query:
     if fieldname in DATE_FACETS:
         start, end = date_bounds(value, 0)
         return wq.DateRange("date", start, end)
     if fieldname == "places":
         value = place_value(value)
-    return wq.Term(fieldname, fold(value.strip()))
+    term = wq.Term(fieldname, fold(value.strip()))
+    named = coded_value(code_names, fieldname, value)
+    return term if named is None else wq.Or([term, wq.Term(fieldname, fold(named))])
 
 
 def _naive(when: datetime) -> datetime:
@@ -57,8 +59,10 @@ def filter_query(
     filters: Mapping[str, Sequence[str]] | None,
     date_from: date | datetime | None = None,
     date_to: date | datetime | None = None,
+    code_names: CodeNames | None = None,
 ) -> wq.Query | None:
-    """The restriction for ``engine.search`` (None when nothing is filtered)."""
+    """The restriction for ``engine.search`` (None when nothing is filtered); a value
+    may be a code of ``code_names`` (``topics=acq`` finds "Mergers/Acquisitions")."""
     clauses: list[wq.Query] = []
     by_field: dict[str, list[str]] = {}
     for name, values in (filters or {}).items():
@@ -69,7 +73,7 @@ def filter_query(
         if not values:
             continue
         try:
-            options = [_value_query(fieldname, value) for value in values]
+            options = [_value_query(fieldname, value, code_names or {}) for value in values]
         except QueryError as error:
             raise QueryError(f"filter {fieldname}: {error.problem}") from None
         clauses.append(options[0] if len(options) == 1 else wq.Or(options))

@@ -11,6 +11,10 @@ from search.errors import QueryError
 _FIELD = re.compile(r"([A-Za-z_]\w*):")
 _OPERATORS = {"AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR"}
 _STOP = set(' \t\n\r\f\v()"')
+#: ``~N`` right after a phrase's closing quote.
+_PROXIMITY = re.compile(r"~(\d+)(?![^\s()])")
+#: The widest proximity honoured (a story's paragraph or two).
+MAX_PROXIMITY = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,8 @@ class Token:
     fuzzy: int | None = None
     #: The word is still being typed (the query's last, no space after it).
     completing: bool = False
+    #: ``"a b"~N``: at most N other words between each word of the phrase and the next.
+    proximity: int = 0
 
     def with_field(self, name: str) -> Token:
         return replace(self, field=name) if self.kind in ("WORD", "PHRASE") else self
@@ -52,8 +58,12 @@ def tokenize(text: str, known_fields: frozenset[str] | None = None) -> list[Toke
             closing = text.find('"', position + 1)
             if closing < 0:
                 raise QueryError("unclosed quote '\"'", position)
-            tokens.append(Token("PHRASE", text[position + 1 : closing], position, closing + 1))
-            position = closing + 1
+            proximity = _PROXIMITY.match(text, closing + 1)
+            end = proximity.end() if proximity else closing + 1
+            within = min(int(proximity.group(1)), MAX_PROXIMITY) if proximity else 0
+            phrase = text[position + 1 : closing]
+            tokens.append(Token("PHRASE", phrase, position, end, proximity=within))
+            position = end
         elif (
             char in "-+" and position + 1 < length and text[position + 1] not in _STOP | {"-", "+"}
         ):

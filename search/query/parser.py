@@ -289,7 +289,9 @@ class _Parser:
             return wq.NullQuery
         if not self.negated:
             self.highlight.update(term for term, _ in analyzed)
-        return any_field(self.text_fields(target), analyzed, single=False)
+        return any_field(
+            self.text_fields(target), analyzed, single=False, proximity=token.proximity
+        )
 
     def keyword_query(self, token: Token, target: str) -> wq.Query:
         """A facet/keyword field: the value is one term (lower-cased, accents folded)."""
@@ -320,12 +322,17 @@ def _standalone(query: wq.Query) -> wq.Query:
 
 
 def any_field(
-    fields: Iterable[tuple[str, float]], analyzed: list[tuple[str, int]], *, single: bool
+    fields: Iterable[tuple[str, float]],
+    analyzed: list[tuple[str, int]],
+    *,
+    single: bool,
+    proximity: int = 0,
 ) -> wq.Query:
     """The same words in any of the fields (BM25F-style: each field with its boost).
 
     ``single`` means "any one of these terms" (an expansion); otherwise several terms
-    form a phrase (a hyphenated word or a quoted phrase).
+    form a phrase (a hyphenated word or a quoted phrase), in order, with at most
+    ``proximity`` other words between one and the next (``"rate cut"~3``).
     """
     per_field: list[wq.Query] = []
     for name, boost in fields:
@@ -339,7 +346,7 @@ def any_field(
         else:
             positions = [pos for _, pos in analyzed]
             gaps = [b - a for a, b in pairwise(positions)]
-            slop = max([1, *gaps])
+            slop = max([1, *gaps]) + proximity
             words = [term for term, _ in analyzed]
             per_field.append(wq.Phrase(name, words, slop=slop, boost=boost))
     if not per_field:

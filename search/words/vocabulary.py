@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA
 from index.postings_file import PostingsFile
 from search.lru import LruCache
 from search.query.analysis import analyze_words, fold
+from search.query.fields import CodeNames, coded_value
 
 #: Fields whose vocabulary is searched, most useful first (every field plain words
 #: search: a word only in a caption or its photo credit is a known word).
@@ -88,12 +89,16 @@ def _literal_prefix(pattern: str) -> str:
 class Vocabulary:
     """The words of one index generation (thread-safe; its caches die with it)."""
 
-    def __init__(self, reader: Any, files: Sequence[PostingsFile]) -> None:
+    def __init__(
+        self, reader: Any, files: Sequence[PostingsFile], code_names: CodeNames | None = None
+    ) -> None:
         self._reader = reader
         self._files = files
-        self._init_caches(reader.schema.names())
+        self._init_caches(reader.schema.names(), code_names)
 
-    def _init_caches(self, fieldnames: Sequence[str]) -> None:
+    def _init_caches(self, fieldnames: Sequence[str], code_names: CodeNames | None) -> None:
+        #: What the collection's codes stand for (``topic:acq``).
+        self.code_names: CodeNames = code_names or {}
         self._fieldnames = frozenset(fieldnames)
         self._fields = [name for name in TEXT_SOURCES if name in self._fieldnames]
         #: Each letter's stems, sorted, by length: did-you-mean and fuzzy words scan
@@ -137,12 +142,16 @@ class Vocabulary:
 
     # -- facet values ----------------------------------------------------------------
     def matching_values(self, fieldname: str, value: str) -> list[str]:
-        """Values of a facet field equal to ``value`` or holding it as a word
+        """Values of a facet field equal to ``value``, named by it as a code
+        (``topic:acq`` -> "mergers/acquisitions") or holding it as a word
         (``credit:kilic`` -> "bulent kilic"); ``[value]`` when none does."""
         if fieldname not in self._fieldnames:
             return [value]
         if self.field_frequency(fieldname, value):
             return [value]
+        named = coded_value(self.code_names, fieldname, value)
+        if named is not None and self.field_frequency(fieldname, fold(named)):
+            return [fold(named)]
         words = [word for word in _VALUE_WORDS.split(value) if word]
         if len(words) != 1:
             return [value]

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 QUERY_SYNTAX = (
     ("hawija offensive", "stories with all the words (stemmed: offensives, Offensive)"),
-    ('"islamic state"', "an exact phrase"),
+    ('"islamic state"', 'an exact phrase; "rate cut"~3: at most 3 words between'),
     ("oil OR gas", "either word; -word or NOT word leaves a word out"),
     ("place:iraq topic:crude", "a field: title, source, category, topic, place, person, org"),
     ("date:1987-03", "a year, month, range [1987-03-01 to 1987-03-31] or date:>1987-06"),
@@ -24,7 +24,8 @@ QUERY_SYNTAX = (
 
 GENERAL_KEYS = (
     ("Tab / Shift+Tab", "move between search bar, results, facets"),
-    ("Up / Down (search bar)", "previous / next query from the history"),
+    ("Up / Down, Ctrl+N (search bar)", "move through the results while typing"),
+    ("Alt+Up / Alt+Down, Ctrl+R", "previous / next query from the history"),
     ("Enter (search bar)", "search now and move to the results"),
     ("Enter (results)", "open the story in the reader"),
     ("Enter (facets)", "filter by the value (again to remove it)"),
@@ -75,13 +76,18 @@ class HelpScreen(ModalScreen[None]):
         self.app_bindings = list(app_bindings)
 
     def compose(self) -> ComposeResult:
+        everywhere = binding_rows(self.app_bindings, self.app)
+        # A key of the app's that the screen shows in its own footer is listed once.
+        here = [
+            row for row in binding_rows(self.screen_bindings, self.app) if row not in everywhere
+        ]
         with VerticalScroll(id="help"):
             yield Static(Text("newsdesk — keys", style="bold"), id="help-title")
             yield Static(
                 keys_table(
                     [
-                        ("This screen", binding_rows(self.screen_bindings, self.app)),
-                        ("Everywhere", [*binding_rows(self.app_bindings, self.app), *GENERAL_KEYS]),
+                        ("This screen", here),
+                        ("Everywhere", [*everywhere, *GENERAL_KEYS]),
                         ("Query language", QUERY_SYNTAX),
                     ]
                 )

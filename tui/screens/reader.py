@@ -7,6 +7,7 @@ in place.  Captions (with their photo credits) are set apart after the story.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from corpus.model import Article
 from search.results import Hit, Span
 from tui.backend import SearchBackend, query_spans
 from tui.safe_text import highlighted_text, safe_text
+from tui.screens.copy import CopyScreen
+from tui.story_actions import open_plan, run_plan
 from tui.widgets.preview import article_metadata
 from tui.widgets.result_list import hit_row, with_dividers
 
@@ -65,11 +68,24 @@ class ReaderScreen(Screen[None]):
 
     CSS_PATH = "reader.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("n", "next_match", "Next match"),
-        Binding("N,p", "previous_match", "Previous match", key_display="N/p"),
-        Binding("r", "focus_related", "Related stories"),
+        Binding("f1", "app.help", "Help"),  # first: the footer never cuts it off
+        Binding("escape,q", "back", "Back", key_display="esc"),
+        Binding("n", "next_match", "Next", tooltip="Next match"),
+        Binding("N,p", "previous_match", "Previous", key_display="N/p", tooltip="Previous match"),
+        Binding("r", "focus_related", "Related", tooltip="To the related stories"),
+        Binding("c", "copy", "Copy", tooltip="Copy its id, headline, citation, link or text"),
+        Binding(
+            "o", "open", "Open", tooltip="Its web address in the browser, or its file in $PAGER"
+        ),
+        Binding("e", "edit", "Edit", tooltip="Its file in $EDITOR", show=False),
         Binding("s", "focus_story", "Story", show=False),
+        # Pager keys (less, newsboat): line, page, top and bottom of the story.
+        Binding("j", "scroll_story('down')", "Line down", show=False),
+        Binding("k", "scroll_story('up')", "Line up", show=False),
+        Binding("space", "scroll_story('page_down')", "Page down", show=False),
+        Binding("b", "scroll_story('page_up')", "Page up", show=False),
+        Binding("g", "scroll_story('home')", "Top", show=False),
+        Binding("G", "scroll_story('end')", "Bottom", show=False),
     ]
 
     def __init__(
@@ -209,6 +225,27 @@ class ReaderScreen(Screen[None]):
 
     def action_focus_related(self) -> None:
         self.query_one("#related").focus()
+
+    def action_copy(self) -> None:
+        if self.article is not None:
+            self.app.push_screen(CopyScreen(self.article))
+
+    def action_open(self) -> None:
+        if self.article is not None:
+            run_plan(self.app, open_plan(self.article, edit=False, environ=os.environ))
+
+    def action_edit(self) -> None:
+        if self.article is not None:
+            run_plan(self.app, open_plan(self.article, edit=True, environ=os.environ))
+
+    def action_scroll_story(self, where: str) -> None:
+        story = self.query_one("#story", VerticalScroll)
+        moves = {
+            "down": story.scroll_down, "up": story.scroll_up,
+            "page_down": story.scroll_page_down, "page_up": story.scroll_page_up,
+            "home": story.scroll_home, "end": story.scroll_end,
+        }  # fmt: skip
+        moves[where](animate=False)
 
     def action_focus_story(self) -> None:
         self.query_one("#story").focus()

@@ -25,10 +25,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from corpus.errors import NewsdeskError
 from corpus.model import Article
 from search.errors import QueryError
 from search.results import Hit, SearchResults, Span
@@ -41,9 +40,12 @@ from tui.messages import (
     HitHighlighted,
     MoreResultsWanted,
     SearchFinished,
+    SelectionMoved,
     SuggestionAccepted,
+    TypedAway,
 )
-from tui.safe_text import clean
+from tui.safe_text import clean, failure_text
+from tui.screens import result_actions
 from tui.screens.refreshing import IndexRefreshingScreen
 from tui.search_state import SearchRequest
 from tui.settings import Settings
@@ -66,11 +68,47 @@ class SearchScreen(IndexRefreshingScreen):
     CSS_PATH = "search.tcss"
     AUTO_FOCUS = "#query"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search", tooltip="Move to the search bar"),
+        # Help first, so the footer never cuts it off (the app's F1, shown here).
+        Binding("f1", "app.help", "Help"),
+        Binding("slash", "focus_search", "Search", tooltip="Move to the search bar", show=False),
         Binding("f2", "toggle_sort", "Sort", tooltip="Relevance → newest → oldest"),
-        Binding("f3", "accept_suggestion", "Did you mean", tooltip="Search the suggestion"),
-        Binding("f4", "clear_filters", "Clear filters"),
+        Binding("f3", "accept_suggestion", "Suggestion", tooltip="Search the suggestion"),
+        Binding("f4", "clear_filters", "Clear", tooltip="Clear the filters"),
         Binding("f6", "focus_facets", "Facets", tooltip="Move to the facet list"),
+        Binding(
+            "f7",
+            "export",
+            "Export",
+            tooltip="Write every result to a file (CSV, JSON Lines, Markdown, BibTeX)",
+        ),
+        Binding(
+            "f8",
+            "copy",
+            "Copy",
+            tooltip="Copy the story's id, headline, citation, link or text",
+            show=False,
+        ),
+        Binding(
+            "ctrl+o",
+            "open",
+            "Open",
+            tooltip="The story's web address in the browser, or its file in $PAGER",
+            show=False,
+        ),
+        Binding(
+            "ctrl+s",
+            "save_search",
+            "Save search",
+            tooltip="Keep this search under a name",
+            show=False,
+        ),
+        Binding(
+            "f9",
+            "saved_searches",
+            "Saved",
+            tooltip="Saved searches and their new stories",
+            show=False,
+        ),
         Binding("escape", "back_to_search", "Search bar", show=False),
     ]
 
@@ -95,6 +133,8 @@ class SearchScreen(IndexRefreshingScreen):
         self._page_worker: Worker[None] | None = None
         self._loading_more = False
         self._preview_timer: Timer | None = None
+        #: The saved search whose new stories the result list marks (None: no marks).
+        self._marked_request: SearchRequest | None = None
 
     def compose(self) -> ComposeResult:
         yield SearchBar(self.history, id="search-bar")
@@ -187,6 +227,9 @@ class SearchScreen(IndexRefreshingScreen):
             return
         self.results = results
         self.shown_request = self._searched_request
+        if self.shown_request != self._marked_request:  # another search: no new marks
+            self._marked_request = None
+            result_list.new_ids = frozenset()
         if self._history_generation == message.generation:
             self.history.add(results.query)
         self._set_stale(False)
@@ -224,8 +267,9 @@ class SearchScreen(IndexRefreshingScreen):
         request = self.shown_request or self.request
         if results.total == 0 and request.is_browse:
             summary.show_message("The index is empty")
-        else:
-            summary.show(results, request.sort)
+        else:  # no words: every story, newest first (the engine's browse order)
+            browsing = not request.query.strip() and request.sort == "relevance"
+            summary.show(results, "newest" if browsing else request.sort)
 
     def _empty_hint(self, results: SearchResults) -> str:
         request = self.shown_request or self.request
@@ -256,6 +300,9 @@ class SearchScreen(IndexRefreshingScreen):
         worker, error = event.worker, event.worker.error
         if worker.group == "preview":
             self.query_one(Preview).clear(failure_text(error))
+            return
+        if worker.group == "story":  # the story to copy or open could not be read
+            self.notify(failure_text(error), severity="error", markup=False)
             return
         if worker.group not in ("search", "page"):
             return
@@ -311,6 +358,20 @@ class SearchScreen(IndexRefreshingScreen):
         self.run_search_and_remember()  # a query that does not parse is not remembered
         self.query_one(ResultList).focus()
 
+    def on_typed_away(self, message: TypedAway) -> None:
+        """A letter typed in the results: to the end of the query (never replacing it)."""
+        query = self.query_one(SearchBar).input
+        query.focus()
+        query.cursor_position = len(query.value)
+        query.insert_text_at_cursor(message.text)
+
+    def on_selection_moved(self, message: SelectionMoved) -> None:
+        results = self.query_one(ResultList)
+        if message.step > 0:
+            results.action_cursor_down()
+        else:
+            results.action_cursor_up()
+
     def on_facet_toggled(self, message: FacetToggled) -> None:
         self.request = self.request.toggle_filter(message.field, message.value)
         self.run_search()
@@ -340,6 +401,9 @@ class SearchScreen(IndexRefreshingScreen):
         """Show the hit at once; fetch the full story after a pause in cursor movement,
         so scrolling through the list (or painting new results) never waits for it."""
         self.query_one(Preview).show_hit(message.hit)
+        position = self.query_one(ResultList).highlighted
+        if position is not None and not self.stale:
+            self.query_one(ResultSummary).show_position(position + 1)
         if self._preview_timer is not None:
             self._preview_timer.stop()
         hit, shown = message.hit, self.shown_request  # never the malformed query being typed
@@ -367,6 +431,9 @@ class SearchScreen(IndexRefreshingScreen):
 
         # The query that found the story (the one typed may not parse yet).
         self.history.add(self.shown_query)
+        if self.settings.pick:
+            self.app.exit(message.hit)
+            return
         typing = self.shown_request is not None and self.shown_request.typing
         self.app.push_screen(
             ReaderScreen(self.engine, message.hit.id, self.shown_query, as_you_type=typing)
@@ -381,7 +448,11 @@ class SearchScreen(IndexRefreshingScreen):
         self.action_focus_search()
 
     def action_focus_facets(self) -> None:
-        self.query_one("#facets").focus()
+        """To the facets, the first value highlighted (Enter filters by it at once)."""
+        facets = self.query_one("#facets", OptionList)
+        facets.focus()
+        if facets.highlighted is None:
+            facets.action_first()  # the first value: headings are disabled, skipped
 
     def action_toggle_sort(self) -> None:
         self.request = self.request.next_sort()
@@ -392,17 +463,34 @@ class SearchScreen(IndexRefreshingScreen):
         if suggestion:
             self.post_message(SuggestionAccepted(suggestion))
 
+    def action_export(self) -> None:
+        result_actions.export(self)
+
+    def action_copy(self) -> None:
+        result_actions.with_current_article(self, result_actions.copy)
+
+    def action_open(self) -> None:
+        result_actions.with_current_article(self, result_actions.open_story)
+
+    def action_save_search(self) -> None:
+        result_actions.save_search(self)
+
+    def action_saved_searches(self) -> None:
+        result_actions.list_saved(self)
+
+    def open_search(self, request: SearchRequest, new_ids: frozenset[str] = frozenset()) -> None:
+        """Search ``request`` now (a saved search), marking the stories of ``new_ids``
+        until the search changes."""
+        self.request = request
+        self._marked_request = request
+        self.query_one(ResultList).new_ids = new_ids
+        self.query_one(SearchBar).set_query(request.query)
+        self.run_search_and_remember()
+
     def action_clear_filters(self) -> None:
         if self.request.filters:
             self.request = self.request.clear_filters()
             self.run_search()
-
-
-def failure_text(error: BaseException | None) -> str:
-    """ "Bad query: unclosed quote …", "Unexpected error: ValueError: …" (escapes removed)."""
-    if isinstance(error, NewsdeskError):
-        return clean(f"{error.title}: {error}")
-    return clean(f"Unexpected error: {type(error).__name__}: {error}")
 
 
 def results_with_page(current: SearchResults, page: SearchResults) -> SearchResults:

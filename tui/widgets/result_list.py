@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
+from textual import events
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from search.results import Hit
 from tui.date_label import date_label
-from tui.messages import HitChosen, HitHighlighted, MoreResultsWanted
+from tui.messages import HitChosen, HitHighlighted, MoreResultsWanted, TypedAway
 from tui.safe_text import highlighted_text, one_line, safe_text
 from tui.widgets.option_list import WidthCachedOptionList
 from tui.widgets.rows import Part, Row
@@ -19,6 +21,8 @@ SNIPPET_CHARS = 180
 #: Most lines a hit's title, and its snippet, may take (the preview shows them whole).
 TITLE_LINES = 2
 SNIPPET_LINES = 2
+#: Characters that start or shape a query, besides letters and digits.
+_QUERY_MARKS = frozenset('"-*')
 #: Load the next page when the cursor is this close to the last loaded hit.
 LOOKAHEAD = 3
 
@@ -34,12 +38,14 @@ def hit_metadata(hit: Hit) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def hit_row(hit: Hit) -> Row:
+def hit_row(hit: Hit, *, new: bool = False) -> Row:
     """The prompt for one hit: title, metadata and snippet lines, cut to the list's width.
 
     Every piece of article text is inert ``Text``; a row is at most five lines high and
     its height is known without laying the text out (see :mod:`tui.widgets.rows`)."""
     title = safe_text(hit.title or "(untitled)", "bold", one_line=True)
+    if new:  # new in the saved search opened since its last look
+        title = Text("● new  ", style="bold green") + title
     metadata = safe_text(hit_metadata(hit), "dim", one_line=True)
     snippet = one_line(highlighted_text(hit.snippet, hit.highlights, match_style="bold reverse"))
     if len(snippet) > SNIPPET_CHARS:
@@ -65,6 +71,8 @@ class ResultList(WidthCachedOptionList):
         super().__init__(id=id, markup=False)
         self.hits: list[Hit] = []
         self.has_more = False
+        #: Ids of the stories to mark new (those of a saved search since its last look).
+        self.new_ids: frozenset[str] = frozenset()
 
     def on_mount(self) -> None:
         self.watch(self, "scroll_y", self._check_scrolled_to_end, init=False)
@@ -74,8 +82,11 @@ class ResultList(WidthCachedOptionList):
         self.has_more = has_more
         first = len(self.hits) if append else 0
         options = with_dividers(
-            Option(hit_row(hit), id=str(first + i)) for i, hit in enumerate(hits)
+            Option(hit_row(hit, new=hit.id in self.new_ids), id=str(first + i))
+            for i, hit in enumerate(hits)
         )
+        if not has_more and (hits or append):  # all loaded: say so at the bottom
+            options.append(Option(Text("  end of the results", style="dim italic"), disabled=True))
         if append:
             self.hits.extend(hits)
             self.add_options(options)
@@ -96,6 +107,15 @@ class ResultList(WidthCachedOptionList):
             self.post_message(HitHighlighted(self.hits[index]))
         if self.has_more and index >= len(self.hits) - LOOKAHEAD:
             self.post_message(MoreResultsWanted())
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter or digit (or a quote, minus or star) typed here goes to the search
+        bar, as in fzf; other keys keep their meaning here (? is Help, / the bar)."""
+        character = event.character or ""
+        if len(character) == 1 and (character.isalnum() or character in _QUERY_MARKS):
+            event.stop()
+            event.prevent_default()
+            self.post_message(TypedAway(character))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

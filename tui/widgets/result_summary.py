@@ -16,8 +16,9 @@ from tui.search_state import SearchRequest
 SORT_LABELS = {"relevance": "best match first", "newest": "newest first", "oldest": "oldest first"}
 
 
-def count_text(results: SearchResults, sort: str) -> Text:
-    """ "1,234 stories · best match first", with the relaxed-matching note when it applies."""
+def count_text(results: SearchResults, sort: str, position: int | None = None) -> Text:
+    """ "1,234 stories · best match first · 12/1,234" (the selected story's place), with
+    the relaxed-matching note when it applies."""
     if results.only_stop_words:
         return Text("Only words too common to search for", style="bold")
     if results.total == 0:
@@ -25,6 +26,8 @@ def count_text(results: SearchResults, sort: str) -> Text:
     noun = "story" if results.total == 1 else "stories"
     text = Text(f"{results.total:,} {noun}", style="bold", end="")
     text.append(f" · {SORT_LABELS.get(sort, sort)}", style="dim")
+    if position is not None:
+        text.append(f" · {position:,}/{results.total:,}", style="bold")
     if results.relaxed and results.all_words_total == 0:
         text.append(" · showing stories matching any word", style="italic")
     elif results.relaxed:
@@ -63,6 +66,8 @@ class ResultSummary(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.suggestion: str | None = None
+        #: The results counted on the line and their sort (the position is redrawn on them).
+        self._counted: tuple[SearchResults, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="count", markup=False)
@@ -74,10 +79,20 @@ class ResultSummary(Vertical):
         self.query_one("#search-problem", Static).display = False
 
     def show(self, results: SearchResults, sort: str) -> None:
-        self.query_one("#count", Static).update(count_text(results, sort))
+        self._counted = (results, sort)
+        self.query_one("#count", Static).update(
+            count_text(results, sort, 1 if results.hits else None)
+        )
         self.show_suggestion(results.suggestion if results.suggestion != results.query else None)
 
+    def show_position(self, position: int) -> None:
+        """The selected story is the ``position``-th of the results counted ("12/734")."""
+        if self._counted is not None:
+            results, sort = self._counted
+            self.query_one("#count", Static).update(count_text(results, sort, position))
+
     def show_message(self, message: str) -> None:
+        self._counted = None
         self.query_one("#count", Static).update(Text(message, style="bold"))
         self.show_suggestion(None)
 
@@ -85,6 +100,7 @@ class ResultSummary(Vertical):
         self, results: SearchResults, request: SearchRequest, *, query_error: bool
     ) -> None:
         """The results still shown are those of ``request``, not of the query typed."""
+        self._counted = None
         self.query_one("#count", Static).update(
             stale_text(results, request, query_error=query_error)
         )

@@ -1,4 +1,7 @@
-"""The search bar: the query input with history (Up/Down) and an inline error line."""
+"""The search bar: the query input and an inline error line.
+
+As in fzf, the cursor stays in the query while Up/Down (and Ctrl+N) move the selection
+in the results; the history is on Alt+Up/Alt+Down (Ctrl+R: the previous query)."""
 
 from __future__ import annotations
 
@@ -10,15 +13,19 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tui.history import QueryHistory
+from tui.messages import SelectionMoved
 from tui.safe_text import safe_text
 
 
 class QueryInput(Input):
-    """An Input whose Up/Down walk the query history (Input itself leaves them unbound)."""
+    """An Input whose Up/Down move the result selection and Alt+Up/Alt+Down walk the
+    query history (Input itself leaves them unbound)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "history_previous", "Previous query", show=False),
-        Binding("down", "history_next", "Next query", show=False),
+        Binding("up", "select(-1)", "Previous result", show=False),
+        Binding("down,ctrl+n", "select(1)", "Next result", show=False),
+        Binding("alt+up,ctrl+r", "history_previous", "Previous query", show=False),
+        Binding("alt+down", "history_next", "Next query", show=False),
     ]
 
     def __init__(self, history: QueryHistory, **kwargs: object) -> None:
@@ -30,8 +37,11 @@ class QueryInput(Input):
             self.value = query
             self.cursor_position = len(query)
 
+    def action_select(self, step: int) -> None:
+        self.post_message(SelectionMoved(step))
+
     def action_history_previous(self) -> None:
-        self._recall(self.history.previous())
+        self._recall(self.history.previous(self.value))
 
     def action_history_next(self) -> None:
         self._recall(self.history.next())
@@ -51,6 +61,9 @@ class SearchBar(Vertical):
             self.history,
             placeholder='Search stories: words, "phrases", place:iraq, date:1987-03 …',
             id="query",
+            # Back in the bar (/, Esc, a letter typed in the results) the query is there
+            # to refine, as in fzf: never selected whole, where a letter would replace it.
+            select_on_focus=False,
         )
         yield Static("", id="query-error", markup=False)
 

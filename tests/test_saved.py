@@ -1,0 +1,102 @@
+"""Saved searches: `newsdesk save`, `newsdesk saved [run|remove]`, new since the last look."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from test_search_support import SEED_ID
+
+from corpus import sample_corpus_path
+from index import build_index
+from tui.cli import main
+
+
+@pytest.fixture
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A corpus folder holding the seed story, its index, and a private saved.json."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(sample_corpus_path() / f"{SEED_ID}.txt", corpus)
+    build_index([corpus], index, entities=False)
+    monkeypatch.setenv("NEWSDESK_SAVED", str(tmp_path / "saved.json"))
+    return corpus, index
+
+
+def saved_json(capsys: pytest.CaptureFixture[str], index: Path, *argv: str) -> object:
+    assert main(["saved", *argv, "--index", str(index), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_new_stories_since_the_last_look(
+    capsys: pytest.CaptureFixture[str], setup: tuple[Path, Path]
+) -> None:
+    corpus, index = setup
+    assert main(["save", "raqa", "raqa", "OR", "hawija"]) == 0
+    capsys.readouterr()
+    [listed] = saved_json(capsys, index)  # type: ignore[misc]
+    assert (listed["total"], listed["new"], listed["last_look"]) == (1, 1, None)
+    run = saved_json(capsys, index, "run", "raqa", "--new")
+    assert [hit["id"] for hit in run["hits"]] == [SEED_ID]  # type: ignore[index]
+    [listed] = saved_json(capsys, index)  # type: ignore[misc]
+    assert (listed["total"], listed["new"]) == (1, 0)  # looked at: nothing new
+
+    (corpus / "later.txt").write_text(
+        "Fighting near Hawija\n\nIraqi forces pressed on towards Hawija on Saturday, "
+        "officials said, a day after the offensive began.\n",
+        encoding="utf-8",
+    )
+    build_index([corpus], index, entities=False)
+    [listed] = saved_json(capsys, index)  # type: ignore[misc]
+    assert (listed["total"], listed["new"]) == (2, 1)
+    run = saved_json(capsys, index, "run", "raqa", "--new")
+    assert [hit["id"] for hit in run["hits"]] == ["later"]  # type: ignore[index]
+
+    build_index([corpus], index, entities=False, rebuild=True)  # same stories, new index
+    [listed] = saved_json(capsys, index)  # type: ignore[misc]
+    assert (listed["total"], listed["new"]) == (2, 0)
+
+    (corpus / "later.txt").write_text(
+        "Fighting near Hawija\n\nIraqi forces pressed on towards Hawija on Sunday.\n",
+        encoding="utf-8",
+    )
+    build_index([corpus], index, entities=False)
+    [listed] = saved_json(capsys, index)  # type: ignore[misc]
+    assert listed["new"] == 1  # a story corrected since the last look is new again
+
+
+def test_the_text_list_and_run(
+    capsys: pytest.CaptureFixture[str], setup: tuple[Path, Path]
+) -> None:
+    _, index = setup
+    assert main(["save", "iraq", "hawija", "--filter", "source=AFP"]) == 0
+    assert main(["saved", "--index", str(index)]) == 0
+    out = capsys.readouterr().out
+    assert "iraq  “hawija” · source=AFP  1 story  1 new (never looked at)" in out
+    assert main(["saved", "run", "iraq", "--index", str(index)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "iraq: 1 of 1 story" and out[1].startswith("● 2017-09-22")
+    assert main(["saved", "remove", "iraq"]) == 0
+    assert main(["saved", "run", "iraq", "--index", str(index)]) == 1
+    assert "no saved search named 'iraq'" in capsys.readouterr().err
+
+
+def test_a_name_is_not_overwritten_unless_asked(
+    capsys: pytest.CaptureFixture[str], setup: tuple[Path, Path]
+) -> None:
+    assert main(["save", "one", "hawija"]) == 0
+    assert main(["save", "one", "raqa"]) == 1
+    assert "add --replace" in capsys.readouterr().err
+    assert main(["save", "one", "raqa", "--replace"]) == 0
+
+
+def test_a_damaged_file_is_named_not_replaced(
+    capsys: pytest.CaptureFixture[str], setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    damaged = tmp_path / "saved.json"
+    damaged.write_text("{not json", encoding="utf-8")
+    assert main(["save", "one", "hawija"]) == 1
+    assert str(damaged) in capsys.readouterr().err
+    assert damaged.read_text(encoding="utf-8") == "{not json"

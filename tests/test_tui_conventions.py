@@ -1,0 +1,137 @@
+"""Terminal conventions (fzf, less, newsboat): moving through results while typing, the
+position counter and end marker, the browse order's label, the reader's pager keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_tui_support import make_app, pilot_test, sample_index, screen_text, settle
+from textual.containers import VerticalScroll
+
+from search import Engine
+from tui.screens.reader import ReaderScreen
+from tui.screens.search import SearchScreen
+from tui.widgets.facet_panel import FacetList
+from tui.widgets.result_list import ResultList
+from tui.widgets.search_bar import QueryInput, SearchBar
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    with Engine.open(sample_index()) as opened:
+        yield opened
+
+
+@pilot_test
+async def test_up_down_move_the_selection_while_typing(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_one(SearchBar).input.focus()
+        await pilot.press(*"oil")
+        await settle(pilot)
+        total = screen.results.total  # type: ignore[union-attr]
+        assert f"· 1/{total}" in screen_text(app)
+        await pilot.press("down", "ctrl+n")
+        await settle(pilot)
+        results = screen.query_one(ResultList)
+        assert results.highlighted == 2
+        assert isinstance(app.focused, QueryInput)  # the cursor stayed in the query
+        assert f"· 3/{total}" in screen_text(app)
+        await pilot.press("up")
+        assert results.highlighted == 1
+        await pilot.press(*" prices")  # typing goes on in the bar
+        assert screen.query_one(SearchBar).input.value == "oil prices"
+
+
+@pilot_test
+async def test_browsing_says_newest_first_and_the_end_is_marked(
+    tmp_path: Path, engine: Engine
+) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "stories · newest first" in screen_text(app)  # the empty query's order
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_one(SearchBar).input.focus()
+        await pilot.press(*"hawija")
+        await settle(pilot)
+        assert "1 story · best match first · 1/1" in screen_text(app)
+        assert "end of the results" in screen_text(app)
+
+
+@pilot_test
+async def test_the_reader_pages_like_less(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(SearchBar).input.focus()
+        await pilot.press(*"hawija", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        story = reader.query_one("#story", VerticalScroll)
+        await pilot.press("G")
+        await pilot.pause()
+        assert story.scroll_y == story.max_scroll_y > 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert story.scroll_y == 0
+        await pilot.press("space")
+        await pilot.pause()
+        paged = story.scroll_y
+        assert paged > 3
+        await pilot.press("j")
+        await pilot.pause()
+        assert story.scroll_y == paged + 1
+        await pilot.press("b")
+        await pilot.pause()
+        assert story.scroll_y < paged
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+
+
+@pilot_test
+async def test_letters_typed_in_the_results_go_to_the_query(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_one(SearchBar).input.focus()
+        await pilot.press(*"oil", "enter")  # Enter: to the results
+        await settle(pilot)
+        assert isinstance(app.focused, ResultList)
+        await pilot.press(*"s")
+        await pilot.pause()
+        await pilot.press(*" price")
+        await settle(pilot)
+        assert isinstance(app.focused, QueryInput)
+        assert screen.query_one(SearchBar).input.value == "oils price"
+
+
+@pilot_test
+async def test_f6_highlights_the_first_facet_value(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        facets = app.screen.query_one(FacetList)
+        assert app.focused is facets and facets.highlighted is not None
+        option = facets.get_option_at_index(facets.highlighted)
+        assert not option.disabled  # a value, not a heading
+        await pilot.press("enter")  # so Enter filters by it at once
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and screen.request.filters

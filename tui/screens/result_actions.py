@@ -1,0 +1,115 @@
+"""What the search screen does with its results besides showing them: export them all
+(F7), copy a part of the story under the cursor (F8) or open it (Ctrl+O), save the
+search (Ctrl+S) or open a saved one (F9)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from corpus.model import Article
+from index.fields import FIELD_ALIASES
+from search.errors import SearchError
+from search.results import SearchResults
+from search.saved import SavedSearch, SavedSearches
+from tui.safe_text import clean, failure_text
+from tui.screens.copy import CopyScreen
+from tui.screens.export import ExportScreen
+from tui.screens.saved import SavedSearchesScreen, SaveSearchScreen
+from tui.search_state import SearchRequest
+from tui.story_actions import open_plan, run_plan
+from tui.widgets.result_list import ResultList
+
+if TYPE_CHECKING:
+    from tui.screens.search import SearchScreen
+
+
+def export(screen: SearchScreen) -> None:
+    """The export dialog over the search shown; the app confirms where the file went."""
+    if screen.results is None or screen.shown_request is None or not screen.results.total:
+        screen.notify(
+            "No results to export: search for something first.", severity="warning", markup=False
+        )
+        return
+    dialog = ExportScreen(
+        screen.engine, screen.shown_request, screen.settings.index_dir, screen.settings.export_dir
+    )
+
+    def exported(confirmation: str | None) -> None:
+        if confirmation:
+            screen.notify(clean(confirmation), title="Export", timeout=6, markup=False)
+
+    screen.app.push_screen(dialog, exported)
+
+
+def with_current_article(
+    screen: SearchScreen, then: Callable[[SearchScreen, Article], None]
+) -> None:
+    """Read the whole story under the result cursor in a worker (a failure is the
+    screen's to report, group "story"), then ``then`` it on the UI thread."""
+    hit = screen.query_one(ResultList).current_hit
+    if hit is None:
+        screen.notify("No story under the cursor.", severity="warning", markup=False)
+        return
+
+    def fetch() -> None:
+        article = screen.engine.get(hit.id)
+        screen.app.call_from_thread(then, screen, article)
+
+    screen.run_worker(fetch, thread=True, group="story", exclusive=True, exit_on_error=False)
+
+
+def copy(screen: SearchScreen, article: Article) -> None:
+    screen.app.push_screen(CopyScreen(article))
+
+
+def open_story(screen: SearchScreen, article: Article) -> None:
+    run_plan(screen.app, open_plan(article, edit=False, environ=os.environ))
+
+
+def _store(screen: SearchScreen) -> SavedSearches | None:
+    try:
+        return SavedSearches()
+    except SearchError as error:  # a damaged file: said, never replaced
+        screen.notify(failure_text(error), severity="error", markup=False)
+        return None
+
+
+def save_search(screen: SearchScreen) -> None:
+    """Name the search shown and keep it (``newsdesk saved`` lists it too)."""
+    store = _store(screen)
+    if store is None or screen.shown_request is None:
+        return
+
+    def saved(name: str | None) -> None:
+        if name:
+            screen.notify(f"Saved as “{clean(name)}”: F9 lists saved searches", markup=False)
+
+    screen.app.push_screen(SaveSearchScreen(screen.shown_request, store), saved)
+
+
+def list_saved(screen: SearchScreen) -> None:
+    """The saved searches with their new stories; the one chosen opens."""
+    store = _store(screen)
+    if store is None:
+        return
+
+    def chosen(choice: tuple[SavedSearch, SearchResults] | None) -> None:
+        if choice is None:
+            return
+        search, results = choice
+        request = SearchRequest(
+            query=search.as_query(),
+            filters={FIELD_ALIASES.get(k, k): tuple(v) for k, v in search.filters.items()},
+            sort=search.sort,
+        )
+        new = frozenset(hit.id for hit in results.hits if search.is_new(hit))
+        screen.open_search(request, new)
+        try:
+            store.put(search.looked(results, datetime.now(UTC)))
+        except SearchError as error:
+            screen.notify(failure_text(error), severity="error", markup=False)
+
+    screen.app.push_screen(SavedSearchesScreen(screen.engine, store), chosen)
