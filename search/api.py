@@ -15,13 +15,16 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date, datetime
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from search.explain import Explanation
 
 from search.arguments import SearchRequest, checked_text, search_request
 from search.errors import InvalidArgumentError
 from search.present.highlight import match_spans
 from search.query.parser import ParsedQuery, parse_query
-from search.results import SearchResults, Span
+from search.results import Hit, SearchResults, Span
 from search.words.resolve import resolve_query
 from search.words.vocabulary import Vocabulary
 
@@ -120,6 +123,12 @@ class SearchApi(ABC):
         with self._vocabulary() as vocabulary:
             parsed = parse_query(text, field_boosts=self.field_boosts, as_you_type=as_you_type)
             return resolve_query(parsed, vocabulary)
+
+    def explain(self, query: str, hits: Sequence[Hit]) -> list[Explanation]:
+        """Why each of ``hits`` (found for ``query``) matched: its words' score parts
+        field by field (``search.explain``).  Not on a cluster: there every shard holds
+        its stories' postings."""
+        raise InvalidArgumentError("explain", "is not available on a cluster (use one index)")
 
     def match_spans(self, query: str, text: str, *, as_you_type: bool = False) -> tuple[Span, ...]:
         """Spans of the words in ``text`` that match the query's terms (stemming-aware),

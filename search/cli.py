@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.cli import article_to_json
 from index.cli import add_cluster, add_index_dir, positive_int
@@ -21,6 +21,9 @@ from search.export import FORMATS, Provenance, export_hits, write_export
 from search.output import article_text, counted, results_text, write_text
 from search.query.dates import date_bounds
 from search.results import Hit, SearchResults
+
+if TYPE_CHECKING:
+    from search.explain import Explanation
 
 QUERY_HELP = """\
 query language:
@@ -77,6 +80,9 @@ def register(subparsers: Any) -> None:
     )
     search.add_argument(
         "--all", action="store_true", help="every matching story, not one page (with --format)"
+    )
+    search.add_argument(
+        "--explain", action="store_true", help="say why each story matched (words, fields, scores)"
     )
     search.add_argument(
         "--output", "-o", metavar="FILE", help="write the export to FILE (else standard output)"
@@ -162,6 +168,7 @@ def run_search(args: argparse.Namespace) -> int:
                 page_size=args.limit,
                 facets=not args.format,
             )
+        why = {e.article_id: e for e in engine.explain(query, results.hits)} if args.explain else {}
     if args.format:
         provenance = Provenance(
             query=query,
@@ -181,11 +188,23 @@ def run_search(args: argparse.Namespace) -> int:
             sys.stdout.write(exported)
         return 0
     if args.json:
-        json.dump(results_to_json(results), sys.stdout, ensure_ascii=False)
+        data = results_to_json(results)
+        for hit in data["hits"] if why else ():
+            hit["explain"] = explanation_json(why[hit["id"]])
+        json.dump(data, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        write_text(results_text(results))
+        write_text(results_text(results, {key: e.text() for key, e in why.items()}))
     return 0
+
+
+def explanation_json(explanation: Explanation) -> dict[str, Any]:
+    """``--explain --json``: each word's part of the score, field by field, and the rest."""
+    parts = [
+        {"field": p.field, "word": p.word, "count": p.count, "score": round(p.score, 6)}
+        for p in explanation.parts
+    ]
+    return {"parts": parts, "other": round(explanation.other, 6)}
 
 
 def results_to_json(results: SearchResults) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -46,6 +46,7 @@ from search.words.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from search.cluster.coordinator import ClusterEngine
+    from search.explain import Explanation
 
 #: Seconds of work a query may take (matching, ranking, snippets, facets): past it, the
 #: rest is skipped and the results are flagged ``partial``.
@@ -311,6 +312,11 @@ class Engine(SearchApi):
         with self._reading() as live:
             docnum = self._docnum(live.searcher, article_id)
             return document_to_article(live.searcher.stored_fields(docnum))
+
+    def explain(self, query: str, hits: Sequence[Hit]) -> list[Explanation]:
+        from search.explain import explain
+
+        return explain(self, query, hits)
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Stories similar to the article, itself excluded: Whoosh's more-like-this

@@ -33,7 +33,7 @@ EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "md": ".md", "bib": ".bib"}
 
 CSV_COLUMNS = (
     "id", "title", "date", "source", "places", "people", "organisations", "topics",
-    "url", "path", "score", "snippet", "query", "filters", "index", "exported",
+    "url", "path", "score", "snippet", "note", "query", "filters", "index", "exported",
 )  # fmt: skip
 #: What a list cell joins its values with ("Iraq; Syria").
 LIST_JOINER = "; "
@@ -60,6 +60,8 @@ class Provenance:
     sort: str = "relevance"
     #: Matching stories in all (an export of one page holds fewer).
     total: int = 0
+    #: A note per story id (the marked stories' notes), exported with each story.
+    notes: Mapping[str, str] = field(default_factory=dict)
 
     def filters_text(self) -> str:
         """The filters and date bounds as one line ("topics=acq; from=1987-03-01")."""
@@ -115,7 +117,7 @@ def _csv(hits: list[Hit], provenance: Provenance) -> str:
     writer.writerow(CSV_COLUMNS)
     origin = _provenance_fields(provenance)
     for hit in hits:
-        record = {**hit_record(hit), **origin}
+        record = {**hit_record(hit), "note": provenance.notes.get(hit.id, ""), **origin}
         writer.writerow(csv_cell(record[column]) for column in CSV_COLUMNS)
     return out.getvalue()
 
@@ -143,7 +145,12 @@ def _is_number(text: str) -> bool:
 def _jsonl(hits: list[Hit], provenance: Provenance) -> str:
     origin = _provenance_fields(provenance)
     return "".join(
-        json.dumps({**hit_record(hit), **origin}, ensure_ascii=False) + "\n" for hit in hits
+        json.dumps(
+            {**hit_record(hit), "note": provenance.notes.get(hit.id, ""), **origin},
+            ensure_ascii=False,
+        )
+        + "\n"
+        for hit in hits
     )
 
 
@@ -208,7 +215,9 @@ def _markdown(hits: list[Hit], provenance: Provenance) -> str:
     lines.append(f"- Exported: {provenance.exported.isoformat(timespec='seconds')}")
     lines.append(f"- Stories: {len(hits)} of {provenance.total}")
     lines.append("")
-    lines.extend(f"{number}. {citation(hit)}" for number, hit in enumerate(hits, start=1))
+    for number, hit in enumerate(hits, start=1):
+        note = provenance.notes.get(hit.id, "")
+        lines.append(f"{number}. {citation(hit)}" + (f" — {markdown_text(note)}" if note else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -237,6 +246,8 @@ def _bibtex(hits: list[Hit], provenance: Provenance) -> str:
         elif hit.path:
             fields.append(("howpublished", bibtex_text(hit.path)))
         fields.append(("note", bibtex_text(f"newsdesk id {hit.id}")))
+        if provenance.notes.get(hit.id):
+            fields.append(("annotation", bibtex_text(provenance.notes[hit.id])))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         lines.append(f"@online{{{key},\n{body}\n}}\n")
     return "\n".join(lines)

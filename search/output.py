@@ -9,6 +9,7 @@ or file gets the plain text, one line per line, unwrapped and without trailing s
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TextIO
 
@@ -124,8 +125,9 @@ PARTIAL_NOTE = (
 )
 
 
-def results_text(results: SearchResults) -> Text:
-    """Everything ``newsdesk search`` prints for one page of results."""
+def results_text(results: SearchResults, why: Mapping[str, str] | None = None) -> Text:
+    """Everything ``newsdesk search`` prints for one page of results (``why``: a line
+    saying why each story matched, by id: ``--explain``)."""
     text = Text()
     text.append(summary_text(results), style="bold")
     text.append(f"  ({results.took_ms:,.0f} ms)\n", style="dim")
@@ -142,6 +144,9 @@ def results_text(results: SearchResults) -> Text:
     for number, hit in enumerate(results.hits, start=first):
         text.append("\n")
         text.append_text(hit_text(number, hit))
+        if why and hit.id in why:
+            text.append("\nwhy: ", style="magenta")
+            text.append(clean_text(why[hit.id]), style="magenta")
         text.append("\n")
     facets = facet_text(results)
     if facets.plain:

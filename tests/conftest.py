@@ -68,5 +68,9 @@ def shared_entity_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
 def private_saved_searches(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test reads or writes the user's own saved searches (``NEWSDESK_SAVED``)."""
-    monkeypatch.setenv("NEWSDESK_SAVED", str(tmp_path_factory.mktemp("saved") / "saved.json"))
+    """No test reads or writes the user's own saved searches, marked stories or app
+    preferences (``NEWSDESK_SAVED``, ``NEWSDESK_MARKS``, ``NEWSDESK_CONFIG``)."""
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("NEWSDESK_SAVED", str(folder / "saved.json"))
+    monkeypatch.setenv("NEWSDESK_MARKS", str(folder / "marks.json"))
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(folder / "settings.json"))

@@ -13,7 +13,8 @@ from textual.containers import VerticalScroll
 from search import Engine
 from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
-from tui.widgets.facet_panel import FacetList
+from tui.widgets.facet_panel import FacetList, FacetPanel
+from tui.widgets.preview import Preview
 from tui.widgets.result_list import ResultList
 from tui.widgets.search_bar import QueryInput, SearchBar
 
@@ -135,3 +136,54 @@ async def test_f6_highlights_the_first_facet_value(tmp_path: Path, engine: Engin
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen) and screen.request.filters
+
+
+@pilot_test
+async def test_sort_layout_and_theme_are_remembered(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine, theme=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", "ctrl+t", "ctrl+y")  # newest first; no sidebar, no preview
+        await settle(pilot)
+        app.theme = "textual-light"
+        await pilot.pause()
+    app = make_app(tmp_path, engine, theme=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        assert screen.request.sort == "newest"
+        assert not screen.query_one(FacetPanel).display
+        assert not screen.query_one(Preview).display
+        assert app.theme == "textual-light"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert screen.query_one(FacetPanel).display
+
+
+@pilot_test
+async def test_more_lists_every_value_and_months_filter(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        facets = app.screen.query_one(FacetList)
+        ids = [facets.get_option_at_index(i).id or "" for i in range(facets.option_count)]
+        more = next(i for i, option_id in enumerate(ids) if option_id.endswith("\x00more"))
+        field = ids[more].split("\x1f")[0]
+        before = sum(option_id.startswith(field + "\x1f") for option_id in ids)
+        facets.focus()
+        facets.highlighted = more
+        await pilot.press("enter")
+        await pilot.pause()
+        ids = [facets.get_option_at_index(i).id or "" for i in range(facets.option_count)]
+        assert sum(option_id.startswith(field + "\x1f") for option_id in ids) > before
+        month = next(i for i, option_id in enumerate(ids) if option_id.startswith("month\x1f"))
+        facets.highlighted = month
+        await pilot.press("enter")  # a Month facet value filters by that month
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        chosen = ids[month].split("\x1f")[1]
+        assert screen.request.filters == {"month": (chosen,)}
+        assert screen.results is not None
+        assert all(hit.date and f"{hit.date:%Y-%m}" == chosen for hit in screen.results.hits)

@@ -22,6 +22,7 @@ from tui.backend import SearchBackend
 from tui.history import QueryHistory
 from tui.idle_gc import IdleCollector
 from tui.index_job import JobSummary, error_kind
+from tui.preferences import PreferenceStore
 from tui.screens.build import BuildScreen, typed_text
 from tui.screens.help import HelpScreen
 from tui.screens.problem import ProblemScreen
@@ -51,18 +52,25 @@ class NewsdeskApp(App[Hit | None]):
         self.engine = engine
         self._owns_engine = engine is None
         self.history = QueryHistory(settings.history_path)
+        self.preferences = PreferenceStore(settings.preferences_path)
         self.idle_gc = IdleCollector()
         #: A search typed before the search screen exists (first-run build, opening).
         self.pending_query = ""
 
     def on_mount(self) -> None:
-        if self.settings.theme:
-            self.theme = self.settings.theme
+        theme = self.settings.theme or self.preferences.current.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        if not self.settings.theme:  # a theme fixed by the settings is not a choice
+            self.watch(self, "theme", self._theme_chosen, init=False)
         self.set_interval(IDLE_GC_CHECK_SECONDS, self.idle_gc.collect_if_due)
         if self.engine is not None:
             self._show_search(self.engine)
         else:
             self._open_engine()
+
+    def _theme_chosen(self, theme: str) -> None:
+        self.preferences.update(theme=theme)
 
     def on_unmount(self) -> None:
         self.idle_gc.stop()
@@ -94,7 +102,11 @@ class NewsdeskApp(App[Hit | None]):
         self.engine = engine
         self.idle_gc.start()  # the index is open: freeze what start-up made
         query, self.pending_query = self.pending_query, ""
-        self.switch_or_push(SearchScreen(engine, self.settings, self.history, query=query))
+        self.switch_or_push(
+            SearchScreen(
+                engine, self.settings, self.history, query=query, preferences=self.preferences
+            )
+        )
 
     def switch_or_push(self, screen: Screen[None]) -> None:
         if len(self.screen_stack) > 1:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from corpus.model import Article
-from search.errors import QueryError
+from search.errors import InvalidArgumentError, QueryError
 from search.results import Hit, SearchResults, Span
+
+if TYPE_CHECKING:
+    from search.explain import Explanation
 
 
 class SearchBackend(Protocol):
@@ -49,9 +52,22 @@ class SearchBackend(Protocol):
         self, query: str, text: str, *, as_you_type: bool = False
     ) -> tuple[Span, ...]: ...
 
+    def explain(self, query: str, hits: Sequence[Hit]) -> list[Explanation]: ...
+
     def refresh(self) -> bool: ...
 
     def close(self) -> None: ...
+
+
+def why_line(engine: SearchBackend, query: str, hit: Hit) -> str:
+    """Why ``hit`` matched ``query`` ("oil in headline (4.25), body ×3 (3.20)"), or ""
+    when there is no query or it cannot be told (a cluster; a query that cannot be read)."""
+    if not query.strip():
+        return ""
+    try:
+        return engine.explain(query, [hit])[0].text()
+    except (QueryError, InvalidArgumentError):
+        return ""
 
 
 def query_spans(

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "search.cli",
     "search.batch",
     "search.saved_cli",
+    "search.marks_cli",
     "tui.commands",
 )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from platformdirs import user_state_path
 
 from index import default_index_dir
+from tui.preferences import default_preferences_path
 
 
 def default_history_path() -> Path:
@@ -33,6 +34,8 @@ class Settings:
     build_sample_if_missing: bool = True
     #: ``newsdesk pick``: Enter on a story ends the app with it (nothing else opens).
     pick: bool = False
+    #: Where the theme, sort and layout chosen are remembered (None: nowhere).
+    preferences_path: Path | None = field(default_factory=default_preferences_path)
     #: Folder exports are proposed in (None: the current folder).
     export_dir: Path | None = None
     #: Search the shards in Ray actors (``ray`` or ``ray:HOST:PORT``); None: in-process.

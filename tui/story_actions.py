@@ -25,8 +25,11 @@ from typing import Literal
 from textual.app import App, SuspendNotSupported
 
 from corpus.model import Article
+from search.errors import SearchError
 from search.export import citation
+from search.marks import Marks
 from search.output import article_text
+from tui.safe_text import failure_text
 
 #: Formats of one story a file (``Article.format``): the file opens as the story.
 _ONE_STORY_FORMATS = frozenset({"text", "html", "markdown"})
@@ -94,6 +97,34 @@ def open_plan(article: Article, *, edit: bool, environ: Mapping[str, str]) -> Op
         where = "holds other stories too" if not own_file else "is not on disk"
     said = f"The story's file {where}: its text opens in {program[0]}"
     return OpenPlan("program", argv=tuple(program), text=text, said=said)
+
+
+def toggle_mark(app: App[object], article: Article) -> bool | None:
+    """Mark ``article``, or unmark it if marked; the app says which.  None: the marks
+    file cannot be read or written (said too)."""
+    try:
+        marks = Marks()
+        if article.id in marks:
+            marks.unmark(article.id)
+            app.notify("Unmarked", markup=False)
+            return False
+        marks.mark(article)
+    except SearchError as error:
+        app.notify(failure_text(error), severity="error", markup=False)
+        return None
+    app.notify("Marked ★ (newsdesk marks lists the marked stories)", markup=False)
+    return True
+
+
+def note_on(app: App[object], article: Article, note: str) -> bool:
+    """Keep ``note`` with ``article``, marking it; False if the marks cannot be saved."""
+    try:
+        Marks().mark(article, note)
+    except SearchError as error:
+        app.notify(failure_text(error), severity="error", markup=False)
+        return False
+    app.notify("Note kept; the story is marked ★", markup=False)
+    return True
 
 
 def pager_environment(environ: Mapping[str, str]) -> dict[str, str]:

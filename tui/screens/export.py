@@ -25,11 +25,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from search.errors import SearchError
 from search.export import EXTENSIONS, FORMATS, Provenance, export_hits, write_export
+from search.marks import Marks, marked_stories
 from search.output import stories
+from search.results import Hit
 from tui.backend import SearchBackend
 from tui.safe_text import clean, failure_text
 from tui.search_state import SearchRequest
@@ -79,6 +82,10 @@ class ExportScreen(ModalScreen[str | None]):
         self._worker: Worker[str] | None = None
         #: The existing file the user was warned about (a second Export replaces it).
         self._replacing: Path | None = None
+        try:
+            self.marked = len(Marks().marks)
+        except SearchError:  # a damaged marks file: said by the reader and `newsdesk marks`
+            self.marked = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export"):
@@ -86,6 +93,12 @@ class ExportScreen(ModalScreen[str | None]):
             with RadioSet(id="export-format"):
                 for fmt in FORMATS:
                     yield RadioButton(FORMAT_LABELS[fmt], value=fmt == self.format, name=fmt)
+            yield Checkbox(
+                f"Only the marked stories ★ ({self.marked:,}), with their notes",
+                id="export-marked",
+                disabled=not self.marked,
+                compact=True,
+            )
             yield Label("File")
             yield Input(str(self._proposed), id="export-path")
             yield Static("", id="export-status", markup=False)
@@ -146,7 +159,8 @@ class ExportScreen(ModalScreen[str | None]):
             self._status(f"{path} exists: press Export again to replace it.")
             return
         self._status("Exporting…")
-        self._worker = self._export(path, self.format)
+        marked_only = self.query_one("#export-marked", Checkbox).value
+        self._worker = self._export(path, self.format, marked_only)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
@@ -158,18 +172,31 @@ class ExportScreen(ModalScreen[str | None]):
         self.query_one("#export-status", Static).update(text)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, path: Path, fmt: str) -> str:
-        request = self.request
-        filters = {name: list(values) for name, values in request.filters.items()}
-        results = self.engine.search_all(request.query, filters=filters, sort=request.sort)
-        provenance = Provenance(
-            query=request.query, index=str(self.index_dir), exported=datetime.now(UTC),
-            filters=filters, sort=request.sort, total=results.total,
-        )  # fmt: skip
+    def _export(self, path: Path, fmt: str, marked_only: bool) -> str:
+        if marked_only:
+            hits, provenance = self._marked()
+        else:
+            request = self.request
+            filters = {name: list(values) for name, values in request.filters.items()}
+            results = self.engine.search_all(request.query, filters=filters, sort=request.sort)
+            hits = list(results.hits)
+            provenance = Provenance(
+                query=request.query, index=str(self.index_dir), exported=datetime.now(UTC),
+                filters=filters, sort=request.sort, total=results.total,
+            )  # fmt: skip
         if get_current_worker().is_cancelled:
             return ""
-        write_export(path, export_hits(results.hits, fmt, provenance), fmt=fmt)
-        return f"Exported {stories(len(results.hits))} to {path}"
+        write_export(path, export_hits(hits, fmt, provenance), fmt=fmt)
+        return f"Exported {stories(len(hits))} to {path}"
+
+    def _marked(self) -> tuple[list[Hit], Provenance]:
+        """The marked stories still in the index, and their notes."""
+        found = list(marked_stories(Marks(), self.engine.get))
+        provenance = Provenance(
+            query="(marked stories)", index=str(self.index_dir), exported=datetime.now(UTC),
+            total=len(found), notes={story.mark.id: story.mark.note for story in found},
+        )  # fmt: skip
+        return [story.hit for story in found if story.hit is not None], provenance
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self._worker:

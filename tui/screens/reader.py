@@ -25,11 +25,14 @@ from textual.worker import Worker, WorkerState
 
 from corpus.errors import NewsdeskError
 from corpus.model import Article
+from search.errors import SearchError
+from search.marks import Marks
 from search.results import Hit, Span
 from tui.backend import SearchBackend, query_spans
-from tui.safe_text import highlighted_text, safe_text
+from tui.safe_text import failure_text, highlighted_text, safe_text
 from tui.screens.copy import CopyScreen
-from tui.story_actions import open_plan, run_plan
+from tui.screens.note import NoteScreen
+from tui.story_actions import note_on, open_plan, run_plan, toggle_mark
 from tui.widgets.preview import article_metadata
 from tui.widgets.result_list import hit_row, with_dividers
 
@@ -78,6 +81,8 @@ class ReaderScreen(Screen[None]):
             "o", "open", "Open", tooltip="Its web address in the browser, or its file in $PAGER"
         ),
         Binding("e", "edit", "Edit", tooltip="Its file in $EDITOR", show=False),
+        Binding("m", "mark", "Mark", tooltip="Mark the story ★ (again: unmark)", show=False),
+        Binding("a", "note", "Note", tooltip="A note on the story (marks it)", show=False),
         Binding("s", "focus_story", "Story", show=False),
         # Pager keys (less, newsboat): line, page, top and bottom of the story.
         Binding("j", "scroll_story('down')", "Line down", show=False),
@@ -233,6 +238,26 @@ class ReaderScreen(Screen[None]):
     def action_open(self) -> None:
         if self.article is not None:
             run_plan(self.app, open_plan(self.article, edit=False, environ=os.environ))
+
+    def action_mark(self) -> None:
+        if self.article is not None:
+            toggle_mark(self.app, self.article)
+
+    def action_note(self) -> None:
+        article = self.article
+        if article is None:
+            return
+        try:
+            mark = Marks().marks.get(article.id)
+        except SearchError as error:
+            self.notify(failure_text(error), severity="error", markup=False)
+            return
+
+        def kept(note: str | None) -> None:
+            if note is not None:
+                note_on(self.app, article, note)
+
+        self.app.push_screen(NoteScreen(article.title, mark.note if mark else ""), kept)
 
     def action_edit(self) -> None:
         if self.article is not None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from corpus.model import Article
 from index.fields import FIELD_ALIASES
 from search.errors import SearchError
+from search.marks import Marks
 from search.results import SearchResults
 from search.saved import SavedSearch, SavedSearches
 from tui.safe_text import clean, failure_text
@@ -19,7 +20,7 @@ from tui.screens.copy import CopyScreen
 from tui.screens.export import ExportScreen
 from tui.screens.saved import SavedSearchesScreen, SaveSearchScreen
 from tui.search_state import SearchRequest
-from tui.story_actions import open_plan, run_plan
+from tui.story_actions import open_plan, run_plan, toggle_mark
 from tui.widgets.result_list import ResultList
 
 if TYPE_CHECKING:
@@ -113,3 +114,17 @@ def list_saved(screen: SearchScreen) -> None:
             screen.notify(failure_text(error), severity="error", markup=False)
 
     screen.app.push_screen(SavedSearchesScreen(screen.engine, store), chosen)
+
+
+def marked_ids() -> frozenset[str]:
+    """The ids of the marked stories (none when the marks file cannot be read: the
+    reader and ``newsdesk marks`` say why)."""
+    try:
+        return frozenset(Marks().marks)
+    except SearchError:
+        return frozenset()
+
+
+def toggle_marked(screen: SearchScreen, article: Article) -> None:
+    if toggle_mark(screen.app, article) is not None:
+        screen.query_one(ResultList).show_marks(marked_ids())

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 from corpus.model import Article
 from search.errors import QueryError
 from search.results import Hit, SearchResults, Span
-from tui.backend import SearchBackend, query_spans
+from tui.backend import SearchBackend, query_spans, why_line
 from tui.history import QueryHistory
 from tui.messages import (
     FacetToggled,
@@ -44,9 +44,11 @@ from tui.messages import (
     SuggestionAccepted,
     TypedAway,
 )
+from tui.preferences import PreferenceStore
 from tui.safe_text import clean, failure_text
 from tui.screens import result_actions
 from tui.screens.refreshing import IndexRefreshingScreen
+from tui.screens.search_keys import SEARCH_KEYS
 from tui.search_state import SearchRequest
 from tui.settings import Settings
 from tui.widgets.facet_panel import FacetPanel
@@ -67,57 +69,20 @@ class SearchScreen(IndexRefreshingScreen):
 
     CSS_PATH = "search.tcss"
     AUTO_FOCUS = "#query"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Help first, so the footer never cuts it off (the app's F1, shown here).
-        Binding("f1", "app.help", "Help"),
-        Binding("slash", "focus_search", "Search", tooltip="Move to the search bar", show=False),
-        Binding("f2", "toggle_sort", "Sort", tooltip="Relevance → newest → oldest"),
-        Binding("f3", "accept_suggestion", "Suggestion", tooltip="Search the suggestion"),
-        Binding("f4", "clear_filters", "Clear", tooltip="Clear the filters"),
-        Binding("f6", "focus_facets", "Facets", tooltip="Move to the facet list"),
-        Binding(
-            "f7",
-            "export",
-            "Export",
-            tooltip="Write every result to a file (CSV, JSON Lines, Markdown, BibTeX)",
-        ),
-        Binding(
-            "f8",
-            "copy",
-            "Copy",
-            tooltip="Copy the story's id, headline, citation, link or text",
-            show=False,
-        ),
-        Binding(
-            "ctrl+o",
-            "open",
-            "Open",
-            tooltip="The story's web address in the browser, or its file in $PAGER",
-            show=False,
-        ),
-        Binding(
-            "ctrl+s",
-            "save_search",
-            "Save search",
-            tooltip="Keep this search under a name",
-            show=False,
-        ),
-        Binding(
-            "f9",
-            "saved_searches",
-            "Saved",
-            tooltip="Saved searches and their new stories",
-            show=False,
-        ),
-        Binding("escape", "back_to_search", "Search bar", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = SEARCH_KEYS
 
     def __init__(
-        self, engine: SearchBackend, settings: Settings, history: QueryHistory, query: str = ""
+        self,
+        engine: SearchBackend,
+        settings: Settings,
+        history: QueryHistory,
+        query: str = "",
+        preferences: PreferenceStore | None = None,
     ) -> None:
         super().__init__(engine, settings)
         self.history = history
-        self.request = SearchRequest(query=query)
+        self.preferences = preferences or PreferenceStore(None)
+        self.request = SearchRequest(query=query, sort=self.preferences.current.sort)
         #: The results shown and the request that found them (None before the first).
         self.results: SearchResults | None = None
         self.shown_request: SearchRequest | None = None
@@ -163,8 +128,11 @@ class SearchScreen(IndexRefreshingScreen):
         self._fit_width(event.size.width)
 
     def _fit_width(self, width: int) -> None:
-        """Below PREVIEW_MIN_WIDTH columns the preview gives its room to the results."""
-        self.query_one(Preview).display = width >= PREVIEW_MIN_WIDTH
+        """Below PREVIEW_MIN_WIDTH columns the preview gives its room to the results; the
+        sidebar and the preview show as the user last left them (Ctrl+T, Ctrl+Y)."""
+        chosen = self.preferences.current
+        self.query_one(Preview).display = chosen.preview and width >= PREVIEW_MIN_WIDTH
+        self.query_one(FacetPanel).display = chosen.sidebar
 
     # -- running searches -------------------------------------------------------------
 
@@ -230,6 +198,7 @@ class SearchScreen(IndexRefreshingScreen):
         if self.shown_request != self._marked_request:  # another search: no new marks
             self._marked_request = None
             result_list.new_ids = frozenset()
+        result_list.marked_ids = result_actions.marked_ids()
         if self._history_generation == message.generation:
             self.history.add(results.query)
         self._set_stale(False)
@@ -417,14 +386,20 @@ class SearchScreen(IndexRefreshingScreen):
         body_spans = query_spans(
             self.engine, query, article.body[:PREVIEW_CHARS], as_you_type=typing
         )
-        self.app.call_from_thread(self._show_preview, hit, article, title_spans, body_spans)
+        why = why_line(self.engine, query, hit) if not typing else ""
+        self.app.call_from_thread(self._show_preview, hit, article, title_spans, body_spans, why)
 
     def _show_preview(
-        self, hit: Hit, article: Article, title_spans: Sequence[Span], body_spans: Sequence[Span]
+        self,
+        hit: Hit,
+        article: Article,
+        title_spans: Sequence[Span],
+        body_spans: Sequence[Span],
+        why: str,
     ) -> None:
         current = self.query_one(ResultList).current_hit
         if current is not None and current.id == hit.id:
-            self.query_one(Preview).show_article(article, title_spans, body_spans)
+            self.query_one(Preview).show_article(article, title_spans, body_spans, why)
 
     def on_hit_chosen(self, message: HitChosen) -> None:
         from tui.screens.reader import ReaderScreen
@@ -456,7 +431,22 @@ class SearchScreen(IndexRefreshingScreen):
 
     def action_toggle_sort(self) -> None:
         self.request = self.request.next_sort()
+        self.preferences.update(sort=self.request.sort)
         self.run_search()
+
+    def action_toggle_sidebar(self) -> None:
+        self.preferences.update(sidebar=not self.preferences.current.sidebar)
+        self._fit_width(self.app.size.width)
+
+    def action_toggle_preview(self) -> None:
+        if self.app.size.width < PREVIEW_MIN_WIDTH:
+            self.notify(
+                f"The preview needs {PREVIEW_MIN_WIDTH} columns; Enter opens the reader.",
+                markup=False,
+            )
+            return
+        self.preferences.update(preview=not self.preferences.current.preview)
+        self._fit_width(self.app.size.width)
 
     def action_accept_suggestion(self) -> None:
         suggestion = self.query_one(ResultSummary).suggestion
@@ -471,6 +461,9 @@ class SearchScreen(IndexRefreshingScreen):
 
     def action_open(self) -> None:
         result_actions.with_current_article(self, result_actions.open_story)
+
+    def action_mark(self) -> None:
+        result_actions.with_current_article(self, result_actions.toggle_marked)
 
     def action_save_search(self) -> None:
         result_actions.save_search(self)

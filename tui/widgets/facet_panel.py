@@ -22,7 +22,15 @@ from tui.widgets.rows import Part, Row
 from tui.widgets.timeline import Timeline
 
 #: Facet fields in sidebar order (the field registry, ``index.fields``, names them).
-FACET_ORDER = ("places", "topics", "source", "category", "people", "organisations", "year")
+FACET_ORDER = (
+    "places", "topics", "source", "category", "people", "organisations", "year", "month"
+)  # fmt: skip
+#: Date facets listed newest first (the others most frequent first).
+_NEWEST_FIRST = ("year", "month")
+#: The value of a field's "more…" option (a control character: never a facet value).
+_MORE = "\x00more"
+#: show_facets' arguments: facet counts, active filters, values per field, undated count.
+_Shown = tuple[Mapping[str, Sequence[tuple[str, int]]], Mapping[str, Sequence[str]], int, int]
 #: Separates field and value in an option id (never in a facet value: it is a control char).
 ID_SEPARATOR = "\x1f"
 
@@ -41,6 +49,15 @@ class FacetList(WidthCachedOptionList):
 
     _signature: list[tuple[str | None, str]] = []  # noqa: RUF012  # replaced, never mutated
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        #: Fields whose "more…" was chosen: all the values counted are listed.
+        self.expanded: set[str] = set()
+        self._last: (
+            tuple[Mapping[str, Sequence[tuple[str, int]]], Mapping[str, Sequence[str]], int, int]
+            | None
+        ) = None
+
     def show_facets(
         self,
         facets: Mapping[str, Sequence[tuple[str, int]]],
@@ -50,14 +67,15 @@ class FacetList(WidthCachedOptionList):
     ) -> None:
         """The values of each field, most frequent first (years newest first); the Year
         heading says how many matching stories have no date ("Year · 196 undated")."""
+        self._last = (facets, active, limit, undated)
         previous = self.highlighted_option.id if self.highlighted_option else None
         options: list[Option] = []
         for field in FACET_ORDER:
             chosen = set(active.get(field, ()))
             values = list(facets.get(field, ()))
-            if field == "year":
-                values = values[::-1]  # newest year first
-            shown = values[:limit]
+            if field in _NEWEST_FIRST:
+                values = values[::-1]
+            shown = values if field in self.expanded else values[:limit]
             # An active filter value stays visible even when it falls out of the top values.
             shown += [(v, c) for v, c in values[limit:] if v in chosen]
             undated_here = undated if field == "year" else 0
@@ -69,6 +87,10 @@ class FacetList(WidthCachedOptionList):
                 Option(Row([Part(heading, tail=note if undated_here else None)]), disabled=True)
             )
             options.extend(facet_option(field, v, c, v in chosen) for v, c in shown)
+            hidden = len(values) - len(shown)
+            if hidden > 0:
+                more = Text(f"  more… ({hidden:,})", style="dim italic")
+                options.append(Option(Row([Part(more)]), id=f"{field}{ID_SEPARATOR}{_MORE}"))
         signature = [(o.id, o.prompt.plain if isinstance(o.prompt, Row) else "") for o in options]
         if signature == self._signature:
             return  # same values and counts: keep the rendered list
@@ -85,7 +107,18 @@ class FacetList(WidthCachedOptionList):
         option_id = event.option.id or ""
         if ID_SEPARATOR in option_id:
             field, value = option_id.split(ID_SEPARATOR, 1)
-            self.post_message(FacetToggled(field, value))
+            if value == _MORE:
+                self._expand(field)
+            else:
+                self.post_message(FacetToggled(field, value))
+
+    def _expand(self, field: str) -> None:
+        """List every counted value of ``field``, the cursor staying where it was."""
+        self.expanded.add(field)
+        if self._last is not None:
+            index = self.highlighted
+            self.show_facets(*self._last)
+            self.highlighted = index
 
 
 FACET_HEADINGS = {field: field_label(field) for field in FACET_ORDER}

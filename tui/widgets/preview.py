@@ -31,13 +31,20 @@ def article_metadata(article: Article) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def preview_text(article: Article, title_spans: Sequence[Span], body_spans: Sequence[Span]) -> Text:
-    """Headline, metadata and the first paragraphs, matches highlighted; all of it inert."""
+def preview_text(
+    article: Article, title_spans: Sequence[Span], body_spans: Sequence[Span], why: str = ""
+) -> Text:
+    """Headline, metadata, why it matched and the first paragraphs, matches highlighted;
+    all of it inert."""
     body = article.body[:PREVIEW_CHARS]
     spans = [(s, e) for s, e in body_spans if e <= len(body)]
     parts = [
         highlighted_text(article.title or "(untitled)", title_spans, style="bold"),
         safe_text(article_metadata(article), "dim", one_line=True),
+    ]
+    if why:
+        parts.append(safe_text(f"why: {why}", "italic dim"))
+    parts += [
         Text(""),
         highlighted_text(body, spans),
     ]
@@ -74,9 +81,13 @@ class Preview(VerticalScroll):
         )
 
     def show_article(
-        self, article: Article, title_spans: Sequence[Span], body_spans: Sequence[Span]
+        self,
+        article: Article,
+        title_spans: Sequence[Span],
+        body_spans: Sequence[Span],
+        why: str = "",
     ) -> None:
-        self._set(preview_text(article, title_spans, body_spans))
+        self._set(preview_text(article, title_spans, body_spans, why))
 
     def clear(self, message: str = "") -> None:
         self._set(Text(message, style="dim"))

@@ -38,7 +38,7 @@ def hit_metadata(hit: Hit) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def hit_row(hit: Hit, *, new: bool = False) -> Row:
+def hit_row(hit: Hit, *, new: bool = False, marked: bool = False) -> Row:
     """The prompt for one hit: title, metadata and snippet lines, cut to the list's width.
 
     Every piece of article text is inert ``Text``; a row is at most five lines high and
@@ -46,6 +46,8 @@ def hit_row(hit: Hit, *, new: bool = False) -> Row:
     title = safe_text(hit.title or "(untitled)", "bold", one_line=True)
     if new:  # new in the saved search opened since its last look
         title = Text("● new  ", style="bold green") + title
+    if marked:
+        title = Text("★ ", style="bold yellow") + title
     metadata = safe_text(hit_metadata(hit), "dim", one_line=True)
     snippet = one_line(highlighted_text(hit.snippet, hit.highlights, match_style="bold reverse"))
     if len(snippet) > SNIPPET_CHARS:
@@ -73,6 +75,8 @@ class ResultList(WidthCachedOptionList):
         self.has_more = False
         #: Ids of the stories to mark new (those of a saved search since its last look).
         self.new_ids: frozenset[str] = frozenset()
+        #: Ids of the stories the user marked (★).
+        self.marked_ids: frozenset[str] = frozenset()
 
     def on_mount(self) -> None:
         self.watch(self, "scroll_y", self._check_scrolled_to_end, init=False)
@@ -82,8 +86,7 @@ class ResultList(WidthCachedOptionList):
         self.has_more = has_more
         first = len(self.hits) if append else 0
         options = with_dividers(
-            Option(hit_row(hit, new=hit.id in self.new_ids), id=str(first + i))
-            for i, hit in enumerate(hits)
+            Option(self._row(hit), id=str(first + i)) for i, hit in enumerate(hits)
         )
         if not has_more and (hits or append):  # all loaded: say so at the bottom
             options.append(Option(Text("  end of the results", style="dim italic"), disabled=True))
@@ -94,6 +97,17 @@ class ResultList(WidthCachedOptionList):
         self.hits = list(hits)
         self.set_options(options)
         self.highlighted = 0 if hits else None
+
+    def _row(self, hit: Hit) -> Row:
+        return hit_row(hit, new=hit.id in self.new_ids, marked=hit.id in self.marked_ids)
+
+    def show_marks(self, marked_ids: frozenset[str]) -> None:
+        """Mark ★ the stories of ``marked_ids`` (rows whose mark changed are redrawn)."""
+        changed = self.marked_ids ^ marked_ids
+        self.marked_ids = marked_ids
+        for index, hit in enumerate(self.hits):
+            if hit.id in changed:
+                self.replace_option_prompt(str(index), self._row(hit))
 
     @property
     def current_hit(self) -> Hit | None:

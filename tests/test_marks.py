@@ -1,0 +1,73 @@
+"""Marked stories: `newsdesk mark ID [--note]`, `newsdesk marks` (list, JSON, export)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from test_search_support import SEED_ID
+
+from corpus import sample_corpus_path
+from index import build_index
+from tui.cli import main
+
+
+@pytest.fixture
+def corpus_index(tmp_path: Path) -> tuple[Path, Path]:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(sample_corpus_path() / f"{SEED_ID}.txt", corpus)
+    (corpus / "harbour.txt").write_text(
+        "Harbour reopens\n\nThe harbour reopened on Monday after the storm, officials said.\n",
+        encoding="utf-8",
+    )
+    build_index([corpus], index, entities=False)
+    return corpus, index
+
+
+def marks_json(capsys: pytest.CaptureFixture[str], index: Path) -> list[dict[str, object]]:
+    assert main(["marks", "--index", str(index), "--json"]) == 0
+    listed: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return listed
+
+
+def test_mark_note_list_and_export(
+    capsys: pytest.CaptureFixture[str], corpus_index: tuple[Path, Path]
+) -> None:
+    corpus, index = corpus_index
+    where = ["--index", str(index)]
+    assert main(["mark", SEED_ID, "--note", "call the AFP desk", *where]) == 0
+    assert main(["mark", "harbour", *where]) == 0
+    assert "marked harbour: Harbour reopens" in capsys.readouterr().out
+    listed = marks_json(capsys, index)
+    assert [(m["id"], m["note"], m["in_index"]) for m in listed] == [
+        (SEED_ID, "call the AFP desk", True),
+        ("harbour", "", True),
+    ]
+    assert main(["marks", *where, "--format", "md"]) == 0
+    exported = capsys.readouterr().out
+    assert "— call the AFP desk" in exported and "id `harbour`" in exported
+
+    # The story changed, then left the index: still listed, and said so.
+    (corpus / "harbour.txt").write_text("Harbour reopens\n\nThe harbour reopened.\n", "utf-8")
+    build_index([corpus], index, entities=False)
+    assert marks_json(capsys, index)[1]["changed"] is True
+    (corpus / "harbour.txt").unlink()
+    build_index([corpus], index, entities=False)
+    assert main(["marks", *where]) == 0
+    assert "Harbour reopens  [harbour]  (no longer in the index)" in capsys.readouterr().out
+
+    assert main(["mark", "harbour", "--remove"]) == 0
+    assert capsys.readouterr().out == "unmarked harbour\n"
+    assert [m["id"] for m in marks_json(capsys, index)] == [SEED_ID]
+
+
+def test_only_stories_in_the_index_can_be_marked(
+    capsys: pytest.CaptureFixture[str], corpus_index: tuple[Path, Path]
+) -> None:
+    _, index = corpus_index
+    assert main(["mark", "no-such-story", "--index", str(index)]) != 0
+    assert "no article with id 'no-such-story'" in capsys.readouterr().err
+    assert main(["mark", "no-such-story", "--remove"]) != 0
