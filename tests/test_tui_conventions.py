@@ -187,3 +187,46 @@ async def test_more_lists_every_value_and_months_filter(tmp_path: Path, engine: 
         assert screen.request.filters == {"month": (chosen,)}
         assert screen.results is not None
         assert all(hit.date and f"{hit.date:%Y-%m}" == chosen for hit in screen.results.hits)
+
+
+@pilot_test
+async def test_slash_finds_words_in_the_story(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one(SearchBar).input.focus()
+        await pilot.press(*"hawija", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        article = engine.get(reader.article_id)
+        expected = article.body.lower().count("euphrates")
+        await pilot.press("slash", *"EUPHRATES", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert reader.match_count == expected > 1
+        assert f"“EUPHRATES”: 1 of {expected}" in screen_text(app)
+        await pilot.press("n")
+        assert f"“EUPHRATES”: 2 of {expected}" in screen_text(app)
+        await pilot.press("slash", *"zzqq", "enter")
+        await settle(pilot)
+        assert "“zzqq” is not in the story" in screen_text(app)
+
+
+@pilot_test
+async def test_an_emoji_variation_selector_does_not_enter_the_query(
+    tmp_path: Path, engine: Engine
+) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(SearchBar).input
+        bar.focus()
+        await pilot.press(*"sun ")
+        bar.insert_text_at_cursor("☀\ufe0f")  # as a terminal delivers the emoji
+        await pilot.press(*" oil")
+        await settle(pilot)
+        assert bar.value == "sun ☀ oil"
+        assert bar.cursor_position == len(bar.value)

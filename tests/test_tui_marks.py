@@ -15,7 +15,7 @@ from textual.widgets import Checkbox
 from search import Engine
 from search.marks import Marks
 from tui.screens.export import ExportScreen
-from tui.screens.note import NoteScreen
+from tui.screens.prompt import PromptScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
 from tui.widgets.search_bar import SearchBar
@@ -55,7 +55,7 @@ async def test_m_and_a_in_the_reader(tmp_path: Path, engine: Engine) -> None:
         assert SEED_ID not in Marks()
         await pilot.press("a")
         await settle(pilot)
-        assert isinstance(app.screen, NoteScreen)
+        assert isinstance(app.screen, PromptScreen)
         await pilot.press(*"ask AFP", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen)

@@ -31,7 +31,7 @@ from search.results import Hit, Span
 from tui.backend import SearchBackend, query_spans
 from tui.safe_text import failure_text, highlighted_text, safe_text
 from tui.screens.copy import CopyScreen
-from tui.screens.note import NoteScreen
+from tui.screens.prompt import PromptScreen
 from tui.story_actions import note_on, open_plan, run_plan, toggle_mark
 from tui.widgets.preview import article_metadata
 from tui.widgets.result_list import hit_row, with_dividers
@@ -81,6 +81,7 @@ class ReaderScreen(Screen[None]):
             "o", "open", "Open", tooltip="Its web address in the browser, or its file in $PAGER"
         ),
         Binding("e", "edit", "Edit", tooltip="Its file in $EDITOR", show=False),
+        Binding("slash", "find", "Find", tooltip="Find words in the story (n, N)", show=False),
         Binding("m", "mark", "Mark", tooltip="Mark the story ★ (again: unmark)", show=False),
         Binding("a", "note", "Note", tooltip="A note on the story (marks it)", show=False),
         Binding("s", "focus_story", "Story", show=False),
@@ -107,6 +108,9 @@ class ReaderScreen(Screen[None]):
         self.match_count = 0
         self.current_match: int | None = None
         self.related: list[Hit] = []
+        #: Words being found with / ("": the query's matches are the ones n / N go to).
+        self.finding = ""
+        self._query_spans: tuple[Span, ...] = ()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reader-main"):
@@ -153,12 +157,12 @@ class ReaderScreen(Screen[None]):
         related: list[Hit],
     ) -> None:
         self.article = article
+        self._query_spans = tuple(body_spans)
         self.query_one("#headline", Static).update(
             highlighted_text(article.title or "(untitled)", title_spans, style="bold")
         )
         self.query_one("#metadata", Static).update(metadata_text(article))
-        self.paragraphs = split_paragraphs(article.body, body_spans, article.subheads)
-        self.match_count = sum(len(p.spans) for p in self.paragraphs)
+        self._set_matches(body_spans)
         body = self.query_one("#body", Vertical)
         body.remove_children()
         body.mount_all(
@@ -184,6 +188,41 @@ class ReaderScreen(Screen[None]):
         related_list.highlighted = 0 if related else None
         self._update_match_status()
 
+    def _set_matches(self, spans: Sequence[Span]) -> None:
+        """The matches n / N go through: the query's, or the words being found."""
+        assert self.article is not None
+        self.paragraphs = split_paragraphs(self.article.body, spans, self.article.subheads)
+        self.match_count = sum(len(p.spans) for p in self.paragraphs)
+        self.current_match = None
+
+    def action_find(self) -> None:
+        if self.article is None:
+            return
+        prompt = PromptScreen(
+            "Find in the story", self.finding, placeholder="words, as written (any case)",
+            hint="Enter finds · n / N next, previous · empty: the query's matches again",
+        )  # fmt: skip
+        self.app.push_screen(prompt, self._find)
+
+    def _find(self, text: str | None) -> None:
+        if text is None or self.article is None:
+            return
+        self.finding = " ".join(text.split())
+        if self.finding:
+            pattern = re.compile(re.escape(self.finding), re.IGNORECASE)
+            spans: Sequence[Span] = [found.span() for found in pattern.finditer(self.article.body)]
+        else:
+            spans = self._query_spans
+        self._set_matches(spans)
+        for widget, paragraph in zip(
+            self.query_one("#body", Vertical).query(Static), self.paragraphs, strict=True
+        ):
+            widget.update(self._paragraph_text(paragraph))
+        if self.match_count:
+            self._go_to_match(0)
+        else:
+            self._update_match_status()
+
     def _paragraph_text(self, paragraph: Paragraph) -> Text:
         current = None
         if self.current_match is not None:
@@ -194,7 +233,15 @@ class ReaderScreen(Screen[None]):
 
     def _update_match_status(self) -> None:
         status = self.query_one("#match-status", Static)
-        if not self.search_query.strip():
+        if self.finding:
+            found = f"“{self.finding}”"
+            if not self.match_count:
+                status.update(safe_text(f"{found} is not in the story", "dim", one_line=True))
+            else:
+                where = self.current_match + 1 if self.current_match is not None else 0
+                said = f"{found}: {where} of {self.match_count} · n next · N previous"
+                status.update(safe_text(said, one_line=True))
+        elif not self.search_query.strip():
             status.update(Text(""))
         elif self.match_count == 0:
             status.update(Text("No matches of the query in the body", style="dim"))
@@ -257,7 +304,11 @@ class ReaderScreen(Screen[None]):
             if note is not None:
                 note_on(self.app, article, note)
 
-        self.app.push_screen(NoteScreen(article.title, mark.note if mark else ""), kept)
+        prompt = PromptScreen(
+            f"Note on “{article.title}”", mark.note if mark else "",
+            placeholder="why this story matters", hint="Enter keeps it, marking the story",
+        )  # fmt: skip
+        self.app.push_screen(prompt, kept)
 
     def action_edit(self) -> None:
         if self.article is not None:

@@ -16,6 +16,8 @@ from tui.history import QueryHistory
 from tui.messages import SelectionMoved
 from tui.safe_text import safe_text
 
+_VARIATION_SELECTORS = {0xFE0E: None, 0xFE0F: None}
+
 
 class QueryInput(Input):
     """An Input whose Up/Down move the result selection and Alt+Up/Alt+Down walk the
@@ -31,6 +33,16 @@ class QueryInput(Input):
     def __init__(self, history: QueryHistory, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.history = history
+
+    def validate_value(self, value: str) -> str:
+        """The query without emoji variation selectors (U+FE0E, U+FE0F): invisible, they
+        meant nothing to the search and made the terminal and Textual disagree on the
+        text's width, so the bar drew shifted after an emoji such as ☀️."""
+        return (
+            value.translate(_VARIATION_SELECTORS)
+            if "\ufe0e" in value or "\ufe0f" in value
+            else value
+        )
 
     def _recall(self, query: str | None) -> None:
         if query is not None:
