@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from index.cli import add_cluster, add_index_dir, positive_int
+from index.store import resolve_index_dir
 from search.api import SearchApi
 from search.cli import add_filter_options, cli_date, parse_filters
 from search.errors import InvalidArgumentError, QueryError, SearchError
-from search.export import csv_cell, hit_record, write_export
+from search.export import Provenance, csv_cell, hit_record, write_export
 from search.output import counted, write_text
 from search.results import Hit
 
@@ -166,7 +167,12 @@ def run_batch_command(args: argparse.Namespace) -> int:
     if args.format == "table" and not args.output:
         write_text(_table(results))
     else:
-        text = _csv(results) if args.format == "csv" else _jsonl(results)
+        provenance = Provenance(
+            query="", index=str(resolve_index_dir(args.index)), exported=datetime.now(UTC),
+            filters=filters, date_from=date_from.date() if date_from else None,
+            date_to=date_to.date() if date_to else None, sort=args.sort,
+        )  # fmt: skip
+        text = (_csv if args.format == "csv" else _jsonl)(results, provenance)
         if args.format == "table":
             text = _table(results).plain
         if args.output:
@@ -197,33 +203,46 @@ def _table(results: Sequence[BatchResult]) -> Any:
     return table
 
 
-_CSV_COLUMNS = ("line", "query", "total", "rank", "id", "title", "date", "source", "error")
+_CSV_COLUMNS = (
+    "line", "query", "total", "rank", "id", "title", "date", "source", "error",
+    "filters", "index", "ran",
+)  # fmt: skip
 
 
-def _csv(results: Sequence[BatchResult]) -> str:
+def _origin(provenance: Provenance) -> list[str]:
+    """The filters, index and time every row of a batch's CSV and JSON Lines records."""
+    return [
+        provenance.filters_text(),
+        provenance.index,
+        f"{provenance.exported:%Y-%m-%dT%H:%M:%S%z}",
+    ]
+
+
+def _csv(results: Sequence[BatchResult], provenance: Provenance) -> str:
     """One row per hit (a line with no hit or an error: one row, its total or error)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(_CSV_COLUMNS)
+    origin = [csv_cell(value) for value in _origin(provenance)]
     for result in results:
         head = [result.line, csv_cell(result.query), result.total]
         if not result.hits:
-            writer.writerow([*head, "", "", "", "", "", result.error])
+            writer.writerow([*head, "", "", "", "", "", result.error, *origin])
         for rank, hit in enumerate(result.hits, start=1):
             when = hit.date.isoformat() if hit.date else ""
             title = csv_cell(hit.title)
-            writer.writerow([*head, rank, hit.id, title, when, csv_cell(hit.source), ""])
+            writer.writerow([*head, rank, hit.id, title, when, csv_cell(hit.source), "", *origin])
     return out.getvalue()
 
 
-def _jsonl(results: Sequence[BatchResult]) -> str:
-    ran = datetime.now(UTC).isoformat(timespec="seconds")
+def _jsonl(results: Sequence[BatchResult], provenance: Provenance) -> str:
+    filters, index, ran = _origin(provenance)
     return "".join(
         json.dumps(
             {
                 "line": result.line, "query": result.query, "total": result.total,
                 "hits": [hit_record(hit) for hit in result.hits], "error": result.error,
-                "ran": ran,
+                "filters": filters, "index": index, "ran": ran,
             },
             ensure_ascii=False,
         ) + "\n"

@@ -31,6 +31,8 @@ def test_a_query_a_line_with_a_bad_line_in_the_middle(
         assert rows[0]["total"] == engine.search("oil").total > 3
         assert len(rows[0]["hits"]) == 3  # --top's default
     assert rows[1]["error"].startswith("unclosed quote") and rows[1]["hits"] == []
+    assert {row["index"] for row in rows} == {index}  # where every row came from
+    assert all(row["filters"] == "" and row["ran"] for row in rows)
     assert rows[2]["hits"][0]["id"] == SEED_ID
 
 
@@ -41,7 +43,7 @@ def test_a_csv_of_names_is_searched_name_by_name(
     names.write_text("Country,Person\nIraq,Haider al-Abadi\nUS,Nobody Atall\n", encoding="utf-8")
     index = str(sample_index())
     argv = ["batch", str(names), "--column", "Person", "--index", index, "--format", "csv"]
-    assert main([*argv, "--top", "1"]) == 0
+    assert main([*argv, "--top", "1", "--filter", "source=AFP"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(row["line"], row["query"]) for row in rows] == [
         ("2", '"Haider al-Abadi"'),  # a name is a phrase
@@ -49,6 +51,7 @@ def test_a_csv_of_names_is_searched_name_by_name(
     ]
     assert rows[0]["id"] == SEED_ID and rows[0]["total"] == "1"
     assert rows[1]["total"] == "0" and rows[1]["id"] == ""
+    assert {(row["filters"], row["index"]) for row in rows} == {("source=AFP", index)}
 
 
 def test_the_table_shows_each_line_its_count_and_best_hits(
