@@ -230,3 +230,23 @@ async def test_an_emoji_variation_selector_does_not_enter_the_query(
         await settle(pilot)
         assert bar.value == "sun ☀ oil"
         assert bar.cursor_position == len(bar.value)
+
+
+@pilot_test
+async def test_a_short_terminal_shows_more_results(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_one(SearchBar).input.focus()
+        await pilot.press(*"oil")
+        await settle(pilot)
+        results = screen.query_one(ResultList)
+        assert results.dense
+        text = screen_text(app)
+        shown = [hit for hit in results.hits if hit.title[:30] in text]
+        assert len(shown) >= 5  # four titles (three and a half results) with five-line rows
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert not results.dense

@@ -60,6 +60,9 @@ from tui.widgets.search_bar import SearchBar
 
 #: Narrower terminals hide the preview (Enter still opens the reader).
 PREVIEW_MIN_WIDTH = 110
+#: Shorter terminals get rows of three lines (title, date and places, snippet): at 80x24
+#: four or five results show instead of three.
+COMPACT_BELOW_ROWS = 30
 #: Seconds the result cursor must rest before the preview fetches the whole story.
 PREVIEW_DELAY = 0.1
 
@@ -122,10 +125,12 @@ class SearchScreen(IndexRefreshingScreen):
         if self.request.query:  # typed before the screen existed (e.g. during the first build)
             self.query_one(SearchBar).set_query(self.request.query)
         self._fit_width(self.app.size.width)
+        self.query_one(ResultList).set_dense(self.app.size.height < COMPACT_BELOW_ROWS)
         self.run_search()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_width(event.size.width)
+        self.query_one(ResultList).set_dense(event.size.height < COMPACT_BELOW_ROWS)
 
     def _fit_width(self, width: int) -> None:
         """Below PREVIEW_MIN_WIDTH columns the preview gives its room to the results; the

@@ -38,7 +38,7 @@ def hit_metadata(hit: Hit) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def hit_row(hit: Hit, *, new: bool = False, marked: bool = False) -> Row:
+def hit_row(hit: Hit, *, new: bool = False, marked: bool = False, compact: bool = False) -> Row:
     """The prompt for one hit: title, metadata and snippet lines, cut to the list's width.
 
     Every piece of article text is inert ``Text``; a row is at most five lines high and
@@ -55,7 +55,8 @@ def hit_row(hit: Hit, *, new: bool = False, marked: bool = False) -> Row:
         snippet.rstrip()
         if not snippet.plain.endswith("…"):
             snippet.append("…")
-    return Row([Part(title, TITLE_LINES), Part(metadata), Part(snippet, max_lines=SNIPPET_LINES)])
+    lines = 1 if compact else TITLE_LINES, 1 if compact else SNIPPET_LINES
+    return Row([Part(title, lines[0]), Part(metadata), Part(snippet, max_lines=lines[1])])
 
 
 def with_dividers(options: Iterable[Option]) -> list[Option | None]:
@@ -77,6 +78,9 @@ class ResultList(WidthCachedOptionList):
         self.new_ids: frozenset[str] = frozenset()
         #: Ids of the stories the user marked (★).
         self.marked_ids: frozenset[str] = frozenset()
+        #: One line of title and one of snippet a row (a short terminal: more rows show).
+        #: (Not ``compact``: that is OptionList's own, borderless look.)
+        self.dense = False
 
     def on_mount(self) -> None:
         self.watch(self, "scroll_y", self._check_scrolled_to_end, init=False)
@@ -99,7 +103,17 @@ class ResultList(WidthCachedOptionList):
         self.highlighted = 0 if hits else None
 
     def _row(self, hit: Hit) -> Row:
-        return hit_row(hit, new=hit.id in self.new_ids, marked=hit.id in self.marked_ids)
+        return hit_row(
+            hit, new=hit.id in self.new_ids, marked=hit.id in self.marked_ids, compact=self.dense
+        )
+
+    def set_dense(self, dense: bool) -> None:
+        """Rows of three lines (``dense``) or up to five; the rows shown are redrawn."""
+        if dense == self.dense:
+            return
+        self.dense = dense
+        for index, hit in enumerate(self.hits):
+            self.replace_option_prompt(str(index), self._row(hit))
 
     def show_marks(self, marked_ids: frozenset[str]) -> None:
         """Mark ★ the stories of ``marked_ids`` (rows whose mark changed are redrawn)."""
