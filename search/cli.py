@@ -17,7 +17,7 @@ from index.cli import add_cluster, add_index_dir, positive_int
 from index.store import resolve_index_dir
 from search.arguments import SORTS
 from search.errors import InvalidArgumentError, QueryError
-from search.export import FORMATS, Provenance, export_hits, write_export
+from search.export import FORMATS, Provenance, export_hits, hit_record, write_export
 from search.output import article_text, counted, results_text, write_text
 from search.query.dates import date_bounds
 from search.results import Hit, SearchResults
@@ -231,23 +231,8 @@ def results_to_json(results: SearchResults) -> dict[str, Any]:
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
-    return {
-        "id": hit.id,
-        "title": hit.title,
-        "date": hit.date.isoformat() if hit.date else None,
-        "date_inferred": hit.date_inferred,
-        "source": hit.source,
-        "category": hit.category,
-        "places": list(hit.places),
-        "people": list(hit.people),
-        "organisations": list(hit.organisations),
-        "topics": list(hit.topics),
-        "url": hit.url,
-        "path": hit.path,
-        "score": round(hit.score, 6),
-        "snippet": hit.snippet,
-        "highlights": [[start, end] for start, end in hit.highlights],
-    }
+    """A ``--json`` hit: the exported fields, then where the query's words are."""
+    return {**hit_record(hit), "highlights": [[start, end] for start, end in hit.highlights]}
 
 
 # -- show ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from corpus.model import Article
 from search.errors import ArticleNotFoundError, SearchError
 from search.present.hitcache import to_hit
 from search.results import Hit
+from search.user_data import write_json
 
 FORMAT = 1
 
@@ -90,14 +91,7 @@ class Marks:
 
     def _write(self) -> None:
         document = {"format": FORMAT, "marks": [asdict(mark) for mark in self.marks.values()]}
-        temp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-            os.replace(temp, self.path)
-        except OSError as error:
-            temp.unlink(missing_ok=True)
-            raise SearchError(f"cannot save marks to {self.path}: {error.strerror}") from None
+        write_json(self.path, document, "marks")
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from platformdirs import user_data_path
 
 from search.errors import SearchError
 from search.results import Hit, SearchResults
+from search.user_data import write_json
 
 FORMAT = 1
 
@@ -144,14 +145,7 @@ class SavedSearches:
 
     def _write(self) -> None:
         document = {"format": FORMAT, "searches": [asdict(s) for s in self.searches.values()]}
-        temp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-            os.replace(temp, self.path)
-        except OSError as error:
-            temp.unlink(missing_ok=True)
-            raise SearchError(f"cannot save searches to {self.path}: {error.strerror}") from None
+        write_json(self.path, document, "searches")
 
 
 def new_search(
