@@ -156,7 +156,9 @@ def engine_run(engine: Engine, queries: Sequence[tuple[str, str]]) -> list[Score
     run: list[ScoredDoc] = []
     for qid, text in queries:
         try:
-            results = engine.search(text.lower(), facets=False, page_size=DEPTH, snippets=False)
+            results = engine.search(
+                text.lower(), facets=False, page_size=DEPTH, snippets=False, every_version=True
+            )
         except QueryError:
             continue  # (counted as no results, as eval_all.py does)
         for rank, hit in enumerate(results.hits, start=1):

@@ -4,7 +4,8 @@
 
 Public API: :func:`build_index` (build, refresh or rebuild; :func:`update_index` is the
 refresh-only spelling), :func:`open_index`, :func:`index_generation`,
-:func:`index_stats`, :func:`default_index_dir`, and the errors in ``index.errors``.
+:func:`index_stats`, :func:`live_meta`, :func:`default_index_dir`, and the errors in
+``index.errors``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from index.store import default_index_dir
 
 if TYPE_CHECKING:
     from index.build import BuildSummary, build_index, update_index
-    from index.opening import index_generation, open_index
+    from index.opening import index_generation, live_meta, open_index
     from index.stats import IndexStats, index_stats
 
 #: Names imported from their modules on first access (Whoosh, numpy and the corpus
@@ -37,6 +38,7 @@ _LAZY = {
     "build_index": "index.build",
     "update_index": "index.build",
     "index_generation": "index.opening",
+    "live_meta": "index.opening",
     "open_index": "index.opening",
     "IndexStats": "index.stats",
     "index_stats": "index.stats",
@@ -67,6 +69,7 @@ __all__ = [
     "default_index_dir",
     "index_generation",
     "index_stats",
+    "live_meta",
     "open_index",
     "update_index",
 ]

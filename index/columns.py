@@ -20,6 +20,8 @@ them with the previous one):
   ``F.value_ids`` (parallel to ``F.docs``), ``F.doc_starts`` and ``F.doc_values`` (each
   docnum's value ids).  ``date.raw`` (each docnum's sortable date, ``MISSING_DATE`` when
   undated), ``date.newest`` and ``date.oldest`` (every docnum by date, undated last).
+  ``versions.docs``, ``versions.starts``, ``versions.per_doc``: the groups of versions of
+  one story (``index.near_duplicates``) as a one-value facet, each group earliest first.
 - ``columns.F.values.json``: the facet's values (folded terms; ``YYYY-MM``/``YYYY``), in
   value-id order, read when the facet is first counted.
 
@@ -47,13 +49,15 @@ import numpy as np
 import numpy.typing as npt
 
 from index.fields import ALL_FACETS, DATE_FACETS
+from index.near_duplicates import SIGNATURE_BYTES, version_groups
 from index.postings_file import PostingsFile
-from index.reading import MISSING_DATE, raw_date_column
+from index.reading import MISSING_DATE, live_mask, raw_date_column, signature_column
 from index.segment_arrays import field_table, sorted_unique
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+#: 2: the ``versions`` arrays.
+FORMAT = 2
 PREFIX = "columns"
 MANIFEST = f"{PREFIX}.json"
 _DAY_MICROSECONDS = 86_400_000_000
@@ -79,6 +83,18 @@ class FacetTable:
     value_ids: Ints | None
     doc_starts: Ints | None
     doc_values: Ints | None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionGroups:
+    """The generation's groups of versions of one story (``index.near_duplicates``)."""
+
+    #: Docnums grouped by group, each group earliest first; group ``g``'s are
+    #: ``docs[starts[g]:starts[g + 1]]``.
+    docs: Ints
+    starts: Ints
+    #: Each docnum's group (-1: an article without other versions).
+    per_doc: Ints
 
 
 # -- computing ----------------------------------------------------------------------------
@@ -162,6 +178,15 @@ def compute(
         values[name] = names
         for part, array in _facet_arrays(size, docs, ids, len(names)).items():
             arrays[f"{name}.{part}"] = array
+    members, groups = version_groups(
+        signature_column(reader, "near_signature", SIGNATURE_BYTES),
+        live_mask(reader),
+        raw,
+        lambda docs: [str(reader.stored_fields(int(doc)).get("id", "")) for doc in docs],
+    )
+    count = int(groups[-1]) + 1 if len(groups) else 0
+    for part, array in _facet_arrays(size, members, groups, count).items():
+        arrays[f"versions.{part}"] = array
     return arrays, values
 
 
@@ -264,6 +289,12 @@ class GenerationColumns:
     def date_order(self, newest: bool) -> Ints:
         return self._arrays["date.newest" if newest else "date.oldest"]
 
+    def versions(self) -> VersionGroups:
+        arrays = self._arrays
+        return VersionGroups(
+            arrays["versions.docs"], arrays["versions.starts"], arrays["versions.per_doc"]
+        )
+
     def facet(self, name: str) -> FacetTable:
         arrays = self._arrays
         return FacetTable(
@@ -319,6 +350,7 @@ def _load(generation_dir: Path, doc_count: int) -> dict[str, npt.NDArray[Any]]:
             raise ColumnsUnreadable(f"{path.name} does not match {MANIFEST}")
         arrays[name] = array
     needed = {"date.raw", "date.newest", "date.oldest"} | {f"{f}.docs" for f in ALL_FACETS}
+    needed |= {"versions.docs", "versions.starts", "versions.per_doc"}
     if missing := sorted(needed - arrays.keys()):
         raise ColumnsUnreadable(f"{MANIFEST} lists no {', '.join(missing)}")
     return arrays

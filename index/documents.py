@@ -11,11 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from corpus.model import Article
+from index import near_duplicates
 from index.fields import FIELDS, LIST_SEPARATOR, TEXT_SEPARATOR, Field
 
 #: Fields not copied from the Article as they are: ``corpus`` (the root it was read
-#: from) and ``date`` (absent when the article has none).
-_SPECIAL = ("corpus", "date")
+#: from), ``date`` (absent when the article has none) and ``near_signature`` (made here).
+_SPECIAL = ("corpus", "date", "near_signature")
 
 
 def _facet_value(value: str) -> str:
@@ -68,6 +69,9 @@ def article_to_document(article: Article, corpus: str = "") -> dict[str, Any]:
         document["captions"] = TEXT_SEPARATOR.join((*article.captions, *article.credits))
     if article.date is not None:
         document["date"] = article.date
+    near = near_duplicates.signature(article.title, article.body)
+    if near != near_duplicates.NO_SIGNATURE:  # (the column's default)
+        document["near_signature"] = near
     return document
 
 

@@ -22,7 +22,7 @@ LIST_SEPARATOR = "\x1f"
 #: Separator of the entries of multi-paragraph text fields (captions, subheads).
 TEXT_SEPARATOR = "\n"
 
-Kind = Literal["id", "text", "keyword", "date", "flag", "stored"]
+Kind = Literal["id", "text", "keyword", "date", "flag", "stored", "signature"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,9 @@ class Field:
     """One field of the index.
 
     - ``kind``: ``id`` (one exact term), ``text`` (words, stemmed), ``keyword`` (each
-      value one term, lower-cased and folded), ``date``, ``flag`` or ``stored`` only;
+      value one term, lower-cased and folded), ``date``, ``flag``, ``stored`` only, or
+      ``signature`` (a per-document column of fixed-size bytes, neither searched nor
+      stored: ``index.near_duplicates``);
     - ``many``: the ``Article`` value is a tuple, stored joined (by ``LIST_SEPARATOR``
       for keywords, ``TEXT_SEPARATOR`` for text);
     - ``boost``: for text fields, the BM25F weight a plain query word has there;
@@ -64,6 +66,8 @@ FIELDS: tuple[Field, ...] = (
     Field("path", "id", "Path"),
     Field("format", "id", "Format"),
     Field("content_hash", "stored", "Content hash"),
+    # No Article field: made from the headline and body (``index.near_duplicates``).
+    Field("near_signature", "signature", "Near-duplicate signature"),
     # Keyword fields: filters and field queries; the first six are facets.
     Field("source", "keyword", "Source", ("source", "agency"), facet=True),
     Field("category", "keyword", "Category", ("category", "cat", "section"), facet=True),

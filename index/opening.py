@@ -124,6 +124,13 @@ def current_generation_dir(index_dir: Path) -> Path:
     return index_dir / live.name
 
 
+def live_meta(index_dir: str | os.PathLike[str] | None = None) -> GenerationMeta:
+    """What ``newsdesk.json`` of the live generation records (articles, corpora, when it
+    was built); raises IndexMissingError/IndexCorruptError/IndexUnreadableError."""
+    folder = resolve_index_dir(index_dir)
+    return load_meta(folder, current_generation_dir(folder))
+
+
 def load_meta(index_dir: Path, generation_dir: Path) -> GenerationMeta:
     try:
         return read_meta(generation_dir)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.whoosh_adapter import deleted_docs, unsigned_column
+from index.whoosh_adapter import deleted_docs, fixed_bytes_column, unsigned_column
 
 #: Raw ``date`` column value of an article without a date (Whoosh's sortable default).
 MISSING_DATE = 2**64 - 1
@@ -42,3 +42,14 @@ def live_mask(reader: Any) -> npt.NDArray[np.bool_]:
         if segment.has_deletions():
             live[deleted_docs(segment) + offset] = False
     return live
+
+
+def signature_column(reader: Any, fieldname: str, width: int) -> npt.NDArray[np.uint8]:
+    """Each docnum's fixed-size bytes of a signature column (one row of ``width`` bytes,
+    zeros for none), segment by segment."""
+    rows = np.zeros((reader.doc_count_all(), width), dtype=np.uint8)
+    if fieldname in reader.schema:
+        for segment, offset in reader.leaf_readers():
+            count = segment.doc_count_all()
+            rows[offset : offset + count] = fixed_bytes_column(segment, fieldname, count, width)
+    return rows

@@ -22,11 +22,13 @@ from whoosh.analysis import (
     StripFilter,
 )
 from whoosh.analysis.filters import STOP_WORDS
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
+from whoosh.columns import FixedBytesColumn
+from whoosh.fields import BOOLEAN, COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
 from index import fields
+from index.near_duplicates import SIGNATURE_BYTES
 
 #: Bump when the schema or analysis changes: older indexes must be rebuilt.
 #: 2: no ``spell_*`` fields (``search.words.vocabulary`` recovers real words from stems).
@@ -35,7 +37,8 @@ from index import fields
 #: 4: ``title_inferred``: a title made of the text's first words is searched once, in
 #:    the body (every reader says so, not only SMART's).
 #: 5: photo credits are searched as words of the captions (``Kilic`` finds "Kılıç").
-SCHEMA_VERSION = 5
+#: 6: ``near_signature``: each article's MinHash signature (near-duplicates).
+SCHEMA_VERSION = 6
 
 
 def text_analyzer() -> Analyzer:
@@ -96,6 +99,8 @@ def _whoosh_field(field: fields.Field) -> FieldType:
         return BOOLEAN(stored=True)
     if field.kind == "id":
         return ID(stored=True, unique=field.name == "id")
+    if field.kind == "signature":
+        return COLUMN(FixedBytesColumn(SIGNATURE_BYTES))
     return STORED()
 
 

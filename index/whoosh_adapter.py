@@ -173,6 +173,22 @@ def unsigned_column(segment: SegmentReader, fieldname: str, count: int) -> npt.N
     return values
 
 
+def fixed_bytes_column(
+    segment: SegmentReader, fieldname: str, count: int, width: int
+) -> npt.NDArray[np.uint8]:
+    """A segment's ``FixedBytesColumn`` as a ``count`` x ``width`` array in one read
+    (zeros -- the column's default -- past its last value, or with no column)."""
+    values = np.zeros((count, width), dtype=np.uint8)
+    if not count or not segment.has_column(fieldname):
+        return values
+    column = segment.column_reader(fieldname, translate=False)
+    stored = min(int(column._count), count)
+    if stored:
+        data = column._dbfile.get(column._basepos, stored * width)
+        values[:stored] = np.frombuffer(data, dtype=np.uint8).reshape(stored, width)
+    return values
+
+
 def deleted_docs(segment: SegmentReader) -> DocArray:
     """The segment's deleted docnums (Whoosh's ``all_doc_ids`` asks about each one)."""
     return np.fromiter(segment._perdoc.deleted_docs(), dtype=np.int64)

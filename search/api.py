@@ -63,8 +63,14 @@ class SearchApi(ABC):
         page_size: int = 10,
         snippets: bool = True,
         as_you_type: bool = False,
+        every_version: bool = False,
     ) -> SearchResults:
         """One page of results plus facet counts over the whole (filtered) result set.
+
+        A story in several versions (near-duplicates: ``index.near_duplicates``) is one
+        result, its earliest matching version, and counts once in totals and facets
+        (``Hit.versions`` says how many it has, ``versions`` lists them);
+        ``every_version=True`` lists and counts every version.
 
         ``snippets=False`` skips snippet making (evaluation runs that only need ids).
         ``as_you_type=True`` (a search box searching while the user types): the query's
@@ -86,6 +92,7 @@ class SearchApi(ABC):
             page_size=page_size,
             snippets=snippets,
             as_you_type=as_you_type,
+            every_version=every_version,
         )
         return self._run(request, time.perf_counter())
 
@@ -98,6 +105,7 @@ class SearchApi(ABC):
         date_to: date | datetime | None = None,
         sort: str = "relevance",
         limit: int | None = None,
+        every_version: bool = False,
     ) -> SearchResults:
         """Every matching story (or the first ``limit``) as one page, without facets:
         what an export of a whole result set needs.  One search of the index as it is
@@ -108,7 +116,7 @@ class SearchApi(ABC):
         while True:
             results = self.search(
                 query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
-                facets=False, page=1, page_size=size,
+                facets=False, page=1, page_size=size, every_version=every_version,
             )  # fmt: skip
             wanted = results.total if limit is None else min(limit, results.total)
             if len(results.hits) >= wanted or size >= wanted or results.partial:
@@ -123,6 +131,12 @@ class SearchApi(ABC):
         with self._vocabulary() as vocabulary:
             parsed = parse_query(text, field_boosts=self.field_boosts, as_you_type=as_you_type)
             return resolve_query(parsed, vocabulary)
+
+    @abstractmethod
+    def versions(self, article_id: str) -> list[Hit]:
+        """Every version of the article's story (its near-duplicates: a republished
+        wire story, a correction), earliest first, the article among them; the article
+        alone when it has no other version.  Raises ``ArticleNotFoundError``."""
 
     def explain(self, query: str, hits: Sequence[Hit]) -> list[Explanation]:
         """Why each of ``hits`` (found for ``query``) matched: its words' score parts

@@ -34,6 +34,7 @@ class SearchRequest:
     page_size: int
     snippets: bool
     as_you_type: bool = False
+    every_version: bool = False
 
 
 def search_request(
@@ -49,6 +50,7 @@ def search_request(
     page_size: object,
     snippets: object,
     as_you_type: object = False,
+    every_version: object = False,
 ) -> SearchRequest:
     """The checked arguments (raises InvalidArgumentError or QueryError)."""
     if sort not in SORTS:
@@ -65,6 +67,7 @@ def search_request(
         page_size=checked_count(page_size, "page_size", minimum=1),
         snippets=checked_flag(snippets, "snippets"),
         as_you_type=checked_flag(as_you_type, "as_you_type"),
+        every_version=checked_flag(every_version, "every_version"),
     )
 
 

@@ -18,7 +18,7 @@ from index.store import resolve_index_dir
 from search.arguments import SORTS
 from search.errors import InvalidArgumentError, QueryError
 from search.export import FORMATS, Provenance, export_hits, hit_record, write_export
-from search.output import article_text, counted, results_text, write_text
+from search.output import article_text, counted, results_text, versions_text, write_text
 from search.query.dates import date_bounds
 from search.results import Hit, SearchResults
 
@@ -85,6 +85,11 @@ def register(subparsers: Any) -> None:
         "--explain", action="store_true", help="say why each story matched (words, fields, scores)"
     )
     search.add_argument(
+        "--every-version",
+        action="store_true",
+        help="list and count every version of a story (near-duplicates), not each story once",
+    )
+    search.add_argument(
         "--output", "-o", metavar="FILE", help="write the export to FILE (else standard output)"
     )
     add_index_dir(search)
@@ -101,6 +106,21 @@ def register(subparsers: Any) -> None:
     add_index_dir(show)
     add_cluster(show)
     show.set_defaults(run=run_show)
+
+    versions = subparsers.add_parser(
+        "versions",
+        help="list the versions of a story (its near-duplicates), earliest first",
+        description=(
+            "List every version of the story an article belongs to -- the same wire story "
+            "republished with small edits, a correction, the story in another corpus -- "
+            "earliest first, the article among them."
+        ),
+    )
+    versions.add_argument("article_id", metavar="ID")
+    versions.add_argument("--json", action="store_true", help="print one JSON object")
+    add_index_dir(versions)
+    add_cluster(versions)
+    versions.set_defaults(run=run_versions)
 
     evaluate = subparsers.add_parser(
         "eval",
@@ -155,8 +175,9 @@ def run_search(args: argparse.Namespace) -> int:
     with Engine.open(args.index, cluster=args.cluster) as engine:
         if args.format and args.all:
             results = engine.search_all(
-                query, filters=filters, date_from=date_from, date_to=date_to, sort=args.sort
-            )
+                query, filters=filters, date_from=date_from, date_to=date_to, sort=args.sort,
+                every_version=args.every_version,
+            )  # fmt: skip
         else:
             results = engine.search(
                 query,
@@ -167,6 +188,7 @@ def run_search(args: argparse.Namespace) -> int:
                 page=args.page,
                 page_size=args.limit,
                 facets=not args.format,
+                every_version=args.every_version,
             )
         why = {e.article_id: e for e in engine.explain(query, results.hits)} if args.explain else {}
     if args.format:
@@ -222,6 +244,7 @@ def results_to_json(results: SearchResults) -> dict[str, Any]:
         "undated": results.undated,
         "missing_shards": list(results.missing_shards),
         "only_stop_words": results.only_stop_words,
+        "folded": results.folded,
         "hits": [hit_to_json(hit) for hit in results.hits],
         "facets": {
             name: [{"value": value, "count": count} for value, count in pairs]
@@ -246,6 +269,21 @@ def run_show(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         write_text(article_text(article))
+    return 0
+
+
+# -- versions --------------------------------------------------------------------------
+def run_versions(args: argparse.Namespace) -> int:
+    from search.engine import Engine
+
+    with Engine.open(args.index, cluster=args.cluster) as engine:
+        hits = engine.versions(args.article_id)
+    if args.json:
+        json.dump({"id": args.article_id, "versions": [hit_record(hit) for hit in hits]},
+                  sys.stdout, ensure_ascii=False)  # fmt: skip
+        sys.stdout.write("\n")
+    else:
+        write_text(versions_text(args.article_id, hits))
     return 0
 
 

@@ -226,6 +226,12 @@ class Engine(SearchApi):
         )
         docs = live.docsets.for_query(deadline)
         tiers, matched, relaxed = match_tiers(parsed, restriction, docs, self.relax_below)
+        folded = 0
+        if not request.every_version:
+            found = count(matched)
+            tiers = live.versions.fold(tiers)
+            matched = tiers[0][1] if len(tiers) == 1 else tiers[0][1] | tiers[1][1]
+            folded = found - count(matched)
         total = count(matched)
         page, size = request.page, request.page_size
         sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
@@ -266,6 +272,7 @@ class Engine(SearchApi):
             page_size=size,
             undated=live.facets.undated(matched),
             only_stop_words=parsed.only_stop_words,
+            folded=folded,
         )
 
     def _feedback(self, live: Generation, tiers: list[Tier], docs: QueryDocs) -> wq.Query | None:
@@ -313,13 +320,18 @@ class Engine(SearchApi):
             docnum = self._docnum(live.searcher, article_id)
             return document_to_article(live.searcher.stored_fields(docnum))
 
+    def versions(self, article_id: str) -> list[Hit]:
+        with self._reading() as live:
+            docnum = self._docnum(live.searcher, article_id)
+            return live.version_hits(docnum, Deadline(self.time_limit, self.clock))
+
     def explain(self, query: str, hits: Sequence[Hit]) -> list[Explanation]:
         from search.explain import explain
 
         return explain(self, query, hits)
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
-        """Stories similar to the article, itself excluded: Whoosh's more-like-this
+        """Stories similar to the article, itself and its versions excluded: Whoosh's more-like-this
         (the five key terms of the start of its title and body, ``RELATED_TEXT_CHARS``,
         by the Bo1 model, as an any-word query on the body), ranked like any query:
         vectorised, and within ``time_limit``.
@@ -344,6 +356,8 @@ class Engine(SearchApi):
             docs = live.docsets.for_query(deadline)
             matched = docs(like)
             matched[docnum] = False
+            matched[live.versions.same_story(docnum)] = False
+            [(_, matched)] = live.versions.fold([(like, matched)])  # each story once
             ranked = rank_tiers([(like, matched)], limit * 2 + 5, live.ranker, searcher, docs)
             own_hash = stored.get("content_hash")
             hits: list[Hit] = []

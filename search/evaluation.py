@@ -104,7 +104,10 @@ def engine_run(
     """The engine's ranking (defaults: BM25F, all words then relaxed any-word)."""
     run: list[RankedDoc] = []
     for qid, text in queries:
-        results = engine.search(as_plain_words(text), facets=False, page_size=depth, snippets=False)
+        # Every version: the judgements are of documents, each judged on its own.
+        results = engine.search(
+            as_plain_words(text), facets=False, page_size=depth, snippets=False, every_version=True
+        )
         count = len(results.hits)
         for rank, hit in enumerate(results.hits):
             # Score by rank, not by BM25F score: the engine lists articles with every word

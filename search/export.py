@@ -33,7 +33,7 @@ EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "md": ".md", "bib": ".bib"}
 
 CSV_COLUMNS = (
     "id", "title", "date", "source", "places", "people", "organisations", "topics",
-    "url", "path", "score", "snippet", "note", "query", "filters", "index", "exported",
+    "url", "path", "versions", "score", "snippet", "note", "query", "filters", "index", "exported",
 )  # fmt: skip
 #: What a list cell joins its values with ("Iraq; Syria").
 LIST_JOINER = "; "
@@ -97,6 +97,7 @@ def hit_record(hit: Hit) -> dict[str, Any]:
         "topics": list(hit.topics),
         "url": hit.url,
         "path": hit.path,
+        "versions": hit.versions,
         "score": round(hit.score, 6),
         "snippet": hit.snippet,
     }

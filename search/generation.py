@@ -23,12 +23,15 @@ from index.fields import ALL_FACETS
 from index.segment_arrays import open_postings_files
 from index.store import read_code_names
 from index.whoosh_adapter import storage_folder
+from search.deadline import Deadline
 from search.matching.docsets import DocSets
 from search.matching.fastrank import FastRanker
 from search.matching.postings import Postings
 from search.matching.ranking import K1, B, make_weighting
+from search.matching.versions import Versions
 from search.present.facets import FacetColumns
 from search.present.hitcache import HitMaker, StoredFields
+from search.results import Hit
 from search.words.vocabulary import Vocabulary
 
 #: ``warm()`` reads ahead the postings of terms in at least this many articles...
@@ -55,7 +58,8 @@ class Generation:
             storage_folder(index.storage), reader, expected=expect_columns, files=files
         )
         self.facets = FacetColumns(columns, self.postings, stored)
-        self.hits = HitMaker(stored, self.facets.learn_names)
+        self.versions = Versions(columns.versions())
+        self.hits = HitMaker(stored, self.facets.learn_names, self.versions.count)
         self.docsets = DocSets(self.searcher, self.postings, self.facets.raw_dates)
         self.ranker = FastRanker(self.searcher, K1, B, self.postings) if fast_ranking else None
         #: A second Whoosh searcher (own file handles) for slow background work.
@@ -72,6 +76,11 @@ class Generation:
         self.facets.date_order(newest=False)
         self.postings.warm(fields, WARM_MIN_DOCS, WARM_POSTINGS)
         self.vocabulary.warm()
+
+    def version_hits(self, docnum: int, deadline: Deadline) -> list[Hit]:
+        """Every version of the article's story, earliest first, each with the start
+        of its text as snippet (the article alone when it has no other version)."""
+        return [self.hits.hit(doc, 0.0, frozenset(), deadline) for doc in self.versions.of(docnum)]
 
     @contextmanager
     def side_searcher(self) -> Iterator[Any]:

@@ -9,7 +9,7 @@ or file gets the plain text, one line per line, unwrapped and without trailing s
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TextIO
 
@@ -95,7 +95,8 @@ def summary_text(results: SearchResults) -> str:
     first = (results.page - 1) * results.page_size + 1
     last = first + len(results.hits) - 1
     shown = f"{first:,}" if first == last else f"{first:,}-{last:,}"
-    return f"{shown} of {stories(results.total)}{incomplete}"
+    folded = f" (+{counted(results.folded, 'other version')})" if results.folded else ""
+    return f"{shown} of {stories(results.total)}{folded}{incomplete}"
 
 
 def relaxed_note(results: SearchResults) -> str:
@@ -163,12 +164,27 @@ def hit_text(number: int, hit: Hit) -> Text:
     text.append(f"  [{clean_text(hit.id)}]\n", style="dim")
     meta = [date_text(hit.date, hit.date_inferred), hit.source, hit.category]
     meta.append(", ".join(hit.places[:5]))
+    if hit.versions > 1:
+        meta.append(f"{hit.versions} versions")
     text.append(clean_text(" · ".join(part for part in meta if part)), style="green")
     snippet = Text(hit.snippet)  # already plain text; spans index into it
     for start, end in hit.highlights:
         snippet.stylize("bold yellow", start, end)
     text.append("\n")
     text.append_text(snippet)
+    return text
+
+
+def versions_text(article_id: str, hits: Sequence[Hit]) -> Text:
+    """``newsdesk versions``: the story's versions, earliest first."""
+    text = Text()
+    if len(hits) < 2:
+        text.append(f"[{clean_text(article_id)}] has no other version", style="bold")
+        return text
+    text.append(f"{len(hits)} versions, earliest first", style="bold")
+    for number, hit in enumerate(hits, start=1):
+        text.append("\n\n")
+        text.append_text(hit_text(number, hit))
     return text
 
 

@@ -32,6 +32,9 @@ class Hit:
     #: The article's content hash (``corpus.Article.content_hash``): saved searches tell
     #: a story changed since their last look by it.
     content_hash: str = ""
+    #: How many versions the story has in the index (``Engine.versions`` lists them):
+    #: 1 for an article without near-duplicates.
+    versions: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +70,6 @@ class SearchResults:
     #: The query's words are all too common to be indexed (stop words such as "the"):
     #: nothing was searched, which is why nothing matches.
     only_stop_words: bool = False
+    #: Matching articles folded into an earlier version of their story (each story is
+    #: counted once; 0 when the search asked for ``every_version``).
+    folded: int = 0

@@ -73,19 +73,44 @@ def _folded(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[st
     return {name: [(value.casefold(), n) for value, n in pairs] for name, pairs in facets.items()}
 
 
+def _story(engine: Engine, article_id: str) -> str:
+    """The story an article belongs to: its earliest version's id."""
+    return engine.versions(article_id)[0].id
+
+
+def _stories(engine: Engine, hits: list[Hit]) -> list[str]:
+    """The stories of ``hits``, in order, each once."""
+    return list(dict.fromkeys(_story(engine, hit.id) for hit in hits))
+
+
 def _compare(engine: Engine, cluster: ClusterEngine, queries: list[str]) -> int:
-    """Every query and search shape alike; returns how many queries found articles."""
+    """Every query and search shape alike, every version listed; returns how many
+    queries found articles.  (Each shard folds the versions it holds: versions of a
+    story in two shards are both listed by a cluster, so with versions folded it finds
+    at least what one process does.)"""
     assert cluster.article_count == engine.article_count
     found = 0
     for query in queries:
         for options in SEARCHES:
-            _same(engine.search(query, **options), cluster.search(query, **options))
+            _same(
+                engine.search(query, every_version=True, **options),
+                cluster.search(query, every_version=True, **options),
+            )
+        folded = engine.search(query)
+        assert folded.total <= cluster.search(query).total <= folded.total + folded.folded
         first = engine.search(query, page_size=1)
         if first.hits:
             found += 1
             top = first.hits[0].id
             assert cluster.get(top) == engine.get(top)
-            assert _hits(cluster.related(top)) == _hits(engine.related(top))
+            assert {h.id for h in cluster.versions(top)} <= {h.id for h in engine.versions(top)}
+            # Related stories, each story once (a cluster may list two of its versions).
+            ours, theirs = (
+                _stories(engine, engine.related(top)),
+                _stories(engine, cluster.related(top)),
+            )
+            stories = [story for story in theirs if story != _story(engine, top)]
+            assert stories == ours[: len(stories)]
     return found
 
 
@@ -137,8 +162,13 @@ def test_the_coordinator_follows_a_refresh_that_rewrote_one_shard(tmp_path: Path
         build_index(None, index_dir)
         with Engine.open(index_dir) as engine:
             for query in ("harbour strike", "grain", "dockers offer"):
-                _same(engine.search(query), cluster.search(query))
-        assert cluster.search("harbour strike").total == before.total + 40
+                _same(
+                    engine.search(query, every_version=True),
+                    cluster.search(query, every_version=True),
+                )
+        # (the 40 late stories are one story in 40 versions, in one shard)
+        assert cluster.search("harbour strike", every_version=True).total == before.total + 40
+        assert cluster.search("harbour strike").total == before.total + 1
 
 
 # -- Ray -----------------------------------------------------------------------------------
@@ -160,10 +190,10 @@ def test_ray_actors_answer_as_the_index_read_in_one_process(
     index_dir = sharded["reuters"]
     with Engine.open(index_dir) as engine, Engine.open(index_dir, cluster="ray") as cluster:
         assert _compare(engine, cluster, QUERIES[:8]) >= 5
-        expected = engine.search("oil prices", page_size=5)
+        expected = engine.search("oil prices", page_size=5, every_version=True)
     capsys.readouterr()
     status = main(["search", "oil", "prices", "--limit", "5", "--json", "--index", str(index_dir),
-                   "--cluster", "ray"])  # fmt: skip
+                   "--cluster", "ray", "--every-version"])  # fmt: skip
     printed = json.loads(capsys.readouterr().out)
     assert status == 0
     assert [hit["id"] for hit in printed["hits"]] == [hit.id for hit in expected.hits]
@@ -184,10 +214,10 @@ def test_a_stopped_actor_makes_results_partial_until_ray_restarts_it(
         return made[-1]
 
     with Engine.open(index_dir) as engine, ClusterEngine(index_dir, shards) as cluster:
-        whole = engine.search("election")
-        _same(whole, cluster.search("election"))
+        whole = engine.search("election", every_version=True)
+        _same(whole, cluster.search("election", every_version=True))
         local_ray.kill(made[0].actor(1), no_restart=False)
-        cut = cluster.search("election")
+        cut = cluster.search("election", every_version=True)
         assert cut.partial and cut.missing_shards == (1,)
         # (it died before the query round, or between it and the fetch of the page)
         assert 0 < cut.total <= whole.total and len(cut.hits) <= len(whole.hits)
@@ -195,11 +225,11 @@ def test_a_stopped_actor_makes_results_partial_until_ray_restarts_it(
         # A word the coordinator must look up in every shard's vocabulary (not cached
         # yet) while a worker is down: asked again until Ray restarted it, not an error.
         local_ray.kill(made[0].actor(2), no_restart=False)
-        wildcard = cluster.search("electi*")
+        wildcard = cluster.search("electi*", every_version=True)
         assert wildcard.missing_shards == ()
-        assert wildcard.total == engine.search("electi*").total
+        assert wildcard.total == engine.search("electi*", every_version=True).total
         deadline = time.monotonic() + 60
-        while (again := cluster.search("election")).missing_shards:
+        while (again := cluster.search("election", every_version=True)).missing_shards:
             assert time.monotonic() < deadline, "the actor was not restarted"
             time.sleep(0.5)
         _same(whole, again)

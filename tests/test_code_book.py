@@ -109,7 +109,7 @@ def engine(reuters_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> En
 
 
 def test_codes_are_shown_by_their_names(engine: Engine) -> None:
-    facets = engine.search("", facet_limit=100, page_size=1).facets
+    facets = engine.search("", facet_limit=100, page_size=1, every_version=True).facets
     topics = dict(facets["topics"])
     assert topics["Mergers/Acquisitions"] == 108
     assert topics["Earnings and Earnings Forecasts"] == 193
@@ -117,7 +117,7 @@ def test_codes_are_shown_by_their_names(engine: Engine) -> None:
     assert "acq" not in topics and "earn" not in topics
     assert "Organisation of Petroleum Exporting Countries (OPEC)" in dict(facets["organisations"])
     assert "Ronald Reagan" in dict(facets["people"])
-    hit = engine.search("topic:acq", page_size=1).hits[0]
+    hit = engine.search("topic:acq", page_size=1, every_version=True).hits[0]
     assert "Mergers/Acquisitions" in hit.topics
 
 
@@ -132,15 +132,19 @@ def test_codes_are_shown_by_their_names(engine: Engine) -> None:
 def test_filters_work_by_code_and_by_name(
     engine: Engine, filters: dict[str, list[str]], query: str
 ) -> None:
-    assert engine.search("", filters=filters, page_size=1).total == 108
-    assert engine.search(query, page_size=1).total == 108
+    assert engine.search("", filters=filters, page_size=1, every_version=True).total == 108
+    assert engine.search(query, page_size=1, every_version=True).total == 108
 
 
 def test_an_organisation_and_a_person_by_code(engine: Engine) -> None:
-    by_code = engine.search("", filters={"organisations": ["opec"]}, page_size=1).total
-    assert by_code == engine.search("org:opec", page_size=1).total >= 10
-    reagan = engine.search("", filters={"people": ["reagan"]}, page_size=1)
-    assert reagan.total == engine.search("person:reagan", page_size=1).total >= 6
+    by_code = engine.search(
+        "", filters={"organisations": ["opec"]}, page_size=1, every_version=True
+    ).total
+    assert by_code == engine.search("org:opec", page_size=1, every_version=True).total >= 10
+    reagan = engine.search("", filters={"people": ["reagan"]}, page_size=1, every_version=True)
+    assert (
+        reagan.total == engine.search("person:reagan", page_size=1, every_version=True).total >= 6
+    )
 
 
 def test_a_hyphenated_code_still_filters(engine: Engine) -> None:
@@ -155,19 +159,19 @@ def test_a_code_book_added_or_removed_later_is_read(tmp_path: Path) -> None:
     shutil.copy(sample_corpus_path() / "reut2-000.sgm", folder)
     build_index([folder], index_dir, entities=False)
     with Engine.open(index_dir) as engine:
-        assert "acq" in dict(engine.search("", facet_limit=50).facets["topics"])
+        assert "acq" in dict(engine.search("", facet_limit=50, every_version=True).facets["topics"])
     book = folder / "cat-descriptions_120396.txt"
     book.write_text(SAMPLE_BOOK, encoding="latin-1")
     build_index([folder], index_dir, entities=False)  # the .sgm itself is unchanged
     with Engine.open(index_dir) as engine:
-        topics = dict(engine.search("", facet_limit=50).facets["topics"])
+        topics = dict(engine.search("", facet_limit=50, every_version=True).facets["topics"])
         assert topics["Mergers/Acquisitions"] == 108 and "acq" not in topics
     book.unlink()
     build_index([folder], index_dir, entities=False)
     with Engine.open(index_dir) as engine:
-        topics = dict(engine.search("", facet_limit=50).facets["topics"])
+        topics = dict(engine.search("", facet_limit=50, every_version=True).facets["topics"])
         assert topics["acq"] == 108 and "Mergers/Acquisitions" not in topics
-        assert engine.search("topic:acq", page_size=1).total == 108
+        assert engine.search("topic:acq", page_size=1, every_version=True).total == 108
 
 
 def test_without_a_code_book_the_codes_stay(tmp_path: Path) -> None:

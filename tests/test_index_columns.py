@@ -121,9 +121,9 @@ def test_a_refresh_writes_new_columns_and_never_touches_the_mapped_ones(
         assert mapped.problem is None and isinstance(mapped.raw_dates, np.memmap)
         copies = [np.array(part) for table in tables for part in (table.docs, table.starts)]
         with Engine.open(index_dir) as engine:
-            assert engine.search("").total == 2_225
+            assert engine.search("", every_version=True).total == 2_225
             build_index([corpora / "time" / "time-docs.tar.gz"], index_dir)  # 423 more
-            everything = engine.search("", page_size=1)  # the new generation
+            everything = engine.search("", page_size=1, every_version=True)  # the new generation
             assert everything.total == 2_225 + 423
             dated = sum(count for _, count in everything.facets["month"])
             # every TIME story is dated; no BBC story states its date

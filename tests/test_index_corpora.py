@@ -113,5 +113,5 @@ def test_a_large_refresh_writes_arrays_that_equal_its_segments(
     with open_index(index_dir).searcher() as searcher:
         expected = {hit["id"] for hit in searcher.search(Term("body", "oil"), limit=None)}
     with Engine.open(index_dir) as engine:
-        found = engine.search("body:oil", page_size=1000)
+        found = engine.search("body:oil", page_size=1000, every_version=True)
         assert {hit.id for hit in found.hits} == expected and len(expected) > 100

@@ -35,7 +35,9 @@ def _log_opens(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
 
 def _indexed_ids(index_dir: Path) -> Counter[str]:
     with Engine.open(index_dir) as engine:
-        results = engine.search("", page_size=100_000, facets=False, snippets=False)
+        results = engine.search(
+            "", page_size=100_000, facets=False, snippets=False, every_version=True
+        )
         return Counter(hit.id for hit in results.hits)
 
 

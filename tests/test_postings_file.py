@@ -216,7 +216,7 @@ def test_deletions_in_earlier_segments_stay_masked() -> None:
     writer.add_document(**article_to_document(sample_articles()[30]))
     writer.commit(merge=False)
     with Engine.for_index(ix) as engine:
-        ids = {hit.id for hit in engine.search("*", page_size=100).hits}
+        ids = {hit.id for hit in engine.search("*", page_size=100, every_version=True).hits}
     assert sample_articles()[3].id not in ids and sample_articles()[30].id in ids
     assert len(ids) == 20
 

@@ -17,12 +17,12 @@ from tui.cli import main
 
 HIT_KEYS = {
     "id", "title", "date", "date_inferred", "source", "category", "places", "people",
-    "organisations", "topics", "url", "path", "score", "snippet", "highlights",
+    "organisations", "topics", "url", "path", "versions", "score", "snippet", "highlights",
 }  # fmt: skip
 TOP_KEYS = {
     "query", "total", "partial", "missing_shards", "only_stop_words", "page", "page_size",
     "took_ms", "relaxed",
-    "all_words_total", "suggestion", "undated", "hits", "facets",
+    "all_words_total", "suggestion", "undated", "folded", "hits", "facets",
 }  # fmt: skip
 
 
@@ -66,8 +66,10 @@ def test_search_json_schema(capsys: pytest.CaptureFixture[str], sample_index: st
 
 def test_limit_has_no_hidden_cap(capsys: pytest.CaptureFixture[str], sample_index: str) -> None:
     data = run_json(capsys, "search", "--limit", "5000", "--index", sample_index, "--json")
-    assert data["total"] == 1001
-    assert isinstance(data["hits"], list) and len(data["hits"]) == 1001
+    assert data["total"] + data["folded"] == 1001 and data["folded"] > 0
+    assert isinstance(data["hits"], list) and len(data["hits"]) == data["total"]
+    every = ("search", "--limit", "5000", "--every-version", "--index", sample_index, "--json")
+    assert len(run_json(capsys, *every)["hits"]) == 1001
 
 
 def test_filters_dates_sort_and_page(capsys: pytest.CaptureFixture[str], sample_index: str) -> None:

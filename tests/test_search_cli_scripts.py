@@ -75,7 +75,9 @@ def test_piped_text_is_not_wrapped_and_has_no_trailing_spaces(
 
 def test_counts_read_right(capsys: pytest.CaptureFixture[str], index: str) -> None:
     first = run_text(capsys, "search", "--index", index).splitlines()[0]
-    assert first.startswith("1-10 of 1,001 stories  (")
+    assert first.startswith("1-10 of 977 stories (+24 other versions)  (")
+    every = run_text(capsys, "search", "--every-version", "--index", index).splitlines()[0]
+    assert every.startswith("1-10 of 1,001 stories  (")
     first = run_text(capsys, "search", "hawija", "--index", index).splitlines()[0]
     assert first.startswith("1 of 1 story  (")
     out = run_text(capsys, "search", "hawija", "offensive", "--index", index)
@@ -83,7 +85,7 @@ def test_counts_read_right(capsys: pytest.CaptureFixture[str], index: str) -> No
     out = run_text(capsys, "search", "hawjia", "--index", index)
     assert out.startswith("No stories match “hawjia”") and "Did you mean: hawija" in out
     out = run_text(capsys, "search", "oil", "--page", "50", "--index", index)
-    assert out.startswith("No stories on page 50: 79 stories in all, on pages 1-8 at 10 a page")
+    assert out.startswith("No stories on page 50: 75 stories in all, on pages 1-8 at 10 a page")
 
 
 # -- dates: guesses marked, undated counted ------------------------------------------------

@@ -89,7 +89,7 @@ def test_field_queries_and_aliases() -> None:
     assert title_hits.total > 0
     assert all("cocoa" in hit.title.lower() for hit in title_hits.hits)
     usa = sum("United States" in a.places for a in sample_articles())
-    assert engine.search("place:usa").total == usa
+    assert engine.search("place:usa", every_version=True).total == usa
 
 
 def test_date_syntax() -> None:
@@ -100,7 +100,7 @@ def test_date_syntax() -> None:
     assert ids(engine.search("date:>2017-09-20")) == [SEED_ID]
     assert engine.search("date:>2017-09-22").total == 0
     march = sum(1 for a in sample_articles() if a.date and (a.date.year, a.date.month) == (1987, 3))
-    assert engine.search("date:1987-03").total == march
+    assert engine.search("date:1987-03", every_version=True).total == march
 
 
 def test_prefix_and_fuzzy_match_stemmed_words() -> None:
@@ -121,8 +121,8 @@ def test_accents_and_case_are_folded() -> None:
 
 
 def test_empty_query_browses_newest_first() -> None:
-    results = sample_engine().search("", page_size=5)
-    assert results.total == len(sample_articles())
+    results = sample_engine().search("", page_size=5, every_version=True)
+    assert results.total == len(sample_articles())  # (every version: each article)
     assert results.hits[0].id == SEED_ID  # 2017 beats the 1987 wire
     dates = [hit.date for hit in results.hits if hit.date]
     assert len(dates) == 5 and dates == sorted(dates, reverse=True)
@@ -178,7 +178,7 @@ def test_a_fresh_engine_shows_facet_values_as_the_articles_spell_them(first: str
 
 def test_facets_count_the_whole_result_set() -> None:
     engine = sample_engine()
-    results = engine.search("", facets=True, facet_limit=1000, page_size=1)
+    results = engine.search("", facets=True, facet_limit=1000, page_size=1, every_version=True)
     expected_places = Counter(place for a in sample_articles() for place in a.places)
     assert dict(results.facets["places"]) == dict(expected_places)
     expected_topics = Counter(topic for a in sample_articles() for topic in a.topics)
@@ -207,7 +207,7 @@ def test_filters_or_within_and_across_fields() -> None:
     engine = sample_engine()
     articles = sample_articles()
     filters = {"places": ["Brazil", "Argentina"], "topics": ["coffee", "grain"]}
-    results = engine.search("", filters=filters, page_size=1000)
+    results = engine.search("", filters=filters, page_size=1000, every_version=True)
     expected = {
         a.id
         for a in articles
@@ -217,7 +217,7 @@ def test_filters_or_within_and_across_fields() -> None:
     assert dict(results.facets["topics"]).keys() <= {
         t for a in articles if a.id in expected for t in a.topics
     }
-    month = engine.search("", filters={"month": ["1987-02"]}, page_size=1)
+    month = engine.search("", filters={"month": ["1987-02"]}, page_size=1, every_version=True)
     assert month.total == sum(1 for a in articles if a.date and a.date.month == 2)
     assert month.facets["month"] == [("1987-02", month.total)]
     with pytest.raises(QueryError, match="cannot filter on 'colour'"):
@@ -226,7 +226,9 @@ def test_filters_or_within_and_across_fields() -> None:
 
 def test_date_range_arguments() -> None:
     engine = sample_engine()
-    results = engine.search("", date_from=date(1987, 3, 2), date_to=date(1987, 3, 2))
+    results = engine.search(
+        "", date_from=date(1987, 3, 2), date_to=date(1987, 3, 2), every_version=True
+    )
     expected = sum(1 for a in sample_articles() if a.date and a.date.date() == date(1987, 3, 2))
     assert results.total == expected > 0
     later = engine.search("", date_from=datetime(2000, 1, 1))

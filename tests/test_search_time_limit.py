@@ -76,7 +76,7 @@ def test_date_ranges_are_matched_without_expanding_them_into_terms(
     monkeypatch.setattr(wq.NumericRange, "_compile_query", no_expansion)
     days = [f"1987-0{2 + i % 2}-{1 + i % 28:02d}" for i in range(80)]
     query = " OR ".join(f"date:[{day} to {day}]" for day in days)
-    results = sample_engine().search(query, page_size=5)
+    results = sample_engine().search(query, page_size=5, every_version=True)
     wanted = {datetime.fromisoformat(day).date() for day in days}
     expected = sum(1 for a in sample_articles() if a.date and a.date.date() in wanted)
     assert results.total == expected > 100 and not results.partial
@@ -113,11 +113,11 @@ def test_phrase_checking_stops_at_the_deadline_and_says_so(
 ) -> None:
     monkeypatch.setattr(phrases, "CHUNK", 4)  # candidates are confirmed 4 at a time
     engine = Engine.for_index(sample_index())
-    complete = engine.search('"oil prices"', page_size=100)
+    complete = engine.search('"oil prices"', page_size=100, every_version=True)
     assert complete.total == 27 and not complete.partial
     engine.clock = SteppingClock()
     engine.time_limit = 12  # a few documents' worth of clock reads
-    cut = engine.search('"oil prices"', page_size=100)
+    cut = engine.search('"oil prices"', page_size=100, every_version=True)
     assert cut.partial
     assert 0 < cut.total < complete.total  # the documents confirmed before the deadline
     assert set(ids(cut)) <= set(ids(complete))

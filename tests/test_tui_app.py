@@ -594,7 +594,7 @@ async def test_a_failed_search_says_why_and_keeps_the_results(
         assert screen.request.query == "oil "
         assert shown not in screen_text(app) and not screen.stale
         summary = widget_text(app, screen.query_one(ResultSummary))
-        assert summary.endswith(f"best match first · 1/{oil.total}")  # no problem line
+        assert summary.endswith(f" · 1/{oil.total}")  # no problem line
 
 
 @pilot_test

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_tui_support import make_app, pilot_test, sample_index, screen_text, settle
+from test_tui_support import (
+    make_app,
+    pilot_test,
+    sample_index,
+    screen_text,
+    settle,
+    widget_text,
+)
 from textual.containers import VerticalScroll
 
 from search import Engine
@@ -17,6 +24,7 @@ from tui.widgets.facet_panel import FacetList, FacetPanel
 from tui.widgets.preview import Preview
 from tui.widgets.result_list import ResultList
 from tui.widgets.search_bar import QueryInput, SearchBar
+from tui.widgets.status_line import StatusLine
 
 SIZE = (120, 40)
 
@@ -58,13 +66,17 @@ async def test_browsing_says_newest_first_and_the_end_is_marked(
     app = make_app(tmp_path, engine)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "stories · newest first" in screen_text(app)  # the empty query's order
         screen = app.screen
         assert isinstance(screen, SearchScreen)
+        # The status line: which index, how large, when written; the empty query's order.
+        status = widget_text(app, screen.query_one(StatusLine))
+        assert status.startswith(f"{sample_index()} · 1,001 articles · updated 20")
+        assert status.endswith("· newest first")
         screen.query_one(SearchBar).input.focus()
         await pilot.press(*"hawija")
         await settle(pilot)
-        assert "1 story · best match first · 1/1" in screen_text(app)
+        assert "1 story · 1/1" in screen_text(app)
+        assert "best match first" in widget_text(app, screen.query_one(StatusLine))
         assert "end of the results" in screen_text(app)
 
 

@@ -1,13 +1,15 @@
 """SVG snapshots of the main screens at 80x24 and 120x40 (pytest-textual-snapshot).
 
 Deterministic by construction: a fixed index (the bundled sample), a fixed theme, no
-clocks or timings on screen, the input cursor not blinking.  Regenerate after a deliberate
+clocks or timings on screen (the status line's index folder and update time are fixed
+here), the input cursor not blinking.  Regenerate after a deliberate
 change with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and look at the SVGs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from search import Engine
+from tui.widgets import status_line
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -25,6 +28,18 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 def engine() -> Iterator[Engine]:
     with Engine.open(sample_index()) as opened:
         yield opened
+
+
+@pytest.fixture(autouse=True)
+def fixed_status_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The status line's index folder (a temp folder) and update time (now), fixed."""
+    real = status_line.live_meta
+
+    def fixed(folder: Path) -> Any:
+        return replace(real(folder), built_at="2026-12-07T09:30:00")
+
+    monkeypatch.setattr(status_line, "live_meta", fixed)
+    monkeypatch.setattr(status_line, "home_relative", lambda folder: "~/news/index")
 
 
 def steps(*keys: str, query: str = "", then: str = "") -> Callable[[Pilot[Any]], Any]:
@@ -124,3 +139,19 @@ def test_saved_searches_list(
     store.put(new_search("hawija", "hawija"))
     app = make_app(tmp_path, engine)
     assert snap_compare(app, terminal_size=size, run_before=steps("f9"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_reader_with_the_storys_versions(
+    snap_compare: Any, engine: Engine, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """A story filed twice: the reader lists both versions, this one marked."""
+    app = make_app(tmp_path, engine)
+    query = "senators introduce export licensing reform bill"
+    assert snap_compare(app, terminal_size=size, run_before=steps("enter", "enter", query=query))
+
+
+def test_a_period_on_the_timeline(snap_compare: Any, engine: Engine, tmp_path: Path) -> None:
+    """Tab to the timeline, one period back: its marker and count under the chart."""
+    app = make_app(tmp_path, engine)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps("tab", "left", query="oil"))

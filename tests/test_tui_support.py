@@ -269,6 +269,10 @@ class InjectingEngine:
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         return [self._hit(hit) for hit in self.engine.related(article_id, limit)]
 
+    def versions(self, article_id: str) -> list[Hit]:
+        found = self.engine.versions(article_id)
+        return [self._hit(hit) for hit in (found if len(found) > 1 else [*found, *found])]
+
     def match_spans(self, query: str, text: str, *, as_you_type: bool = False) -> tuple[Span, ...]:
         return self.engine.match_spans(query, text, as_you_type=as_you_type)
 

@@ -15,7 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from index import whoosh_adapter
+from index import near_duplicates, whoosh_adapter
 from index.documents import article_to_document
 from index.schema import build_schema
 
@@ -94,6 +94,18 @@ def test_unsigned_column_reads_the_sortable_dates() -> None:
         count = segment.doc_count_all()
         column = list(segment.column_reader("date", translate=False))
         assert whoosh_adapter.unsigned_column(segment, "date", count).tolist() == column
+
+
+def test_fixed_bytes_column_reads_the_signatures() -> None:
+    width = near_duplicates.SIGNATURE_BYTES
+    signed = 0
+    for segment, _ in _leaves():
+        count = segment.doc_count_all()
+        column = list(segment.column_reader("near_signature", translate=False))
+        rows = whoosh_adapter.fixed_bytes_column(segment, "near_signature", count, width)
+        assert [bytes(row) for row in rows] == column
+        signed += sum(1 for value in column if value != near_duplicates.NO_SIGNATURE)
+    assert signed > 100  # (short Reuters items have none)
 
 
 def test_deleted_docs_are_the_docnums_whoosh_skips() -> None:

@@ -32,6 +32,7 @@ class SearchBackend(Protocol):
         page: int = 1,
         page_size: int = 10,
         as_you_type: bool = False,
+        every_version: bool = False,
     ) -> SearchResults: ...
 
     def search_all(
@@ -42,9 +43,12 @@ class SearchBackend(Protocol):
         date_from: date | datetime | None = None,
         date_to: date | datetime | None = None,
         sort: str = "relevance",
+        every_version: bool = False,
     ) -> SearchResults: ...
 
     def get(self, article_id: str) -> Article: ...
+
+    def versions(self, article_id: str) -> list[Hit]: ...
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]: ...
 

@@ -22,6 +22,15 @@ class FacetToggled(Message):
 
 
 @dataclass
+class PeriodPicked(Message):
+    """The user picked a period on the timeline: filter by it (``field``: "month" or
+    "year"; ``value``: one period, or a run of them, "1987-02..1987-04")."""
+
+    field: str
+    value: str
+
+
+@dataclass
 class SelectionMoved(Message):
     """Move the result selection by ``step`` while typing (the cursor stays in the query)."""
 

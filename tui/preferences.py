@@ -1,4 +1,5 @@
-"""What the app remembers between sessions: theme, sort order, sidebar and preview.
+"""What the app remembers between sessions: theme, sort order, sidebar, preview, and
+whether every version of a story is listed.
 
 Kept in ``settings.json`` in the XDG config dir (``$NEWSDESK_CONFIG`` to move it),
 written whole through a temporary file.  Preferences are a convenience: a missing or
@@ -36,6 +37,7 @@ class Preferences:
     sort: str = "relevance"
     sidebar: bool = True
     preview: bool = True
+    every_version: bool = False
 
 
 def load_preferences(path: Path | None) -> Preferences:
@@ -57,7 +59,7 @@ def load_preferences(path: Path | None) -> Preferences:
         preferences = replace(preferences, theme=chosen["theme"])
     if chosen.get("sort") in SORT_ORDERS:
         preferences = replace(preferences, sort=chosen["sort"])
-    for flag in ("sidebar", "preview"):
+    for flag in ("sidebar", "preview", "every_version"):
         if isinstance(chosen.get(flag), bool):
             preferences = replace(preferences, **{flag: chosen[flag]})
     return preferences

@@ -16,6 +16,8 @@ class SearchRequest:
     sort: str = "relevance"
     #: The query is being typed: its last word also finds the words it begins.
     typing: bool = False
+    #: Every version of a story listed and counted (else each story once).
+    every_version: bool = False
 
     def with_query(self, query: str, *, typing: bool = False) -> SearchRequest:
         return replace(self, query=query, typing=typing)
@@ -32,6 +34,15 @@ class SearchRequest:
         filters = {k: v for k, v in self.filters.items() if k != field_name}
         if values:
             filters[field_name] = values
+        return replace(self, filters=filters)
+
+    def pick_period(self, field_name: str, value: str) -> SearchRequest:
+        """Filter by one period of the timeline instead of any other ("month"/"year";
+        picked again: no period filter)."""
+        picked = self.filters.get(field_name) == (value,)
+        filters = {k: v for k, v in self.filters.items() if k not in ("month", "year")}
+        if not picked:
+            filters[field_name] = (value,)
         return replace(self, filters=filters)
 
     def clear_filters(self) -> SearchRequest:

@@ -7,8 +7,10 @@ merges the shards' answers exactly as Lucene's ``TopDocs.merge`` does -- by scor
 by shard, then by position in the shard, which is the order of a one-shard index of the
 same articles read shard after shard -- and sums totals and every facet value's count
 before cutting the facet lists, so the results equal a sharded index's read in one
-process (``tests/test_cluster.py``).  A shard that does not answer makes the results
-``partial``, naming it in ``missing_shards``; its totals are left out, never guessed.
+process (``tests/test_cluster.py``) -- but for versions of one story (near-duplicates),
+which each shard folds among its own articles only.  A shard that does not answer makes
+the results ``partial``, naming it in ``missing_shards``; its totals are left out, never
+guessed.
 """
 
 from __future__ import annotations
@@ -173,6 +175,7 @@ class ClusterEngine(SearchApi):
             facets=request.facets,
             facet_limit=request.facet_limit,
             time_limit=max(0.0, self.time_limit - (time.perf_counter() - started)),
+            every_version=request.every_version,
         )
         gathered = shards.call(
             "query",
@@ -245,6 +248,7 @@ class ClusterEngine(SearchApi):
             page=request.page,
             page_size=request.page_size,
             undated=sum(tier.undated for tier in chosen.values()),
+            folded=sum(tier.folded for tier in chosen.values()),
             missing_shards=tuple(sorted(missing)),
             only_stop_words=parsed.only_stop_words,
         )
@@ -268,13 +272,31 @@ class ClusterEngine(SearchApi):
             require_all(gathered)
         raise ArticleNotFoundError(article_id)
 
+    def versions(self, article_id: str) -> list[Hit]:
+        """The versions of the article's story, from the shard holding it (each shard
+        groups its own articles: versions in two shards are not joined)."""
+        article_id = checked_text(article_id, "article_id")
+        with self._lock:
+            live, shards, _ = self._current()
+            calls = everywhere(live.folders, article_id, self.time_limit)
+            gathered = shards.call("versions", calls)
+        for number in sorted(gathered.answers):
+            found = gathered.answers[number]
+            if found is not None:
+                return list(found)
+        if gathered.missing:
+            require_all(gathered)
+        raise ArticleNotFoundError(article_id)
+
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Stories like the article, as ``Engine.related`` finds them: the five key terms
         of its start (Whoosh's more-like-this, Bo1, scored here with the collection's
-        figures) searched as any word over every shard, its verbatim copies left out."""
+        figures) searched as any word over every shard, its versions and verbatim copies
+        left out."""
         limit = checked_count(limit, "limit", minimum=0)
         article = self.get(article_id)
         started = time.perf_counter()
+        story = [hit.id for hit in self.versions(article.id)]  # the article among them
         with self._lock:
             live, shards, _ = self._current()
             like = self._key_terms_query(live, shards, article.id)
@@ -284,7 +306,7 @@ class ClusterEngine(SearchApi):
             question = ShardQuery(
                 strict=like,
                 relaxed=None,
-                restriction=wq.Not(wq.Term("id", article.id)),
+                restriction=wq.Not(wq.Or([wq.Term("id", version) for version in story])),
                 statistics=statistics,
                 relax_below=0,
                 limit=limit * 2 + 5,

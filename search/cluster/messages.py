@@ -60,6 +60,8 @@ class ShardQuery:
     #: Feedback words OR-ed to each tier's query when ranking (a second query round,
     #: ``search.matching.feedback``): they reorder the matches, never add to them.
     added: wq.Query | None = None
+    #: List and count every version of a story (else each story once).
+    every_version: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,8 @@ class TierAnswer:
     #: misses this shard's own cut, count), summed by term and cut by the coordinator.
     facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     undated: int = 0
+    #: Matching articles folded into an earlier version of their story.
+    folded: int = 0
 
 
 @dataclass(frozen=True, slots=True)

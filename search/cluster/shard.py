@@ -127,6 +127,11 @@ class ShardSearcher:
         loose: Mask | None = None
         if question.relaxed is not None and count(strict) < question.relax_below:
             loose = matching_docs(question.relaxed, question.restriction, docs) & ~strict
+        found = [count(strict), count(loose) if loose is not None else 0]
+        if not question.every_version:  # (the relaxed tier never repeats a strict story)
+            masks = [strict] if loose is None else [strict, loose]
+            folded = live.versions.fold([(None, mask) for mask in masks])
+            strict, loose = folded[0][1], (folded[1][1] if loose is not None else None)
         ranker = self._ranker_for(live, question.statistics)
 
         def answer(tiers: list[Tier], matched: Mask) -> TierAnswer:
@@ -146,7 +151,9 @@ class ShardSearcher:
                 facets = live.facets.count_values(
                     matched, limit=question.facet_limit, stop=deadline.exceeded
                 )
-            return TierAnswer(count(matched), ranked, facets, live.facets.undated(matched))
+            total = count(matched)
+            folded = sum(found[: len(tiers)]) - total
+            return TierAnswer(total, ranked, facets, live.facets.undated(matched), folded)
 
         strict_answer = answer([(question.strict, strict)], strict)
         relaxed_answer = None
@@ -206,6 +213,14 @@ class ShardSearcher:
         return [article_text(live.hits.article(docnum)) for docnum in docnums]
 
     # -- single articles ---------------------------------------------------------------
+    def versions(self, folder: str, article_id: str, time_limit: float) -> list[Hit] | None:
+        """The versions of the article's story (None: the article is not here)."""
+        live = self._open(folder)
+        docnum = live.searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        return live.version_hits(docnum, Deadline(time_limit))
+
     def article(self, folder: str, article_id: str) -> Article | None:
         live = self._open(folder)
         docnum = live.searcher.document_number(id=article_id)

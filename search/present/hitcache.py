@@ -104,8 +104,10 @@ class HitMaker:
         self,
         stored: StoredFields,
         learn_names: Callable[[int, Mapping[str, Any]], None] | None = None,
+        versions: Callable[[int], int] = lambda docnum: 1,
     ) -> None:
         self._stored = stored
+        self._versions = versions
         self._learn_names = learn_names
         self._prepared = PreparedTexts()
         self._articles = hit_articles()
@@ -126,8 +128,9 @@ class HitMaker:
         """The hit, its snippet highlighting ``terms`` (None: no snippet).  Once the
         deadline has passed, the snippet is the story's start, without highlights."""
         article = self.article(docnum)
+        versions = self._versions(docnum)
         if terms is None:
-            return to_hit(article, score, "", ())
+            return to_hit(article, score, "", (), versions)
         if terms and deadline.exceeded():
             terms = frozenset()
         prepared = self._prepared
@@ -140,10 +143,12 @@ class HitMaker:
             terms,
             prepare,
         )
-        return to_hit(article, score, snippet, spans)
+        return to_hit(article, score, snippet, spans, versions)
 
 
-def to_hit(article: Article, score: float, snippet: str, spans: tuple[Span, ...]) -> Hit:
+def to_hit(
+    article: Article, score: float, snippet: str, spans: tuple[Span, ...], versions: int = 1
+) -> Hit:
     return Hit(
         id=article.id,
         title=article.title,
@@ -161,4 +166,5 @@ def to_hit(article: Article, score: float, snippet: str, spans: tuple[Span, ...]
         url=article.url,
         path=article.path,
         content_hash=article.content_hash,
+        versions=versions,
     )

@@ -30,8 +30,11 @@ def filter_field(name: str) -> str:
 
 
 def _value_query(fieldname: str, value: str, code_names: CodeNames) -> wq.Query:
-    if fieldname in DATE_FACETS:
-        start, end = date_bounds(value, 0)
+    if fieldname in DATE_FACETS:  # a period, or a run of them: "1987-02..1987-04"
+        first, _, last = value.partition("..")
+        start, end = date_bounds(first, 0)[0], date_bounds(last or first, 0)[1]
+        if start > end:
+            raise QueryError(f"{value!r} ends before it starts")
         return wq.DateRange("date", start, end)
     if fieldname == "places":
         value = place_value(value)

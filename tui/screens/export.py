@@ -114,7 +114,12 @@ class ExportScreen(ModalScreen[str | None]):
         request = self.request
         filters = {name: list(values) for name, values in request.filters.items()}
         results = self.engine.search(
-            request.query, filters=filters, sort=request.sort, facets=False, page_size=1
+            request.query,
+            filters=filters,
+            sort=request.sort,
+            facets=False,
+            page_size=1,
+            every_version=request.every_version,
         )
         self.app.call_from_thread(self._counted, results.total)
 
@@ -178,7 +183,10 @@ class ExportScreen(ModalScreen[str | None]):
         else:
             request = self.request
             filters = {name: list(values) for name, values in request.filters.items()}
-            results = self.engine.search_all(request.query, filters=filters, sort=request.sort)
+            results = self.engine.search_all(
+                request.query, filters=filters, sort=request.sort,
+                every_version=request.every_version,
+            )  # fmt: skip
             hits = list(results.hits)
             provenance = Provenance(
                 query=request.query, index=str(self.index_dir), exported=datetime.now(UTC),

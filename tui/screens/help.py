@@ -23,7 +23,8 @@ QUERY_SYNTAX = (
 )
 
 GENERAL_KEYS = (
-    ("Tab / Shift+Tab", "move between search bar, results, facets"),
+    ("Tab / Shift+Tab", "move between search bar, timeline, facets, results"),
+    ("Left / Right, Enter (timeline)", "pick a period: it becomes a filter (again: removed)"),
     ("Up / Down, Ctrl+N (search bar)", "move through the results while typing"),
     ("Alt+Up / Alt+Down, Ctrl+R", "previous / next query from the history"),
     ("Enter (search bar)", "search now and move to the results"),

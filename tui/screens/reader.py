@@ -29,12 +29,14 @@ from search.errors import SearchError
 from search.marks import Marks
 from search.results import Hit, Span
 from tui.backend import SearchBackend, query_spans
+from tui.date_label import date_label
 from tui.safe_text import failure_text, highlighted_text, safe_text
 from tui.screens.copy import CopyScreen
 from tui.screens.prompt import PromptScreen
 from tui.story_actions import note_on, open_plan, run_plan, toggle_mark
 from tui.widgets.preview import article_metadata
 from tui.widgets.result_list import hit_row, with_dividers
+from tui.widgets.rows import Part, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,9 @@ class ReaderScreen(Screen[None]):
         Binding("n", "next_match", "Next", tooltip="Next match"),
         Binding("N,p", "previous_match", "Previous", key_display="N/p", tooltip="Previous match"),
         Binding("r", "focus_related", "Related", tooltip="To the related stories"),
+        Binding(
+            "v", "focus_versions", "Versions", tooltip="To the story's other versions", show=False
+        ),
         Binding("c", "copy", "Copy", tooltip="Copy its id, headline, citation, link or text"),
         Binding(
             "o", "open", "Open", tooltip="Its web address in the browser, or its file in $PAGER"
@@ -108,6 +113,8 @@ class ReaderScreen(Screen[None]):
         self.match_count = 0
         self.current_match: int | None = None
         self.related: list[Hit] = []
+        #: Every version of the story, earliest first (this article among them).
+        self.versions: list[Hit] = []
         #: Words being found with / ("": the query's matches are the ones n / N go to).
         self.finding = ""
         self._query_spans: tuple[Span, ...] = ()
@@ -120,12 +127,16 @@ class ReaderScreen(Screen[None]):
                 yield Vertical(id="body")
                 yield Vertical(id="captions")
             with Vertical(id="related-panel"):
+                with Vertical(id="versions-panel"):
+                    yield Static("Versions", id="versions-heading", classes="panel-heading")
+                    yield OptionList(id="versions", markup=False)
                 yield Static("Related stories", classes="panel-heading")
                 yield OptionList(id="related", markup=False)
         yield Static("", id="match-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#versions-panel").display = False
         self.query_one("#story").focus()
         self._load()
 
@@ -137,7 +148,8 @@ class ReaderScreen(Screen[None]):
         title_spans = query_spans(self.engine, query, article.title, as_you_type=typing)
         body_spans = query_spans(self.engine, query, article.body, as_you_type=typing)
         related = self.engine.related(self.article_id, limit=8)
-        self.app.call_from_thread(self._show, article, title_spans, body_spans, related)
+        versions = self.engine.versions(self.article_id)
+        self.app.call_from_thread(self._show, article, title_spans, body_spans, related, versions)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
@@ -155,13 +167,14 @@ class ReaderScreen(Screen[None]):
         title_spans: Sequence[Span],
         body_spans: Sequence[Span],
         related: list[Hit],
+        versions: list[Hit],
     ) -> None:
         self.article = article
         self._query_spans = tuple(body_spans)
         self.query_one("#headline", Static).update(
             highlighted_text(article.title or "(untitled)", title_spans, style="bold")
         )
-        self.query_one("#metadata", Static).update(metadata_text(article))
+        self.query_one("#metadata", Static).update(metadata_text(article, len(versions)))
         self._set_matches(body_spans)
         body = self.query_one("#body", Vertical)
         body.remove_children()
@@ -186,7 +199,24 @@ class ReaderScreen(Screen[None]):
             with_dividers(Option(hit_row(hit), id=str(i)) for i, hit in enumerate(related))
         )
         related_list.highlighted = 0 if related else None
+        self._show_versions(versions)
         self._update_match_status()
+
+    def _show_versions(self, versions: list[Hit]) -> None:
+        """The story's versions, earliest first, this one marked (none: no panel)."""
+        self.versions = versions if len(versions) > 1 else []
+        self.query_one("#versions-panel").display = bool(self.versions)
+        if not self.versions:
+            return
+        heading = f"Versions ({len(self.versions)}, earliest first) · v"
+        self.query_one("#versions-heading", Static).update(Text(heading, style="bold"))
+        versions_list = self.query_one("#versions", OptionList)
+        versions_list.set_options(
+            Option(version_row(hit, current=hit.id == self.article_id), id=str(number))
+            for number, hit in enumerate(self.versions)
+        )
+        ids = [hit.id for hit in self.versions]
+        versions_list.highlighted = ids.index(self.article_id) if self.article_id in ids else 0
 
     def _set_matches(self, spans: Sequence[Span]) -> None:
         """The matches n / N go through: the query's, or the words being found."""
@@ -278,6 +308,12 @@ class ReaderScreen(Screen[None]):
     def action_focus_related(self) -> None:
         self.query_one("#related").focus()
 
+    def action_focus_versions(self) -> None:
+        if self.versions:
+            self.query_one("#versions").focus()
+        else:
+            self.notify("This story has no other version", timeout=3)
+
     def action_copy(self) -> None:
         if self.article is not None:
             self.app.push_screen(CopyScreen(self.article))
@@ -328,14 +364,20 @@ class ReaderScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option_index < len(self.related):
-            hit = self.related[event.option_index]
-            self.app.push_screen(ReaderScreen(self.engine, hit.id, self.search_query))
+        shown = self.versions if event.option_list.id == "versions" else self.related
+        if event.option_index < len(shown):
+            hit = shown[event.option_index]
+            if hit.id != self.article_id:
+                self.app.push_screen(ReaderScreen(self.engine, hit.id, self.search_query))
 
 
-def metadata_text(article: Article) -> Text:
-    """Date · source · category · places, then dateline and credits on their own lines."""
-    lines = [safe_text(article_metadata(article), "dim", one_line=True)]
+def metadata_text(article: Article, versions: int = 1) -> Text:
+    """Date · source · category · places (and how many versions the story has), then
+    dateline and credits on their own lines."""
+    metadata = article_metadata(article)
+    if versions > 1:
+        metadata += f" · {versions} versions (v)"
+    lines = [safe_text(metadata, "dim", one_line=True)]
     if article.dateline:
         lines.append(safe_text(f"Dateline: {article.dateline}", "dim", one_line=True))
     if article.credits:
@@ -343,3 +385,13 @@ def metadata_text(article: Article) -> Text:
     if article.url:
         lines.append(safe_text(article.url, "dim", one_line=True))
     return Text("\n", end="").join(lines)
+
+
+def version_row(hit: Hit, *, current: bool) -> Row:
+    """ "▸ 1987-04-02 · Reuters · BUNDESBANK LEAVES ..." (▸: the version on screen)."""
+    when = date_label(hit.date, hit.date_inferred)
+    if hit.date is not None and (hit.date.hour or hit.date.minute):  # same-day versions
+        when = f"{when} {hit.date:%H:%M}"
+    parts = (when, hit.source, hit.title or "(untitled)")
+    row = Text("▸ " if current else "  ", style="bold")
+    return Row([Part(row + safe_text(" · ".join(part for part in parts if part), one_line=True))])

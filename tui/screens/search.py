@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on, work
@@ -39,13 +40,14 @@ from tui.messages import (
     HitChosen,
     HitHighlighted,
     MoreResultsWanted,
+    PeriodPicked,
     SearchFinished,
     SelectionMoved,
     SuggestionAccepted,
     TypedAway,
 )
 from tui.preferences import PreferenceStore
-from tui.safe_text import clean, failure_text
+from tui.safe_text import failure_text
 from tui.screens import result_actions
 from tui.screens.refreshing import IndexRefreshingScreen
 from tui.screens.search_keys import SEARCH_KEYS
@@ -55,8 +57,9 @@ from tui.widgets.facet_panel import FacetPanel
 from tui.widgets.filter_chips import FilterChips
 from tui.widgets.preview import PREVIEW_CHARS, Preview
 from tui.widgets.result_list import ResultList
-from tui.widgets.result_summary import ResultSummary
+from tui.widgets.result_summary import ResultSummary, empty_hint
 from tui.widgets.search_bar import SearchBar
+from tui.widgets.status_line import StatusLine
 
 #: Narrower terminals hide the preview (Enter still opens the reader).
 PREVIEW_MIN_WIDTH = 110
@@ -85,7 +88,11 @@ class SearchScreen(IndexRefreshingScreen):
         super().__init__(engine, settings)
         self.history = history
         self.preferences = preferences or PreferenceStore(None)
-        self.request = SearchRequest(query=query, sort=self.preferences.current.sort)
+        self.request = SearchRequest(
+            query=query,
+            sort=self.preferences.current.sort,
+            every_version=self.preferences.current.every_version,
+        )
         #: The results shown and the request that found them (None before the first).
         self.results: SearchResults | None = None
         self.shown_request: SearchRequest | None = None
@@ -116,6 +123,7 @@ class SearchScreen(IndexRefreshingScreen):
                     yield Static("", id="empty-hint", markup=False)
                 yield Preview(id="preview")
         yield self.refresh_progress_widget()
+        yield StatusLine(id="status-line")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -126,6 +134,8 @@ class SearchScreen(IndexRefreshingScreen):
             self.query_one(SearchBar).set_query(self.request.query)
         self._fit_width(self.app.size.width)
         self.query_one(ResultList).set_dense(self.app.size.height < COMPACT_BELOW_ROWS)
+        self._show_status()
+        self.query_one(StatusLine).read_index(Path(self.settings.index_dir))
         self.run_search()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -163,7 +173,18 @@ class SearchScreen(IndexRefreshingScreen):
 
     def after_index_refresh(self) -> None:
         """The engine now reads the refreshed index: search again."""
+        self.query_one(StatusLine).read_index(Path(self.settings.index_dir))
         self.run_search()
+
+    def _show_status(self) -> None:
+        request = self.shown_request or self.request
+        # No words: every story, newest first (the engine's browse order).
+        browsing = not request.query.strip() and request.sort == "relevance"
+        self.query_one(StatusLine).show(
+            "newest" if browsing else request.sort,
+            request.filters,
+            every_version=request.every_version,
+        )
 
     def _query_engine(self, request: SearchRequest, page: int) -> SearchResults:
         return self.engine.search(
@@ -175,6 +196,7 @@ class SearchScreen(IndexRefreshingScreen):
             page=page,
             page_size=self.settings.page_size,
             as_you_type=request.typing,
+            every_version=request.every_version,
         )
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -211,8 +233,11 @@ class SearchScreen(IndexRefreshingScreen):
         self.query_one(ResultSummary).clear_problem()
         self.query_one(FilterChips).show_filters(self.shown_request.filters)
         self._show_summary(results)
+        self._show_status()
         result_list.show_hits(list(results.hits), has_more=has_more)
-        self._show_empty_hint(None if results.hits else self._empty_hint(results))
+        self._show_empty_hint(
+            None if results.hits else empty_hint(results, self.shown_request or self.request)
+        )
         self.query_one(FacetPanel).show_facets(
             results.facets, self.shown_request.filters, total=results.total, undated=results.undated
         )
@@ -241,31 +266,8 @@ class SearchScreen(IndexRefreshingScreen):
         request = self.shown_request or self.request
         if results.total == 0 and request.is_browse:
             summary.show_message("The index is empty")
-        else:  # no words: every story, newest first (the engine's browse order)
-            browsing = not request.query.strip() and request.sort == "relevance"
-            summary.show(results, "newest" if browsing else request.sort)
-
-    def _empty_hint(self, results: SearchResults) -> str:
-        request = self.shown_request or self.request
-        if request.is_browse:
-            return (
-                "There are no stories in this index yet.\n\n"
-                "Add some with `newsdesk index PATH` (files, folders or archives), "
-                "then press F5 to refresh."
-            )
-        if results.only_stop_words:
-            return (
-                f"“{clean(request.query).strip()}” has only words too common to be indexed "
-                "(the, of, and ...): nothing to search for.\n\n"
-                "Add a word that says what the story is about."
-            )
-        hints = [f"No stories match “{clean(request.query)}”."]
-        if results.suggestion:
-            hints.append(f"Press F3 to search for “{clean(results.suggestion)}” instead.")
-        if request.filters:
-            hints.append("Remove a filter (click its chip, or F4 to clear them all).")
-        hints.append("Try fewer or different words, or a prefix like hawi*.")
-        return "\n\n".join(hints)
+        else:
+            summary.show(results, every_version=request.every_version)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place search failures become messages (the refresh reports its own)."""
@@ -348,6 +350,10 @@ class SearchScreen(IndexRefreshingScreen):
 
     def on_facet_toggled(self, message: FacetToggled) -> None:
         self.request = self.request.toggle_filter(message.field, message.value)
+        self.run_search()
+
+    def on_period_picked(self, message: PeriodPicked) -> None:
+        self.request = self.request.pick_period(message.field, message.value)
         self.run_search()
 
     def on_filter_removed(self, message: FilterRemoved) -> None:
@@ -433,6 +439,13 @@ class SearchScreen(IndexRefreshingScreen):
         facets.focus()
         if facets.highlighted is None:
             facets.action_first()  # the first value: headings are disabled, skipped
+
+    def action_toggle_versions(self) -> None:
+        every = not self.request.every_version
+        self.request = replace(self.request, every_version=every)
+        self.preferences.update(every_version=every)
+        self.notify("Every version of a story" if every else "Each story once, its versions folded")
+        self.run_search()
 
     def action_toggle_sort(self) -> None:
         self.request = self.request.next_sort()

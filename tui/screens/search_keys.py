@@ -55,6 +55,13 @@ SEARCH_KEYS: list[BindingType] = [
         tooltip="Hide or show the facets and timeline",
         show=False,
     ),
+    Binding(
+        "ctrl+g",
+        "toggle_versions",
+        "Versions",
+        tooltip="Each story once (its versions folded), or every version listed and counted",
+        show=False,
+    ),
     Binding("ctrl+y", "toggle_preview", "Preview", tooltip="Hide or show the preview", show=False),
     Binding("escape", "back_to_search", "Search bar", show=False),
 ]

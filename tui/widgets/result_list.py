@@ -33,6 +33,7 @@ def hit_metadata(hit: Hit) -> str:
     parts = [
         date_label(hit.date, hit.date_inferred),
         hit.source,
+        f"{hit.versions} versions" if hit.versions > 1 else "",
         ", ".join(hit.places[:4]) + (" …" if len(hit.places) > 4 else ""),
     ]
     return " · ".join(part for part in parts if part)

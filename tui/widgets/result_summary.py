@@ -10,22 +10,28 @@ from textual.widgets import Button, Static
 
 from search.results import SearchResults
 from tui.messages import SuggestionAccepted
-from tui.safe_text import safe_text
+from tui.safe_text import clean, safe_text
 from tui.search_state import SearchRequest
 
 SORT_LABELS = {"relevance": "best match first", "newest": "newest first", "oldest": "oldest first"}
 
 
-def count_text(results: SearchResults, sort: str, position: int | None = None) -> Text:
-    """ "1,234 stories · best match first · 12/1,234" (the selected story's place), with
-    the relaxed-matching note when it applies."""
+def count_text(
+    results: SearchResults, position: int | None = None, *, every_version: bool = False
+) -> Text:
+    """ "1,234 stories (+5 versions) · 12/1,234" (the selected story's place), with the
+    relaxed-matching note when it applies (the sort order is on the status line)."""
     if results.only_stop_words:
         return Text("Only words too common to search for", style="bold")
     if results.total == 0:
         return Text("No stories match", style="bold")
     noun = "story" if results.total == 1 else "stories"
+    if every_version:
+        noun = "article" if results.total == 1 else "articles"  # (every version counted)
     text = Text(f"{results.total:,} {noun}", style="bold", end="")
-    text.append(f" · {SORT_LABELS.get(sort, sort)}", style="dim")
+    if results.folded:
+        versions = "version" if results.folded == 1 else "versions"
+        text.append(f" (+{results.folded:,} {versions})", style="dim")
     if position is not None:
         text.append(f" · {position:,}/{results.total:,}", style="bold")
     if results.relaxed and results.all_words_total == 0:
@@ -56,6 +62,29 @@ def stale_text(results: SearchResults, request: SearchRequest, *, query_error: b
     return safe_text(f"{count} {label}, {which}", "dim italic")
 
 
+def empty_hint(results: SearchResults, request: SearchRequest) -> str:
+    """What the results list says instead of results, and what to do next."""
+    if request.is_browse:
+        return (
+            "There are no stories in this index yet.\n\n"
+            "Add some with `newsdesk index PATH` (files, folders or archives), "
+            "then press F5 to refresh."
+        )
+    if results.only_stop_words:
+        return (
+            f"“{clean(request.query).strip()}” has only words too common to be indexed "
+            "(the, of, and ...): nothing to search for.\n\n"
+            "Add a word that says what the story is about."
+        )
+    hints = [f"No stories match “{clean(request.query)}”."]
+    if results.suggestion:
+        hints.append(f"Press F3 to search for “{clean(results.suggestion)}” instead.")
+    if request.filters:
+        hints.append("Remove a filter (click its chip, or F4 to clear them all).")
+    hints.append("Try fewer or different words, or a prefix like hawi*.")
+    return "\n\n".join(hints)
+
+
 class ResultSummary(Vertical):
     """Total and sort order, and under them the did-you-mean suggestion as a button (F3).
 
@@ -67,7 +96,7 @@ class ResultSummary(Vertical):
         super().__init__(id=id)
         self.suggestion: str | None = None
         #: The results counted on the line and their sort (the position is redrawn on them).
-        self._counted: tuple[SearchResults, str] | None = None
+        self._counted: tuple[SearchResults, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="count", markup=False)
@@ -78,18 +107,20 @@ class ResultSummary(Vertical):
         self.query_one("#suggestion", Button).display = False
         self.query_one("#search-problem", Static).display = False
 
-    def show(self, results: SearchResults, sort: str) -> None:
-        self._counted = (results, sort)
+    def show(self, results: SearchResults, *, every_version: bool = False) -> None:
+        self._counted = (results, every_version)
         self.query_one("#count", Static).update(
-            count_text(results, sort, 1 if results.hits else None)
+            count_text(results, 1 if results.hits else None, every_version=every_version)
         )
         self.show_suggestion(results.suggestion if results.suggestion != results.query else None)
 
     def show_position(self, position: int) -> None:
         """The selected story is the ``position``-th of the results counted ("12/734")."""
         if self._counted is not None:
-            results, sort = self._counted
-            self.query_one("#count", Static).update(count_text(results, sort, position))
+            results, every = self._counted
+            self.query_one("#count", Static).update(
+                count_text(results, position, every_version=every)
+            )
 
     def show_message(self, message: str) -> None:
         self._counted = None

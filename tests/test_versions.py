@@ -1,0 +1,238 @@
+"""Versions of one story (near-duplicates): grouped at indexing time, shown once.
+
+The seed story and a corrected copy of it (two words changed, as an agency's correction
+is) are versions; the seed story filed again a day later, or a different story, is not.
+Indexes are built by the production build from files on disk, as users build them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from test_search_support import SEED_ID
+from test_tui_support import make_app, pilot_test, screen_lines, settle, wait_for
+
+from corpus import read_corpus, sample_corpus_path
+from index import build_index
+from index.near_duplicates import NO_SIGNATURE, SIGNATURE_BYTES, signature, version_groups
+from search import ArticleNotFoundError, Engine
+from tui.cli import main
+from tui.preferences import load_preferences
+from tui.screens.reader import ReaderScreen
+from tui.screens.search import SearchScreen
+from tui.widgets.search_bar import SearchBar
+
+SEED = sample_corpus_path() / f"{SEED_ID}.txt"
+CORRECTED_ID = "001_seed_corrected"
+#: Microseconds in an hour (raw dates are microseconds since 0001-01-01).
+HOUR = 3_600_000_000
+
+
+def corrected_seed() -> str:
+    """The seed story as a correction would refile it: two words changed."""
+    text = SEED.read_text(encoding="utf-8")
+    changed = text.replace("second phase", "next phase", 1).replace("Friday", "on Friday", 1)
+    assert changed != text
+    return changed
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample (the seed story and 1,000 Reuters stories) and the correction,
+    filed eight hours after the seed story (dated 22 September 2017) as a JSON record."""
+    folder = tmp_path_factory.mktemp("versions-corpus")
+    shutil.copytree(sample_corpus_path(), folder, dirs_exist_ok=True)
+    [seed] = read_corpus(SEED)
+    assert seed.body.replace("second phase", "next phase", 1) != seed.body
+    record = {
+        "id": CORRECTED_ID,
+        "title": seed.title.replace("Friday", "on Friday", 1),
+        "body": seed.body.replace("second phase", "next phase", 1),
+        "date": "2017-09-22T08:00:00",
+        "source": "AFP",
+    }
+    (folder / "correction.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def index_dir(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("versions-index")
+    build_index([corpus], folder)
+    return folder
+
+
+def test_signatures_agree_on_versions_and_not_on_other_stories() -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    title, body = seed.split("\n", 1)
+    ctitle, cbody = corrected_seed().split("\n", 1)
+    rows = [signature(title, body), signature(ctitle, cbody), signature("Other", body[::-1])]
+    hashes = [np.frombuffer(row, dtype="<u2") for row in rows]
+    assert len(rows[0]) == SIGNATURE_BYTES
+    assert (hashes[0] == hashes[1]).mean() >= 0.7
+    assert (hashes[0] == hashes[2]).mean() < 0.2
+    # Too short to tell a version from another story of the same shape: no signature.
+    assert signature("Qtly div", "Qtly div 20 cts vs 20 cts prior") == NO_SIGNATURE
+
+
+def test_versions_are_close_in_time_and_alive() -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    title, body = seed.split("\n", 1)
+    row = np.frombuffer(signature(title, body), dtype=np.uint8)
+    rows = np.stack([row, row, row])
+    day = 24 * HOUR
+    dates = np.array([10 * day + 3 * HOUR, 10 * day, 11 * day + 4 * HOUR], np.uint64)
+    live = np.array([True, True, True])
+    members, groups = version_groups(rows, live, dates)
+    # The copy 3 hours earlier is a version (and comes first); the one 25 hours later
+    # is the same text filed again another day (a daily report): a story of its own.
+    assert members.tolist() == [1, 0] and groups.tolist() == [0, 0]
+    live[1] = False  # deleted: in no group
+    assert len(version_groups(rows, live, dates)[0]) == 0
+    # An undated copy is a version of a dated one (the same story in another corpus).
+    undated = np.array([10 * day, 2**64 - 1], np.uint64)
+    members, _ = version_groups(rows[:2], np.array([True, True]), undated)
+    assert members.tolist() == [0, 1]
+
+
+def test_a_story_in_two_versions_is_one_result(index_dir: Path) -> None:
+    with Engine.open(index_dir) as engine:
+        results = engine.search("hawija", page_size=20)
+        ids = [hit.id for hit in results.hits]
+        assert SEED_ID in ids and CORRECTED_ID not in ids
+        seed = results.hits[ids.index(SEED_ID)]
+        assert seed.versions == 2
+        assert results.folded == 1
+        every = engine.search("hawija", page_size=20, every_version=True)
+        assert every.total == results.total + 1 and every.folded == 0
+        assert {SEED_ID, CORRECTED_ID} <= {hit.id for hit in every.hits}
+        # Facets count the story once (every version: twice).
+        assert dict(results.facets["source"])["AFP"] == 1
+        assert dict(every.facets["source"])["AFP"] == 2
+        # The seed story (22 September 2017) comes first, its correction 8 hours later.
+        assert [hit.id for hit in engine.versions(CORRECTED_ID)] == [SEED_ID, CORRECTED_ID]
+        assert [hit.id for hit in engine.versions(SEED_ID)] == [SEED_ID, CORRECTED_ID]
+        assert CORRECTED_ID not in {hit.id for hit in engine.related(SEED_ID, limit=10)}
+        with pytest.raises(ArticleNotFoundError):
+            engine.versions("no-such-story")
+
+
+def test_a_query_only_the_later_version_matches_shows_it(index_dir: Path) -> None:
+    with Engine.open(index_dir) as engine:
+        results = engine.search('"next phase" hawija')
+        # Only the correction has every word: it stands for the story, and the seed
+        # story (any word: "hawija") is folded into it, not listed after it.
+        assert results.hits[0].id == CORRECTED_ID and results.hits[0].versions == 2
+        assert SEED_ID not in {hit.id for hit in results.hits} and results.folded == 1
+
+
+def test_removing_a_version_leaves_the_story_alone(corpus: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus, folder)
+    index_dir = tmp_path / "index"
+    build_index([folder], index_dir)
+    (folder / "correction.jsonl").unlink()
+    build_index([folder], index_dir)  # a refresh: the correction is deleted
+    with Engine.open(index_dir) as engine:
+        assert [hit.id for hit in engine.versions(SEED_ID)] == [SEED_ID]
+        results = engine.search("hawija")
+        assert results.folded == 0 and results.hits[0].versions == 1
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def test_the_cli_says_how_many_versions(
+    index_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = run(capsys, "search", "hawija", "--index", str(index_dir))
+    assert "(+1 other version)" in text.splitlines()[0]
+    assert "2 versions" in text
+    data: dict[str, Any] = json.loads(
+        run(capsys, "search", "hawija", "--json", "--index", str(index_dir))
+    )
+    assert data["folded"] == 1
+    assert {hit["id"]: hit["versions"] for hit in data["hits"]}[SEED_ID] == 2
+    every = json.loads(
+        run(capsys, "search", "hawija", "--json", "--every-version", "--index", str(index_dir))
+    )
+    assert every["folded"] == 0 and every["total"] == data["total"] + 1
+    listed = run(capsys, "versions", CORRECTED_ID, "--index", str(index_dir))
+    assert listed.startswith("2 versions, earliest first")
+    assert listed.index(f"[{SEED_ID}]") < listed.index(f"[{CORRECTED_ID}]")
+    versions = json.loads(run(capsys, "versions", SEED_ID, "--json", "--index", str(index_dir)))
+    assert [hit["id"] for hit in versions["versions"]] == [SEED_ID, CORRECTED_ID]
+    alone = run(capsys, "versions", "1", "--index", str(index_dir))
+    assert "has no other version" in alone
+
+
+# -- the terminal UI ---------------------------------------------------------------------
+@pilot_test
+async def test_the_reader_lists_the_versions_and_opens_one(tmp_path: Path, index_dir: Path) -> None:
+    with Engine.open(index_dir) as engine:
+        app = make_app(tmp_path, engine, index_dir=index_dir)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.screen.query_one(SearchBar).input.focus()
+            await pilot.press(*"hawija", "enter")
+            await settle(pilot)
+            rows = "\n".join(screen_lines(app))
+            assert "(+1 version)" in rows and "AFP · 2 versions" in rows
+            await pilot.press("enter")
+            await settle(pilot)
+            reader = app.screen
+            assert isinstance(reader, ReaderScreen) and reader.article_id == SEED_ID
+            await wait_for(pilot, lambda: bool(reader.versions), "the versions")
+            shown = "\n".join(screen_lines(app))
+            assert "Versions (2, earliest first)" in shown and "2 versions (v)" in shown
+            await pilot.press("v", "down", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ReaderScreen)
+            assert app.screen.article_id == CORRECTED_ID
+
+
+@pilot_test
+async def test_ctrl_g_lists_every_version_and_is_remembered(
+    tmp_path: Path, index_dir: Path
+) -> None:
+    with Engine.open(index_dir) as engine:
+        app = make_app(tmp_path, engine, index_dir=index_dir)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.screen.query_one(SearchBar).input.focus()
+            await pilot.press(*"hawija", "enter")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, SearchScreen) and screen.results is not None
+            folded_total = screen.results.total
+            await pilot.press("ctrl+g")
+            await settle(pilot)
+            assert screen.results.total == folded_total + 1
+            assert CORRECTED_ID in {hit.id for hit in screen.results.hits}
+            assert "articles" in "\n".join(screen_lines(app))
+    assert load_preferences(app.settings.preferences_path).every_version
+
+
+def test_searching_never_loads_the_signature_library(index_dir: Path) -> None:
+    """datasketch imports SciPy (half a second): only a build, which makes signatures,
+    may pay for it; a search, its versions and facets read the columns alone."""
+    script = (
+        "import sys\n"
+        "from search import Engine\n"
+        f"with Engine.open({str(index_dir)!r}) as engine:\n"
+        "    engine.search('hawija')\n"
+        f"    engine.versions({SEED_ID!r})\n"
+        "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
