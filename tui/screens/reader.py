@@ -206,6 +206,7 @@ class ReaderScreen(Screen[None]):
         """The story's versions, earliest first, this one marked (none: no panel)."""
         self.versions = versions if len(versions) > 1 else []
         self.query_one("#versions-panel").display = bool(self.versions)
+        self.set_class(bool(self.versions), "-with-versions")
         if not self.versions:
             return
         heading = f"Versions ({len(self.versions)}, earliest first) · v"
