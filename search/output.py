@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TextIO
 
@@ -184,7 +185,7 @@ def versions_text(article_id: str, hits: Sequence[Hit]) -> Text:
     text.append(f"{len(hits)} versions, earliest first", style="bold")
     for number, hit in enumerate(hits, start=1):
         text.append("\n\n")
-        text.append_text(hit_text(number, hit))
+        text.append_text(hit_text(number, replace(hit, versions=1)))  # (said once, above)
     return text
 
 

@@ -70,7 +70,7 @@ async def test_browsing_says_newest_first_and_the_end_is_marked(
         assert isinstance(screen, SearchScreen)
         # The status line: which index, how large, when written; the empty query's order.
         status = widget_text(app, screen.query_one(StatusLine))
-        assert status.startswith(f"{sample_index()} · 1,001 articles · updated 20")
+        assert status.startswith(f"{sample_index()} · 1,001 articles · updated today ")
         assert status.endswith("· newest first")
         screen.query_one(SearchBar).input.focus()
         await pilot.press(*"hawija")

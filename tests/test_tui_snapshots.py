@@ -36,7 +36,7 @@ def fixed_status_line(monkeypatch: pytest.MonkeyPatch) -> None:
     real = status_line.live_meta
 
     def fixed(folder: Path) -> Any:
-        return replace(real(folder), built_at="2026-12-07T09:30:00")
+        return replace(real(folder), built_at="2026-01-15T09:30:00")
 
     monkeypatch.setattr(status_line, "live_meta", fixed)
     monkeypatch.setattr(status_line, "home_relative", lambda folder: "~/news/index")

@@ -247,3 +247,21 @@ def test_highlighting_of_a_query_that_cannot_be_read_is_none() -> None:
     assert query_spans(engine, "oil", "oil price") == ((0, 3),)
     assert query_spans(engine, '"oil pri', "oil price") == ()
     assert query_spans(engine, "  ", "oil price") == ()
+
+
+def test_the_status_line_says_which_index_and_how_it_is_shown() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tui.widgets.status_line import IndexStatus, status_text
+
+    built = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    index = IndexStatus(Path("/srv/news/index"), 21_578, built)
+    local = built.astimezone()
+    line = status_text(index, "newest", {"place": ["Iraq", "Syria"]}, now=built).plain
+    assert line == f"/srv/news/index · 21,578 articles · updated today {local:%H:%M} · " + (
+        "newest first · 2 filters"
+    )
+    later = status_text(index, "relevance", {}, every_version=True, now=built + timedelta(days=2))
+    wanted = f"updated {local:%Y-%m-%d %H:%M} · best match first · every version"
+    assert later.plain.endswith(wanted)
+    assert status_text(None, "oldest", {}).plain == "oldest first"  # (before the index is read)

@@ -42,15 +42,18 @@ def status_text(
     filters: Mapping[str, Sequence[str]],
     *,
     every_version: bool = False,
+    now: datetime | None = None,
 ) -> Text:
     """ "~/news/index · 21,578 articles · updated 2026-12-07 17:30 · best match first ·
-    2 filters" (the update time in local time)."""
+    2 filters" (the update time in local time; "updated today 17:30" on the day)."""
     parts: list[str] = []
     if index is not None:
         parts.append(home_relative(index.folder))
         parts.append(f"{index.articles:,} article{'' if index.articles == 1 else 's'}")
         if index.built_at is not None:
-            parts.append(f"updated {index.built_at.astimezone():%Y-%m-%d %H:%M}")
+            built = index.built_at.astimezone()
+            today = (now or datetime.now()).astimezone().date() == built.date()
+            parts.append(f"updated {'today ' if today else f'{built:%Y-%m-%d} '}{built:%H:%M}")
     parts.append(SORT_LABELS.get(sort, sort))
     if every_version:
         parts.append("every version")
