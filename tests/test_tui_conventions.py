@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from test_tui_support import (
     make_app,
+    open_reader,
     pilot_test,
     sample_index,
     screen_text,
@@ -85,13 +86,7 @@ async def test_the_reader_pages_like_less(tmp_path: Path, engine: Engine) -> Non
     app = make_app(tmp_path, engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.screen.query_one(SearchBar).input.focus()
-        await pilot.press(*"hawija", "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        reader = app.screen
-        assert isinstance(reader, ReaderScreen)
+        reader = await open_reader(pilot, "hawija")
         story = reader.query_one("#story", VerticalScroll)
         await pilot.press("G")
         await pilot.pause()
@@ -206,13 +201,7 @@ async def test_slash_finds_words_in_the_story(tmp_path: Path, engine: Engine) ->
     app = make_app(tmp_path, engine)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen.query_one(SearchBar).input.focus()
-        await pilot.press(*"hawija", "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        reader = app.screen
-        assert isinstance(reader, ReaderScreen)
+        reader = await open_reader(pilot, "hawija")
         article = engine.get(reader.article_id)
         expected = article.body.lower().count("euphrates")
         await pilot.press("slash", *"EUPHRATES", "enter")

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 from test_search_support import SEED_ID
-from test_tui_support import make_app, pilot_test, sample_index, settle, wait_for
+from test_tui_support import make_app, open_reader, pilot_test, sample_index, settle, wait_for
 
 from search import Engine
 from tui.screens.copy import CopyScreen
 from tui.screens.reader import ReaderScreen
-from tui.screens.search import SearchScreen
 from tui.story_actions import copy_text, open_plan
 from tui.widgets.search_bar import SearchBar
 
@@ -54,19 +53,6 @@ def test_opening_follows_the_story_to_where_it_came_from(engine: Engine, tmp_pat
     plan = open_plan(archived, edit=False, environ={})
     assert plan.argv == ("less",) and plan.text.startswith(seed.title)  # a temporary file
     assert "inside an archive" in plan.said
-
-
-async def open_reader(pilot: Any, query: str) -> ReaderScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, SearchScreen)
-    screen.query_one(SearchBar).input.focus()
-    await pilot.press(*query, "enter")
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    reader = pilot.app.screen
-    assert isinstance(reader, ReaderScreen)
-    return reader
 
 
 @pilot_test

@@ -29,7 +29,9 @@ from index import build_index
 from search import Engine, SearchResults
 from search.results import Hit, Span
 from tui.app import NewsdeskApp, create_app
+from tui.screens.reader import ReaderScreen
 from tui.settings import Settings
+from tui.widgets.search_bar import SearchBar
 
 _SAMPLE_INDEX: Path | None = None
 _UNDATED_INDEX: Path | None = None
@@ -109,6 +111,24 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def submit_query(pilot: Pilot[Any], query: str) -> None:
+    """Type ``query`` in the search bar and press Enter: it searches at once and moves
+    to the results."""
+    pilot.app.screen.query_one(SearchBar).input.focus()
+    await pilot.press(*query, "enter")
+    await settle(pilot)
+
+
+async def open_reader(pilot: Pilot[Any], query: str) -> ReaderScreen:
+    """Search ``query`` and open its first story in the reader."""
+    await submit_query(pilot, query)
+    await pilot.press("enter")
+    await settle(pilot)
+    reader = pilot.app.screen
+    assert isinstance(reader, ReaderScreen)
+    return reader
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:

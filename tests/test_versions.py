@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 from test_search_support import SEED_ID
-from test_tui_support import make_app, pilot_test, screen_lines, settle, wait_for
+from test_tui_support import make_app, pilot_test, screen_lines, settle, submit_query, wait_for
 
 from corpus import read_corpus, sample_corpus_path
 from index import build_index
@@ -27,7 +27,6 @@ from tui.cli import main
 from tui.preferences import load_preferences
 from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
-from tui.widgets.search_bar import SearchBar
 
 SEED = sample_corpus_path() / f"{SEED_ID}.txt"
 CORRECTED_ID = "001_seed_corrected"
@@ -182,9 +181,7 @@ async def test_the_reader_lists_the_versions_and_opens_one(tmp_path: Path, index
         app = make_app(tmp_path, engine, index_dir=index_dir)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            app.screen.query_one(SearchBar).input.focus()
-            await pilot.press(*"hawija", "enter")
-            await settle(pilot)
+            await submit_query(pilot, "hawija")
             rows = "\n".join(screen_lines(app))
             assert "(+1 version)" in rows and "AFP · 2 versions" in rows
             await pilot.press("enter")
@@ -208,9 +205,7 @@ async def test_ctrl_g_lists_every_version_and_is_remembered(
         app = make_app(tmp_path, engine, index_dir=index_dir)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            app.screen.query_one(SearchBar).input.focus()
-            await pilot.press(*"hawija", "enter")
-            await settle(pilot)
+            await submit_query(pilot, "hawija")
             screen = app.screen
             assert isinstance(screen, SearchScreen) and screen.results is not None
             folded_total = screen.results.total
