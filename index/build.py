@@ -24,7 +24,7 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.model import Article
-from corpus.report import CorpusReport, Skip
+from corpus.report import CorpusReport, Skip, counted
 from index import articles_table, columns, files_table
 from index.arrays_writing import postings_problems
 from index.budget import DEFAULT_LIMIT_MB
@@ -42,7 +42,7 @@ from index.corpora import (
     corpus_request,
 )
 from index.corpus_files import CorpusFiles, PlanningRead
-from index.entity_cache import cache_path
+from index.entity_cache import PASS_OFF, cache_path, entity_pass, names_missing
 from index.errors import (
     IndexCorruptError,
     IndexDiskFullError,
@@ -103,6 +103,10 @@ class BuildSummary:
     per_corpus: dict[str, CorpusChanges] = field(default_factory=dict)
     #: What was wrong with the index's ``CURRENT`` pointer, when this run repaired it.
     repaired: str = ""
+    #: Why this run read and wrote every article without being asked to (``--rebuild``).
+    rebuilt_because: str = ""
+    #: The entity pass the articles were written with (``GenerationMeta.entities``).
+    entity_pass: str = ""
 
     @property
     def changed(self) -> bool:
@@ -170,7 +174,7 @@ def build_index(
     max_article_bytes: int | None = None,
     shards: int | None = None,
     cluster: str | None = None,
-    entities: bool = True,
+    entities: bool | None = None,
     source: str | None = None,
 ) -> BuildSummary:
     """Add and sync corpora, sync all, remove some, or rebuild; returns what changed.
@@ -186,7 +190,9 @@ def build_index(
     ``cluster`` (``ray`` or ``ray:HOST:PORT``): the ``procs`` workers are Ray tasks
     across that cluster (``index.ray_cluster``; corpora and index on shared storage).
     ``entities``: find people and organisations in the text of the articles written
-    (``corpus.extract.entities``; False: only what the files list).  ``source``: the
+    (``corpus.extract.entities``; False: only what the files list; None: as the index
+    recorded, on for a new one).  A pass that finds names the index was written
+    without rewrites every article (``index.entity_cache``).  ``source``: the
     publisher of the ``paths`` given, for their articles that name none (recorded, so
     later refreshes keep it; a new name re-reads the corpus).
     Raises IndexLockedError while another writer runs, CorpusError for a PATH
@@ -215,7 +221,13 @@ def build_index(
                 remove_stale_shards(directory, layout)
             count = _shard_count(shards, layout)
             resharded = base_dir is not None and count != (layout.count if layout else 1)
-            fresh = rebuild or meta is None or resharded
+            recorded_pass = meta.entities if meta is not None else None
+            names = entity_pass(entities, recorded_pass)
+            why_fresh = "" if rebuild else names_missing(recorded_pass, names)
+            if resharded and not rebuild:
+                pieces = counted(count, "shard") if count > 1 else "one piece"
+                why_fresh = f"the index is now in {pieces}"
+            fresh = rebuild or meta is None or bool(why_fresh)
             if max_article_bytes is None and meta is not None:
                 max_article_bytes = meta.max_article_bytes  # as the corpora were read before
             request = corpus_request(
@@ -244,7 +256,7 @@ def build_index(
                 max_article_bytes,
                 progress,
                 fresh=fresh,
-                entities=entities,
+                entities=names not in ("", PASS_OFF),
                 index_dir=directory,
                 sources=key.sources,
             )
@@ -272,6 +284,8 @@ def build_index(
                 index_dir=directory,
                 generation=live.name or "",
                 rebuilt=fresh,
+                rebuilt_because=why_fresh,
+                entity_pass=names,
                 corpora=request.corpora,
                 warnings=list(report.warnings),
                 per_corpus=plan.per_corpus,
@@ -302,8 +316,10 @@ def build_index(
             force = force or (meta is not None and meta.max_article_bytes != max_article_bytes)
             force = force or (meta is not None and meta.sources != sources)
             force = force or (meta is not None and meta.code_names != code_names)
+            force = force or (meta is not None and meta.entities != names)
+            kept = Recorded(max_article_bytes, sources, code_names, names)
             if count > 1:
-                meta_of = _meta_maker(summary, started, max_article_bytes, sources, code_names)
+                meta_of = _meta_maker(summary, started, kept)
                 how = ShardedWrite(procs, limitmb, meter, checkpoint, meta_of, cluster)
                 with meter.ticking():
                     published = write_sharded(
@@ -317,8 +333,7 @@ def build_index(
             with meter.ticking():  # the clock moves on through steps that count nothing
                 _write(
                     writer, plan, reading.source, meter, summary, existing, files,
-                    force=force, started=started, max_article_bytes=max_article_bytes,
-                    sources=sources, code_names=code_names,
+                    force=force, started=started, recorded=kept,
                 )  # fmt: skip
             return summary
         except BaseException as error:
@@ -483,12 +498,19 @@ def _code_names(
     return names
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a generation records of how its corpora were read, for later refreshes."""
+
+    max_article_bytes: int | None
+    sources: dict[str, str]
+    code_names: CodeNamesByCorpus
+    #: ``GenerationMeta.entities``
+    entities: str
+
+
 def _meta_maker(
-    summary: BuildSummary,
-    started: float,
-    max_article_bytes: int | None,
-    sources: dict[str, str],
-    code_names: CodeNamesByCorpus,
+    summary: BuildSummary, started: float, recorded: Recorded
 ) -> Callable[[int], GenerationMeta]:
     """The metadata of a generation this run writes, given its article count."""
 
@@ -507,9 +529,10 @@ def _meta_maker(
                 "skipped": len(summary.skipped),
             },
             newsdesk_version=_package_version(),
-            max_article_bytes=max_article_bytes,
-            sources=sources,
-            code_names=code_names,
+            max_article_bytes=recorded.max_article_bytes,
+            sources=recorded.sources,
+            code_names=recorded.code_names,
+            entities=recorded.entities,
         )
 
     return meta
@@ -555,9 +578,7 @@ def _write(
     *,
     force: bool,
     started: float,
-    max_article_bytes: int | None,
-    sources: dict[str, str],
-    code_names: CodeNamesByCorpus,
+    recorded: Recorded,
 ) -> None:
     """Write the plan as the next generation and publish it; fills in ``summary``."""
     directory = writer.index_dir
@@ -571,9 +592,7 @@ def _write(
             files_table.write(writer.base, files.table, files.key)
         return
     meter.step("committing")
-    new_meta = _meta_maker(summary, started, max_article_bytes, sources, code_names)(
-        writer.doc_count()
-    )
+    new_meta = _meta_maker(summary, started, recorded)(writer.doc_count())
     table = articles_table.updated(existing, plan.deletes, plan.written)
     if len(table) == new_meta.articles:  # else the next refresh reads the stored articles
         articles_table.write(temp_dir, table)

@@ -101,12 +101,22 @@ def register(subparsers: Any) -> None:
         help='the publisher of the PATHs given ("BBC"), for their articles that name '
         'none; remembered for later refreshes ("" forgets it)',
     )
-    index_parser.add_argument(
+    names = index_parser.add_mutually_exclusive_group()
+    names.add_argument(
         "--no-entities",
         dest="entities",
         action="store_false",
+        default=None,
         help="do not find people and organisations in the text (faster); articles keep "
-        "the names their files list",
+        "the names their files list; remembered for later refreshes",
+    )
+    names.add_argument(
+        "--entities",
+        dest="entities",
+        action="store_true",
+        default=None,
+        help="find them again after --no-entities (every article is read again; what "
+        "the model found before is reused)",
     )
     index_parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress, only the summary"
@@ -287,7 +297,9 @@ def run_index(args: argparse.Namespace) -> int:
     with _progress_reporter(args.quiet) as progress:
         summary = _build(args, progress)
     _print_skips(summary, sys.stderr)
-    if args.entities and (summary.added or summary.updated):
+    from index.entity_cache import PASS_OFF
+
+    if summary.entity_pass != PASS_OFF and (summary.added or summary.updated):
         missing = entities_missing()
         if missing:
             print(f"note: {missing}", file=sys.stderr)
@@ -370,6 +382,8 @@ def describe_summary(summary: BuildSummary) -> str:
         f"{what}{skipped}; index holds {counted(summary.total, 'article')} "
         f"({summary.seconds:.1f} s, {rate:,.0f} articles/s) at {summary.index_dir}"
     ]
+    if summary.rebuilt_because:
+        lines.append(f"every article was read again: {summary.rebuilt_because}")
     if summary.repaired:
         lines.append(f"repaired the index: {summary.repaired}; {summary.generation} is live")
     worth_listing = len(summary.per_corpus) > 1 or any(
@@ -438,6 +452,18 @@ def _size(size_bytes: int) -> str:
     return f"{size_bytes:,} B"
 
 
+def _entity_pass_row(entity_pass: str) -> str:
+    """How the people and organisations of texts were found (``GenerationMeta.entities``)."""
+    if entity_pass == "off":
+        return "only as files list them (--no-entities; --entities finds them in the text)"
+    if not entity_pass:
+        return (
+            "only as files list them: spaCy's English model was not installed (README, "
+            "Entities; the next `newsdesk index` finds them once it is)"
+        )
+    return f"people and organisations found in the text by {entity_pass}"
+
+
 def describe_stats(stats: IndexStats) -> str:
     dates = (
         f"{stats.date_min:%Y-%m-%d} to {stats.date_max:%Y-%m-%d}"
@@ -451,6 +477,8 @@ def describe_stats(stats: IndexStats) -> str:
         ("dates", dates),
         ("built", f"{stats.built_at} in {stats.build_seconds:.1f} s"),
     ]
+    if stats.entity_pass is not None:
+        rows.append(("names", _entity_pass_row(stats.entity_pass)))
     if stats.shards:
         rows.append(("shards", f"{len(stats.shards)}, split by {stats.shard_split}"))
     for shard in stats.shards:

@@ -1,4 +1,5 @@
-"""The entity pass's findings kept beside an index (``entities.sqlite``).
+"""The entity pass beside an index: what it found (``entities.sqlite``) and what each
+generation records of it (``GenerationMeta.entities``).
 
 The model reads about 8,000 words a second per core, the rest of a build a hundred times
 that; so what it found in a story's text is kept, by a digest of the text, the model and
@@ -6,6 +7,12 @@ the rules (``corpus.extract.entities.names_key``), and a rebuild, a new shard co
 story read again unchanged costs a lookup.  Worker processes each open their own
 connection (SQLite in WAL mode: one writer at a time, readers never blocked).  The cache
 is only a cache: any error reading or writing it is ignored and the model runs.
+
+Each generation records which pass its articles were written with: the model's name,
+``off`` (``--no-entities``, kept for later refreshes until ``--entities``) or "" (the
+model was not installed).  A refresh whose pass finds names the recorded one did not
+(the model installed since, ``--entities`` after ``--no-entities``, another model) reads
+and writes every article again, so no story keeps lacking its names.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
+
+from corpus.extract.entities import installed_model
 
 FILE = "entities.sqlite"
 _BUSY_SECONDS = 30.0
@@ -82,3 +91,26 @@ def entity_cache(path: str) -> EntityCache:
     if cache is None:
         cache = _OPEN[path] = EntityCache(Path(path))
     return cache
+
+
+#: ``GenerationMeta.entities`` of an index whose entity pass was turned off.
+PASS_OFF = "off"
+
+
+def entity_pass(asked: bool | None, recorded: str | None) -> str:
+    """This run's entity pass as a generation records it: the model's name, PASS_OFF, or
+    "" (spaCy's model is not installed).  ``asked``: ``--entities`` (True) or
+    ``--no-entities`` (False); None keeps the recorded choice (on for a new index)."""
+    on = asked if asked is not None else recorded != PASS_OFF
+    return (installed_model() or "") if on else PASS_OFF
+
+
+def names_missing(recorded: str | None, now: str) -> str:
+    """Why articles written before lack names this run's pass finds, or "" (they do not,
+    or the index predates the record)."""
+    if now in ("", PASS_OFF) or recorded is None or recorded == now:
+        return ""
+    was = {PASS_OFF: "with --no-entities", "": "without spaCy's model"}.get(
+        recorded, f"with {recorded}"
+    )
+    return f"people and organisations are now found with {now} (the index was built {was})"

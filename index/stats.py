@@ -74,6 +74,8 @@ class IndexStats:
     shards: list[ShardStats] = field(default_factory=list)
     #: "date" or "hash": how a sharded index places its articles ("" when unsharded).
     shard_split: str = ""
+    #: The entity pass the articles were written with (``GenerationMeta.entities``).
+    entity_pass: str | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -211,6 +213,7 @@ def index_stats(index_dir: str | os.PathLike[str] | None = None) -> IndexStats:
         ],
         shards=shards,
         shard_split=layout.split if layout else "",
+        entity_pass=meta.entities,
     )
 
 

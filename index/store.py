@@ -65,6 +65,9 @@ class GenerationMeta:
     #: The names each corpus's code books give its codes (root -> field -> code ->
     #: name), so a filter by code (``topic:acq``) finds the articles that show the name.
     code_names: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    #: The entity pass its articles were written with (``index.entity_cache``): the
+    #: model's name, "off" or "" (no model); None: not recorded (an older index).
+    entities: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -90,7 +93,12 @@ class GenerationMeta:
                 for root, fields in (data.get("code_names") or {}).items()
                 if isinstance(fields, dict)
             },
+            entities=_optional_str(data.get("entities")),
         )
+
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _optional_int(value: object) -> int | None:

@@ -114,15 +114,50 @@ def test_a_place_named_once_in_passing_is_not_what_the_story_is_about() -> None:
     assert again.places == ("New York", "Japan")
 
 
-def test_no_entities_flag_keeps_only_what_files_list(seed_path: Path, tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "index", str(seed_path.parent), "--index",
-         str(tmp_path / "index"), "--no-entities", "-q"],
-        capture_output=True, text=True, check=True, cwd=REPO,
-    )  # fmt: skip
-    assert "built" in run.stdout
-    with Engine.open(tmp_path / "index") as engine:
-        assert engine.search('person:"haider al-abadi"').total == 0
+def _newsdesk(*args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, check=True,
+        cwd=REPO,
+    ).stdout  # fmt: skip
+
+
+def _abadi_stories(index: Path) -> int:
+    with Engine.open(index) as engine:
+        return engine.search('person:"haider al-abadi"').total
+
+
+def test_no_entities_is_kept_until_entities_finds_the_names(
+    seed_path: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "index"
+    built = _newsdesk("index", str(seed_path.parent), "--index", str(index), "--no-entities", "-q")
+    assert "built" in built
+    assert _abadi_stories(index) == 0
+    # a plain refresh (the TUI's F5 too) keeps the pass off, as --source is kept
+    assert "up to date" in _newsdesk("index", "--index", str(index), "-q")
+    assert "--no-entities" in _newsdesk("stats", "--index", str(index))
+    again = _newsdesk("index", "--index", str(index), "--entities", "-q")
+    assert "every article was read again: people and organisations are now found" in again
+    assert _abadi_stories(index) == 1
+    assert "found in the text by en_core_web_sm" in _newsdesk("stats", "--index", str(index))
+
+
+def test_a_refresh_finds_the_names_once_the_model_is_installed(
+    seed_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    with monkeypatch.context() as absent:  # spaCy's model not installed
+        absent.setattr("index.entity_cache.installed_model", lambda: None)
+        absent.setattr("corpus.extract.entities._pipeline", lambda: None)
+        build_index([seed_path.parent], index, procs=1)
+        assert _abadi_stories(index) == 0
+        assert build_index(None, index, procs=1).rebuilt is False  # still absent: kept
+    summary = build_index(None, index, procs=1)  # installed now
+    assert summary.rebuilt
+    assert "now found with en_core_web_sm 3.6.0" in summary.rebuilt_because
+    assert "without spaCy's model" in summary.rebuilt_because
+    assert _abadi_stories(index) == 1
+    assert build_index(None, index, procs=1).changed is False
 
 
 @pytest.mark.corpora

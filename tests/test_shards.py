@@ -216,6 +216,7 @@ def test_shards_can_be_changed_and_removed(tmp_path: Path, corpora: Path) -> Non
     generation = index_generation(index_dir)
     summary = build_index(None, index_dir, shards=5)  # a new count rebuilds
     assert summary.rebuilt and len(index_stats(index_dir).shards) == 5
+    assert summary.rebuilt_because == "the index is now in 5 shards"
     assert index_generation(index_dir) != generation
     assert sorted(p.name for p in (index_dir / "shards").iterdir()) == [
         f"{n:02d}" for n in range(5)
@@ -229,7 +230,8 @@ def test_shards_can_be_changed_and_removed(tmp_path: Path, corpora: Path) -> Non
     assert removed.deleted == 20 and removed.total == summary.total
     with Engine.open(index_dir) as engine:
         assert not engine.search('"harbour report"').total
-    build_index(None, index_dir, shards=1)  # one index again: the shards go
+    whole = build_index(None, index_dir, shards=1)  # one index again: the shards go
+    assert whole.rebuilt_because == "the index is now in one piece"
     assert not (index_dir / "shards").exists()
     assert not index_stats(index_dir).shards
     with Engine.open(index_dir) as engine:

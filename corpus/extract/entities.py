@@ -26,6 +26,7 @@ import warnings
 from collections import Counter
 from functools import cache
 from importlib import metadata
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -146,9 +147,24 @@ def _pipeline() -> Any:
 def entity_model() -> str | None:
     """``"en_core_web_sm 3.6.0"`` when people and organisations can be extracted."""
     nlp = _pipeline()
-    if nlp is None:
+    return None if nlp is None else _model_name(nlp.meta)
+
+
+@cache
+def installed_model() -> str | None:
+    """The model :func:`entity_model` would load, from its ``meta.json`` without loading
+    spaCy (a second): what a build records of its entity pass."""
+    model = find_spec(MODEL_PACKAGE) if find_spec("spacy") is not None else None
+    if model is None or not model.submodule_search_locations:
         return None
-    meta = nlp.meta
+    folder = Path(next(iter(model.submodule_search_locations))) / _MODEL_FOLDER
+    try:
+        return _model_name(json.loads((folder / "meta.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _model_name(meta: dict[str, Any]) -> str:
     return f"{meta.get('lang', 'en')}_{meta.get('name', '?')} {meta.get('version', '?')}"
 
 
