@@ -18,8 +18,6 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from corpus.errors import CorpusError
@@ -28,6 +26,13 @@ from corpus.report import CorpusReport, Skip, counted
 from index import articles_table, columns, files_table
 from index.arrays_writing import postings_problems
 from index.budget import DEFAULT_LIMIT_MB
+from index.build_meta import (
+    Recorded,
+    code_names_of,
+    corpus_sources,
+    meta_maker,
+    package_version,
+)
 from index.changes import (
     ChangePlan,
     CorpusChanges,
@@ -38,39 +43,34 @@ from index.changes import (
 from index.corpora import (
     CorpusRequest,
     absolute_corpora,
-    corpora_of_documents,
     corpus_request,
 )
 from index.corpus_files import CorpusFiles, PlanningRead
 from index.entity_cache import PASS_OFF, cache_path, entity_pass, names_missing
 from index.errors import (
-    IndexCorruptError,
     IndexDiskFullError,
     IndexUnreadableError,
     IndexWriteError,
     NewsdeskIndexError,
 )
 from index.files_table import FilesTable, TableKey
-from index.locking import WriterLock
-from index.opening import (
-    CORRUPTION_ERRORS,
-    check_schema,
-    live_generation,
-    load_meta,
-    open_generation,
+from index.live_state import (
+    indexed_articles,
+    live_layout,
+    live_state,
+    shard_count,
+    sharded_state,
 )
+from index.locking import WriterLock
 from index.progress import BuildProgress, ProgressMeter
-from index.schema import SCHEMA_VERSION
 from index.shard_writing import (
     ShardedState,
     ShardedWrite,
     remove_stale_shards,
     write_sharded,
 )
-from index.shards import MAX_SHARDS, ShardLayout, read_layout, whoosh_folders
+from index.shards import whoosh_folders
 from index.store import (
-    GenerationMeta,
-    LiveGeneration,
     fsync_tree,
     next_generation_name,
     publish,
@@ -121,35 +121,6 @@ class NextFiles:
     table: FilesTable
     key: TableKey
     changed: bool
-
-
-def _package_version() -> str:
-    try:
-        return version("newsdesk")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
-def _indexed_articles(
-    generation_dir: Path, index_dir: Path
-) -> tuple[dict[str, IndexedArticle], bool]:
-    """id -> corpus and content hash of every live document, from the generation's
-    articles table, or (without a table it can trust) one pass over stored fields;
-    and whether the table was used."""
-    ix = open_generation(index_dir, generation_dir)
-    try:
-        with ix.reader() as reader:
-            table = articles_table.read(generation_dir, reader.doc_count())
-            if table is not None:
-                return table, True
-            return {
-                stored["id"]: IndexedArticle(stored.get("corpus", ""), stored["content_hash"])
-                for _, stored in reader.iter_docs()
-            }, False
-    except CORRUPTION_ERRORS as error:
-        raise IndexCorruptError(
-            index_dir, f"stored articles unreadable: {type(error).__name__}: {error}"
-        ) from error
 
 
 def _os_error(directory: Path, error: OSError) -> NewsdeskIndexError:
@@ -215,11 +186,11 @@ def build_index(
         checkpoint("locked")
         writer: GenerationWriter | None = None
         try:
-            live, base_dir, meta, recorded = _live_state(directory, rebuild=rebuild, roots=roots)
-            layout = _layout(directory, base_dir, rebuild=rebuild)
+            live, base_dir, meta, recorded = live_state(directory, rebuild=rebuild, roots=roots)
+            layout = live_layout(directory, base_dir, rebuild=rebuild)
             if not live.problem:
                 remove_stale_shards(directory, layout)
-            count = _shard_count(shards, layout)
+            count = shard_count(shards, layout)
             resharded = base_dir is not None and count != (layout.count if layout else 1)
             recorded_pass = meta.entities if meta is not None else None
             names = entity_pass(entities, recorded_pass)
@@ -233,20 +204,20 @@ def build_index(
             request = corpus_request(
                 recorded, roots, absolute_corpora(remove), fresh=fresh, directory=directory
             )
-            sources = _corpus_sources(meta, request.corpora, roots, source)
+            sources = corpus_sources(meta, request.corpora, roots, source)
             existing: dict[str, IndexedArticle] = {}
             tabled = True
-            key = TableKey(_package_version(), max_article_bytes, tuple(sorted(sources.items())))
+            key = TableKey(package_version(), max_article_bytes, tuple(sorted(sources.items())))
             previous: FilesTable = {}
             sharded: ShardedState | None = None
             if not fresh and base_dir is not None and layout is not None:
-                sharded = _sharded_state(directory, base_dir, layout)
+                sharded = sharded_state(directory, base_dir, layout)
                 for table in sharded.tables:
                     existing.update(table)
                 tabled = all(sharded.trusted)
                 previous = files_table.read(base_dir, key) if tabled else {}
             elif not fresh and base_dir is not None:
-                existing, tabled = _indexed_articles(base_dir, directory)
+                existing, tabled = indexed_articles(base_dir, directory)
                 previous = files_table.read(base_dir, key) if tabled else {}
             plan, reading, meter = _plan(
                 request,
@@ -261,7 +232,7 @@ def build_index(
                 sources=key.sources,
             )
             report = reading.report
-            code_names = _code_names(meta, reading.source, request.corpora)
+            code_names = code_names_of(meta, reading.source, request.corpora)
             # What the next generation records of the files: this run's, and the other
             # corpora's as they were.
             synced = {root for root, _ in reading.source.roots}
@@ -319,7 +290,7 @@ def build_index(
             force = force or (meta is not None and meta.entities != names)
             kept = Recorded(max_article_bytes, sources, code_names, names)
             if count > 1:
-                meta_of = _meta_maker(summary, started, kept)
+                meta_of = meta_maker(summary, started, kept)
                 how = ShardedWrite(procs, limitmb, meter, checkpoint, meta_of, cluster)
                 with meter.ticking():
                     published = write_sharded(
@@ -344,38 +315,6 @@ def build_index(
             if isinstance(error, WorkerError):
                 raise IndexWriteError(directory, str(error)) from error
             raise
-
-
-def _live_state(
-    directory: Path, *, rebuild: bool, roots: list[str]
-) -> tuple[LiveGeneration, Path | None, GenerationMeta | None, list[str] | None]:
-    """(the live generation, its folder, its metadata, the corpora it records) after
-    deleting crash leftovers; None for the last three when there is no index yet.
-
-    A rebuild tolerates damaged metadata: the corpora are then recovered from the
-    articles, or must be given.
-    """
-    live = live_generation(directory)
-    # A lost pointer: keep every generation (one may be the only copy) until this write
-    # publishes a new one.
-    remove_stale(directory, keep=None if live.problem else live.name)
-    if live.problem and live.name is None and not (rebuild and roots):
-        raise IndexCorruptError(
-            directory,
-            f"{live.problem} and no complete generation was found; give the corpus PATHs "
-            "to `newsdesk index --rebuild`",
-        )
-    base_dir = directory / live.name if live.name else None
-    meta = _usable_meta(directory, base_dir, rebuild=rebuild)
-    recorded = list(meta.corpora) if meta is not None else None
-    if base_dir is not None and meta is None:  # damaged metadata, in a rebuild
-        recorded = corpora_of_documents(directory, base_dir)
-        if not recorded and not roots:
-            raise IndexCorruptError(
-                directory,
-                "its list of corpora is lost: give the corpus PATHs to `newsdesk index --rebuild`",
-            )
-    return live, base_dir, meta, recorded
 
 
 def _counts(plan: ChangePlan) -> dict[str, int]:
@@ -450,123 +389,6 @@ def _plan(
     return plan, reading, meter
 
 
-def _usable_meta(directory: Path, base_dir: Path | None, *, rebuild: bool) -> GenerationMeta | None:
-    """The live generation's metadata, schema checked (a rebuild tolerates damage)."""
-    if base_dir is None:
-        return None
-    try:
-        meta = load_meta(directory, base_dir)
-    except IndexCorruptError:
-        if rebuild:
-            return None
-        raise
-    if not rebuild:
-        check_schema(directory, meta)
-    return meta
-
-
-def _corpus_sources(
-    meta: GenerationMeta | None, corpora: list[str], roots: list[str], source: str | None
-) -> dict[str, str]:
-    """Each recorded corpus's ``--source``: as recorded, or as given now for ``roots``."""
-    sources = dict(meta.sources) if meta is not None else {}
-    if source is not None:
-        for root in roots:
-            if source.strip():
-                sources[root] = source.strip()
-            else:
-                sources.pop(root, None)  # --source "": the articles' own again
-    return {root: name for root, name in sources.items() if root in corpora}
-
-
-#: Names of a corpus's codes: root -> field -> code -> name (``GenerationMeta.code_names``).
-CodeNamesByCorpus = dict[str, dict[str, dict[str, str]]]
-
-
-def _code_names(
-    meta: GenerationMeta | None, source: CorpusFiles, corpora: list[str]
-) -> CodeNamesByCorpus:
-    """The code names the next generation records: each corpus read now by the code
-    books found now (none: none), the others' as recorded, removed corpora's dropped."""
-    planned = {root for root, _ in source.roots}
-    names = {
-        root: fields
-        for root, fields in (meta.code_names if meta is not None else {}).items()
-        if root in corpora and root not in planned
-    }
-    names.update(source.code_names())
-    return names
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """What a generation records of how its corpora were read, for later refreshes."""
-
-    max_article_bytes: int | None
-    sources: dict[str, str]
-    code_names: CodeNamesByCorpus
-    #: ``GenerationMeta.entities``
-    entities: str
-
-
-def _meta_maker(
-    summary: BuildSummary, started: float, recorded: Recorded
-) -> Callable[[int], GenerationMeta]:
-    """The metadata of a generation this run writes, given its article count."""
-
-    def meta(articles: int) -> GenerationMeta:
-        return GenerationMeta(
-            schema_version=SCHEMA_VERSION,
-            corpora=summary.corpora,
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            build_seconds=round(time.monotonic() - started, 3),
-            articles=articles,
-            last_update={
-                "added": summary.added,
-                "updated": summary.updated,
-                "deleted": summary.deleted,
-                "unchanged": summary.unchanged,
-                "skipped": len(summary.skipped),
-            },
-            newsdesk_version=_package_version(),
-            max_article_bytes=recorded.max_article_bytes,
-            sources=recorded.sources,
-            code_names=recorded.code_names,
-            entities=recorded.entities,
-        )
-
-    return meta
-
-
-def _layout(directory: Path, base_dir: Path | None, *, rebuild: bool) -> ShardLayout | None:
-    """The live generation's shard layout (None: unsharded); a rebuild tolerates damage."""
-    if base_dir is None:
-        return None
-    try:
-        return read_layout(base_dir)
-    except (OSError, ValueError) as error:
-        if rebuild:
-            return None
-        raise IndexCorruptError(directory, f"{base_dir.name}: {error}") from error
-
-
-def _shard_count(shards: int | None, layout: ShardLayout | None) -> int:
-    if shards is None:
-        return layout.count if layout is not None else 1
-    if not 1 <= shards <= MAX_SHARDS:
-        raise ValueError(f"shards must be from 1 to {MAX_SHARDS}, not {shards}")
-    return shards
-
-
-def _sharded_state(directory: Path, base_dir: Path, layout: ShardLayout) -> ShardedState:
-    """The live layout and every shard's articles table (read from the stored articles
-    where a shard has no table it can trust)."""
-    found = [_indexed_articles(directory / name, directory) for name in layout.generations]
-    return ShardedState(
-        base_dir, layout, [table for table, _ in found], [trusted for _, trusted in found]
-    )
-
-
 def _write(
     writer: GenerationWriter,
     plan: ChangePlan,
@@ -592,7 +414,7 @@ def _write(
             files_table.write(writer.base, files.table, files.key)
         return
     meter.step("committing")
-    new_meta = _meta_maker(summary, started, recorded)(writer.doc_count())
+    new_meta = meta_maker(summary, started, recorded)(writer.doc_count())
     table = articles_table.updated(existing, plan.deletes, plan.written)
     if len(table) == new_meta.articles:  # else the next refresh reads the stored articles
         articles_table.write(temp_dir, table)
