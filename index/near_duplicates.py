@@ -121,10 +121,17 @@ def version_groups(
     # Groups by their root, each earliest first (undated last), then by signature and
     # by id, so that which version stands for the story never depends on the order the
     # articles were read in (a sharded index reads them shard after shard).
-    ids = names(members) if names is not None else [""] * len(members)
-    id_rank = np.argsort(np.argsort(np.asarray(ids, dtype=object), kind="stable"), kind="stable")
-    text = _text_key(hashes[members])
-    order = np.lexsort((members, id_rank, text, dates[members], missing, roots[members]))
+    keys = (_text_key(hashes[members]), dates[members], missing, roots[members])
+    order = np.lexsort(keys)
+    # Ids (stored fields: a read each) only for the versions alike in all those keys.
+    tied = np.zeros(len(members), dtype=np.bool_)
+    same = np.logical_and.reduce([key[order][1:] == key[order][:-1] for key in keys])
+    tied[order[1:][same]] = tied[order[:-1][same]] = True
+    id_rank = np.zeros(len(members), dtype=np.int64)
+    if names is not None and tied.any():
+        ids = np.asarray(names(members[tied]), dtype=object)
+        id_rank[tied] = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
+    order = np.lexsort((members, id_rank, *keys))
     members, group_roots = members[order], roots[members][order]
     starts = np.concatenate(([True], group_roots[1:] != group_roots[:-1]))
     return members, np.cumsum(starts) - 1

@@ -101,6 +101,28 @@ def test_versions_are_close_in_time_and_alive() -> None:
     assert members.tolist() == [0, 1]
 
 
+def test_copies_alike_in_date_and_text_are_ordered_by_id() -> None:
+    """Which copy stands for the story never depends on the order the articles were
+    read in (a sharded index reads them shard after shard): the smaller id first.  Only
+    those copies' ids are looked up (each a stored-article read)."""
+    seed = SEED.read_text(encoding="utf-8")
+    title, body = seed.split("\n", 1)
+    row = np.frombuffer(signature(title, body), dtype=np.uint8)
+    other = np.frombuffer(signature(*corrected_seed().split("\n", 1)), dtype=np.uint8)
+    rows = np.stack([row, row, other])
+    dates = np.array([5 * HOUR, 5 * HOUR, 6 * HOUR], np.uint64)
+    ids = ["zeta", "alpha", "beta"]
+    asked: list[int] = []
+
+    def names(docs: Any) -> list[str]:
+        asked.extend(int(doc) for doc in docs)
+        return [ids[int(doc)] for doc in docs]
+
+    members, groups = version_groups(rows, np.array([True] * 3), dates, names)
+    assert members.tolist() == [1, 0, 2] and groups.tolist() == [0, 0, 0]
+    assert sorted(asked) == [0, 1]
+
+
 def test_a_story_in_two_versions_is_one_result(index_dir: Path) -> None:
     with Engine.open(index_dir) as engine:
         results = engine.search("hawija", page_size=20)
