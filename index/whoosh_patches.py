@@ -1,4 +1,4 @@
-"""Two targeted changes to Whoosh 2.7.4 (pinned, unmaintained), applied explicitly.
+"""Three targeted changes to Whoosh 2.7.4 (pinned, unmaintained), applied explicitly.
 
 ``apply()`` is called where newsdesk opens or writes an index (``index.opening``,
 ``index.writer``, the build's worker processes); importing this module changes nothing.
@@ -16,6 +16,12 @@ Each change has a test in ``tests/test_whoosh_patches.py``.
    exists; for fields without one (IDs and dates) it asks the file system again for every
    posting written at commit -- hundreds of thousands of ``stat`` calls for Reuters-21578.
    Caching the negative answer too is safe: a segment's files never change once written.
+3. **A coordinated query with one term keeps its scores.**  ``CoordMatcher`` (an ``Or``
+   with a ``scale``: newsdesk's any-word tier) multiplies every score by
+   ``(terms - 1) / terms``, which is 0 when only one of the query's terms is in the index
+   at all ("tony bliar" in BBC, whose titles never say "Tony"): every result scored 0
+   and the results came in index order.  With one term there is nothing to coordinate:
+   the score is left as it is.  ``search.matching.fastrank`` does the same.
 """
 
 from __future__ import annotations
@@ -25,9 +31,11 @@ from typing import Any
 from whoosh.codec import whoosh3
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
+from whoosh.matching import wrappers
 
 _original_cached_reader = whoosh3.W3PerDocReader._cached_reader
 _original_open_file = compound.CompoundStorage.open_file
+_original_sqr = wrappers.CoordMatcher._sqr
 
 
 class MemoryReader:
@@ -109,7 +117,15 @@ def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
         return reader
 
 
+def _sqr(self: Any, score: float, matching: int) -> float:
+    if self._termcount <= 1:
+        return score
+    result: float = _original_sqr(self, score, matching)
+    return result
+
+
 def apply() -> None:
-    """Apply both changes (idempotent)."""
+    """Apply the three changes (idempotent)."""
     compound.CompoundStorage.open_file = _open_file
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
+    wrappers.CoordMatcher._sqr = _sqr

@@ -217,10 +217,10 @@ class Engine(SearchApi):
     def _search(
         self, live: Generation, request: SearchRequest, started: float, deadline: Deadline
     ) -> SearchResults:
-        parsed = parse_query(
+        typed = parse_query(
             request.query, field_boosts=self.field_boosts, as_you_type=request.as_you_type
         )
-        parsed = resolve_query(parsed, live.vocabulary)
+        parsed = resolve_query(typed, live.vocabulary)
         restriction = filter_query(
             request.filters, request.date_from, request.date_to, live.vocabulary.code_names
         )
@@ -237,7 +237,8 @@ class Engine(SearchApi):
         sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
         if sort == "relevance":
             added = None
-            if feedback.wants_feedback(tiers[-1][0]) and not deadline.exceeded():
+            searched = typed.relaxed if relaxed else typed.strict
+            if feedback.wants_feedback(searched) and not deadline.exceeded():
                 added = self._feedback(live, tiers, docs)
             ranked = rank_tiers(tiers, page * size, live.ranker, live.searcher, docs, added)
         else:

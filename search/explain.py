@@ -41,7 +41,10 @@ class Explanation:
 
     @property
     def other(self) -> float:
-        """What the ranking adds besides the words' own scores (feedback, coordination)."""
+        """What the ranking adds besides the words' own scores (feedback, coordination);
+        0 for a story listed by date (``--sort newest``: it has no score)."""
+        if not self.score:
+            return 0.0
         return self.score - sum(part.score for part in self.parts)
 
     def text(self) -> str:

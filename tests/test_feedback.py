@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_search_support import write_index_dir
+from test_search_support import write_index, write_index_dir
 from whoosh import query as wq
 
 from corpus import Article
@@ -75,6 +75,26 @@ def test_short_queries_are_ranked_as_typed() -> None:
     assert not feedback.wants_feedback(_searched("oil prices"))
     assert not feedback.wants_feedback(_searched("the oil of prices"))  # stop words aside
     assert feedback.wants_feedback(_searched("oil prices opec"))
+
+
+def test_feedback_counts_the_words_typed_not_their_expansions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`hawjia~` in BBC expanded to hawija, haji, hawkin...: counted as three words, it
+    got feedback and a story about "haji" outranked the Hawija one.  A fuzzy or prefix
+    word is one word, and a word the query excludes is not searched for."""
+    words = ["price", "prime", "prince", "prison", "oil", "opec", "gulf"]
+    stories = [
+        Article(id=word, title="Markets", body=f"The {word} story. {FILLER}") for word in words
+    ]
+    engine = Engine.for_index(write_index(stories))
+    asked: list[object] = []
+    monkeypatch.setattr(feedback, "feedback_words", lambda *args: asked.append(args) or [])
+    for one_word in ("pri*", "prise~", "oil -opec -gulf"):
+        engine.search(one_word)
+    assert not asked
+    engine.search("price prime prince")
+    assert asked
 
 
 @pytest.mark.corpora

@@ -41,6 +41,24 @@ def test_words_in_parentheses_relax_like_other_words() -> None:
     assert ids(results)[0] == "baath"  # two of the three words
 
 
+@pytest.mark.parametrize("fast_ranking", [True, False], ids=["numpy", "whoosh"])
+def test_a_relaxed_query_with_one_known_word_is_ranked_by_it(fast_ranking: bool) -> None:
+    """ "tony bliar" in BBC: no title says "Tony" and no story "bliar", so the any-word
+    query held one term.  Whoosh's coordination multiplied every score by 0 and the
+    stories came in index order; they are ranked by the one word."""
+    ix = write_index(
+        [
+            Article(id="once", title="Budget", body=f"Tony spoke. {FILLER}"),
+            Article(id="thrice", title="Election", body="Tony said Tony and Tony agreed."),
+            Article(id="none", title="Weather", body=f"Rain fell. {FILLER}"),
+        ]
+    )
+    results = Engine.for_index(ix, fast_ranking=fast_ranking).search("tony bliar")
+    assert results.relaxed
+    assert ids(results) == ["thrice", "once"]
+    assert all(hit.score > 0 for hit in results.hits)
+
+
 def test_a_group_with_or_stays_required_when_relaxing() -> None:
     engine = engine_over(
         Article(id="wheat-egypt", title="Grain", body="Wheat shipments to Egypt rose."),

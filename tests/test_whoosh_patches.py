@@ -1,4 +1,4 @@
-"""The two changes ``index.whoosh_patches`` makes to Whoosh 2.7.4, one test each, on an
+"""The three changes ``index.whoosh_patches`` makes to Whoosh 2.7.4, one test each, on an
 index written by the production build."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_search_support import sample_index_dir
+from whoosh import query as wq
 from whoosh.codec import whoosh3
 from whoosh.filedb import compound
 
@@ -60,3 +61,19 @@ def test_a_missing_column_is_looked_up_once_per_reader(monkeypatch: pytest.Monke
     for _ in range(3):
         assert per_doc._cached_reader("_no_such_len", None) is None
     assert asked == ["_no_such_len"]
+
+
+def test_a_coordinated_query_of_one_term_keeps_its_score() -> None:
+    """An any-word query whose words but one are in no article: Whoosh's SQR factor
+    (terms - 1) / terms was 0, so every result scored 0 (ranked in index order)."""
+    whoosh_patches.apply()
+    ix = open_index(sample_index_dir())
+    with ix.searcher() as searcher:
+        one_term = wq.Or([wq.Term("body", "oil"), wq.Term("body", "zzzqx")], scale=0.9)
+        coordinated = one_term.matcher(searcher)
+        plain = wq.Term("body", "oil").matcher(searcher)
+        assert coordinated.id() == plain.id()
+        assert coordinated.score() == plain.score() > 0
+        two_terms = wq.Or([wq.Term("body", "oil"), wq.Term("body", "price")], scale=0.9)
+        matcher = two_terms.matcher(searcher)  # (more than one term: coordinated as before)
+        assert type(matcher).__name__ == "CoordMatcher"

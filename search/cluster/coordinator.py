@@ -150,17 +150,15 @@ class ClusterEngine(SearchApi):
         request: SearchRequest,
         started: float,
     ) -> SearchResults:
-        parsed = resolve_query(
-            parse_query(
-                request.query, field_boosts=self.field_boosts, as_you_type=request.as_you_type
-            ),
-            vocabulary,
+        typed = parse_query(
+            request.query, field_boosts=self.field_boosts, as_you_type=request.as_you_type
         )
+        parsed = resolve_query(typed, vocabulary)
         statistics, missing = collection_statistics(live, shards, (parsed.strict, parsed.relaxed))
         sort = "newest" if parsed.browse and request.sort == "relevance" else request.sort
         limit = request.page * request.page_size
         may_expand = sort == "relevance" and (
-            feedback.wants_feedback(parsed.strict) or feedback.wants_feedback(parsed.relaxed)
+            feedback.wants_feedback(typed.strict) or feedback.wants_feedback(typed.relaxed)
         )
         question = ShardQuery(
             strict=parsed.strict,
@@ -196,7 +194,7 @@ class ClusterEngine(SearchApi):
             assert tier is not None  # (relaxed: every shard had too few to answer strictly)
             chosen[number] = tier
         ranked = merge_ranked(chosen, sort, limit)
-        if may_expand and feedback.wants_feedback(parsed.relaxed if relaxed else parsed.strict):
+        if may_expand and feedback.wants_feedback(typed.relaxed if relaxed else typed.strict):
             ranked = with_feedback(
                 live, shards, question, ranked, relaxed, missing, self.field_boosts
             )

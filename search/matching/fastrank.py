@@ -238,8 +238,9 @@ class FastRanker:
         docs, scores, counts = self._summed(parts)
         if query.boost != 1:
             scores = scores * query.boost
-        if query.scale and terms:
-            # Whoosh's CoordMatcher ("SQR" coordination bonus).
+        if query.scale and terms > 1:
+            # Whoosh's CoordMatcher ("SQR" coordination bonus; none for a single term:
+            # ``index.whoosh_patches``).
             scale = query.scale
             factor = (terms - 1) / terms
             scores = (scores + (counts - 1) / (terms - scale) ** 2) * factor

@@ -33,6 +33,7 @@ from whoosh import query as wq
 
 from corpus.model import Article
 from index.schema import text_terms
+from search.query.parser import Expansion
 
 #: The best articles of the first ranking that lend their words (Terrier's default for
 #: query expansion: 3 documents) ...
@@ -55,12 +56,21 @@ FEEDBACK_CHARS = 20_000
 FEEDBACK_BATCH = 64
 
 
-def wants_feedback(query: wq.Query | None) -> bool:
-    """A question long enough to expand: ``FEEDBACK_MIN_WORDS`` distinct searched words."""
-    if query is None:
-        return False
-    words = {text for fieldname, text in query.iter_all_terms() if fieldname == FEEDBACK_FIELD}
-    return len(words) >= FEEDBACK_MIN_WORDS
+def wants_feedback(typed: wq.Query | None) -> bool:
+    """A question long enough to expand: ``FEEDBACK_MIN_WORDS`` distinct words searched
+    for, as typed (the query before ``resolve_query``): a prefix or fuzzy word is one word
+    however many it expands to, and a word the query excludes is not searched for."""
+    return typed is not None and len(_searched_words(typed)) >= FEEDBACK_MIN_WORDS
+
+
+def _searched_words(query: wq.Query) -> set[str]:
+    if isinstance(query, wq.Not):
+        return set()
+    if isinstance(query, Expansion):
+        return {f"{query.position}:{query.word}"}
+    if query.is_leaf():
+        return {text for fieldname, text in query.iter_all_terms() if fieldname == FEEDBACK_FIELD}
+    return set().union(*(_searched_words(child) for child in query.children()))
 
 
 def feedback_words(
