@@ -55,11 +55,17 @@ def search_request(
     """The checked arguments (raises InvalidArgumentError or QueryError)."""
     if sort not in SORTS:
         raise InvalidArgumentError("sort", f"must be one of {', '.join(SORTS)}, not {sort!r}")
+    first, last = checked_date(date_from, "date_from"), checked_date(date_to, "date_to")
+    if first is not None and last is not None and first > last:
+        raise InvalidArgumentError(
+            "date_from", f"{first:%Y-%m-%d} is after date_to {last:%Y-%m-%d} (--from after "
+            "--to): no story can match; swap them"
+        )  # fmt: skip
     return SearchRequest(
         query=checked_text(query, "query"),
         filters=checked_filters(filters),
-        date_from=checked_date(date_from, "date_from"),
-        date_to=checked_date(date_to, "date_to"),
+        date_from=first,
+        date_to=last,
         facets=checked_flag(facets, "facets"),
         facet_limit=checked_count(facet_limit, "facet_limit", minimum=0),
         sort=str(sort),

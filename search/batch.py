@@ -43,6 +43,8 @@ class BatchLine:
 
     line: int
     query: str
+    #: Why the line cannot be searched (a CSV row with an unclosed quote), or "".
+    problem: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +77,26 @@ def read_batch(path: Path, column: str | None = None) -> list[BatchLine]:
     ]
 
 
+def _csv_rows(text: str) -> list[tuple[int, list[str], str]]:
+    """(line number, cells, problem) of each line: a list of names has no cell that
+    runs over lines, so a quote left open spoils its own line only, not the rest."""
+    rows: list[tuple[int, list[str], str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            cells = next(csv.reader([line], strict=True), [])
+        except csv.Error as error:
+            rows.append((number, [], f"not a CSV row this can read ({error}): {line[:60]!r}"))
+            continue
+        rows.append((number, cells, ""))
+    return rows
+
+
 def _csv_names(text: str, column: str | None, path: Path) -> Iterator[BatchLine]:
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as error:
-        raise SearchError(f"{path}: not a CSV file this can read: {error}") from None
+    rows = _csv_rows(text)
     if not rows:
         return
     index = 0
-    header = [cell.strip().lower() for cell in rows[0]]
+    header = [cell.strip().lower() for cell in rows[0][1]]
     if column is not None:
         if column.isdigit():
             if int(column) < 1:
@@ -95,8 +108,11 @@ def _csv_names(text: str, column: str | None, path: Path) -> Iterator[BatchLine]
             raise InvalidArgumentError("--column", f"{path} has no column {column!r}")
     named_column = column is not None and not column.isdigit()
     has_header = named_column or (index < len(header) and header[index] in _NAME_HEADERS)
-    for number, row in enumerate(rows, start=1):
-        if number == 1 and has_header:
+    for position, (number, row, problem) in enumerate(rows):
+        if position == 0 and has_header:
+            continue
+        if problem:
+            yield BatchLine(number, "", problem)
             continue
         name = row[index].strip() if index < len(row) else ""
         if name:
@@ -115,6 +131,9 @@ def run_batch(
 ) -> Iterator[BatchResult]:
     """Each line's result, in order; a line that fails never stops the others."""
     for line in lines:
+        if line.problem:
+            yield BatchResult(line.line, line.query, error=line.problem)
+            continue
         try:
             results = engine.search(
                 line.query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,

@@ -54,6 +54,24 @@ def test_a_csv_of_names_is_searched_name_by_name(
     assert {(row["filters"], row["index"]) for row in rows} == {("source=AFP", index)}
 
 
+def test_a_csv_row_with_an_unclosed_quote_spoils_only_its_own_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The quote of row 3 once swallowed every later row into one name, silently."""
+    names = tmp_path / "names.csv"
+    names.write_text('name\nHawija\n"Haider al-Abadi,x\nRaqa,city\n', encoding="utf-8")
+    index = str(sample_index())
+    status = main(["batch", str(names), "--index", index, "--format", "jsonl"])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert f"{names}:3: not a CSV row this can read" in err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(row["line"], row["query"]) for row in rows] == [
+        (2, '"Hawija"'), (3, ""), (4, '"Raqa"'),
+    ]  # fmt: skip
+    assert rows[2]["total"] >= 1 and rows[2]["hits"][0]["id"] == SEED_ID
+
+
 def test_the_table_shows_each_line_its_count_and_best_hits(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

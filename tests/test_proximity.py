@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from test_tui_support import sample_index
 
-from search import Engine
+from search import Engine, QueryError
 from search.query.lexer import MAX_PROXIMITY, tokenize
 
 
@@ -32,8 +32,11 @@ def test_the_tilde_after_a_phrase_is_its_proximity() -> None:
     (token,) = tokenize('"rate cut"~3')
     assert (token.kind, token.text, token.proximity, token.end) == ("PHRASE", "rate cut", 3, 12)
     assert tokenize('"rate cut"~99999')[0].proximity == MAX_PROXIMITY  # at most a paragraph
-    phrase, after = tokenize('"rate cut"~3x')  # not a distance: the phrase, then a word
-    assert (phrase.proximity, after.text) == (0, "~3x")
+    for not_a_distance in ('"rate cut"~3x', '"rate cut"~x', '"rate cut"~'):
+        # once read as the phrase and a word "~x", which quietly narrowed the results
+        with pytest.raises(QueryError, match="'~' after a phrase takes how many words") as bad:
+            tokenize(not_a_distance)
+        assert bad.value.position == 10
     assert tokenize('"rate cut"')[0].proximity == 0
 
 

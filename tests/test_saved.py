@@ -92,6 +92,19 @@ def test_a_name_is_not_overwritten_unless_asked(
     assert main(["save", "one", "raqa", "--replace"]) == 0
 
 
+def test_an_option_save_does_not_take_is_refused_not_saved_as_words(
+    capsys: pytest.CaptureFixture[str], setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["save", "blair-iraq", "hawija", "--index", "bbc"])
+    assert refused.value.code == 2
+    assert "unrecognized arguments: --index" in capsys.readouterr().err
+    assert not (tmp_path / "saved.json").exists()
+    # (a word with one dash is still a query word: excluded)
+    assert main(["save", "iraq", "hawija", "-raqa"]) == 0
+    assert '"query": "hawija -raqa"' in (tmp_path / "saved.json").read_text(encoding="utf-8")
+
+
 def test_a_damaged_file_is_named_not_replaced(
     capsys: pytest.CaptureFixture[str], setup: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -47,6 +47,14 @@ async def test_f7_exports_every_result_as_markdown(tmp_path: Path, engine: Engin
         total = engine.search("oil").total  # as submitted (the screen searched it as typed)
         title = str(dialog.query_one("#export-title", Static).content)
         assert title.startswith(f"Export {total} stories: “oil”")
+        # typed, "oil" also found "oils", "oilseed": the screen now counts what is exported
+        searched = app.screen_stack[-2]
+        assert isinstance(searched, SearchScreen)
+        await wait_for(
+            pilot,
+            lambda: searched.results is not None and searched.results.total == total,
+            "the screen to count the stories the export writes",
+        )
         await pilot.press("down", "down", "enter")  # CSV -> JSON Lines -> Markdown
         assert path_input.value == str(tmp_path / "newsdesk-oil.md")  # follows the format
         await pilot.press("tab", "enter")

@@ -61,12 +61,16 @@ async def test_save_list_open_and_mark_new(tmp_path: Path, engine: Engine) -> No
         assert "● new" in screen_text(app)
         assert SavedSearches().get("oil").last_look is not None  # the look is recorded
 
+        await pilot.press("ctrl+g")  # every version listed: the user's mode, kept below
+        await settle(pilot)
         await pilot.press("f9")
         listing = app.screen
         assert isinstance(listing, SavedSearchesScreen)
         await wait_for(pilot, lambda: bool(listing.counted), "the saved searches counted")
         assert f"oil  {total} stories  0 new" in screen_text(app)
-        await pilot.press("escape")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.request.every_version  # opening a saved search once turned it off
         screen.query_one(SearchBar).input.focus()
         await pilot.press("space", *"iraq", "enter")  # another search: no marks
         await settle(pilot)

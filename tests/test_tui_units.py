@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.history import QueryHistory
 from tui.safe_text import clean, clean_with_spans, highlighted_text, safe_text
 from tui.search_state import SearchRequest
+from tui.settings import Settings
 from tui.widgets.rows import Part, Row
 from tui.widgets.timeline import by_year, continuous_months
 
@@ -65,6 +67,12 @@ def test_history_moves_and_persists(tmp_path: Path) -> None:
     assert again.previous() is None
     assert again.next() == "oil"
     assert again.next() == ""
+
+
+def test_the_history_file_can_be_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walk-through in a scratch setup once wrote its queries to the user's history."""
+    monkeypatch.setenv("NEWSDESK_HISTORY", str(tmp_path / "history"))
+    assert Settings().history_path == tmp_path / "history"
 
 
 def test_unreadable_history_is_empty_not_an_error(tmp_path: Path) -> None:

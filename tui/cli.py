@@ -91,7 +91,9 @@ def with_free_words(parser: argparse.ArgumentParser, arguments: list[str]) -> li
     A command declaring ``free_words`` (``newsdesk search``: query words such as
     ``-syria``) gets its own options first, then ``--`` and every other word in order:
     a word is an option only when it is one of the command's options, spelled in full
-    (``--limit 5``, ``--limit=5``), wherever it is; anything else is a word.
+    (``--limit 5``, ``--limit=5``), wherever it is; anything else is a word, but for a
+    ``--name`` the command lacks (``newsdesk save NAME words --index x``): argparse
+    refuses it instead of the query silently gaining the words "--index x".
     """
     commands = _subcommands(parser)
     # The command is the first word that is not one of newsdesk's own options.
@@ -112,7 +114,9 @@ def _options_then_words(command: argparse.ArgumentParser, arguments: list[str]) 
         name = argument.partition("=")[0] if argument.startswith("--") else argument
         action = known.get(name)
         if action is None:
-            if argument != "--":  # "end of options" means nothing here: options never end
+            if name.startswith("--") and len(name) > 2 and name[2].isalpha():
+                options.append(argument)  # an option of another command: refused
+            elif argument != "--":  # "end of options" means nothing here: options never end
                 words.append(argument)
         elif action.nargs not in (None, 1) or name != argument:
             options.append(argument)  # a flag, or --option=value

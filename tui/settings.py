@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,9 +11,16 @@ from platformdirs import user_state_path
 from index import default_index_dir
 from tui.preferences import default_preferences_path
 
+#: Where to keep the query history instead (a file path).
+HISTORY_ENVIRONMENT = "NEWSDESK_HISTORY"
+
 
 def default_history_path() -> Path:
-    """Query history lives in the XDG state dir (it is not data, and not a cache)."""
+    """Query history lives in the XDG state dir (it is not data, and not a cache), or
+    in the file ``$NEWSDESK_HISTORY`` names."""
+    configured = os.environ.get(HISTORY_ENVIRONMENT)
+    if configured:
+        return Path(configured).expanduser()
     return user_state_path("newsdesk") / "history"
 
 

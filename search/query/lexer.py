@@ -58,7 +58,15 @@ def tokenize(text: str, known_fields: frozenset[str] | None = None) -> list[Toke
             closing = text.find('"', position + 1)
             if closing < 0:
                 raise QueryError("unclosed quote '\"'", position)
+            if not text[position + 1 : closing].strip():
+                raise QueryError("empty quotes: put the words of a phrase between them", position)
             proximity = _PROXIMITY.match(text, closing + 1)
+            if proximity is None and text.startswith("~", closing + 1):
+                raise QueryError(
+                    "'~' after a phrase takes how many words may come between its words: "
+                    '"rate cut"~3',
+                    closing + 1,
+                )
             end = proximity.end() if proximity else closing + 1
             within = min(int(proximity.group(1)), MAX_PROXIMITY) if proximity else 0
             phrase = text[position + 1 : closing]

@@ -24,7 +24,7 @@ COMPLETIONS = 20
 #: ... each weighing this much of the word as typed when that is a word of the index
 #: (typing "oil" lists the stories "oil" does, "oilseed" ones after; "greensp" is no
 #: word: its completions weigh fully).  A fuzzy word's other spellings weigh as much.
-VARIANT_WEIGHT = 0.2
+VARIANT_WEIGHT = 0.05
 
 
 def resolve_query(parsed: ParsedQuery, vocabulary: Vocabulary) -> ParsedQuery:

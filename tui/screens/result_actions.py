@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ def export(screen: SearchScreen) -> None:
         )
         return
     dialog = ExportScreen(
-        screen.engine, screen.shown_request, screen.settings.index_dir, screen.settings.export_dir
+        screen.engine, submitted(screen), screen.settings.index_dir, screen.settings.export_dir
     )
 
     def exported(confirmation: str | None) -> None:
@@ -43,6 +44,18 @@ def export(screen: SearchScreen) -> None:
             screen.notify(clean(confirmation), title="Export", timeout=6, markup=False)
 
     screen.app.push_screen(dialog, exported)
+
+
+def submitted(screen: SearchScreen) -> SearchRequest:
+    """The search shown, as Enter runs it: results shown while the query was typed also
+    held the words its last word begins ("iraq" finding "iraqi"), which an export or a
+    saved search does not; the screen is searched again so its count is theirs."""
+    shown = screen.shown_request
+    assert shown is not None
+    if shown.typing:
+        screen.request = screen.request.with_query(shown.query)
+        screen.run_search_and_remember()
+    return replace(shown, typing=False)
 
 
 def with_current_article(
@@ -88,7 +101,7 @@ def save_search(screen: SearchScreen) -> None:
         if name:
             screen.notify(f"Saved as “{clean(name)}”: F9 lists saved searches", markup=False)
 
-    screen.app.push_screen(SaveSearchScreen(screen.shown_request, store), saved)
+    screen.app.push_screen(SaveSearchScreen(submitted(screen), store), saved)
 
 
 def list_saved(screen: SearchScreen) -> None:
@@ -105,6 +118,7 @@ def list_saved(screen: SearchScreen) -> None:
             query=search.as_query(),
             filters={FIELD_ALIASES.get(k, k): tuple(v) for k, v in search.filters.items()},
             sort=search.sort,
+            every_version=screen.request.every_version,  # (Ctrl+G's mode is the user's)
         )
         new = frozenset(hit.id for hit in results.hits if search.is_new(hit))
         screen.open_search(request, new)
