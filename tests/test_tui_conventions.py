@@ -61,6 +61,32 @@ async def test_up_down_move_the_selection_while_typing(tmp_path: Path, engine: E
 
 
 @pilot_test
+async def test_enter_after_moving_the_selection_opens_the_story_selected(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """As in fzf: Enter once reset the selection to the first story and searched again."""
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_one(SearchBar).input.focus()
+        await pilot.press(*"oil")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert reader.article_id == screen.query_one(ResultList).hits[2].id
+        await pilot.press("q")
+        await settle(pilot)
+        screen.query_one(SearchBar).input.focus()
+        await pilot.press("space", *"prices", "enter")  # not moved since: searches, as before
+        await settle(pilot)
+        assert app.screen is screen and screen.shown_query == "oil prices"
+
+
+@pilot_test
 async def test_browsing_says_newest_first_and_the_end_is_marked(
     tmp_path: Path, engine: Engine
 ) -> None:
@@ -71,8 +97,8 @@ async def test_browsing_says_newest_first_and_the_end_is_marked(
         assert isinstance(screen, SearchScreen)
         # The status line: which index, how large, when written; the empty query's order.
         status = widget_text(app, screen.query_one(StatusLine))
-        assert status.startswith(f"{sample_index()} · 1,001 articles · updated today ")
-        assert status.endswith("· newest first")
+        assert status.startswith(f"newest first · {sample_index()} · 1,001 articles · ")
+        assert "· updated today " in status
         screen.query_one(SearchBar).input.focus()
         await pilot.press(*"hawija")
         await settle(pilot)

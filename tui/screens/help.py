@@ -27,7 +27,10 @@ GENERAL_KEYS = (
     ("Left / Right, Enter (timeline)", "pick a period: it becomes a filter (again: removed)"),
     ("Up / Down, Ctrl+N (search bar)", "move through the results while typing"),
     ("Alt+Up / Alt+Down, Ctrl+R", "previous / next query from the history"),
-    ("Enter (search bar)", "search now and move to the results"),
+    (
+        "Enter (search bar)",
+        "search now and move to the results; after Up/Down, open the selected story",
+    ),
     ("Enter (results)", "open the story in the reader"),
     ("Enter (facets)", "filter by the value (again to remove it)"),
     ("PageDown / scroll", "more results load at the end of the list"),

@@ -96,6 +96,8 @@ class SearchScreen(IndexRefreshingScreen):
         #: The results shown and the request that found them (None before the first).
         self.results: SearchResults | None = None
         self.shown_request: SearchRequest | None = None
+        #: Up/Down in the search bar moved the selection in the results shown.
+        self._selection_moved = False
         #: The results shown are not those of the request typed (its search failed).
         self.stale = False
         self.generation = 0
@@ -222,6 +224,7 @@ class SearchScreen(IndexRefreshingScreen):
             return
         self.results = results
         self.shown_request = self._searched_request
+        self._selection_moved = False
         if self.shown_request != self._marked_request:  # another search: no new marks
             self._marked_request = None
             result_list.new_ids = frozenset()
@@ -330,6 +333,10 @@ class SearchScreen(IndexRefreshingScreen):
 
     @on(Input.Submitted, "#query")
     def _query_submitted(self, event: Input.Submitted) -> None:
+        hit = self.query_one(ResultList).current_hit
+        if self._selection_moved and event.value == self.shown_query and hit is not None:
+            self.post_message(HitChosen(hit))  # as fzf: Enter takes the row chosen
+            return
         self.request = self.request.with_query(event.value)
         self.run_search_and_remember()  # a query that does not parse is not remembered
         self.query_one(ResultList).focus()
@@ -342,6 +349,7 @@ class SearchScreen(IndexRefreshingScreen):
         query.insert_text_at_cursor(message.text)
 
     def on_selection_moved(self, message: SelectionMoved) -> None:
+        self._selection_moved = True
         results = self.query_one(ResultList)
         if message.step > 0:
             results.action_cursor_down()

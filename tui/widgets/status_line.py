@@ -44,9 +44,15 @@ def status_text(
     every_version: bool = False,
     now: datetime | None = None,
 ) -> Text:
-    """ "~/news/index · 21,578 articles · updated 2026-12-07 17:30 · best match first ·
-    2 filters" (the update time in local time; "updated today 17:30" on the day)."""
-    parts: list[str] = []
+    """ "best match first · 2 filters · ~/news/index · 21,578 articles · updated
+    2026-12-07 17:30" (the update time in local time; "updated today 17:30" on the day).
+    What changes with the search comes first: a narrow terminal cuts the end."""
+    parts: list[str] = [SORT_LABELS.get(sort, sort)]
+    if every_version:
+        parts.append("every version")
+    chosen = sum(len(values) for values in filters.values())
+    if chosen:
+        parts.append(f"{chosen} filter{'' if chosen == 1 else 's'}")
     if index is not None:
         parts.append(home_relative(index.folder))
         parts.append(f"{index.articles:,} article{'' if index.articles == 1 else 's'}")
@@ -54,12 +60,6 @@ def status_text(
             built = index.built_at.astimezone()
             today = (now or datetime.now()).astimezone().date() == built.date()
             parts.append(f"updated {'today ' if today else f'{built:%Y-%m-%d} '}{built:%H:%M}")
-    parts.append(SORT_LABELS.get(sort, sort))
-    if every_version:
-        parts.append("every version")
-    chosen = sum(len(values) for values in filters.values())
-    if chosen:
-        parts.append(f"{chosen} filter{'' if chosen == 1 else 's'}")
     return safe_text(" · ".join(parts), one_line=True)
 
 
