@@ -34,10 +34,10 @@ from search.generation import Generation
 from search.matching import feedback
 from search.matching.docsets import QueryDocs, count
 from search.matching.postings import Mask
-from search.matching.tiers import Tier, match_tiers, rank_tiers
+from search.matching.tiers import Tier, match_tiers, rank_tiers, tiers_as_searched, union
 from search.present.highlight import make_snippet, text_head
 from search.present.hitcache import to_hit
-from search.query.filters import filter_query
+from search.query.filters import facet_restrictions, filter_query
 from search.query.parser import DEFAULT_FIELD_BOOSTS, parse_query
 from search.results import Hit, SearchResults
 from search.words.resolve import resolve_query
@@ -230,7 +230,7 @@ class Engine(SearchApi):
         if not request.every_version:
             found = count(matched)
             tiers = live.versions.fold(tiers)
-            matched = tiers[0][1] if len(tiers) == 1 else tiers[0][1] | tiers[1][1]
+            matched = union(tiers)
             folded = found - count(matched)
         total = count(matched)
         page, size = request.page, request.page_size
@@ -259,6 +259,15 @@ class Engine(SearchApi):
                 live.searcher.doc_count(),
             )
         facets = self._facet_counts(live, matched, request, deadline)
+        for name, restriction in self._own_filter_free(request, live).items():
+            if name in facets and not deadline.exceeded():
+                loose = parsed.relaxed if relaxed else None
+                unpicked = tiers_as_searched(parsed.strict, loose, restriction, docs)
+                if not request.every_version:
+                    unpicked = live.versions.fold(unpicked)
+                facets[name] = live.facets.count(
+                    union(unpicked), (name,), request.facet_limit, stop=deadline.exceeded
+                ).get(name, [])
         return SearchResults(
             query=request.query,
             total=total,
@@ -292,6 +301,14 @@ class Engine(SearchApi):
             live.searcher.doc_count_all(),
         )
         return feedback.feedback_query(words, self.field_boosts)
+
+    @staticmethod
+    def _own_filter_free(request: SearchRequest, live: Generation) -> dict[str, wq.Query | None]:
+        if not request.facets:
+            return {}
+        return facet_restrictions(
+            request.filters, request.date_from, request.date_to, live.vocabulary.code_names
+        )
 
     def _facet_counts(
         self, live: Generation, matched: Mask, request: SearchRequest, deadline: Deadline

@@ -52,11 +52,14 @@ def test_options_are_options_wherever_they_are(
     assert data["query"] == "oil -syria" and data["page_size"] == 1 and len(data["hits"]) == 1
     same = run_json(capsys, "search", "--json", "oil", "--limit=1", "-syria", f"--index={index}")
     assert same["query"] == "oil -syria" and same["hits"] == data["hits"]
-    # A value may start with a dash; a word only looking like an option is a query word.
+    # A value may start with a dash; a word only looking like an option is refused (it
+    # was a query word: `newsdesk save NAME words --index x` saved "words --index x").
     data = run_json(capsys, "search", "--filter", "place=-x", "oil", "--index", index, "--json")
     assert data["total"] == 0
-    data = run_json(capsys, "search", "oil", "--lim", "--index", index, "--json")
-    assert data["query"] == "oil --lim"
+    with pytest.raises(SystemExit) as refused:
+        main(["search", "oil", "--lim", "--index", index, "--json"])
+    assert refused.value.code == 2
+    assert "newsdesk search: error: argument --limit" in capsys.readouterr().err
 
 
 # -- text output ---------------------------------------------------------------------------

@@ -62,6 +62,9 @@ class ShardQuery:
     added: wq.Query | None = None
     #: List and count every version of a story (else each story once).
     every_version: bool = False
+    #: Facet fields filtered, each with the restriction of the other filters: its
+    #: values are counted as if none was picked (``search.query.filters``).
+    facet_restrictions: dict[str, wq.Query | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from search.matching.feedback import article_text
 from search.matching.postings import Mask
 from search.matching.ranking import K1, B
 from search.matching.statistics import CollectionStatistics, StatisticKey
-from search.matching.tiers import Tier, matching_docs, rank_tiers
+from search.matching.tiers import Tier, matching_docs, rank_tiers, tiers_as_searched, union
 from search.present.highlight import text_head
 from search.results import Hit
 from search.words.suggest import holding_all
@@ -151,6 +151,15 @@ class ShardSearcher:
                 facets = live.facets.count_values(
                     matched, limit=question.facet_limit, stop=deadline.exceeded
                 )
+            for name, restriction in question.facet_restrictions.items():
+                if name in facets and not deadline.exceeded():
+                    loose = question.relaxed if len(tiers) > 1 else None
+                    unpicked = tiers_as_searched(question.strict, loose, restriction, docs)
+                    if not question.every_version:
+                        unpicked = live.versions.fold(unpicked)
+                    facets[name] = live.facets.count_values(
+                        union(unpicked), (name,), question.facet_limit, deadline.exceeded
+                    ).get(name, [])
             total = count(matched)
             folded = sum(found[: len(tiers)]) - total
             return TierAnswer(total, ranked, facets, live.facets.undated(matched), folded)

@@ -45,6 +45,27 @@ def match_tiers(
     return [(parsed.strict, strict), (parsed.relaxed, loose)], strict | loose, True
 
 
+def tiers_as_searched(
+    strict: wq.Query | None,
+    relaxed: wq.Query | None,
+    restriction: wq.Query | None,
+    docs: QueryDocs,
+) -> list[Tier]:
+    """The tiers of a search under another ``restriction``: ``relaxed`` is the any-word
+    query when the search was relaxed, else None (a facet's counts without its own
+    filter: ``search.query.filters.facet_restrictions``)."""
+    every_word = matching_docs(strict, restriction, docs)
+    if relaxed is None:
+        return [(strict, every_word)]
+    any_word = matching_docs(relaxed, restriction, docs) & ~every_word
+    return [(strict, every_word), (relaxed, any_word)]
+
+
+def union(tiers: list[Tier]) -> Mask:
+    """Every document of the tiers."""
+    return tiers[0][1] if len(tiers) == 1 else tiers[0][1] | tiers[1][1]
+
+
 def rank_tiers(
     tiers: list[Tier],
     limit: int,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from whoosh import query as wq
 
-from index.fields import DATE_FACETS, FIELD_ALIASES, KEYWORD_FIELDS
+from index.fields import DATE_FACETS, FIELD_ALIASES, FIELD_FACETS, KEYWORD_FIELDS
 from search.errors import QueryError
 from search.query.analysis import fold
 from search.query.dates import date_bounds
@@ -56,6 +56,32 @@ def _as_start(when: date | datetime) -> datetime:
 
 def _as_end(when: date | datetime) -> datetime:
     return _naive(when) if isinstance(when, datetime) else datetime.combine(when, time.max)
+
+
+def facet_restrictions(
+    filters: Mapping[str, Sequence[str]] | None,
+    date_from: date | datetime | None = None,
+    date_to: date | datetime | None = None,
+    code_names: CodeNames | None = None,
+) -> dict[str, wq.Query | None]:
+    """For each facet field the ``filters`` filter, the restriction of every filter but
+    its own: a facet's values are counted as if none of them were picked, so picking a
+    second value (OR-ed with the first) stays possible -- Elasticsearch's post_filter,
+    Solr's tagged exclusions.  The timeline's month and year count what is shown."""
+    filtered = {filter_field(name) for name, values in (filters or {}).items() if values}
+    return {
+        field: filter_query(
+            {
+                name: values
+                for name, values in (filters or {}).items()
+                if filter_field(name) != field
+            },
+            date_from,
+            date_to,
+            code_names,
+        )
+        for field in sorted(filtered & set(FIELD_FACETS))
+    }
 
 
 def filter_query(
