@@ -367,7 +367,10 @@ def summary_to_json(summary: BuildSummary) -> dict[str, Any]:
 def describe_summary(summary: BuildSummary) -> str:
     """The run in a line, then a line per corpus when several were involved or one lost
     articles, went missing or was removed."""
-    rate = summary.total / summary.seconds if summary.seconds > 0 else 0.0
+    # (the articles this run wrote: adding one story to a big index is not fast)
+    written = summary.added + summary.updated
+    per_second = written / summary.seconds if summary.seconds else 0.0
+    rate = f", {per_second:,.{0 if per_second >= 10 else 1}f} articles/s" if written else ""
     if summary.rebuilt:
         what = f"built {counted(summary.added, 'article')}"
     elif summary.changed:
@@ -380,7 +383,7 @@ def describe_summary(summary: BuildSummary) -> str:
     skipped = f", {len(summary.skipped):,} skipped" if summary.skipped else ""
     lines = [
         f"{what}{skipped}; index holds {counted(summary.total, 'article')} "
-        f"({summary.seconds:.1f} s, {rate:,.0f} articles/s) at {summary.index_dir}"
+        f"({summary.seconds:.1f} s{rate}) at {summary.index_dir}"
     ]
     if summary.rebuilt_because:
         lines.append(f"every article was read again: {summary.rebuilt_because}")

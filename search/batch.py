@@ -187,7 +187,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
         write_text(_table(results))
     else:
         provenance = Provenance(
-            query="", index=str(resolve_index_dir(args.index)), exported=datetime.now(UTC),
+            query="", index=str(resolve_index_dir(args.index).absolute()),
+            exported=datetime.now(UTC),
             filters=filters, date_from=date_from.date() if date_from else None,
             date_to=date_to.date() if date_to else None, sort=args.sort,
         )  # fmt: skip
@@ -233,7 +234,7 @@ def _origin(provenance: Provenance) -> list[str]:
     return [
         provenance.filters_text(),
         provenance.index,
-        f"{provenance.exported:%Y-%m-%dT%H:%M:%S%z}",
+        provenance.exported.isoformat(timespec="seconds"),
     ]
 
 

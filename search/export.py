@@ -32,7 +32,7 @@ FORMATS = ("csv", "jsonl", "md", "bib")
 EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "md": ".md", "bib": ".bib"}
 
 CSV_COLUMNS = (
-    "id", "title", "date", "source", "places", "people", "organisations", "topics",
+    "id", "title", "date", "source", "category", "places", "people", "organisations", "topics",
     "url", "path", "versions", "score", "snippet", "note", "query", "filters", "index", "exported",
 )  # fmt: skip
 #: What a list cell joins its values with ("Iraq; Syria").

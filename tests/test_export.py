@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from test_search_support import SEED_ID
+from test_search_support import SEED_ID, write_index_dir
 
-from corpus import sample_corpus_path
+from corpus import Article, sample_corpus_path
 from index import build_index
 from search import Engine, Hit
 from search.export import CSV_COLUMNS, Provenance, export_hits
@@ -50,6 +50,20 @@ def test_csv_export_of_every_result_records_its_search(
     assert {row["index"] for row in rows} == {sample_index}
     assert all("United States" in row["places"].split("; ") for row in rows)
     assert not list(tmp_path.glob(".*tmp*"))  # written whole, nothing left beside it
+
+
+def test_an_export_names_the_index_by_its_full_path_and_each_storys_category(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--index bbc` from the index's parent once recorded "bbc": useless elsewhere."""
+    story = Article(id="b1", title="Budget day", body="The chancellor set out the budget.",
+                    category="politics")  # fmt: skip
+    write_index_dir([story], tmp_path / "bbc")
+    monkeypatch.chdir(tmp_path)
+    out = run(capsys, "search", "budget", "--index", "bbc", "--format", "csv")
+    [row] = csv.DictReader(io.StringIO(out.lstrip("\ufeff")))
+    assert row["index"] == str(tmp_path / "bbc")
+    assert row["category"] == "politics"
 
 
 def test_jsonl_export_is_one_story_a_line(

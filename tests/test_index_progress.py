@@ -73,3 +73,18 @@ def test_one_big_file_has_a_reading_total_long_before_it_ends(
     assert early, "no total while the first half of the file was read"
     assert all(0.7 * read <= event.total <= 1.4 * read for event in early)  # type: ignore[operator]
     assert (reading[-1].done, reading[-1].total) == (read, read)
+
+
+def test_the_summary_rate_counts_the_articles_written() -> None:
+    """Adding one story to a 2,225-story index said "1,113 articles/s"."""
+    from index.build import BuildSummary
+    from index.cli import describe_summary
+
+    added = BuildSummary(1, 0, 0, 2225, 2226, [], 2.0, Path("/tmp/index"))
+    assert "(2.0 s, 0.5 articles/s)" in describe_summary(added)
+    built = BuildSummary(2225, 0, 0, 0, 2225, [], 4.3, Path("/tmp/index"), rebuilt=True)
+    assert "built 2,225 articles; index holds 2,225 articles (4.3 s, 517 articles/s)" in (
+        describe_summary(built)
+    )
+    same = BuildSummary(0, 0, 0, 2225, 2225, [], 0.3, Path("/tmp/index"))
+    assert "(0.3 s) at /tmp/index" in describe_summary(same)

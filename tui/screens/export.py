@@ -189,7 +189,8 @@ class ExportScreen(ModalScreen[str | None]):
             )  # fmt: skip
             hits = list(results.hits)
             provenance = Provenance(
-                query=request.query, index=str(self.index_dir), exported=datetime.now(UTC),
+                query=request.query, index=str(self.index_dir.absolute()),
+                exported=datetime.now(UTC),
                 filters=filters, sort=request.sort, total=results.total,
             )  # fmt: skip
         if get_current_worker().is_cancelled:
@@ -201,7 +202,8 @@ class ExportScreen(ModalScreen[str | None]):
         """The marked stories still in the index, and their notes."""
         found = list(marked_stories(Marks(), self.engine.get))
         provenance = Provenance(
-            query="(marked stories)", index=str(self.index_dir), exported=datetime.now(UTC),
+            query="(marked stories)", index=str(self.index_dir.absolute()),
+            exported=datetime.now(UTC),
             total=len(found), notes={story.mark.id: story.mark.note for story in found},
         )  # fmt: skip
         return [story.hit for story in found if story.hit is not None], provenance
