@@ -34,7 +34,14 @@ from search.generation import Generation
 from search.matching import feedback
 from search.matching.docsets import QueryDocs, count
 from search.matching.postings import Mask
-from search.matching.tiers import Tier, match_tiers, rank_tiers, tiers_as_searched, union
+from search.matching.tiers import (
+    Tier,
+    by_date,
+    match_tiers,
+    rank_tiers,
+    tiers_as_searched,
+    union,
+)
 from search.present.highlight import make_snippet, text_head
 from search.present.hitcache import to_hit
 from search.query.filters import facet_restrictions, filter_query
@@ -242,7 +249,13 @@ class Engine(SearchApi):
                 added = self._feedback(live, tiers, docs)
             ranked = rank_tiers(tiers, page * size, live.ranker, live.searcher, docs, added)
         else:
-            ranked = self._by_date(live, matched, sort, page * size)
+
+            def best(tier: Tier, wanted: int) -> list[tuple[int, float]]:
+                return rank_tiers([tier], wanted, live.ranker, live.searcher, docs)
+
+            order = live.facets.date_order(newest=sort != "oldest")
+            listed = by_date(tiers, order, live.facets.undated_docs(), page * size, best)
+            ranked = [(docnum, score) for docnum, _, score in listed]
         terms = parsed.highlight_terms if request.snippets else None
         hits = tuple(
             live.hits.hit(docnum, score, terms, deadline)
@@ -317,13 +330,6 @@ class Engine(SearchApi):
         if not request.facets:
             return {}
         return live.facets.count(matched, ALL_FACETS, request.facet_limit, stop=deadline.exceeded)
-
-    def _by_date(
-        self, live: Generation, matched: Mask, sort: str, limit: int
-    ) -> list[tuple[int, float]]:
-        """The first ``limit`` matches by date, from the generation's date order."""
-        order = live.facets.date_order(newest=sort != "oldest")
-        return [(docnum, 0.0) for docnum in order[matched[order]][:limit].tolist()]
 
     # -- single articles ---------------------------------------------------------------
     def _docnum(self, searcher: Any, article_id: str) -> int:

@@ -232,6 +232,22 @@ def test_filters_or_within_and_across_fields() -> None:
         engine.search("", filters={"colour": ["red"]})
 
 
+def test_newest_first_lists_undated_stories_by_relevance() -> None:
+    """BBC has no dates: newest first listed its stories in index order, the exact
+    match ("UK interest rates held") far down.  Dated stories come first, by date."""
+    filler = " ".join(f"filler{n}" for n in range(40))
+    engine = Engine.for_index(
+        write_index([
+            Article(id="passing", title="Weekly round-up", body=f"Rates were held. {filler}"),
+            Article(id="dated", title="Rates", body="Rates held.", date=datetime(2005, 2, 1)),
+            Article(id="exact", title="Interest rates held", body="Rates held at 4.75%."),
+        ])
+    )  # fmt: skip
+    for sort in ("newest", "oldest"):
+        assert ids(engine.search("rates held", sort=sort)) == ["dated", "exact", "passing"]
+    assert ids(engine.search("", sort="newest"))[0] == "dated"  # browsing: by date only
+
+
 def test_date_range_arguments() -> None:
     engine = sample_engine()
     results = engine.search(

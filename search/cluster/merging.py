@@ -37,20 +37,21 @@ def merge_ranked(
 ) -> list[tuple[int, RankedEntry]]:
     """The best ``limit`` entries of all shards, in the order of a one-shard index whose
     documents come shard after shard: by tier, then score, then position; or by date
-    (``index.columns``: newest first is oldest first reversed, undated last in order)."""
+    (``index.columns``: newest first is oldest first reversed; undated last, by tier
+    and score)."""
     entries = [(n, entry) for n, answer in answers.items() for entry in answer.ranked]
     if sort == "relevance":
         entries.sort(key=lambda item: (item[1][0], -item[1][1], item[0], item[1][3]))
         return entries[:limit]
     newest = sort != "oldest"
 
-    def by_date(item: tuple[int, RankedEntry]) -> tuple[bool, int, int, int]:
-        number, (_, _, raw, docnum) = item
-        if raw == MISSING_DATE:
-            return True, 0, number, docnum
+    def by_date(item: tuple[int, RankedEntry]) -> tuple[bool, int, float, int, int, int]:
+        number, (tier, score, raw, docnum) = item
+        if raw == MISSING_DATE:  # by relevance (``search.matching.tiers.by_date``)
+            return True, tier, -score, 0, number, docnum
         if newest:
-            return False, -raw, -number, -docnum
-        return False, raw, number, docnum
+            return False, 0, 0.0, -raw, -number, -docnum
+        return False, 0, 0.0, raw, number, docnum
 
     entries.sort(key=by_date)
     return entries[:limit]

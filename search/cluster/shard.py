@@ -32,7 +32,14 @@ from search.matching.feedback import article_text
 from search.matching.postings import Mask
 from search.matching.ranking import K1, B
 from search.matching.statistics import CollectionStatistics, StatisticKey
-from search.matching.tiers import Tier, matching_docs, rank_tiers, tiers_as_searched, union
+from search.matching.tiers import (
+    Tier,
+    by_date,
+    matching_docs,
+    rank_tiers,
+    tiers_as_searched,
+    union,
+)
 from search.present.highlight import text_head
 from search.results import Hit
 from search.words.suggest import holding_all
@@ -142,10 +149,15 @@ class ShardSearcher:
                     hits = rank_tiers([tier], wanted, ranker, live.searcher, docs, question.added)
                     ranked.extend((number, score, 0, docnum) for docnum, score in hits)
             else:
-                order = live.facets.date_order(newest=question.sort != "oldest")
                 dates = live.facets.raw_dates()
-                for docnum in order[matched[order]][: question.limit].tolist():
-                    ranked.append((0, 0.0, int(dates[docnum]), int(docnum)))
+                listed = by_date(
+                    tiers, live.facets.date_order(newest=question.sort != "oldest"),
+                    live.facets.undated_docs(), question.limit,
+                    lambda tier, wanted: rank_tiers([tier], wanted, ranker, live.searcher, docs),
+                )  # fmt: skip
+                ranked.extend(
+                    (number, score, int(dates[docnum]), docnum) for docnum, number, score in listed
+                )
             facets = {}
             if question.facets and not deadline.exceeded():
                 facets = live.facets.count_values(

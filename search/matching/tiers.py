@@ -7,9 +7,11 @@ natural-language questions rarely match every word).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from whoosh import query as wq
 
 from search.matching.collecting import top_hits
@@ -59,6 +61,32 @@ def tiers_as_searched(
         return [(strict, every_word)]
     any_word = matching_docs(relaxed, restriction, docs) & ~every_word
     return [(strict, every_word), (relaxed, any_word)]
+
+
+def by_date(
+    tiers: list[Tier],
+    order: npt.NDArray[np.integer[Any]],
+    undated: Mask,
+    limit: int,
+    rank: Callable[[Tier, int], Ranked],
+) -> list[tuple[int, int, float]]:
+    """The first ``limit`` matches of ``tiers`` as (docnum, tier, score): the dated ones
+    in ``order`` (every docnum by date), then the undated, which no date can order,
+    by relevance (``rank``: a tier's best) -- else a newest-first list of an undated
+    archive came in index order, its best match anywhere.  Browsing ranks nothing."""
+    matched = union(tiers)
+    listed = order[matched[order]]
+    chosen = [(int(doc), 0, 0.0) for doc in listed[~undated[listed]][:limit].tolist()]
+    if tiers[0][0] is None:  # (the empty query: every article, by date, undated last)
+        rest = listed[undated[listed]][: limit - len(chosen)].tolist()
+        return chosen + [(int(doc), 0, 0.0) for doc in rest]
+    for number, (query, docs) in enumerate(tiers):
+        wanted = limit - len(chosen)
+        if wanted <= 0:
+            break
+        hits = rank((query, docs & undated), wanted)
+        chosen.extend((docnum, number, score) for docnum, score in hits)
+    return chosen
 
 
 def union(tiers: list[Tier]) -> Mask:

@@ -160,6 +160,10 @@ class FacetColumns:
         """How many documents in ``mask`` have no date."""
         return int(np.count_nonzero(mask & self._generation.undated))
 
+    def undated_docs(self) -> Mask:
+        """Which docnums have no date."""
+        return self._generation.undated
+
     def date_order(self, newest: bool) -> Ints:
         """Every docnum by date (newest or oldest first, ties by docnum), undated last."""
         return self._generation.date_order(newest)
