@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import CorpusError
+from corpus.extract.entities import entity_model
 from corpus.model import Article
 from corpus.report import CorpusReport, Skip, counted
 from index import articles_table, columns, files_table
@@ -232,6 +233,8 @@ def build_index(
                 sources=key.sources,
             )
             report = reading.report
+            if names not in ("", PASS_OFF) and plan.writes and entity_model() is None:
+                names = ""  # installed but unloadable (a broken spaCy): recorded as absent
             code_names = code_names_of(meta, reading.source, request.corpora)
             # What the next generation records of the files: this run's, and the other
             # corpora's as they were.

@@ -457,7 +457,9 @@ def _size(size_bytes: int) -> str:
 
 def _entity_pass_row(entity_pass: str) -> str:
     """How the people and organisations of texts were found (``GenerationMeta.entities``)."""
-    if entity_pass == "off":
+    from index.entity_cache import PASS_OFF
+
+    if entity_pass == PASS_OFF:
         return "only as files list them (--no-entities; --entities finds them in the text)"
     if not entity_pass:
         return (

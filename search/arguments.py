@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from search.errors import InvalidArgumentError, QueryError
+from search.query.filters import as_end, as_start
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -56,7 +57,7 @@ def search_request(
     if sort not in SORTS:
         raise InvalidArgumentError("sort", f"must be one of {', '.join(SORTS)}, not {sort!r}")
     first, last = checked_date(date_from, "date_from"), checked_date(date_to, "date_to")
-    if first is not None and last is not None and first > last:
+    if first is not None and last is not None and as_start(first) > as_end(last):
         raise InvalidArgumentError(
             "date_from", f"{first:%Y-%m-%d} is after date_to {last:%Y-%m-%d} (--from after "
             "--to): no story can match; swap them"

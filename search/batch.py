@@ -78,16 +78,25 @@ def read_batch(path: Path, column: str | None = None) -> list[BatchLine]:
 
 
 def _csv_rows(text: str) -> list[tuple[int, list[str], str]]:
-    """(line number, cells, problem) of each line: a list of names has no cell that
-    runs over lines, so a quote left open spoils its own line only, not the rest."""
+    """(first line number, cells, problem) of each record.  A quoted cell may run over
+    lines (a spreadsheet's note); a quote left open spoils its own line only: reading
+    starts again on the next line, so the rows after it are still searched."""
+    lines = text.splitlines(keepends=True)
     rows: list[tuple[int, list[str], str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(lines[start:], strict=True)
+        read = 0
         try:
-            cells = next(csv.reader([line], strict=True), [])
+            for cells in reader:
+                rows.append((start + read + 1, cells, ""))
+                read = reader.line_num
+            break
         except csv.Error as error:
-            rows.append((number, [], f"not a CSV row this can read ({error}): {line[:60]!r}"))
-            continue
-        rows.append((number, cells, ""))
+            bad = lines[start + read].strip()
+            problem = f"not a CSV row this can read ({error}): {bad[:60]!r}"
+            rows.append((start + read + 1, [], problem))
+            start += read + 1
     return rows
 
 

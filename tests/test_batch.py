@@ -59,15 +59,17 @@ def test_a_csv_row_with_an_unclosed_quote_spoils_only_its_own_line(
 ) -> None:
     """The quote of row 3 once swallowed every later row into one name, silently."""
     names = tmp_path / "names.csv"
-    names.write_text('name\nHawija\n"Haider al-Abadi,x\nRaqa,city\n', encoding="utf-8")
+    # (a quoted note over two lines is one cell, as spreadsheets write it)
+    text = 'name,note\nHawija,"seen\nlast week"\n"Haider al-Abadi,x\nRaqa,city\n'
+    names.write_text(text, encoding="utf-8")
     index = str(sample_index())
     status = main(["batch", str(names), "--index", index, "--format", "jsonl"])
     out, err = capsys.readouterr()
     assert status == 2
-    assert f"{names}:3: not a CSV row this can read" in err
+    assert f"{names}:4: not a CSV row this can read" in err
     rows = [json.loads(line) for line in out.splitlines()]
     assert [(row["line"], row["query"]) for row in rows] == [
-        (2, '"Hawija"'), (3, ""), (4, '"Raqa"'),
+        (2, '"Hawija"'), (4, ""), (5, '"Raqa"'),
     ]  # fmt: skip
     assert rows[2]["total"] >= 1 and rows[2]["hits"][0]["id"] == SEED_ID
 

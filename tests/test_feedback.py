@@ -90,7 +90,7 @@ def test_feedback_counts_the_words_typed_not_their_expansions(
     engine = Engine.for_index(write_index(stories))
     asked: list[object] = []
     monkeypatch.setattr(feedback, "feedback_words", lambda *args: asked.append(args) or [])
-    for one_word in ("pri*", "prise~", "oil -opec -gulf"):
+    for one_word in ("pri*", "prise~", "oil -opec -gulf", "pri* pri* pri*", "oil place:x org:y"):
         engine.search(one_word)
     assert not asked
     engine.search("price prime prince")

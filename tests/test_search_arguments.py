@@ -119,3 +119,12 @@ def test_valid_arguments_still_search() -> None:
         page_size=3,
     )
     assert results.page == 2 and len(results.hits) == 3 and results.total > 6
+
+
+def test_dates_of_either_kind_are_compared_and_a_reversed_range_is_refused() -> None:
+    engine = sample_engine()
+    midnight = datetime(1987, 3, 2)
+    same_day = engine.search("", date_from=midnight, date_to=date(1987, 3, 2))
+    assert same_day.total >= 1  # (a datetime beside a date once raised a TypeError)
+    with pytest.raises(InvalidArgumentError, match="is after date_to"):
+        engine.search("oil", date_from=date(1987, 3, 6), date_to=datetime(1987, 3, 5, 23))

@@ -66,8 +66,10 @@ def wants_feedback(typed: wq.Query | None) -> bool:
 def _searched_words(query: wq.Query) -> set[str]:
     if isinstance(query, wq.Not):
         return set()
-    if isinstance(query, Expansion):
-        return {f"{query.position}:{query.word}"}
+    if isinstance(query, Expansion):  # a wildcard or fuzzy word of the text: one word
+        searched = query.kind in ("words", "completion")
+        in_text = any(name == FEEDBACK_FIELD for name, _ in query.fields)
+        return {f"*{query.word}"} if searched and in_text else set()
     if query.is_leaf():
         return {text for fieldname, text in query.iter_all_terms() if fieldname == FEEDBACK_FIELD}
     return set().union(*(_searched_words(child) for child in query.children()))

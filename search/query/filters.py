@@ -50,11 +50,11 @@ def _naive(when: datetime) -> datetime:
     return when.astimezone(UTC).replace(tzinfo=None)
 
 
-def _as_start(when: date | datetime) -> datetime:
+def as_start(when: date | datetime) -> datetime:
     return _naive(when) if isinstance(when, datetime) else datetime.combine(when, time.min)
 
 
-def _as_end(when: date | datetime) -> datetime:
+def as_end(when: date | datetime) -> datetime:
     return _naive(when) if isinstance(when, datetime) else datetime.combine(when, time.max)
 
 
@@ -107,8 +107,8 @@ def filter_query(
             raise QueryError(f"filter {fieldname}: {error.problem}") from None
         clauses.append(options[0] if len(options) == 1 else wq.Or(options))
     if date_from is not None or date_to is not None:
-        start = _as_start(date_from) if date_from is not None else None
-        end = _as_end(date_to) if date_to is not None else None
+        start = as_start(date_from) if date_from is not None else None
+        end = as_end(date_to) if date_to is not None else None
         clauses.append(wq.DateRange("date", start, end))
     if not clauses:
         return None
