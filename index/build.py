@@ -47,7 +47,7 @@ from index.corpora import (
     corpus_request,
 )
 from index.corpus_files import CorpusFiles, PlanningRead
-from index.entity_cache import PASS_OFF, cache_path, entity_pass, names_missing
+from index.entity_cache import cache_path, entity_pass, finds_names, names_missing
 from index.errors import (
     IndexDiskFullError,
     IndexUnreadableError,
@@ -228,12 +228,12 @@ def build_index(
                 max_article_bytes,
                 progress,
                 fresh=fresh,
-                entities=names not in ("", PASS_OFF),
+                entities=finds_names(names),
                 index_dir=directory,
                 sources=key.sources,
             )
             report = reading.report
-            if names not in ("", PASS_OFF) and plan.writes and entity_model() is None:
+            if finds_names(names) and plan.writes and entity_model() is None:
                 names = ""  # installed but unloadable (a broken spaCy): recorded as absent
             code_names = code_names_of(meta, reading.source, request.corpora)
             # What the next generation records of the files: this run's, and the other

@@ -297,27 +297,19 @@ def run_index(args: argparse.Namespace) -> int:
     with _progress_reporter(args.quiet) as progress:
         summary = _build(args, progress)
     _print_skips(summary, sys.stderr)
-    from index.entity_cache import PASS_OFF
-
-    if summary.entity_pass != PASS_OFF and (summary.added or summary.updated):
-        missing = entities_missing()
-        if missing:
-            print(f"note: {missing}", file=sys.stderr)
+    if summary.entity_pass == "" and (summary.added or summary.updated):  # (no model)
+        print(f"note: {MODEL_MISSING}", file=sys.stderr)
     print(describe_summary(summary))
     return 0
 
 
-def entities_missing() -> str:
-    """Why people and organisations are not found in article text, or ""."""
-    from corpus.extract.entities import entity_model
-
-    if entity_model() is not None:
-        return ""
-    return (
-        "people and organisations were not found in the text: spaCy's English model is "
-        "not installed (pip install --no-deps --require-hashes -r entity-model.txt; "
-        "README, Entities)"
-    )
+#: Why articles written got no people and organisations from their text (the build
+#: records the pass as "" when spaCy's model is not installed or does not load).
+MODEL_MISSING = (
+    "people and organisations were not found in the text: spaCy's English model is "
+    "not installed (pip install --no-deps --require-hashes -r entity-model.txt; "
+    "README, Entities)"
+)
 
 
 def _build(

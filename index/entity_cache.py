@@ -105,10 +105,15 @@ def entity_pass(asked: bool | None, recorded: str | None) -> str:
     return (installed_model() or "") if on else PASS_OFF
 
 
+def finds_names(entity_pass: str) -> bool:
+    """Whether the pass runs the model (not PASS_OFF, not "" for a missing model)."""
+    return entity_pass not in ("", PASS_OFF)
+
+
 def names_missing(recorded: str | None, now: str) -> str:
     """Why articles written before lack names this run's pass finds, or "" (they do not,
     or the index predates the record)."""
-    if now in ("", PASS_OFF) or recorded is None or recorded == now:
+    if not finds_names(now) or recorded is None or recorded == now:
         return ""
     was = {PASS_OFF: "with --no-entities", "": "without spaCy's model"}.get(
         recorded, f"with {recorded}"

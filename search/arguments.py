@@ -14,8 +14,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from whoosh import query as wq
+
 from search.errors import InvalidArgumentError, QueryError
-from search.query.filters import as_end, as_start
+from search.query.fields import CodeNames
+from search.query.filters import as_end, as_start, facet_restrictions
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -36,6 +39,13 @@ class SearchRequest:
     snippets: bool
     as_you_type: bool = False
     every_version: bool = False
+
+    def facet_restrictions(self, code_names: CodeNames) -> dict[str, wq.Query | None]:
+        """Each filtered facet's restriction without its own filter (none without
+        facets): ``search.query.filters.facet_restrictions``."""
+        if not self.facets:
+            return {}
+        return facet_restrictions(self.filters, self.date_from, self.date_to, code_names)
 
 
 def search_request(

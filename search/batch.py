@@ -196,7 +196,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         write_text(_table(results))
     else:
         provenance = Provenance(
-            query="", index=str(resolve_index_dir(args.index).absolute()),
+            query="", index=str(resolve_index_dir(args.index)),
             exported=datetime.now(UTC),
             filters=filters, date_from=date_from.date() if date_from else None,
             date_to=date_to.date() if date_to else None, sort=args.sort,

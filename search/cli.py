@@ -194,7 +194,7 @@ def run_search(args: argparse.Namespace) -> int:
     if args.format:
         provenance = Provenance(
             query=query,
-            index=str(resolve_index_dir(args.index).absolute()),
+            index=str(resolve_index_dir(args.index)),
             exported=datetime.now(UTC),
             filters=filters,
             date_from=date_from.date() if date_from else None,

@@ -36,15 +36,13 @@ from search.matching.docsets import QueryDocs, count
 from search.matching.postings import Mask
 from search.matching.tiers import (
     Tier,
-    by_date,
     match_tiers,
     rank_tiers,
-    tiers_as_searched,
     union,
 )
 from search.present.highlight import make_snippet, text_head
 from search.present.hitcache import to_hit
-from search.query.filters import facet_restrictions, filter_query
+from search.query.filters import filter_query
 from search.query.parser import DEFAULT_FIELD_BOOSTS, parse_query
 from search.results import Hit, SearchResults
 from search.words.resolve import resolve_query
@@ -249,12 +247,7 @@ class Engine(SearchApi):
                 added = self._feedback(live, tiers, docs)
             ranked = rank_tiers(tiers, page * size, live.ranker, live.searcher, docs, added)
         else:
-
-            def best(tier: Tier, wanted: int) -> list[tuple[int, float]]:
-                return rank_tiers([tier], wanted, live.ranker, live.searcher, docs)
-
-            order = live.facets.date_order(newest=sort != "oldest")
-            listed = by_date(tiers, order, live.facets.undated_docs(), page * size, best)
+            listed = live.by_date(tiers, sort != "oldest", page * size, live.ranker, docs)
             ranked = [(docnum, score) for docnum, _, score in listed]
         terms = parsed.highlight_terms if request.snippets else None
         hits = tuple(
@@ -272,14 +265,14 @@ class Engine(SearchApi):
                 live.searcher.doc_count(),
             )
         facets = self._facet_counts(live, matched, request, deadline)
-        for name, restriction in self._own_filter_free(request, live).items():
+        loose = parsed.relaxed if relaxed else None
+        for name, restriction in request.facet_restrictions(live.vocabulary.code_names).items():
             if name in facets and not deadline.exceeded():
-                loose = parsed.relaxed if relaxed else None
-                unpicked = tiers_as_searched(parsed.strict, loose, restriction, docs)
-                if not request.every_version:
-                    unpicked = live.versions.fold(unpicked)
+                unpicked = live.unpicked(
+                    parsed.strict, loose, restriction, docs, every_version=request.every_version
+                )
                 facets[name] = live.facets.count(
-                    union(unpicked), (name,), request.facet_limit, stop=deadline.exceeded
+                    unpicked, (name,), request.facet_limit, stop=deadline.exceeded
                 ).get(name, [])
         return SearchResults(
             query=request.query,
@@ -314,14 +307,6 @@ class Engine(SearchApi):
             live.searcher.doc_count_all(),
         )
         return feedback.feedback_query(words, self.field_boosts)
-
-    @staticmethod
-    def _own_filter_free(request: SearchRequest, live: Generation) -> dict[str, wq.Query | None]:
-        if not request.facets:
-            return {}
-        return facet_restrictions(
-            request.filters, request.date_from, request.date_to, live.vocabulary.code_names
-        )
 
     def _facet_counts(
         self, live: Generation, matched: Mask, request: SearchRequest, deadline: Deadline

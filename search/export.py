@@ -63,6 +63,10 @@ class Provenance:
     #: A note per story id (the marked stories' notes), exported with each story.
     notes: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # The index by its full path: "--index bbc" means nothing where the file goes.
+        object.__setattr__(self, "index", str(Path(self.index).absolute()))
+
     def filters_text(self) -> str:
         """The filters and date bounds as one line ("topics=acq; from=1987-03-01")."""
         parts = [f"{name}={value}" for name, values in self.filters.items() for value in values]

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from whoosh import query as wq
 from whoosh.index import Index
 
 from index.columns import GenerationColumns
@@ -24,10 +25,11 @@ from index.segment_arrays import open_postings_files
 from index.store import read_code_names
 from index.whoosh_adapter import storage_folder
 from search.deadline import Deadline
-from search.matching.docsets import DocSets
+from search.matching.docsets import DocSets, QueryDocs
 from search.matching.fastrank import FastRanker
-from search.matching.postings import Postings
+from search.matching.postings import Mask, Postings
 from search.matching.ranking import K1, B, make_weighting
+from search.matching.tiers import Tier, by_date, tiers_as_searched, union
 from search.matching.versions import Versions
 from search.present.facets import FacetColumns
 from search.present.hitcache import HitMaker, StoredFields
@@ -76,6 +78,35 @@ class Generation:
         self.facets.date_order(newest=False)
         self.postings.warm(fields, WARM_MIN_DOCS, WARM_POSTINGS)
         self.vocabulary.warm()
+
+    def by_date(
+        self,
+        tiers: list[Tier],
+        newest: bool,
+        limit: int,
+        ranker: FastRanker | None,
+        docs: QueryDocs,
+    ) -> list[tuple[int, int, float]]:
+        """The first ``limit`` matches by date, undated ones by relevance
+        (``search.matching.tiers.by_date``): (docnum, tier, score)."""
+        order = self.facets.date_order(newest=newest)
+        undated = self.facets.undated_docs()
+        return by_date(tiers, order, undated, limit, ranker, self.searcher, docs)
+
+    def unpicked(
+        self,
+        strict: wq.Query | None,
+        relaxed: wq.Query | None,
+        restriction: wq.Query | None,
+        docs: QueryDocs,
+        *,
+        every_version: bool,
+    ) -> Mask:
+        """The matches of a search under another ``restriction`` (``relaxed``: its
+        any-word query when it was relaxed), each story once unless ``every_version``:
+        what a filtered facet counts (``search.query.filters.facet_restrictions``)."""
+        tiers = tiers_as_searched(strict, relaxed, restriction, docs)
+        return union(tiers if every_version else self.versions.fold(tiers))
 
     def version_hits(self, docnum: int, deadline: Deadline) -> list[Hit]:
         """Every version of the article's story, earliest first, each with the start

@@ -73,7 +73,7 @@ def run_marks(args: argparse.Namespace) -> int:
     if args.format:
         found = [story for story in stories if story.hit is not None]
         provenance = Provenance(
-            query="(marked stories)", index=str(resolve_index_dir(args.index).absolute()),
+            query="(marked stories)", index=str(resolve_index_dir(args.index)),
             exported=datetime.now(UTC), total=len(stories),
             notes={story.mark.id: story.mark.note for story in stories},
         )  # fmt: skip

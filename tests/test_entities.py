@@ -18,6 +18,7 @@ from corpus.extract.places import find_places
 from corpus.readers.plaintext import parse_plain_text
 from index import build_index
 from search import Engine
+from tui.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -143,13 +144,17 @@ def test_no_entities_is_kept_until_entities_finds_the_names(
 
 
 def test_a_refresh_finds_the_names_once_the_model_is_installed(
-    seed_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seed_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     index = tmp_path / "index"
     with monkeypatch.context() as absent:  # spaCy's model not installed
         absent.setattr("index.entity_cache.installed_model", lambda: None)
         absent.setattr("corpus.extract.entities._pipeline", lambda: None)
-        build_index([seed_path.parent], index, procs=1)
+        assert main(["index", str(seed_path.parent), "--index", str(index), "--procs", "1"]) == 0
+        assert "note: people and organisations were not found" in capsys.readouterr().err
         assert _abadi_stories(index) == 0
         assert build_index(None, index, procs=1).rebuilt is False  # still absent: kept
     summary = build_index(None, index, procs=1)  # installed now

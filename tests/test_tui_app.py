@@ -22,6 +22,7 @@ from test_tui_support import (
     screen_lines,
     screen_text,
     settle,
+    type_query,
     undated_index,
     wait_for,
     widget_text,
@@ -60,12 +61,6 @@ def search_screen(app: object) -> SearchScreen:
     screen = app.screen  # type: ignore[attr-defined]
     assert isinstance(screen, SearchScreen), f"expected the search screen, got {screen!r}"
     return screen
-
-
-async def type_query(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    search_screen(pilot.app).query_one(SearchBar).input.focus()
-    await pilot.press(*text)
-    await settle(pilot)
 
 
 @asynccontextmanager

@@ -14,6 +14,7 @@ from test_tui_support import (
     sample_index,
     screen_text,
     settle,
+    type_query,
     widget_text,
 )
 from textual.containers import VerticalScroll
@@ -43,9 +44,7 @@ async def test_up_down_move_the_selection_while_typing(tmp_path: Path, engine: E
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
-        screen.query_one(SearchBar).input.focus()
-        await pilot.press(*"oil")
-        await settle(pilot)
+        await type_query(pilot, "oil")
         total = screen.results.total  # type: ignore[union-attr]
         assert f"· 1/{total}" in screen_text(app)
         await pilot.press("down", "ctrl+n")
@@ -70,9 +69,7 @@ async def test_enter_after_moving_the_selection_opens_the_story_selected(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
-        screen.query_one(SearchBar).input.focus()
-        await pilot.press(*"oil")
-        await settle(pilot)
+        await type_query(pilot, "oil")
         await pilot.press("down", "down", "enter")
         await settle(pilot)
         reader = app.screen

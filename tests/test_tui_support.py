@@ -113,6 +113,13 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
         await pilot.pause()
 
 
+async def type_query(pilot: Pilot[Any], text: str) -> None:
+    """Type ``text`` in the search bar (no Enter): it searches as typed."""
+    pilot.app.screen.query_one(SearchBar).input.focus()
+    await pilot.press(*text)
+    await settle(pilot)
+
+
 async def submit_query(pilot: Pilot[Any], query: str) -> None:
     """Type ``query`` in the search bar and press Enter: it searches at once and moves
     to the results."""

@@ -36,7 +36,7 @@ from search.cluster.vocabulary import ClusterVocabulary
 from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, TIME_LIMIT_SECONDS
 from search.errors import ArticleNotFoundError, InvalidArgumentError
 from search.matching import feedback
-from search.query.filters import facet_restrictions, filter_query
+from search.query.filters import filter_query
 from search.query.parser import DEFAULT_FIELD_BOOSTS, parse_query
 from search.results import Hit, SearchResults
 from search.words.resolve import resolve_query
@@ -174,11 +174,7 @@ class ClusterEngine(SearchApi):
             facet_limit=request.facet_limit,
             time_limit=max(0.0, self.time_limit - (time.perf_counter() - started)),
             every_version=request.every_version,
-            facet_restrictions=facet_restrictions(
-                request.filters, request.date_from, request.date_to, vocabulary.code_names
-            )
-            if request.facets
-            else {},
+            facet_restrictions=request.facet_restrictions(vocabulary.code_names),
         )
         gathered = shards.call(
             "query",

@@ -34,11 +34,8 @@ from search.matching.ranking import K1, B
 from search.matching.statistics import CollectionStatistics, StatisticKey
 from search.matching.tiers import (
     Tier,
-    by_date,
     matching_docs,
     rank_tiers,
-    tiers_as_searched,
-    union,
 )
 from search.present.highlight import text_head
 from search.results import Hit
@@ -150,11 +147,8 @@ class ShardSearcher:
                     ranked.extend((number, score, 0, docnum) for docnum, score in hits)
             else:
                 dates = live.facets.raw_dates()
-                listed = by_date(
-                    tiers, live.facets.date_order(newest=question.sort != "oldest"),
-                    live.facets.undated_docs(), question.limit,
-                    lambda tier, wanted: rank_tiers([tier], wanted, ranker, live.searcher, docs),
-                )  # fmt: skip
+                newest = question.sort != "oldest"
+                listed = live.by_date(tiers, newest, question.limit, ranker, docs)
                 ranked.extend(
                     (number, score, int(dates[docnum]), docnum) for docnum, number, score in listed
                 )
@@ -163,14 +157,15 @@ class ShardSearcher:
                 facets = live.facets.count_values(
                     matched, limit=question.facet_limit, stop=deadline.exceeded
                 )
+            loose = question.relaxed if len(tiers) > 1 else None
             for name, restriction in question.facet_restrictions.items():
                 if name in facets and not deadline.exceeded():
-                    loose = question.relaxed if len(tiers) > 1 else None
-                    unpicked = tiers_as_searched(question.strict, loose, restriction, docs)
-                    if not question.every_version:
-                        unpicked = live.versions.fold(unpicked)
+                    unpicked = live.unpicked(
+                        question.strict, loose, restriction, docs,
+                        every_version=question.every_version,
+                    )  # fmt: skip
                     facets[name] = live.facets.count_values(
-                        union(unpicked), (name,), question.facet_limit, deadline.exceeded
+                        unpicked, (name,), question.facet_limit, deadline.exceeded
                     ).get(name, [])
             total = count(matched)
             folded = sum(found[: len(tiers)]) - total

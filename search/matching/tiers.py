@@ -7,7 +7,6 @@ natural-language questions rarely match every word).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -68,11 +67,13 @@ def by_date(
     order: npt.NDArray[np.integer[Any]],
     undated: Mask,
     limit: int,
-    rank: Callable[[Tier, int], Ranked],
+    ranker: FastRanker | None,
+    searcher: Any,
+    docs: QueryDocs,
 ) -> list[tuple[int, int, float]]:
     """The first ``limit`` matches of ``tiers`` as (docnum, tier, score): the dated ones
     in ``order`` (every docnum by date), then the undated, which no date can order,
-    by relevance (``rank``: a tier's best) -- else a newest-first list of an undated
+    by relevance (``rank_tiers``, tier by tier) -- else a newest-first list of an undated
     archive came in index order, its best match anywhere.  Browsing ranks nothing."""
     matched = union(tiers)
     listed = order[matched[order]]
@@ -80,11 +81,11 @@ def by_date(
     if tiers[0][0] is None:  # (the empty query: every article, by date, undated last)
         rest = listed[undated[listed]][: limit - len(chosen)].tolist()
         return chosen + [(int(doc), 0, 0.0) for doc in rest]
-    for number, (query, docs) in enumerate(tiers):
+    for number, (query, tier_docs) in enumerate(tiers):
         wanted = limit - len(chosen)
         if wanted <= 0:
             break
-        hits = rank((query, docs & undated), wanted)
+        hits = rank_tiers([(query, tier_docs & undated)], wanted, ranker, searcher, docs)
         chosen.extend((docnum, number, score) for docnum, score in hits)
     return chosen
 

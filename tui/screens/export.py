@@ -189,7 +189,7 @@ class ExportScreen(ModalScreen[str | None]):
             )  # fmt: skip
             hits = list(results.hits)
             provenance = Provenance(
-                query=request.query, index=str(self.index_dir.absolute()),
+                query=request.query, index=str(self.index_dir),
                 exported=datetime.now(UTC),
                 filters=filters, sort=request.sort, total=results.total,
             )  # fmt: skip
@@ -202,7 +202,7 @@ class ExportScreen(ModalScreen[str | None]):
         """The marked stories still in the index, and their notes."""
         found = list(marked_stories(Marks(), self.engine.get))
         provenance = Provenance(
-            query="(marked stories)", index=str(self.index_dir.absolute()),
+            query="(marked stories)", index=str(self.index_dir),
             exported=datetime.now(UTC),
             total=len(found), notes={story.mark.id: story.mark.note for story in found},
         )  # fmt: skip

@@ -52,10 +52,11 @@ def submitted(screen: SearchScreen) -> SearchRequest:
     saved search does not; the screen is searched again so its count is theirs."""
     shown = screen.shown_request
     assert shown is not None
+    plain = replace(shown, typing=False)
     if shown.typing:
-        screen.request = screen.request.with_query(shown.query)
+        screen.request = plain
         screen.run_search_and_remember()
-    return replace(shown, typing=False)
+    return plain
 
 
 def with_current_article(
