@@ -25,7 +25,9 @@ TICK_SECONDS = 1.0
 @dataclass(frozen=True, slots=True)
 class BuildProgress:
     """A snapshot for progress bars: ``total``/``eta_seconds`` are None when unknown
-    (a commit step counts no articles: ``done`` and ``total`` are then 0 and None)."""
+    (a commit step counts no articles: ``done`` and ``total`` are then 0 and None);
+    ``estimated`` when ``total`` is a guess (reading: from the bytes read so far, or the
+    previous build's count), not the count of articles the phase will go through."""
 
     done: int
     total: int | None
@@ -34,6 +36,7 @@ class BuildProgress:
     phase: str
     #: Seconds since the build started.
     elapsed_seconds: float = 0.0
+    estimated: bool = False
 
 
 class ProgressMeter:
@@ -49,6 +52,7 @@ class ProgressMeter:
     ) -> None:
         self.callback = callback
         self.estimate = estimate
+        self._estimated = True  # ``estimate`` is a guess until a phase gives its count
         self.started = time.monotonic()
         self._phase_started = self.started
         self._last = 0.0
@@ -65,6 +69,7 @@ class ProgressMeter:
             if name != self._phase:
                 self._phase_started = time.monotonic()
             self._phase, self._done = name, done
+            self._estimated = total is None
             if total is not None:
                 self.estimate = total
         self._emit()
@@ -72,7 +77,7 @@ class ProgressMeter:
     def expect(self, total: int) -> None:
         """A better estimate of the current phase's total."""
         with self._lock:
-            self.estimate = total
+            self.estimate, self._estimated = total, True
 
     def step(self, name: str) -> None:
         """Start a step that counts no articles (part of the commit)."""
@@ -122,12 +127,14 @@ class ProgressMeter:
         with self._lock:
             now = time.monotonic()
             self._last = now
-            done, phase, total = self._done, self._phase, self.estimate
+            done, phase, total, estimated = self._done, self._phase, self.estimate, self._estimated
             self._emitted = done
             rate = done / max(now - self._phase_started, 1e-9)
             if total is not None and done > total:
                 total = None  # the estimate was wrong: say "unknown" rather than lie
             eta = (total - done) / rate if total is not None and rate > 0 else None
-            event = BuildProgress(done, total, rate, eta, phase, now - self.started)
+            event = BuildProgress(
+                done, total, rate, eta, phase, now - self.started, estimated and total is not None
+            )
         with self._calling:
             self.callback(event)

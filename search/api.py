@@ -138,9 +138,12 @@ class SearchApi(ABC):
         wire story, a correction), earliest first, the article among them; the article
         alone when it has no other version.  Raises ``ArticleNotFoundError``."""
 
-    def explain(self, query: str, hits: Sequence[Hit]) -> list[Explanation]:
-        """Why each of ``hits`` (found for ``query``) matched: its words' score parts
-        field by field (``search.explain``).  Not on a cluster: there every shard holds
+    def explain(
+        self, query: str, hits: Sequence[Hit], *, as_you_type: bool = False
+    ) -> list[Explanation]:
+        """Why each of ``hits`` (found for ``query``, read as ``search`` reads it with the
+        same ``as_you_type``) matched: its words' score parts field by field
+        (``search.explain``).  Not on a cluster: there every shard holds
         its stories' postings."""
         raise InvalidArgumentError("explain", "is not available on a cluster (use one index)")
 

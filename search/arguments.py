@@ -18,7 +18,7 @@ from whoosh import query as wq
 
 from search.errors import InvalidArgumentError, QueryError
 from search.query.fields import CodeNames
-from search.query.filters import as_end, as_start, facet_restrictions
+from search.query.filters import as_end, as_start, facet_restrictions, picked_terms
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -46,6 +46,11 @@ class SearchRequest:
         if not self.facets:
             return {}
         return facet_restrictions(self.filters, self.date_from, self.date_to, code_names)
+
+    def picked_terms(self, code_names: CodeNames) -> dict[str, list[str]]:
+        """The terms of the facet values picked (listed even outside the top values):
+        ``search.query.filters.picked_terms``."""
+        return picked_terms(self.filters, code_names)
 
 
 def search_request(

@@ -266,13 +266,15 @@ class Engine(SearchApi):
             )
         facets = self._facet_counts(live, matched, request, deadline)
         loose = parsed.relaxed if relaxed else None
-        for name, restriction in request.facet_restrictions(live.vocabulary.code_names).items():
+        code_names = live.vocabulary.code_names
+        picked = request.picked_terms(code_names)
+        for name, restriction in request.facet_restrictions(code_names).items():
             if name in facets and not deadline.exceeded():
                 unpicked = live.unpicked(
                     parsed.strict, loose, restriction, docs, every_version=request.every_version
                 )
                 facets[name] = live.facets.count(
-                    unpicked, (name,), request.facet_limit, stop=deadline.exceeded
+                    unpicked, (name,), request.facet_limit, stop=deadline.exceeded, keep=picked
                 ).get(name, [])
         return SearchResults(
             query=request.query,
@@ -334,10 +336,12 @@ class Engine(SearchApi):
             docnum = self._docnum(live.searcher, article_id)
             return live.version_hits(docnum, Deadline(self.time_limit, self.clock))
 
-    def explain(self, query: str, hits: Sequence[Hit]) -> list[Explanation]:
+    def explain(
+        self, query: str, hits: Sequence[Hit], *, as_you_type: bool = False
+    ) -> list[Explanation]:
         from search.explain import explain
 
-        return explain(self, query, hits)
+        return explain(self, query, hits, as_you_type=as_you_type)
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Stories similar to the article, itself and its versions excluded: Whoosh's more-like-this

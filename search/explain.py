@@ -82,9 +82,12 @@ def _positive_terms(query: wq.Query | None) -> Iterator[tuple[str, str, float]]:
             yield from _positive_terms(sub)
 
 
-def explain(engine: Engine, query: str, hits: Sequence[Hit]) -> list[Explanation]:
-    """Why each of ``hits`` (found for ``query`` by ``engine``) matched, in their order."""
-    parsed = engine.parse(query)
+def explain(
+    engine: Engine, query: str, hits: Sequence[Hit], *, as_you_type: bool = False
+) -> list[Explanation]:
+    """Why each of ``hits`` (found for ``query`` by ``engine``) matched, in their order
+    (``as_you_type``: the last word is being typed, as ``Engine.search`` reads it)."""
+    parsed = engine.parse(query, as_you_type=as_you_type)
     terms = dict.fromkeys(
         (field, term, boost)
         for tree in (parsed.strict, parsed.relaxed)

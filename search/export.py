@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,6 +43,8 @@ _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
     "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }  # fmt: skip
+#: The query column of an export of the marked stories.
+MARKED_QUERY = "(marked stories)"
 _NOT_IN_LINK = re.compile(r"[\s<>\"`]")
 _BIBTEX_KEY_JUNK = re.compile(r"[^A-Za-z0-9:_-]+")
 
@@ -62,10 +64,21 @@ class Provenance:
     total: int = 0
     #: A note per story id (the marked stories' notes), exported with each story.
     notes: Mapping[str, str] = field(default_factory=dict)
+    #: An export of the marked stories (no search: no filters, no sort).
+    marked: bool = False
 
     def __post_init__(self) -> None:
         # The index by its full path: "--index bbc" means nothing where the file goes.
         object.__setattr__(self, "index", str(Path(self.index).absolute()))
+
+    @classmethod
+    def of_marks(cls, index: str | Path, notes: Mapping[str, str], total: int) -> Provenance:
+        """The provenance of an export of the marked stories (``notes`` by story id;
+        ``total``: the stories marked, some perhaps no longer in the index)."""
+        return cls(
+            query=MARKED_QUERY, index=str(index), exported=datetime.now(UTC), total=total,
+            notes=dict(notes), sort="", marked=True,
+        )  # fmt: skip
 
     def filters_text(self) -> str:
         """The filters and date bounds as one line ("topics=acq; from=1987-03-01")."""
@@ -213,9 +226,10 @@ def markdown_text(text: str) -> str:
 def _markdown(hits: list[Hit], provenance: Provenance) -> str:
     query = provenance.query or "(every story)"
     lines = [f"# newsdesk: {markdown_text(query)}", ""]
-    filters = provenance.filters_text()
-    lines.append(f"- Filters: {markdown_text(filters) if filters else 'none'}")
-    lines.append(f"- Sort: {provenance.sort}")
+    if not provenance.marked:  # the marked stories came from no search
+        filters = provenance.filters_text()
+        lines.append(f"- Filters: {markdown_text(filters) if filters else 'none'}")
+        lines.append(f"- Sort: {provenance.sort}")
     lines.append(f"- Index: {_code(provenance.index)}")
     lines.append(f"- Exported: {provenance.exported.isoformat(timespec='seconds')}")
     lines.append(f"- Stories: {len(hits)} of {provenance.total}")

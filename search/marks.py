@@ -100,6 +100,8 @@ class MarkedStory:
 
     mark: Mark
     hit: Hit | None
+    #: False when the index could not be read (``hit`` is then None: not known).
+    checked: bool = True
 
     @property
     def changed(self) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 
 from index.cli import add_cluster, add_index_dir
+from index.errors import NewsdeskIndexError
 from index.store import resolve_index_dir
 from search.cli import hit_to_json
 from search.export import FORMATS, Provenance, export_hits, write_export
@@ -68,15 +68,22 @@ def run_marks(args: argparse.Namespace) -> int:
     from search.engine import Engine
 
     store = Marks()
-    with Engine.open(args.index, cluster=args.cluster) as engine:
-        stories = list(marked_stories(store, engine.get))
+    try:
+        with Engine.open(args.index, cluster=args.cluster) as engine:
+            stories = list(marked_stories(store, engine.get))
+    except NewsdeskIndexError as error:
+        if args.format:
+            raise  # an export needs the stories themselves
+        # The marks are the user's own file: list them, say what the index lacks.
+        print(f"newsdesk: {error.title}: {error} (the marks are listed as marked)", file=sys.stderr)
+        stories = [MarkedStory(mark, None, checked=False) for mark in store.marks.values()]
     if args.format:
         found = [story for story in stories if story.hit is not None]
-        provenance = Provenance(
-            query="(marked stories)", index=str(resolve_index_dir(args.index)),
-            exported=datetime.now(UTC), total=len(stories),
-            notes={story.mark.id: story.mark.note for story in stories},
-        )  # fmt: skip
+        provenance = Provenance.of_marks(
+            resolve_index_dir(args.index),
+            {story.mark.id: story.mark.note for story in stories},
+            total=len(stories),
+        )
         exported = export_hits([s.hit for s in found if s.hit], args.format, provenance)
         if args.output:
             write_export(Path(args.output), exported, fmt=args.format)
@@ -96,7 +103,8 @@ def _story_json(story: MarkedStory) -> dict[str, Any]:
     mark = story.mark
     return {
         "id": mark.id, "title": mark.title, "marked": mark.marked, "note": mark.note,
-        "in_index": story.hit is not None, "changed": story.changed,
+        "in_index": story.hit is not None if story.checked else None,
+        "changed": story.changed,
         "hit": hit_to_json(story.hit) if story.hit is not None else None,
     }  # fmt: skip
 
@@ -111,7 +119,7 @@ def _story_lines(stories: list[MarkedStory]) -> Text:
         text.append(f"★ {when or '----------'}  ", style="yellow")
         text.append(clean_text(hit.title if hit is not None else mark.title), style="bold")
         text.append(f"  [{clean_text(mark.id)}]", style="dim")
-        if hit is None:
+        if hit is None and story.checked:
             text.append("  (no longer in the index)", style="red")
         elif story.changed:
             text.append("  (changed since marked)", style="italic")

@@ -11,11 +11,12 @@ from typing import Any
 from rich.text import Text
 
 from index.cli import add_cluster, add_index_dir, positive_int
+from index.errors import NewsdeskIndexError
 from search.cli import add_filter_options, cli_date, hit_to_json, parse_filters
 from search.errors import SearchError
 from search.output import counted, date_text, write_text
 from search.present.highlight import clean_text
-from search.results import Hit
+from search.results import Hit, SearchResults
 from search.saved import SavedSearch, SavedSearches, new_search
 
 #: What ``newsdesk saved`` does (the first word after it; ``list`` when none).
@@ -76,13 +77,12 @@ def run_saved(args: argparse.Namespace) -> int:
         store.remove(args.name)
         print(f"removed {args.name!r}")
         return 0
+    if args.action == "list":
+        _print_list(_counted_searches(store, args), as_json=args.json)
+        return 0
     from search.engine import Engine
 
     with Engine.open(args.index, cluster=args.cluster) as engine:
-        if args.action == "list":
-            rows = [(search, search.run(engine)) for search in store.searches.values()]
-            _print_list(rows, as_json=args.json)
-            return 0
         search = store.get(args.name)
         results = search.run(engine)
     hits = [hit for hit in results.hits if not args.new or search.is_new(hit)]
@@ -91,12 +91,29 @@ def run_saved(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_list(rows: list[tuple[SavedSearch, Any]], *, as_json: bool) -> None:
+def _counted_searches(
+    store: SavedSearches, args: argparse.Namespace
+) -> list[tuple[SavedSearch, SearchResults | None]]:
+    """Each saved search with its results now; None for each when the index cannot be
+    read (the searches are the user's own file: they are listed all the same)."""
+    from search.engine import Engine
+
+    try:
+        with Engine.open(args.index, cluster=args.cluster) as engine:
+            return [(search, search.run(engine)) for search in store.searches.values()]
+    except NewsdeskIndexError as error:
+        print(f"newsdesk: {error.title}: {error} (the searches are listed uncounted)",
+              file=sys.stderr)  # fmt: skip
+        return [(search, None) for search in store.searches.values()]
+
+
+def _print_list(rows: list[tuple[SavedSearch, SearchResults | None]], *, as_json: bool) -> None:
     if as_json:
         json.dump(
             [
                 {"name": search.name, "query": search.query, "filters": search.filters,
-                 "total": results.total, "new": sum(map(search.is_new, results.hits)),
+                 "total": results.total if results else None,
+                 "new": sum(map(search.is_new, results.hits)) if results else None,
                  "last_look": search.last_look}
                 for search, results in rows
             ],
@@ -109,11 +126,13 @@ def _print_list(rows: list[tuple[SavedSearch, Any]], *, as_json: bool) -> None:
         return
     text = Text()
     for search, results in rows:
-        new = sum(map(search.is_new, results.hits))
         text.append(clean_text(search.name), style="bold")
-        text.append(
-            f"  {clean_text(search.description())}  {counted(results.total, 'story', 'stories')}"
-        )
+        text.append(f"  {clean_text(search.description())}")
+        if results is None:
+            text.append("  (not counted)\n", style="dim")
+            continue
+        new = sum(map(search.is_new, results.hits))
+        text.append(f"  {counted(results.total, 'story', 'stories')}")
         looked = f"since {search.last_look}" if search.last_look else "never looked at"
         text.append(f"  {new:,} new ({looked})\n", style="green" if new else "dim")
     text.rstrip()

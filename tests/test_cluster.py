@@ -46,6 +46,7 @@ SEARCHES: list[dict[str, Any]] = [
     {"sort": "oldest"},
     {"facet_limit": 3},
     {"filters": {"place": ["usa"]}},
+    {"facet_limit": 3, "filters": {"place": ["turkey"]}},  # a pick beyond the top values
 ]
 
 

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 from test_search_support import SEED_ID
-from test_tui_support import make_app, pilot_test, sample_index, settle, widget_text
+from test_tui_support import (
+    make_app,
+    pilot_test,
+    sample_index,
+    settle,
+    type_query,
+    widget_text,
+)
 
 from search import Engine
 from tui.cli import main
@@ -67,6 +74,22 @@ async def test_the_preview_says_why(tmp_path: Path, engine: Engine) -> None:
         app.screen.query_one(SearchBar).input.focus()
         await pilot.press(*"hawija", "enter")
         await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        preview = widget_text(app, app.screen.query_one(Preview))
+        assert "why: hawija in" in preview
+
+
+@pilot_test
+async def test_the_preview_says_why_while_the_query_is_typed(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """Searching as you type shows why the selected story matched before any Enter, the
+    word being typed read as the search reads it (a prefix: "hawij" finds hawija)."""
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "hawij")
         await pilot.pause(0.3)
         await settle(pilot)
         preview = widget_text(app, app.screen.query_one(Preview))

@@ -216,7 +216,7 @@ def test_cli_index_and_stats(
     captured = capsys.readouterr()
     assert "built 3 articles" in captured.out
     # Not a terminal: plain progress lines on stderr, no bar, no escape sequences.
-    assert "indexing: 3 of ~3 articles" in captured.err
+    assert "indexing: 3 of 3 articles" in captured.err  # a count: no "~"
     # then each step of the commit, which counts no articles, by name
     for step in ("writing the segment", "writing postings files", "writing facet columns"):
         assert f"\n{step}…\n" in captured.err, captured.err

@@ -28,6 +28,7 @@ def test_a_multiprocess_build_reports_every_phase_in_order(corpora: Path, tmp_pa
     assert phases == ["reading", "indexing", *STEPS, "committing"]
     indexing = [event for event in events if event.phase == "indexing"]
     assert {event.total for event in indexing} == {3000} and indexing[-1].done == 3000
+    assert not any(event.estimated for event in indexing)  # a count, not "~3,000"
     for event in events:
         if event.phase in (*STEPS, "committing"):  # a step: no count, no made-up total
             assert (event.done, event.total, event.eta_seconds) == (0, None, None)
@@ -72,7 +73,9 @@ def test_one_big_file_has_a_reading_total_long_before_it_ends(
     early = [event for event in reading if event.done < read // 2 and event.total is not None]
     assert early, "no total while the first half of the file was read"
     assert all(0.7 * read <= event.total <= 1.4 * read for event in early)  # type: ignore[operator]
+    assert all(event.estimated for event in early)  # shown as "~7,600"
     assert (reading[-1].done, reading[-1].total) == (read, read)
+    assert not reading[-1].estimated  # the final count is no estimate
 
 
 def test_the_summary_rate_counts_the_articles_written() -> None:

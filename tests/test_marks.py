@@ -49,6 +49,7 @@ def test_mark_note_list_and_export(
     assert main(["marks", *where, "--format", "md"]) == 0
     exported = capsys.readouterr().out
     assert "— call the AFP desk" in exported and "id `harbour`" in exported
+    assert "Sort:" not in exported and "Filters:" not in exported  # no search made them
 
     # The story changed, then left the index: still listed, and said so.
     (corpus / "harbour.txt").write_text("Harbour reopens\n\nThe harbour reopened.\n", "utf-8")

@@ -10,7 +10,8 @@ import pytest
 from test_search_support import SEED_ID
 
 from corpus import sample_corpus_path
-from index import build_index
+from index import build_index, index_generation
+from index.store import META_FILE
 from tui.cli import main
 
 
@@ -113,3 +114,35 @@ def test_a_damaged_file_is_named_not_replaced(
     assert main(["save", "one", "hawija"]) == 1
     assert str(damaged) in capsys.readouterr().err
     assert damaged.read_text(encoding="utf-8") == "{not json"
+
+
+def test_saved_searches_and_marks_are_listed_when_the_index_needs_a_rebuild(
+    capsys: pytest.CaptureFixture[str],
+    setup: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An index of an older newsdesk cannot be searched until it is rebuilt, but the
+    saved searches and marks are the user's own files: listed, uncounted, with why."""
+    _, index = setup
+    monkeypatch.setenv("NEWSDESK_MARKS", str(tmp_path / "marks.json"))
+    assert main(["save", "raqa", "raqa"]) == 0
+    assert main(["mark", SEED_ID, "--note", "call the desk", "--index", str(index)]) == 0
+    meta_path = index / index_generation(index) / META_FILE
+    meta = json.loads(meta_path.read_text())
+    meta["schema_version"] = 0
+    meta_path.write_text(json.dumps(meta))
+    capsys.readouterr()
+
+    assert main(["saved", "--index", str(index)]) == 0
+    out, err = capsys.readouterr()
+    assert "raqa" in out and "(not counted)" in out
+    assert "newsdesk index --rebuild" in err
+    [listed] = saved_json(capsys, index)  # type: ignore[misc]
+    assert (listed["name"], listed["total"], listed["new"]) == ("raqa", None, None)
+
+    assert main(["marks", "--index", str(index)]) == 0
+    out, err = capsys.readouterr()
+    assert SEED_ID in out and "call the desk" in out and "no longer" not in out
+    assert "newsdesk index --rebuild" in err
+    assert main(["marks", "--index", str(index), "--format", "md"]) == 1  # needs the stories

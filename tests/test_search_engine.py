@@ -232,6 +232,19 @@ def test_filters_or_within_and_across_fields() -> None:
         engine.search("", filters={"colour": ["red"]})
 
 
+def test_a_picked_value_stays_in_its_facet_beyond_the_top_values() -> None:
+    """A place picked from "more…" fell out of the places listed (only the top
+    ``facet_limit`` were), so its row and tick were gone: it is listed after them."""
+    engine = sample_engine()
+    every = engine.search("oil", facet_limit=1000).facets["places"]
+    rare, rare_count = every[-1]
+    assert len(every) > 4 and rare_count < every[2][1]
+    results = engine.search("oil", filters={"places": [rare.upper()]}, facet_limit=3)
+    assert results.facets["places"] == [*every[:3], (rare, rare_count)]
+    unpicked = engine.search("oil", filters={"topics": ["crude"]}, facet_limit=3)
+    assert len(unpicked.facets["places"]) == 3  # only the picked values are added
+
+
 def test_newest_first_lists_undated_stories_by_relevance() -> None:
     """BBC has no dates: newest first listed its stories in index order, the exact
     match ("UK interest rates held") far down.  Dated stories come first, by date."""

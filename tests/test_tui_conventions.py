@@ -274,3 +274,17 @@ async def test_a_short_terminal_shows_more_results(tmp_path: Path, engine: Engin
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert not results.dense
+
+
+@pilot_test
+async def test_the_palette_lists_each_command_once(tmp_path: Path, engine: Engine) -> None:
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Help" in titles and "Export" in titles
+        assert len(titles) == len(set(titles)), titles
+        reader = await open_reader(pilot, "oil")
+        titles = [command.title for command in app.get_system_commands(reader)]
+        assert "Help" in titles and "Related" in titles
+        assert len(titles) == len(set(titles)), titles

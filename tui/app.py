@@ -179,16 +179,19 @@ class NewsdeskApp(App[Hit | None]):
             self.notify("Refresh the index from the search screen.", markup=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists the screen's and the app's actions by their descriptions."""
-        yield from super().get_system_commands(screen)
+        """The palette lists the screen's and the app's actions by their descriptions,
+        each once (a screen's ``app.help`` and the app's ``help`` are one command)."""
         seen: set[str] = set()
+        for command in super().get_system_commands(screen):
+            seen.add(command.title.casefold())
+            yield command
         for source, bindings in ((screen, type(screen).BINDINGS), (self, self.BINDINGS)):
             for binding in bindings:
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
-                if binding.action in seen:
+                if binding.description.casefold() in seen:
                     continue
-                seen.add(binding.action)
+                seen.add(binding.description.casefold())
                 help_text = binding.tooltip or f"key: {self.get_key_display(binding)}"
                 yield SystemCommand(
                     binding.description,

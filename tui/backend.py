@@ -56,20 +56,23 @@ class SearchBackend(Protocol):
         self, query: str, text: str, *, as_you_type: bool = False
     ) -> tuple[Span, ...]: ...
 
-    def explain(self, query: str, hits: Sequence[Hit]) -> list[Explanation]: ...
+    def explain(
+        self, query: str, hits: Sequence[Hit], *, as_you_type: bool = False
+    ) -> list[Explanation]: ...
 
     def refresh(self) -> bool: ...
 
     def close(self) -> None: ...
 
 
-def why_line(engine: SearchBackend, query: str, hit: Hit) -> str:
+def why_line(engine: SearchBackend, query: str, hit: Hit, *, as_you_type: bool = False) -> str:
     """Why ``hit`` matched ``query`` ("oil in headline (4.25), body ×3 (3.20)"), or ""
-    when there is no query or it cannot be told (a cluster; a query that cannot be read)."""
+    when there is no query or it cannot be told (a cluster; a query that cannot be read);
+    ``as_you_type``: the query is being typed (its last word a prefix, as searched)."""
     if not query.strip():
         return ""
     try:
-        return engine.explain(query, [hit])[0].text()
+        return engine.explain(query, [hit], as_you_type=as_you_type)[0].text()
     except (QueryError, InvalidArgumentError):
         return ""
 

@@ -148,6 +148,7 @@ def _progress(event: dict[str, Any]) -> BuildProgress:
         eta_seconds=None if event.get("eta_seconds") is None else float(event["eta_seconds"]),
         phase=str(event["phase"]),
         elapsed_seconds=float(event.get("elapsed_seconds", 0.0)),
+        estimated=bool(event.get("estimated", False)),
     )
 
 

@@ -233,7 +233,8 @@ class ClusterEngine(SearchApi):
                 missing.update(spelled.missing)
                 return spelled.answers
 
-            facets = merge_facets(chosen, request.facet_limit, spell)
+            keep = request.picked_terms(vocabulary.code_names)
+            facets = merge_facets(chosen, request.facet_limit, spell, keep)
         return SearchResults(
             query=request.query,
             total=total,

@@ -11,7 +11,7 @@ and Whoosh's ``Expander.expanded_terms``.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from whoosh import classify
 
@@ -61,9 +61,11 @@ def merge_facets(
     answers: Mapping[int, TierAnswer],
     limit: int,
     spell: Callable[[dict[int, dict[str, list[str]]]], dict[int, dict[str, dict[str, str]]]],
+    keep: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, list[tuple[str, int]]]:
     """Every facet's counts summed over the shards, then cut as ``FacetColumns.count``
-    cuts them (most frequent first, ties by value; month/year whole, chronological).
+    cuts them (most frequent first, ties by value; month/year whole, chronological;
+    then the values of ``keep`` that missed the cut).
 
     A value is spelled as the first shard holding it spells it (the article a one-shard
     index would read it from).  Shards spell only the values that make their own cut;
@@ -89,7 +91,10 @@ def merge_facets(
         if name not in DATE_FACETS and 0 < limit < len(counts):
             # only values that can make the cut, ties included
             least = heapq.nlargest(limit, counts.values())[-1]
-            counts = {term: found for term, found in counts.items() if found >= least}
+            kept = set((keep or {}).get(name, ()))
+            counts = {
+                term: found for term, found in counts.items() if found >= least or term in kept
+            }
         merged[name], spellings[name], holders[name] = counts, spelled, holder
     unspelled: dict[int, dict[str, list[str]]] = {}
     for name, counts in merged.items():
@@ -107,7 +112,10 @@ def merge_facets(
             result[name] = sorted(pairs)
             continue
         pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
-        result[name] = pairs[:limit] if limit > 0 else pairs
+        if 0 < limit < len(pairs):
+            picked = {spellings[name].get(term, term) for term in (keep or {}).get(name, ())}
+            pairs = pairs[:limit] + [pair for pair in pairs[limit:] if pair[0] in picked]
+        result[name] = pairs
     return result
 
 

@@ -191,24 +191,32 @@ class FacetColumns:
         names: Iterable[str] = ALL_FACETS,
         limit: int = 20,
         stop: Callable[[], bool] = lambda: False,
+        keep: Mapping[str, Collection[str]] | None = None,
     ) -> dict[str, list[tuple[str, int]]]:
         """Counts per facet over ``docnums`` (a mask or docnums): fields most frequent
-        first (ties by value, at most ``limit``), month/year complete and chronological.
-        ``stop()`` is asked before each facet (the query's deadline): the facets not
-        counted are left out."""
+        first (ties by value, at most ``limit``), month/year complete and chronological;
+        then the values of ``keep`` (facet -> terms: the values picked) that counted
+        any but missed the cut.  ``stop()`` is asked before each facet (the query's
+        deadline): the facets not counted are left out."""
         counts: dict[str, list[tuple[str, int]]] = {}
         for name, column, tally, found in self._tallies(docnums, names, stop):
             if name in DATE_FACETS:  # "YYYY-MM" values: chronological is alphabetical
                 ranked = sorted(found.tolist(), key=column.values.__getitem__)
                 counts[name] = [(column.values[i], int(tally[i])) for i in ranked]
                 continue
+            ids = (column.ids.get(term) for term in (keep or {}).get(name, ()))
+            kept = [i for i in ids if i is not None and tally[i]]
             if 0 < limit < len(found):  # only values that can make the cut, ties included
                 cut = len(found) - limit
-                found = found[tally[found] >= np.partition(tally[found], cut)[cut]]
+                least = np.partition(tally[found], cut)[cut]
+                found = found[(tally[found] >= least) | np.isin(found, kept)]
             with self._lock:
                 pairs = [(self._name(name, column, i), int(tally[i])) for i in found.tolist()]
+                picked = {self._name(name, column, i) for i in kept}
             pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
-            counts[name] = pairs[:limit] if limit > 0 else pairs
+            if 0 < limit < len(pairs):
+                pairs = pairs[:limit] + [pair for pair in pairs[limit:] if pair[0] in picked]
+            counts[name] = pairs
         return counts
 
     def count_values(

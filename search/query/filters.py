@@ -58,6 +58,26 @@ def as_end(when: date | datetime) -> datetime:
     return _naive(when) if isinstance(when, datetime) else datetime.combine(when, time.max)
 
 
+def picked_terms(
+    filters: Mapping[str, Sequence[str]] | None, code_names: CodeNames | None = None
+) -> dict[str, list[str]]:
+    """The indexed terms of the values ``filters`` picks, facet field by facet field
+    (month and year are periods, not values): the values a facet lists even when they
+    fall outside its top ones, so a pick never vanishes from its list."""
+    picked: dict[str, list[str]] = {}
+    for name, values in (filters or {}).items():
+        field = filter_field(name)
+        if field not in FIELD_FACETS or field in DATE_FACETS:
+            continue
+        for value in [values] if isinstance(values, str) else values:
+            if value.strip():
+                option = _value_query(field, value, code_names or {})
+                picked.setdefault(field, []).extend(
+                    str(term.text) for term in (option, *option.children()) if type(term) is wq.Term
+                )
+    return picked
+
+
 def facet_restrictions(
     filters: Mapping[str, Sequence[str]] | None,
     date_from: date | datetime | None = None,

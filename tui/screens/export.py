@@ -201,11 +201,9 @@ class ExportScreen(ModalScreen[str | None]):
     def _marked(self) -> tuple[list[Hit], Provenance]:
         """The marked stories still in the index, and their notes."""
         found = list(marked_stories(Marks(), self.engine.get))
-        provenance = Provenance(
-            query="(marked stories)", index=str(self.index_dir),
-            exported=datetime.now(UTC),
-            total=len(found), notes={story.mark.id: story.mark.note for story in found},
-        )  # fmt: skip
+        provenance = Provenance.of_marks(
+            self.index_dir, {story.mark.id: story.mark.note for story in found}, len(found)
+        )
         return [story.hit for story in found if story.hit is not None], provenance
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -405,7 +405,7 @@ class SearchScreen(IndexRefreshingScreen):
         body_spans = query_spans(
             self.engine, query, article.body[:PREVIEW_CHARS], as_you_type=typing
         )
-        why = why_line(self.engine, query, hit) if not typing else ""
+        why = why_line(self.engine, query, hit, as_you_type=typing)
         self.app.call_from_thread(self._show_preview, hit, article, title_spans, body_spans, why)
 
     def _show_preview(
