@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterator
 from enum import StrEnum
 
-from corpus.decoding import looks_binary
+from corpus.decoding import SNIFF_BYTES, looks_binary
 from corpus.sources import Entry, is_hidden
 
 
@@ -71,6 +72,14 @@ PROSE_LINE_WORDS = 25
 #: All IGNORED_NAMES globs in one regex, so the common case (not ignored) is one match.
 _ANY_IGNORED_NAME = re.compile("|".join(fnmatch.translate(glob) for glob, _ in IGNORED_NAMES))
 
+#: A paragraph of at least this many words that ends a sentence is prose; a text whose
+#: words are at least PROSE_SHARE in such paragraphs reads as a story.
+PROSE_PARAGRAPH_WORDS = 8
+PROSE_SHARE = 0.5
+#: A word of prose: letters (an apostrophe or hyphen inside), punctuation around.
+_WORD = re.compile(rb"^[(\"'\[]*[A-Za-z]+(?:['-][A-Za-z]+)*[)\"'\].,;:!?]*$")
+_SENTENCE_ENDS = (b".", b"!", b"?", b'"', b"'", "\u201d".encode(), b")")
+
 #: Lines shorter than this are not split into words (a cheap pre-filter: 25 words of
 #: prose run to well over 100 characters).
 PROSE_LINE_MIN_LENGTH = 100
@@ -103,13 +112,39 @@ def detect_format(entry: Entry, head: bytes) -> Format | str:
 
 
 def reads_like_article(head: bytes) -> bool:
-    """True when the text has a paragraph-per-line prose line (as the seed and BBC do).
+    """True when the text reads as a story: a paragraph-per-line prose line (as the seed
+    and BBC have), or mostly paragraphs of sentences (wire copy hard-wrapped at 72
+    columns, a short brief).
 
     Beside a data file this tells a story (the bundled seed next to ``reut2-000.sgm``)
-    from metadata: category lists, stop words and hard-wrapped notes never have a
-    line this long.
+    from metadata: word lists, code tables and data (Reuters' ``all-*-strings``,
+    ``cat-descriptions``, ``feldman-cia-worldfactbook-data``) are mostly short lines,
+    even when a paragraph of notes opens them.
     """
-    return any(
+    lines = head.split(b"\n")
+    if any(
         len(line) >= PROSE_LINE_MIN_LENGTH and len(line.split()) >= PROSE_LINE_WORDS
-        for line in head.split(b"\n")
-    )
+        for line in lines
+    ):
+        return True
+    if len(head) == SNIFF_BYTES:  # the last line may be cut short
+        lines = lines[:-1]
+    words = prose_words = 0
+    for paragraph in _paragraphs(lines):
+        tokens = paragraph.split()
+        words += len(tokens)
+        alphabetic = sum(1 for token in tokens if _WORD.match(token))
+        if alphabetic >= PROSE_PARAGRAPH_WORDS and paragraph.endswith(_SENTENCE_ENDS):
+            prose_words += alphabetic
+    return prose_words >= PROSE_PARAGRAPH_WORDS and prose_words >= PROSE_SHARE * words
+
+
+def _paragraphs(lines: list[bytes]) -> Iterator[bytes]:
+    """The paragraphs of ``lines`` (runs of lines between blank ones), each one line."""
+    paragraph: list[bytes] = []
+    for line in [*lines, b""]:
+        if line.strip():
+            paragraph.append(line.strip())
+        elif paragraph:
+            yield b" ".join(paragraph)
+            paragraph = []

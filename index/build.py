@@ -108,6 +108,8 @@ class BuildSummary:
     rebuilt_because: str = ""
     #: The entity pass the articles were written with (``GenerationMeta.entities``).
     entity_pass: str = ""
+    #: Files the corpus reader took for no article (READMEs, word lists beside data).
+    ignored: list[Skip] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -262,6 +264,7 @@ def build_index(
                 entity_pass=names,
                 corpora=request.corpora,
                 warnings=list(report.warnings),
+                ignored=list(report.ignored),
                 per_corpus=plan.per_corpus,
                 repaired=live.problem if live.name else "",
             )

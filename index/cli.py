@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from corpus import DEFAULT_MAX_ARTICLE_BYTES
 from corpus.cli import megabytes
 from corpus.errors import NewsdeskError
+from corpus.formats import BESIDE_DATA_REASON
 from corpus.report import counted
 from corpus.streams import MEGABYTE
 from index.budget import DEFAULT_LIMIT_MB
@@ -357,6 +358,7 @@ def summary_to_json(summary: BuildSummary) -> dict[str, Any]:
     data = asdict(summary)
     data["index_dir"] = str(summary.index_dir)
     data["skipped"] = [str(skip) for skip in summary.skipped]
+    data["ignored"] = [str(skip) for skip in summary.ignored]
     data["warnings"] = [str(warning) for warning in summary.warnings]
     return data
 
@@ -430,6 +432,16 @@ def _print_skips(summary: BuildSummary, stream: TextIO) -> None:
         print(f"skipped: ... and {hidden:,} more (see `newsdesk corpus PATH`)", file=stream)
     for warning in summary.warnings[:MAX_LISTED_SKIPS]:
         print(f"warning: {printable(str(warning))}", file=stream)
+    # Ignored by a guess, not by name: say which, so a story taken for notes is seen.
+    guessed = [skip.path for skip in summary.ignored if skip.reason == BESIDE_DATA_REASON]
+    if guessed:
+        names = ", ".join(printable(path) for path in guessed[:3])
+        more = f" and {len(guessed) - 3:,} more" if len(guessed) > 3 else ""
+        print(
+            "note: not indexed as stories (plain text beside data files, read as metadata): "
+            f"{names}{more} (`newsdesk corpus PATH` lists every file left out)",
+            file=stream,
+        )
 
 
 def run_stats(args: argparse.Namespace) -> int:

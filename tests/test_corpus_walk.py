@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tarfile
+import textwrap
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -99,9 +100,25 @@ def test_plain_text_beside_data_is_ignored_unless_it_is_a_story(tmp_path: Path) 
     (tmp_path / "story.txt").write_text(STORY)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "classes.txt").write_text(STORY)  # no data file in this folder
+    # Wire copy hard-wrapped at 60 columns (no line of 25 words), and a short brief
+    # with Windows line ends: stories, not notes (they were silently ignored).
+    wrapped = textwrap.fill(STORY.split("\n\n")[1], 60)
+    (tmp_path / "wrapped.txt").write_text("Valley flooded\n\n" + wrapped + "\n")
+    (tmp_path / "brief.TXT").write_bytes(
+        b"Welsh vote headline\r\n\r\nBy Pat Jones\r\n\r\nThe first paragraph of a story "
+        b"written in Cardiff about the Welsh assembly vote.\r\n\r\nA second paragraph "
+        b"follows here with more words about the vote.\r\n"
+    )
+    (tmp_path / "notes.txt").write_text(  # a note above a table of codes: metadata
+        "These are the codes of the categories, as the agency listed them in 1990.\n\n"
+        + "".join(f"  {code:<10} {n:>4}  {code.title()} desk\n" for n, code in enumerate(
+            ["ORGS", "PLACES", "PEOPLE", "TOPICS", "EXCHANGES", "MONEY-FX", "GRAIN", "CRUDE"]))
+    )  # fmt: skip
     articles, report = read(tmp_path)
-    assert sorted(article.format for article in articles) == ["jsonl", "text", "text"]
-    assert [Path(entry.path).name for entry in report.ignored] == ["classes.txt"]
+    assert sorted(article.id for article in articles if article.format == "text") == [
+        "brief", "story", "sub/classes", "wrapped",
+    ]  # fmt: skip
+    assert sorted(Path(entry.path).name for entry in report.ignored) == ["classes.txt", "notes.txt"]
 
 
 def test_control_characters_never_reach_article_text(tmp_path: Path) -> None:

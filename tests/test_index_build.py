@@ -224,8 +224,12 @@ def test_cli_index_and_stats(
     assert "\x1b" not in captured.err
 
     write_jsonl(corpus_dir / "a.jsonl", [story(1), story(2), story(4)])
+    (corpus_dir / "desks.txt").write_text("World\nSports\nBusiness\n")  # a list, not a story
     assert main(["index"]) == 0
-    assert "added 1, updated 0, deleted 1, unchanged 2" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "added 1, updated 0, deleted 1, unchanged 2" in captured.out
+    # what was left out by a guess is named, so a story taken for notes is seen
+    assert "note: not indexed as stories" in captured.err and "desks.txt" in captured.err
 
     assert main(["stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
