@@ -95,6 +95,27 @@ def test_header_csv_and_short_row(tmp_path: Path) -> None:
     assert "fields" in report.skipped[0].reason
 
 
+def test_a_spreadsheets_semicolon_csv_is_read(tmp_path: Path) -> None:
+    """Excel where the comma is the decimal mark (most of Europe) saves CSV with ";",
+    a byte-order mark and CRLF: the whole file was skipped as naming no known field."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        "\ufefftitle;body;date;source\r\n"
+        '"Vote in Cardiff; turnout high";"Turnout was high, officials said.";2005-04-03;BBC\r\n'
+        "Second story;Another body, with a comma;04/04/2005;BBC\r\n".encode("utf-8")
+    )
+    articles, report = read(path)
+    assert not report.skipped
+    assert [(a.title, a.body, a.source) for a in articles] == [
+        ("Vote in Cardiff; turnout high", "Turnout was high, officials said.", "BBC"),
+        ("Second story", "Another body, with a comma", "BBC"),
+    ]
+    tabs = tmp_path / "tabs.csv"
+    tabs.write_text("title\tbody\nTabbed\tA body, with commas, here\n")
+    [tabbed] = read(tabs)[0]
+    assert (tabbed.title, tabbed.body) == ("Tabbed", "A body, with commas, here")
+
+
 def test_ag_news_layout_is_recognised_without_a_header(tmp_path: Path) -> None:
     path = tmp_path / "test.csv"
     path.write_text(

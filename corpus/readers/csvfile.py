@@ -23,6 +23,10 @@ from corpus.streams import CHUNK_CHARS, NUL, NUL_REASON, TextSource, too_large, 
 
 FORMAT = "csv"
 
+#: Separators a CSV file may use, the comma first.
+DELIMITERS = (",", ";", "\t", "|")
+_QUOTED = re.compile(r'"[^"]*(?:"|$)')
+
 #: AG News class index -> category (from the dataset's ``classes.txt``).
 AG_NEWS_CLASSES = {"1": "World", "2": "Sports", "3": "Business", "4": "Sci/Tech"}
 
@@ -118,9 +122,19 @@ def _numbered_rows(source: TextSource) -> Iterator[tuple[int, list[str]]]:
     """CSV rows with the line each starts on; a bad row is skipped, the rest still read."""
     csv.field_size_limit(max(csv.field_size_limit(), source.limit))  # rows are capped anyway
     lines = _RowLines(source)
-    rows = csv.reader(lines)
+    try:
+        first = [next(lines)]
+    except StopIteration:
+        return
+    except _RowTooLarge:  # (then read as commas: the header is gone anyway)
+        source.skip(too_large(source.limit, "row"), 1)
+        lines.skip_rest_of_row()
+        first = []
+    rows = csv.reader(itertools.chain(first, lines), delimiter=delimiter(first[0] if first else ""))
+    peeked = bool(first)  # the first row starts on the line read to find the separator
     while True:
-        start = lines.line + 1
+        start = 1 if peeked else lines.line + 1
+        peeked = False
         try:
             row = next(rows)
         except StopIteration:
@@ -138,6 +152,16 @@ def _numbered_rows(source: TextSource) -> Iterator[tuple[int, list[str]]]:
             source.skip(NUL_REASON, start)
             continue
         yield start, row
+
+
+def delimiter(first_line: str) -> str:
+    """The separator of a CSV file, from its first line: a comma, or the semicolon of a
+    spreadsheet saved where the comma is the decimal mark (Excel in most of Europe), a
+    tab or a bar, when it is the most frequent of them outside quotes."""
+    bare = _QUOTED.sub("", first_line)
+    counts = {mark: bare.count(mark) for mark in DELIMITERS}
+    best = max(DELIMITERS, key=counts.__getitem__)  # ties: the first, the comma
+    return best if counts[best] else ","
 
 
 def is_ag_news_row(row: list[str]) -> bool:
