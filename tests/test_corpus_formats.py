@@ -46,6 +46,18 @@ def test_jsonl_maps_the_usual_field_names(tmp_path: Path) -> None:
     assert second.id and second.id == read(path)[0][1].id  # content hash: stable
 
 
+def test_a_date_in_seconds_since_1970_may_be_a_number_or_text(tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        '{"id": "n", "title": "t", "body": "b", "date": 1108000000}\n'
+        '{"id": "s", "title": "t", "body": "b", "date": "1108000000"}\n'
+        '{"id": "ms", "title": "t", "body": "b", "date": "1108000000000"}\n'
+    )
+    articles, report = read(path)
+    assert not report.warnings  # the text was "not a date"
+    assert {article.date for article in articles} == {datetime(2005, 2, 10, 1, 46, 40)}
+
+
 def test_jsonl_infers_the_date_its_dateline_states_and_places(tmp_path: Path) -> None:
     path = tmp_path / "news.jsonl"
     path.write_text(

@@ -82,6 +82,12 @@ def test_find_date_never_returns_today_or_the_future() -> None:
         ("22 Sep 2017", datetime(2017, 9, 22)),
         ("September 22, 2017", datetime(2017, 9, 22)),
         ("2017/09/22", datetime(2017, 9, 22)),
+        # a 12-hour clock was read as 02:22 (the PM dropped), a zone name RFC 2822 does
+        # not know as UTC: both off by hours
+        ("Sunday, April 3, 2005 2:22 PM", datetime(2005, 4, 3, 14, 22)),
+        ("Sun, 3 Apr 2005 12:05 a.m.", datetime(2005, 4, 3, 0, 5)),
+        ("3 Apr 2005 14:22 BST", datetime(2005, 4, 3, 13, 22)),
+        ("Sun, 3 Apr 2005 14:22:10 CEST", datetime(2005, 4, 3, 12, 22, 10)),
     ],
 )
 def test_parse_date_gives_naive_utc(value: str, expected: datetime) -> None:

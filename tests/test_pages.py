@@ -63,7 +63,7 @@ def test_an_html_page_is_its_main_text_with_the_pages_metadata(tmp_path: Path) -
     assert page.title == "River floods town"
     assert page.source == "Daily Bugle"
     assert page.credits == ("Jane Reporter",)
-    assert page.date == datetime(2005, 3, 2)
+    assert page.date == datetime(2005, 3, 2, 10, 0)  # the time of day kept (it was midnight)
     assert page.subheads == ("Clean-up begins",)
     body = page.body
     assert body.startswith("The river Severn burst its banks")

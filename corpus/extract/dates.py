@@ -129,6 +129,30 @@ def _naive_utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
+#: A 12-hour time ("2:22 PM", "11.05 a.m."), made a 24-hour one before parsing: RFC
+#: 2822's parser reads "2:22 PM" as 02:22 and drops the PM.
+_CLOCK_12 = re.compile(
+    r"\b(?P<h>[01]?\d)[:.](?P<m>[0-5]\d)(?P<s>:[0-5]\d)?\s*(?P<half>[ap])\.?\s?m\b\.?",
+    re.IGNORECASE,
+)
+#: Zone names news metadata uses that RFC 2822's parser does not know (it knows UT,
+#: GMT, Z and the North American ones), as offsets; an unknown name is read as UTC (and
+#: an ambiguous one, IST: India, Ireland or Israel, is unknown).
+_ZONES = {
+    "BST": "+0100", "CET": "+0100", "CEST": "+0200", "MET": "+0100",
+    "MEST": "+0200", "WET": "+0000", "WEST": "+0100", "EET": "+0200", "EEST": "+0300",
+    "MSK": "+0300", "GST": "+0400", "PKT": "+0500", "HKT": "+0800", "SGT": "+0800",
+    "AWST": "+0800", "JST": "+0900", "KST": "+0900", "AEST": "+1000", "AEDT": "+1100",
+    "NZST": "+1200", "NZDT": "+1300", "SAST": "+0200", "WAT": "+0100", "EAT": "+0300",
+}  # fmt: skip
+_ZONE = re.compile(r"(?<=\d )(?:" + "|".join(_ZONES) + r")\b", re.IGNORECASE)
+
+
+def _clock_24(clock: re.Match[str]) -> str:
+    hour = int(clock.group("h")) % 12 + (12 if clock.group("half").lower() == "p" else 0)
+    return f"{hour:02d}:{clock.group('m')}{clock.group('s') or ''}"
+
+
 def parse_date(value: str) -> datetime | None:
     """A date given as metadata, as a naive (UTC if it had a zone) datetime, or None.
 
@@ -145,6 +169,7 @@ def parse_date(value: str) -> datetime | None:
         return _naive_utc(datetime.fromisoformat(iso))
     except ValueError:
         pass
+    text = _ZONE.sub(lambda zone: _ZONES[zone.group(0).upper()], _CLOCK_12.sub(_clock_24, text))
     try:
         return _naive_utc(email.utils.parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -84,6 +84,8 @@ def _list(value: object) -> tuple[str, ...]:
 
 
 def _date(value: object) -> datetime | None:
+    if isinstance(value, str) and value.strip().isdigit() and 9 <= len(value.strip()) <= 13:
+        value = int(value)  # seconds (or milliseconds) since 1970, written as text
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > 100_000_000_000 else value
         try:

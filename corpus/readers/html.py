@@ -18,7 +18,12 @@ from corpus.model import Article
 from corpus.readers.page import Page, page_article
 
 FORMAT = "html"
-_DATES = {"extensive_search": False, "original_date": True}
+#: The time of day too (htmldate gives the date alone by default): midnight when none.
+_DATES = {
+    "extensive_search": False,
+    "original_date": True,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
 #: Elements of trafilatura's output whose text stands apart from its neighbours'.
 _BLOCKS = frozenset({"item", "row", "cell", "lb", "p", "head", "quote", "list", "table"})
 # "&#27;", "&#x1b;": a reference to a control character (one makes trafilatura give up).
