@@ -22,12 +22,22 @@ class IndexMissingError(NewsdeskIndexError):
 
     title = "No index"
 
-    def __init__(self, index_dir: Path) -> None:
-        super().__init__(
-            f"no index at {index_dir}: run `newsdesk index PATH` first "
-            "(or point --index / NEWSDESK_INDEX at an existing one)"
-        )
+    def __init__(self, index_dir: Path, builder: int | None = None) -> None:
+        if builder is not None:  # the first build is under way: nothing to do but wait
+            by = f" (PID {builder})" if builder > 0 else ""
+            message = (
+                f"no index at {index_dir} yet: its first build is running{by}; "
+                "search again when it is done"
+            )
+        else:
+            message = (
+                f"no index at {index_dir}: run `newsdesk index PATH` first "
+                "(or point --index / NEWSDESK_INDEX at an existing one)"
+            )
+        super().__init__(message)
         self.index_dir = index_dir
+        #: PID of the process building the index's first version, if one is.
+        self.builder = builder
 
 
 class SchemaVersionError(NewsdeskIndexError):

@@ -22,6 +22,7 @@ from index.errors import (
     NewsdeskIndexError,
     SchemaVersionError,
 )
+from index.locking import lock_holder
 from index.schema import SCHEMA_VERSION
 from index.shard_reading import ShardedIndex
 from index.shards import read_layout
@@ -120,7 +121,7 @@ def current_generation_dir(index_dir: Path) -> Path:
             raise IndexCorruptError(
                 index_dir, f"{live.problem} and no complete generation was found"
             )
-        raise IndexMissingError(index_dir)
+        raise IndexMissingError(index_dir, lock_holder(index_dir))
     return index_dir / live.name
 
 

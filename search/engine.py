@@ -86,6 +86,7 @@ class Engine(SearchApi):
         self.clock: Callable[[], float] = time.perf_counter
         self.relax_below = RELAX_BELOW
         self._live: Generation | None = None
+        self._closed = False
         #: Warm each new searcher's caches in a background thread (see ``warm``).
         self.background_warm = warm
         #: Rank term-only queries from cached postings (same scores as Whoosh, faster).
@@ -169,13 +170,18 @@ class Engine(SearchApi):
     def refresh(self) -> bool:
         """Reopen the searcher if a new index version was committed; True if it did."""
         with self._lock:
+            if self._closed:
+                raise InvalidArgumentError("engine", "is closed (open the index again)")
             if self._live is not None and self._generation_of() == self._live.name:
                 return False
             self._reopen()
             return True
 
     def close(self) -> None:
+        """Release the index's files; the engine answers nothing after (closing twice
+        is harmless)."""
         with self._lock:
+            self._closed = True
             if self._live is not None:
                 self._live.close()
                 self._live = None

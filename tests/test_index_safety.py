@@ -33,6 +33,7 @@ from index import (
     index_stats,
     open_index,
 )
+from index.locking import WriterLock
 from index.store import META_FILE
 from index.testing import PAUSE_ENV
 from search import Engine
@@ -281,6 +282,14 @@ def test_missing_index(tmp_path: Path) -> None:
         open_index(tmp_path / "nothing-here")
     (tmp_path / "empty").mkdir()
     with pytest.raises(IndexMissingError):
+        open_index(tmp_path / "empty")
+    # While its first build runs, a search was told to run `newsdesk index` (again).
+    with (
+        WriterLock(tmp_path / "empty"),
+        pytest.raises(
+            IndexMissingError, match=f"its first build is running \\(PID {os.getpid()}\\)"
+        ),
+    ):
         open_index(tmp_path / "empty")
 
 

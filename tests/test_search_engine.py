@@ -11,13 +11,14 @@ from test_search_support import (
     sample_articles,
     sample_engine,
     sample_index,
+    sample_index_dir,
     write_index,
 )
 
 from corpus import Article
 from search import Engine, QueryError, SearchResults
 from search.engine import RELAX_BELOW
-from search.errors import ArticleNotFoundError
+from search.errors import ArticleNotFoundError, InvalidArgumentError
 
 
 def ids(results: SearchResults) -> list[str]:
@@ -430,3 +431,14 @@ def test_a_photographers_name_finds_the_stories_with_their_photos(name: str) -> 
     assert SEED_ID in [hit.id for hit in results.hits]
     assert results.suggestion is None
     assert all("Kilic" not in caption for caption in engine.get(SEED_ID).captions)
+
+
+def test_a_closed_engine_answers_nothing() -> None:
+    """close() released the index, then the next search silently opened it again (a
+    notebook kept its files open without knowing)."""
+    with Engine.open(sample_index_dir()) as engine:
+        assert engine.search("oil").total
+    for call in (lambda: engine.search("oil"), lambda: engine.get(SEED_ID), engine.refresh):
+        with pytest.raises(InvalidArgumentError, match="engine: is closed"):
+            call()
+    engine.close()  # twice: harmless

@@ -3,11 +3,13 @@ position counter and end marker, the browse order's label, the reader's pager ke
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_tui_support import (
+    SEED_ID,
     make_app,
     open_reader,
     pilot_test,
@@ -19,6 +21,8 @@ from test_tui_support import (
 )
 from textual.containers import VerticalScroll
 
+from corpus import sample_corpus_path
+from index import build_index
 from search import Engine
 from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
@@ -288,3 +292,26 @@ async def test_the_palette_lists_each_command_once(tmp_path: Path, engine: Engin
         titles = [command.title for command in app.get_system_commands(reader)]
         assert "Help" in titles and "Related" in titles
         assert len(titles) == len(set(titles)), titles
+
+
+@pilot_test
+async def test_the_status_line_follows_an_index_written_meanwhile(tmp_path: Path) -> None:
+    """Another `newsdesk index` added a story: searches found it, but the status line
+    kept the article count and update time it read when the app opened."""
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(sample_corpus_path() / f"{SEED_ID}.txt", corpus)
+    build_index([corpus], index_dir, entities=False)
+    with Engine.open(index_dir) as engine:
+        app = make_app(tmp_path, engine, index_dir=index_dir)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            status = app.screen.query_one(StatusLine)
+            assert "· 1 article ·" in widget_text(app, status)
+            (corpus / "later.txt").write_text(
+                "Hawija falls\n\nIraqi forces took Hawija from Islamic State on Thursday.\n"
+            )
+            build_index([corpus], index_dir, entities=False)
+            await type_query(pilot, "hawija")
+            await settle(pilot)
+            assert "· 2 articles ·" in widget_text(app, status)

@@ -207,6 +207,8 @@ def problem_hint(error: NewsdeskError) -> str:
         return "Press F9 to rebuild the index from its corpora, or q to quit."
     if name == "IndexLockedError":
         return "Another newsdesk is updating the index: press F5 to try again when it is done."
+    if name == "IndexMissingError" and getattr(error, "builder", None) is not None:
+        return "Its first build is running: press F5 to try again when it is done."
     if name == "IndexMissingError":
         return "Build one with `newsdesk index PATH`, then press F5 to try again."
     if error.title == "Empty corpus":

@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from corpus.errors import NewsdeskError
 from corpus.model import Article
+from corpus.report import counted
 from search.errors import SearchError
 from search.marks import Marks
 from search.results import Hit, Span
@@ -277,7 +278,8 @@ class ReaderScreen(Screen[None]):
         elif self.match_count == 0:
             status.update(Text("No matches of the query in the body", style="dim"))
         elif self.current_match is None:
-            status.update(Text(f"{self.match_count} matches · n next · N previous", style="dim"))
+            matches = counted(self.match_count, "match", "matches")
+            status.update(Text(f"{matches} · n next · N previous", style="dim"))
         else:
             status.update(Text(f"Match {self.current_match + 1} of {self.match_count}"))
 

@@ -237,6 +237,9 @@ class SearchScreen(IndexRefreshingScreen):
         self.query_one(FilterChips).show_filters(self.shown_request.filters)
         self._show_summary(results)
         self._show_status()
+        # The engine reads a newer index by itself (one another `newsdesk index` wrote):
+        # the line's article count and update time follow it.
+        self.query_one(StatusLine).follow(Path(self.settings.index_dir))
         result_list.show_hits(list(results.hits), has_more=has_more)
         self._show_empty_hint(
             None if results.hits else empty_hint(results, self.shown_request or self.request)

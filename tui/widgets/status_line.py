@@ -13,7 +13,7 @@ from textual import work
 from textual.widgets import Static
 
 from corpus.errors import NewsdeskError
-from index import live_meta
+from index import index_generation, live_meta
 from tui.safe_text import safe_text
 from tui.widgets.result_summary import SORT_LABELS
 
@@ -69,6 +69,8 @@ class StatusLine(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.index: IndexStatus | None = None
+        #: The index version the line describes (``index_generation``).
+        self._generation: str | None = None
 
         self._shown: tuple[str, Mapping[str, Sequence[str]], bool] = ("relevance", {}, False)
 
@@ -79,9 +81,15 @@ class StatusLine(Static):
         self._shown = (sort, filters, every_version)
         self.update(status_text(self.index, sort, filters, every_version=every_version))
 
+    def follow(self, folder: Path) -> None:
+        """Read the index again if a new version of it went live (a ``stat``: 2 us)."""
+        if index_generation(folder) != self._generation:
+            self.read_index(folder)
+
     @work(thread=True, exclusive=True, group="index-status", exit_on_error=False)
     def read_index(self, folder: Path) -> None:
         """Read the index's size and last update (its ``newsdesk.json``) in a thread."""
+        self._generation = index_generation(folder)
         try:
             meta = live_meta(folder)
             built = datetime.fromisoformat(meta.built_at) if meta.built_at else None
