@@ -115,6 +115,9 @@ class TextSource:
         self.limit = limit
         #: The names of the codes the file's records use (beside it in its folder).
         self.code_book = code_book
+        #: How many of the file's records without an id had each identity so far
+        #: (``corpus.readers.fields.record_id``).
+        self.identities: dict[str, int] = {}
         self._warned = False
 
     def skip(self, reason: str, line: int | None) -> None:

@@ -72,3 +72,39 @@ def test_only_stories_in_the_index_can_be_marked(
     assert main(["mark", "no-such-story", "--index", str(index)]) != 0
     assert "no article with id 'no-such-story'" in capsys.readouterr().err
     assert main(["mark", "no-such-story", "--remove"]) != 0
+
+
+def test_a_corrected_record_without_an_id_keeps_its_mark(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Scraped JSON Lines rarely carry ids: one was made from the record's content, so a
+    one-word correction deleted the story and added another, and its mark and note
+    said "no longer in the index"."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    records = [
+        {"title": "Chirac visits Algiers", "body": "The president arived on Monday.",
+         "date": "2003-03-02"},
+        {"title": "Market report", "body": "Shares rose.", "date": "2003-03-02"},
+        {"title": "Market report", "body": "Shares fell.", "date": "2003-03-02"},
+        {"url": "https://example.org/a", "title": "Dam opens", "body": "It opened."},
+    ]  # fmt: skip
+    feed = corpus / "feed.jsonl"
+    feed.write_text("".join(json.dumps(record) + "\n" for record in records))
+    build_index([corpus], index, entities=False)
+    assert main(["search", "", "--index", str(index), "--json", "--sort", "oldest"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert len({hit["id"] for hit in hits}) == 4  # two "Market report" of one day: two stories
+    chirac = next(hit["id"] for hit in hits if hit["title"] == "Chirac visits Algiers")
+    assert main(["mark", chirac, "--note", "check the quote", "--index", str(index)]) == 0
+
+    records[0]["body"] = "The president arrived on Monday."  # the correction
+    records[3]["title"] = "Dam opens at last"  # a url names its story, whatever its title
+    feed.write_text("".join(json.dumps(record) + "\n" for record in records))
+    summary = build_index([corpus], index, entities=False)
+    assert (summary.added, summary.updated, summary.deleted) == (0, 2, 0)
+    capsys.readouterr()
+    assert main(["marks", "--index", str(index)]) == 0
+    listed = capsys.readouterr().out
+    assert "check the quote" in listed and "(changed since marked)" in listed
+    assert "no longer" not in listed

@@ -17,8 +17,6 @@ from html.entities import name2codepoint
 
 from corpus.model import Article
 from corpus.readers.fields import known_field, record_to_article
-from corpus.report import CorpusReport
-from corpus.sources import Entry
 from corpus.streams import CHUNK_CHARS, NUL, NUL_REASON, TextSource, too_large, utf8_size
 
 FORMAT = "csv"
@@ -42,7 +40,6 @@ _HTML_TAG = re.compile(
 
 def read_csv(source: TextSource) -> Iterator[Article]:
     """Yield one Article per data row."""
-    entry, report = source.entry, source.report
     numbered = _numbered_rows(source)
     first = next(numbered, None)
     if first is None:
@@ -56,7 +53,7 @@ def read_csv(source: TextSource) -> Iterator[Article]:
     rows = numbered if header is not None else itertools.chain([first], numbered)
     for line, row in rows:
         if any(cell.strip() for cell in row):
-            article = _row_article(row, header, entry, line, report)
+            article = _row_article(row, header, source, line)
             if article is not None:
                 yield article
 
@@ -169,8 +166,9 @@ def is_ag_news_row(row: list[str]) -> bool:
 
 
 def _row_article(
-    row: list[str], header: list[str] | None, entry: Entry, line: int, report: CorpusReport
+    row: list[str], header: list[str] | None, source: TextSource, line: int
 ) -> Article | None:
+    entry, report, identities = source.entry, source.report, source.identities
     if header is None:
         if len(row) != 3 or not row[0].strip().isdigit():
             report.skip(
@@ -184,13 +182,17 @@ def _row_article(
             "source": "AG News",
         }
         return record_to_article(
-            record, entry=entry, line=line, article_format=FORMAT, report=report
-        )
+            record, entry=entry, line=line, article_format=FORMAT, report=report,
+            identities=identities,
+        )  # fmt: skip
     if len(row) < len(header):
         report.skip(entry.path, f"row has {len(row)} fields, header has {len(header)}", line)
         return None
     record = dict(zip(header, row, strict=False))
-    return record_to_article(record, entry=entry, line=line, article_format=FORMAT, report=report)
+    return record_to_article(
+        record, entry=entry, line=line, article_format=FORMAT, report=report,
+        identities=identities,
+    )  # fmt: skip
 
 
 def _entity(match: re.Match[str]) -> str:

@@ -7,6 +7,7 @@ missing date or place list from the text with the extraction functions.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -109,13 +110,18 @@ def record_to_article(
     line: int | None,
     article_format: str,
     report: CorpusReport,
+    identities: dict[str, int] | None = None,
 ) -> Article | None:
     """The Article for one record, or None (and a skip) when it has no text at all.
 
     A record that cannot be mapped (values nested too deeply, ...) costs only itself.
+    ``identities``: the file's ``TextSource.identities``, for records without an id.
     """
     try:
-        return _record_article(record, entry, line, article_format, report)
+        article = _record_article(record, entry, line, article_format, report)
+        if article is None or article.id:
+            return article
+        return replace(article, id=record_id(article, identities))
     except (ValueError, LookupError, TypeError, RecursionError) as error:
         report.skip(entry.path, f"cannot read record: {error}", line)
         return None
@@ -172,4 +178,22 @@ def _record_article(
         credits=lists["credits"],
         subheads=lists["subheads"],
     )
-    return article if article.id else replace(article, id=article.content_hash[:16])
+    return article
+
+
+def record_id(article: Article, identities: dict[str, int] | None) -> str:
+    """An id for a record that has none, which a correction of its text keeps (so its
+    mark and note stay with it): from its file and its url, or its headline, date and
+    source as given; the second record of a file alike in these gets "-2", and so on.
+    A record with neither url nor headline is known by its content alone."""
+    if identities is None or not (article.url or not article.title_inferred):
+        return article.content_hash[:16]
+    if article.url:
+        identity = f"{article.path}\x1furl\x1f{article.url}"
+    else:
+        when = article.date.isoformat() if article.date and not article.date_inferred else ""
+        identity = f"{article.path}\x1f{article.title}\x1f{when}\x1f{article.source}"
+    key = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    seen = identities.get(key, 0) + 1
+    identities[key] = seen
+    return key if seen == 1 else f"{key}-{seen}"

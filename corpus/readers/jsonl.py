@@ -147,7 +147,8 @@ def _article(
         source.skip(f"{where}not a JSON object ({type(record).__name__})", line)
         return
     article = record_to_article(
-        record, entry=source.entry, line=line, article_format=FORMAT, report=source.report
-    )
+        record, entry=source.entry, line=line, article_format=FORMAT, report=source.report,
+        identities=source.identities,
+    )  # fmt: skip
     if article is not None:
         yield article
