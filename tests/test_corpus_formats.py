@@ -43,7 +43,7 @@ def test_jsonl_maps_the_usual_field_names(tmp_path: Path) -> None:
     assert first.topics == ("water", "energy") and first.credits == ("Jo Bloggs",)
     assert first.format == "jsonl"
     assert second.date == datetime(2017, 9, 22, 10, 0)
-    assert second.id and second.id == read(path)[0][1].id  # content hash: stable
+    assert second.id and second.id == read(path)[0][1].id  # made from the record: stable
 
 
 def test_a_date_in_seconds_since_1970_may_be_a_number_or_text(tmp_path: Path) -> None:
