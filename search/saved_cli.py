@@ -27,12 +27,15 @@ def register(subparsers: Any) -> None:
     save = subparsers.add_parser(
         "save",
         help="save a search under a name (see `newsdesk saved`)",
-        description="Save a query with its filters, dates and sort under NAME.",
+        description="Save a query with its filters, dates and sort under NAME; the "
+        "stories it matches now are seen, so `newsdesk saved` counts the new ones from here.",
     )
     save.add_argument("name", metavar="NAME")
     save.add_argument("query", nargs="*", metavar="QUERY", help="query words")
     add_filter_options(save)
     save.add_argument("--replace", action="store_true", help="replace a search of that name")
+    add_index_dir(save)
+    add_cluster(save)
     save.set_defaults(run=run_save, free_words="query")
 
     saved = subparsers.add_parser(
@@ -64,8 +67,21 @@ def run_save(args: argparse.Namespace) -> int:
         date_from=from_.date() if from_ else None, date_to=to.date() if to else None,
         sort=args.sort,
     )  # fmt: skip
-    store.put(search)
-    print(f"saved {search.name!r} in {store.path}")
+    # What it matches now is seen: `newsdesk saved` then counts what is new since.
+    from search.engine import Engine
+
+    try:
+        with Engine.open(args.index, cluster=args.cluster) as engine:
+            results = search.run(engine)
+    except NewsdeskIndexError as error:
+        print(f"newsdesk: {error.title}: {error} (saved; every story counts as new)",
+              file=sys.stderr)  # fmt: skip
+        store.put(search)
+        print(f"saved {search.name!r} in {store.path}")
+        return 0
+    store.put(search.looked(results, datetime.now(UTC)))
+    matches = counted(results.total, "story matches", "stories match")
+    print(f"saved {search.name!r} in {store.path}: {matches} now, new ones counted from here")
     return 0
 
 

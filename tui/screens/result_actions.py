@@ -102,7 +102,7 @@ def save_search(screen: SearchScreen) -> None:
         if name:
             screen.notify(f"Saved as “{clean(name)}”: F9 lists saved searches", markup=False)
 
-    screen.app.push_screen(SaveSearchScreen(submitted(screen), store), saved)
+    screen.app.push_screen(SaveSearchScreen(submitted(screen), store, screen.engine), saved)
 
 
 def list_saved(screen: SearchScreen) -> None:

@@ -5,6 +5,7 @@ stories marked in the results (the look is then recorded)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from corpus.errors import NewsdeskError
 from search.errors import SearchError
 from search.output import stories
 from search.results import SearchResults
@@ -33,10 +35,11 @@ class SaveSearchScreen(ModalScreen[str | None]):
     CSS_PATH = "saved.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, request: SearchRequest, store: SavedSearches) -> None:
+    def __init__(self, request: SearchRequest, store: SavedSearches, engine: SearchBackend) -> None:
         super().__init__()
         self.request = request
         self.store = store
+        self.engine = engine
         self._replacing = ""
 
     def compose(self) -> ComposeResult:
@@ -63,12 +66,25 @@ class SaveSearchScreen(ModalScreen[str | None]):
             name, request.query, filters={k: list(v) for k, v in request.filters.items()},
             sort=request.sort,
         )  # fmt: skip
+        status.update("Saving…")
+        self._keep(search)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _keep(self, search: SavedSearch) -> None:
+        """Keep ``search`` with what it matches now as seen (the stories on screen are
+        not new: F9 counts the new ones from here); without them if the index fails."""
         try:
-            self.store.put(search)
+            seen = search.looked(search.run(self.engine), datetime.now(UTC))
+        except NewsdeskError:
+            seen = search
+        try:
+            self.store.put(seen)
         except SearchError as error:
-            status.update(failure_text(error))
+            self.app.call_from_thread(
+                self.query_one("#saved-status", Static).update, failure_text(error)
+            )
             return
-        self.dismiss(name)
+        self.app.call_from_thread(self.dismiss, search.name)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
