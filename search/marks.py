@@ -43,6 +43,8 @@ class Mark:
     marked: str  #: when (ISO 8601, UTC)
     content_hash: str = ""
     note: str = ""
+    #: The index it was marked in (its full path; "" in marks older than this field).
+    index: str = ""
 
 
 class Marks:
@@ -69,8 +71,16 @@ class Marks:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self.marks
 
-    def mark(self, article: Article, note: str | None = None) -> Mark:
-        """Mark ``article`` (again: its note replaced when one is given)."""
+    def of_index(self, index: str | Path) -> list[Mark]:
+        """The marks made in ``index`` (and those older marks that do not say where)."""
+        where = str(Path(index).absolute())
+        return [mark for mark in self.marks.values() if mark.index in ("", where)]
+
+    def mark(
+        self, article: Article, note: str | None = None, *, index: str | Path | None = None
+    ) -> Mark:
+        """Mark ``article`` of the index ``index`` (again: its note replaced when one is
+        given)."""
         old = self.marks.get(article.id)
         mark = Mark(
             id=article.id,
@@ -78,6 +88,7 @@ class Marks:
             marked=old.marked if old else datetime.now(UTC).isoformat(timespec="seconds"),
             content_hash=article.content_hash,
             note=" ".join(note.split()) if note is not None else (old.note if old else ""),
+            index=str(Path(index).absolute()) if index is not None else (old.index if old else ""),
         )
         self.marks[article.id] = mark
         self._write()
@@ -102,6 +113,10 @@ class MarkedStory:
     hit: Hit | None
     #: False when the index could not be read (``hit`` is then None: not known).
     checked: bool = True
+
+    def elsewhere(self, index: str | Path) -> bool:
+        """Not in ``index``, but marked in another one (so not "gone": elsewhere)."""
+        return self.hit is None and self.mark.index not in ("", str(Path(index).absolute()))
 
     @property
     def changed(self) -> bool:

@@ -58,7 +58,7 @@ def run_mark(args: argparse.Namespace) -> int:
 
     with Engine.open(args.index, cluster=args.cluster) as engine:
         article = engine.get(args.article_id)  # a mark names a story that exists
-    mark = store.mark(article, args.note)
+    mark = store.mark(article, args.note, index=resolve_index_dir(args.index))
     said = f"marked {mark.id}: {clean_text(mark.title)}"
     print(said + (f" — {clean_text(mark.note)}" if mark.note else ""))
     return 0
@@ -68,6 +68,7 @@ def run_marks(args: argparse.Namespace) -> int:
     from search.engine import Engine
 
     store = Marks()
+    index = resolve_index_dir(args.index)
     try:
         with Engine.open(args.index, cluster=args.cluster) as engine:
             stories = list(marked_stories(store, engine.get))
@@ -80,9 +81,9 @@ def run_marks(args: argparse.Namespace) -> int:
     if args.format:
         found = [story for story in stories if story.hit is not None]
         provenance = Provenance.of_marks(
-            resolve_index_dir(args.index),
+            index,
             {story.mark.id: story.mark.note for story in stories},
-            total=len(stories),
+            total=len({m.id for m in store.of_index(index)} | {s.mark.id for s in found}),
         )
         exported = export_hits([s.hit for s in found if s.hit], args.format, provenance)
         if args.output:
@@ -92,24 +93,26 @@ def run_marks(args: argparse.Namespace) -> int:
             sys.stdout.write(exported)
         return 0
     if args.json:
-        json.dump([_story_json(story) for story in stories], sys.stdout, ensure_ascii=False)
+        listed = [_story_json(story, index) for story in stories]
+        json.dump(listed, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    write_text(_story_lines(stories))
+    write_text(_story_lines(stories, index))
     return 0
 
 
-def _story_json(story: MarkedStory) -> dict[str, Any]:
+def _story_json(story: MarkedStory, index: Path) -> dict[str, Any]:
     mark = story.mark
     return {
         "id": mark.id, "title": mark.title, "marked": mark.marked, "note": mark.note,
+        "marked_in": mark.index or None,
         "in_index": story.hit is not None if story.checked else None,
         "changed": story.changed,
         "hit": hit_to_json(story.hit) if story.hit is not None else None,
     }  # fmt: skip
 
 
-def _story_lines(stories: list[MarkedStory]) -> Text:
+def _story_lines(stories: list[MarkedStory], index: Path) -> Text:
     if not stories:
         return Text("No marked stories yet: `newsdesk mark ID` (or m in the TUI) marks one.")
     text = Text()
@@ -119,7 +122,9 @@ def _story_lines(stories: list[MarkedStory]) -> Text:
         text.append(f"★ {when or '----------'}  ", style="yellow")
         text.append(clean_text(hit.title if hit is not None else mark.title), style="bold")
         text.append(f"  [{clean_text(mark.id)}]", style="dim")
-        if hit is None and story.checked:
+        if story.checked and story.elsewhere(index):
+            text.append(f"  (marked in {clean_text(mark.index)})", style="dim")
+        elif hit is None and story.checked:
             text.append("  (no longer in the index)", style="red")
         elif story.changed:
             text.append("  (changed since marked)", style="italic")

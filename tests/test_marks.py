@@ -108,3 +108,26 @@ def test_a_corrected_record_without_an_id_keeps_its_mark(
     listed = capsys.readouterr().out
     assert "check the quote" in listed and "(changed since marked)" in listed
     assert "no longer" not in listed
+
+
+def test_a_story_marked_in_another_index_is_not_called_gone(
+    capsys: pytest.CaptureFixture[str], corpus_index: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Marks are one file for every index: listed against another index, a story marked
+    in the first was said to be "no longer in the index", and exported with the rest."""
+    _, index = corpus_index
+    other_corpus, other = tmp_path / "other", tmp_path / "other-index"
+    other_corpus.mkdir()
+    (other_corpus / "dam.txt").write_text("Dam opens\n\nThe dam opened on Monday.\n")
+    build_index([other_corpus], other, entities=False)
+    assert main(["mark", "harbour", "--index", str(index)]) == 0
+    assert main(["mark", "dam", "--index", str(other)]) == 0
+    capsys.readouterr()
+    assert main(["marks", "--index", str(other)]) == 0
+    listed = capsys.readouterr().out
+    assert f"Harbour reopens  [harbour]  (marked in {index.absolute()})" in listed
+    assert "no longer" not in listed
+    assert main(["marks", "--index", str(other), "--format", "md"]) == 0
+    exported = capsys.readouterr().out
+    assert "Dam opens" in exported and "Harbour" not in exported
+    assert "- Stories: 1 of 1" in exported

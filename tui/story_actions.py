@@ -99,16 +99,16 @@ def open_plan(article: Article, *, edit: bool, environ: Mapping[str, str]) -> Op
     return OpenPlan("program", argv=tuple(program), text=text, said=said)
 
 
-def toggle_mark(app: App[object], article: Article) -> bool | None:
-    """Mark ``article``, or unmark it if marked; the app says which.  None: the marks
-    file cannot be read or written (said too)."""
+def toggle_mark(app: App[object], article: Article, index: Path | None) -> bool | None:
+    """Mark ``article`` (of the index ``index``), or unmark it if marked; the app says
+    which.  None: the marks file cannot be read or written (said too)."""
     try:
         marks = Marks()
         if article.id in marks:
             marks.unmark(article.id)
             app.notify("Unmarked", markup=False)
             return False
-        marks.mark(article)
+        marks.mark(article, index=index)
     except SearchError as error:
         app.notify(failure_text(error), severity="error", markup=False)
         return None
@@ -116,10 +116,10 @@ def toggle_mark(app: App[object], article: Article) -> bool | None:
     return True
 
 
-def note_on(app: App[object], article: Article, note: str) -> bool:
+def note_on(app: App[object], article: Article, note: str, index: Path | None) -> bool:
     """Keep ``note`` with ``article``, marking it; False if the marks cannot be saved."""
     try:
-        Marks().mark(article, note)
+        Marks().mark(article, note, index=index)
     except SearchError as error:
         app.notify(failure_text(error), severity="error", markup=False)
         return False

@@ -83,7 +83,7 @@ class ExportScreen(ModalScreen[str | None]):
         #: The existing file the user was warned about (a second Export replaces it).
         self._replacing: Path | None = None
         try:
-            self.marked = len(Marks().marks)
+            self.marked = len(Marks().of_index(index_dir))
         except SearchError:  # a damaged marks file: said by the reader and `newsdesk marks`
             self.marked = 0
 
@@ -200,7 +200,9 @@ class ExportScreen(ModalScreen[str | None]):
 
     def _marked(self) -> tuple[list[Hit], Provenance]:
         """The marked stories still in the index, and their notes."""
-        found = list(marked_stories(Marks(), self.engine.get))
+        found = [
+            story for story in marked_stories(Marks(), self.engine.get) if story.hit is not None
+        ]
         provenance = Provenance.of_marks(
             self.index_dir, {story.mark.id: story.mark.note for story in found}, len(found)
         )

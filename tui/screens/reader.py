@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -101,10 +102,18 @@ class ReaderScreen(Screen[None]):
     ]
 
     def __init__(
-        self, engine: SearchBackend, article_id: str, query: str, *, as_you_type: bool = False
+        self,
+        engine: SearchBackend,
+        article_id: str,
+        query: str,
+        *,
+        as_you_type: bool = False,
+        index_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.engine = engine
+        #: The index the story is read from (marks record it).
+        self.index_dir = index_dir
         self.article_id = article_id
         self.search_query = query
         #: The query was being typed: its last word also matches the words it begins.
@@ -327,7 +336,7 @@ class ReaderScreen(Screen[None]):
 
     def action_mark(self) -> None:
         if self.article is not None:
-            toggle_mark(self.app, self.article)
+            toggle_mark(self.app, self.article, self.index_dir)
 
     def action_note(self) -> None:
         article = self.article
@@ -341,7 +350,7 @@ class ReaderScreen(Screen[None]):
 
         def kept(note: str | None) -> None:
             if note is not None:
-                note_on(self.app, article, note)
+                note_on(self.app, article, note, self.index_dir)
 
         prompt = PromptScreen(
             f"Note on “{article.title}”", mark.note if mark else "",
@@ -371,7 +380,9 @@ class ReaderScreen(Screen[None]):
         if event.option_index < len(shown):
             hit = shown[event.option_index]
             if hit.id != self.article_id:
-                self.app.push_screen(ReaderScreen(self.engine, hit.id, self.search_query))
+                self.app.push_screen(
+                    ReaderScreen(self.engine, hit.id, self.search_query, index_dir=self.index_dir)
+                )
 
 
 def metadata_text(article: Article, versions: int = 1) -> Text:

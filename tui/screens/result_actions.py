@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corpus.model import Article
@@ -141,5 +142,5 @@ def marked_ids() -> frozenset[str]:
 
 
 def toggle_marked(screen: SearchScreen, article: Article) -> None:
-    if toggle_mark(screen.app, article) is not None:
+    if toggle_mark(screen.app, article, Path(screen.settings.index_dir)) is not None:
         screen.query_one(ResultList).show_marks(marked_ids())

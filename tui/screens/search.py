@@ -433,7 +433,13 @@ class SearchScreen(IndexRefreshingScreen):
             return
         typing = self.shown_request is not None and self.shown_request.typing
         self.app.push_screen(
-            ReaderScreen(self.engine, message.hit.id, self.shown_query, as_you_type=typing)
+            ReaderScreen(
+                self.engine,
+                message.hit.id,
+                self.shown_query,
+                as_you_type=typing,
+                index_dir=Path(self.settings.index_dir),
+            )
         )
 
     # -- actions -------------------------------------------------------------------------
