@@ -42,6 +42,19 @@ def test_suggestions_are_real_words_not_stems() -> None:
     assert engine.search("governmnets").suggestion == "governments"  # closest real word
 
 
+def test_words_in_phrases_and_named_fields_are_respelled_in_place() -> None:
+    """Journalists quote names: a typo inside quotes or after title: had no did-you-mean."""
+    engine = engine_of(
+        "The government said the economy grew.",
+        "Government ministers met; the economy slowed.",
+        "Governments and companies disagree about the economy.",
+    )
+    assert engine.search('"the govenment"').suggestion == '"the government"'
+    assert engine.search('"ministers mett"~2').suggestion == '"ministers met"~2'
+    assert engine.search("title:ecconomy").suggestion == "title:economy"
+    assert engine.search('"government said"').suggestion is None  # a phrase found as it is
+
+
 def test_misspelt_endings_still_find_their_stem() -> None:
     # The stemmer cannot strip "-mnet" or see "minister" in "minster": the real words are
     # found by comparing stems with the start of the typed word.

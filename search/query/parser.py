@@ -12,6 +12,7 @@ placeholder, which ``search.words.resolve`` replaces with the terms it stands fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -265,7 +266,7 @@ class _Parser:
             return wq.NullQuery
         if not self.negated:
             self.highlight.update(term for term, _ in analyzed)
-            if target is None and len(analyzed) == 1:
+            if len(analyzed) == 1:  # (a text field named or not: "title:opecc" too)
                 self.words.append(QueryWord(word, token.start, token.end))
         return any_field(self.text_fields(target), analyzed, single=False)
 
@@ -289,6 +290,12 @@ class _Parser:
             return wq.NullQuery
         if not self.negated:
             self.highlight.update(term for term, _ in analyzed)
+            # Each word of the phrase may be respelled in place ("opecc meeting").
+            inside = token.start + 1  # (after the opening quote)
+            self.words.extend(
+                QueryWord(found.group(), inside + found.start(), inside + found.end())
+                for found in _PHRASE_WORD.finditer(token.text)
+            )
         return any_field(
             self.text_fields(target), analyzed, single=False, proximity=token.proximity
         )
@@ -306,6 +313,10 @@ class _Parser:
                 return wq.Every()
             return Expansion("prefix", token.text, prefix, ((target, 1.0),), token.start)
         return Expansion("values", token.text, value, ((target, 1.0),), token.start)
+
+
+#: A word inside a quoted phrase, for did-you-mean.
+_PHRASE_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _stem_as_typed(word: str) -> str:
