@@ -5,7 +5,10 @@ what it matched when it was last looked at: each story's id and content hash.  A
 is *new* when its id was not among them, or its text changed since (a corrected
 story); ids and content hashes come from the articles themselves, so a rebuilt index
 does not make every story new.  Looking (``newsdesk saved run NAME``, the TUI's list)
-records what is there now.
+records what is there now.  Looks are kept per index (one file of searches serves
+every index the user opens): a store opened for an index reads and writes the look
+taken there, so running a search on a second index does not make the first one's
+stories new again.
 
 The searches live in one JSON file in the XDG data dir (``saved.json`` beside the
 default index), rewritten whole through a temporary file renamed over it, so a crash
@@ -29,7 +32,9 @@ from search.errors import SearchError
 from search.results import Hit, SearchResults
 from search.user_data import write_json
 
-FORMAT = 1
+FORMAT = 2
+#: Files of format 1 (one look per search, whichever index) are read, as looks of "".
+_READABLE = (1, FORMAT)
 
 
 class SearchesAll(Protocol):
@@ -65,10 +70,13 @@ class SavedSearch:
     date_to: str | None = None
     sort: str = "relevance"
     created: str = ""
-    #: When it was last looked at (None: never).
+    #: When it was last looked at in the store's index (None: never).
     last_look: str | None = None
-    #: id -> content hash of every story it matched at the last look.
+    #: id -> content hash of every story it matched at that look.
     seen: dict[str, str] = field(default_factory=dict)
+    #: The looks taken in every index (by its full path; "" for a format-1 file's), as
+    #: stored: what the store keeps of the indexes other than its own.
+    looks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def run(self, engine: SearchesAll) -> SearchResults:
         """Every story it matches now (no snippets: ids, titles, dates)."""
@@ -109,17 +117,19 @@ class SavedSearch:
 class SavedSearches:
     """The saved searches of one file, by name."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, index: str | Path | None = None) -> None:
         self.path = path or default_saved_path()
+        #: The index whose looks this store reads and writes ("" for none in particular).
+        self.index = str(Path(index).absolute()) if index is not None else ""
         self.searches: dict[str, SavedSearch] = self._read()
 
     def _read(self) -> dict[str, SavedSearch]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            searches = data["searches"] if data.get("format") == FORMAT else None
+            searches = data["searches"] if data.get("format") in _READABLE else None
             if not isinstance(searches, list):
                 raise ValueError("not a list of saved searches")
-            return {item["name"]: _saved(item) for item in searches}
+            return {item["name"]: _saved(item, self.index) for item in searches}
         except FileNotFoundError:
             return {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
@@ -144,7 +154,10 @@ class SavedSearches:
         self._write()
 
     def _write(self) -> None:
-        document = {"format": FORMAT, "searches": [asdict(s) for s in self.searches.values()]}
+        document = {
+            "format": FORMAT,
+            "searches": [_stored(search, self.index) for search in self.searches.values()],
+        }
         write_json(self.path, document, "searches")
 
 
@@ -170,7 +183,12 @@ def new_search(
     )
 
 
-def _saved(item: Mapping[str, Any]) -> SavedSearch:
+def _saved(item: Mapping[str, Any], index: str) -> SavedSearch:
+    """A stored search, with the look taken in ``index`` (or else a format-1 file's)."""
+    looks = {str(k): dict(v) for k, v in item.get("looks", {}).items()}
+    if "last_look" in item and "" not in looks:  # format 1: one look, whichever index
+        looks[""] = {"last_look": item.get("last_look"), "seen": item.get("seen", {})}
+    look = looks.get(index) or looks.get("") or {}
     return SavedSearch(
         name=str(item["name"]),
         query=str(item["query"]),
@@ -179,6 +197,18 @@ def _saved(item: Mapping[str, Any]) -> SavedSearch:
         date_to=item.get("date_to"),
         sort=str(item.get("sort", "relevance")),
         created=str(item.get("created", "")),
-        last_look=item.get("last_look"),
-        seen={str(k): str(v) for k, v in item.get("seen", {}).items()},
+        last_look=look.get("last_look"),
+        seen={str(k): str(v) for k, v in look.get("seen", {}).items()},
+        looks=looks,
     )
+
+
+def _stored(search: SavedSearch, index: str) -> dict[str, Any]:
+    """``search`` as stored: its look recorded under ``index``, the others kept."""
+    stored = asdict(search)
+    del stored["last_look"], stored["seen"]
+    looks = dict(search.looks)
+    if search.last_look is not None:
+        looks[index] = {"last_look": search.last_look, "seen": dict(search.seen)}
+    stored["looks"] = looks
+    return stored

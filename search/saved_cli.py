@@ -12,6 +12,7 @@ from rich.text import Text
 
 from index.cli import add_cluster, add_index_dir, positive_int
 from index.errors import NewsdeskIndexError
+from index.store import resolve_index_dir
 from search.cli import add_filter_options, cli_date, hit_to_json, parse_filters
 from search.errors import SearchError
 from search.output import counted, date_text, write_text
@@ -58,7 +59,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_save(args: argparse.Namespace) -> int:
-    store = SavedSearches()
+    store = SavedSearches(index=resolve_index_dir(args.index))
     if args.name in store.searches and not args.replace:
         raise SearchError(f"a search named {args.name!r} is saved already; add --replace")
     from_, to = cli_date(args.date_from, end=False), cli_date(args.date_to, end=True)
@@ -86,7 +87,7 @@ def run_save(args: argparse.Namespace) -> int:
 
 
 def run_saved(args: argparse.Namespace) -> int:
-    store = SavedSearches()
+    store = SavedSearches(index=resolve_index_dir(args.index))
     if args.action != "list" and not args.name:
         raise SearchError(f"`newsdesk saved {args.action}` needs the NAME of a saved search")
     if args.action == "remove":

@@ -145,3 +145,42 @@ def test_saved_searches_and_marks_are_listed_when_the_index_needs_a_rebuild(
     assert SEED_ID in out and "call the desk" in out and "no longer" not in out
     assert "newsdesk index --rebuild" in err
     assert main(["marks", "--index", str(index), "--format", "md"]) == 1  # needs the stories
+
+
+def test_each_index_has_its_own_look(
+    capsys: pytest.CaptureFixture[str], setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """One file of saved searches serves every index: looking in a second index made the
+    first one's stories new again (and back), as the last look was one for all."""
+    corpus, index = setup
+    other = tmp_path / "other-index"
+    build_index([corpus], other, entities=False)
+    assert main(["save", "raqa", "raqa", "--index", str(index)]) == 0
+    capsys.readouterr()
+    [listed] = saved_json(capsys, index)  # type: ignore[misc]
+    assert listed["new"] == 0
+    [listed] = saved_json(capsys, other)  # type: ignore[misc]
+    assert listed["new"] == 1  # never looked at there
+    saved_json(capsys, other, "run", "raqa")  # the look there
+    [listed] = saved_json(capsys, other)  # type: ignore[misc]
+    assert listed["new"] == 0
+    (corpus / "later.txt").write_text(
+        "Raqa offensive\n\nForces advanced on Raqa on Sunday, officials said.\n", "utf-8"
+    )
+    build_index([corpus], index, entities=False)
+    [listed] = saved_json(capsys, index)  # type: ignore[misc]
+    assert (listed["total"], listed["new"]) == (2, 1)  # new in the first index ...
+    [listed] = saved_json(capsys, other)  # type: ignore[misc]
+    assert (listed["total"], listed["new"]) == (1, 0)  # ... and nothing in the other
+
+
+def test_a_saved_file_of_format_1_keeps_its_look(
+    capsys: pytest.CaptureFixture[str], setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, index = setup
+    (tmp_path / "saved.json").write_text(json.dumps({"format": 1, "searches": [{
+        "name": "raqa", "query": "raqa", "filters": {}, "last_look": "2026-12-01T10:00:00+00:00",
+        "seen": {SEED_ID: "stale hash"},
+    }]}))  # fmt: skip
+    [listed] = saved_json(capsys, index)  # type: ignore[misc]
+    assert (listed["new"], listed["last_look"]) == (1, "2026-12-01T10:00:00+00:00")

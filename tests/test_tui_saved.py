@@ -19,6 +19,11 @@ from tui.widgets.result_list import ResultList
 from tui.widgets.search_bar import SearchBar
 
 
+def store_of_index() -> SavedSearches:
+    """The saved searches as the app reads them (looks of the sample index)."""
+    return SavedSearches(index=sample_index())
+
+
 @pytest.fixture
 def engine() -> Iterator[Engine]:
     with Engine.open(sample_index()) as opened:
@@ -41,7 +46,7 @@ async def test_save_list_open_and_mark_new(tmp_path: Path, engine: Engine) -> No
         await pilot.press("enter")  # the proposed name: "oil"
         await settle(pilot)
         # The stories on screen when it was saved are seen (they were all "new" at once).
-        store = SavedSearches()
+        store = store_of_index()
         saved = store.get("oil")
         total = engine.search("oil").total
         assert saved.query == "oil" and saved.last_look is not None and len(saved.seen) == total
@@ -65,7 +70,7 @@ async def test_save_list_open_and_mark_new(tmp_path: Path, engine: Engine) -> No
         results = screen.query_one(ResultList)
         assert results.new_ids == set(later)
         assert "● new" in screen_text(app)
-        assert len(SavedSearches().get("oil").seen) == total  # the look is recorded
+        assert len(store_of_index().get("oil").seen) == total  # the look is recorded
 
         await pilot.press("ctrl+g")  # every version listed: the user's mode, kept below
         await settle(pilot)

@@ -87,7 +87,7 @@ def open_story(screen: SearchScreen, article: Article) -> None:
 
 def _store(screen: SearchScreen) -> SavedSearches | None:
     try:
-        return SavedSearches()
+        return SavedSearches(index=screen.settings.index_dir)
     except SearchError as error:  # a damaged file: said, never replaced
         screen.notify(failure_text(error), severity="error", markup=False)
         return None
