@@ -9,7 +9,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from search.errors import ArticleNotFoundError, InvalidArgumentError, QueryError, SearchError
-from search.results import FacetCount, Hit, SearchResults
+from search.results import Hit, SearchResults
 
 if TYPE_CHECKING:
     from search.engine import Engine
@@ -26,7 +26,6 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ArticleNotFoundError",
     "Engine",
-    "FacetCount",
     "Hit",
     "InvalidArgumentError",
     "QueryError",

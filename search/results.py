@@ -38,14 +38,6 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class FacetCount:
-    """One facet value and how many matching articles carry it."""
-
-    value: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
 class SearchResults:
     """A page of hits plus whole-result-set facet counts and query diagnostics."""
 
