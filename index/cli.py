@@ -411,17 +411,16 @@ def _corpus_line(root: str, changes: CorpusChanges) -> str:
             f"`newsdesk index --remove {root}`)"
         )
     parts = [
-        f"{label} {count:,}"
-        for label, count in (
-            ("added", changes.added),
-            ("updated", changes.updated),
-            ("deleted", changes.deleted),
-            ("unchanged", changes.unchanged),
+        f"{label} {count:,}{why}"
+        for label, count, why in (
+            ("added", changes.added, ""),
+            ("updated", changes.updated, ""),
+            ("deleted", changes.deleted, " (no longer in the corpus)"),
+            ("unchanged", changes.unchanged, ""),
         )
         if count
     ]
-    gone = " (no longer in the corpus)" if changes.deleted else ""
-    return f"  {name}: {', '.join(parts) or 'no articles'}{gone}"
+    return f"  {name}: {', '.join(parts) or 'no articles'}"
 
 
 def _print_skips(summary: BuildSummary, stream: TextIO) -> None:
