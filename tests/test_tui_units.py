@@ -273,3 +273,27 @@ def test_the_status_line_says_which_index_and_how_it_is_shown() -> None:
     assert later.plain.startswith("best match first · every version · /srv/news/index")
     assert later.plain.endswith(f"updated {local:%Y-%m-%d %H:%M}")
     assert status_text(None, "oldest", {}).plain == "oldest first"  # (before the index is read)
+
+
+def test_versions_alike_in_date_source_and_headline_show_their_ids() -> None:
+    """BBC filed "Famed music director Viotti dies" twice: the reader's versions panel
+    showed two identical lines with nothing to tell which was which."""
+    from datetime import datetime
+
+    from search.results import Hit
+    from tui.screens.reader import version_rows
+
+    def hit(article_id: str, hour: int) -> Hit:
+        title = "Famed music director Viotti dies"
+        return Hit(
+            id=article_id, title=title, source="BBC", date=datetime(2005, 2, 7, hour),
+            category="", places=(), score=0.0, snippet="",
+        )  # fmt: skip
+
+    copies = [hit("entertainment/012", 9), hit("entertainment/177", 9), hit("later", 11)]
+    rows = [row.lines(60)[0].plain for row in version_rows(copies, "entertainment/177")]
+    assert rows[0].endswith("[entertainment/012]") and rows[1].startswith("▸ ")
+    assert rows[1].endswith("[entertainment/177]")
+    assert "[" not in rows[2]  # a version unlike the others needs no id
+    narrow = version_rows(copies, "later")[0].lines(30)[0].plain
+    assert narrow.endswith(" [entertainment/012]") and "…" in narrow  # the id is never cut

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,8 +224,8 @@ class ReaderScreen(Screen[None]):
         self.query_one("#versions-heading", Static).update(Text(heading, style="bold"))
         versions_list = self.query_one("#versions", OptionList)
         versions_list.set_options(
-            Option(version_row(hit, current=hit.id == self.article_id), id=str(number))
-            for number, hit in enumerate(self.versions)
+            Option(row, id=str(number))
+            for number, row in enumerate(version_rows(self.versions, self.article_id))
         )
         ids = [hit.id for hit in self.versions]
         versions_list.highlighted = ids.index(self.article_id) if self.article_id in ids else 0
@@ -401,11 +402,28 @@ def metadata_text(article: Article, versions: int = 1) -> Text:
     return Text("\n", end="").join(lines)
 
 
-def version_row(hit: Hit, *, current: bool) -> Row:
-    """ "▸ 1987-04-02 · Reuters · BUNDESBANK LEAVES ..." (▸: the version on screen)."""
+def version_label(hit: Hit) -> str:
+    """ "1987-04-02 · Reuters · BUNDESBANK LEAVES ..." """
     when = date_label(hit.date, hit.date_inferred)
     if hit.date is not None and (hit.date.hour or hit.date.minute):  # same-day versions
         when = f"{when} {hit.date:%H:%M}"
-    parts = (when, hit.source, hit.title or "(untitled)")
+    return " · ".join(part for part in (when, hit.source, hit.title or "(untitled)") if part)
+
+
+def version_rows(versions: Sequence[Hit], current_id: str) -> list[Row]:
+    """A row per version; those alike in date, source and headline (an exact copy
+    filed twice) show their ids too, which tell them apart."""
+    labels = Counter(version_label(hit) for hit in versions)
+    return [
+        version_row(hit, current=hit.id == current_id, with_id=labels[version_label(hit)] > 1)
+        for hit in versions
+    ]
+
+
+def version_row(hit: Hit, *, current: bool, with_id: bool = False) -> Row:
+    """ "▸ 1987-04-02 · Reuters · BUNDESBANK LEAVES ..." (▸: the version on screen);
+    ``with_id``: its id too, never cut (copies alike in date, source and headline)."""
     row = Text("▸ " if current else "  ", style="bold")
-    return Row([Part(row + safe_text(" · ".join(part for part in parts if part), one_line=True))])
+    row += safe_text(version_label(hit), one_line=True)
+    tail = Text(" ") + safe_text(f"[{hit.id}]", "dim", one_line=True) if with_id else None
+    return Row([Part(row, tail=tail)])
