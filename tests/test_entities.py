@@ -275,3 +275,13 @@ def test_currencies_companies_and_all_caps_headlines_name_the_right_places() -> 
         "Iraq",
         "Basra",
     )
+
+
+def test_a_determiner_is_no_part_of_an_organisations_name() -> None:
+    """A walk-through met "a Conservative Party" beside "Conservative Party" in BBC's
+    organisations facet."""
+    from corpus.extract.name_rules import organisation_name
+
+    assert organisation_name("a Conservative Party") == "Conservative Party"
+    assert organisation_name("the BBC") == "BBC"
+    assert organisation_name("A.C. Milan") == "A.C. Milan"  # an initial, not a determiner

@@ -24,7 +24,8 @@ _TITLES = re.compile(
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # Punctuation around a name, but not an abbreviation's last full stop ("U.N.", "U.S.").
 _EDGE_JUNK = re.compile(r"^[\W_]+|(?<!\b[A-Z])[\W_]+$")
-THE = re.compile(r"^(?:the|The|THE) ")
+#: A determiner that opens a name the model found ("the BBC", "a Conservative Party").
+THE = re.compile(r"^(?:the|The|THE|a|an) ")
 HAS_CAPITAL = re.compile(r"[A-Z]")
 _HAS_LOWER = re.compile(r"[a-z]")
 # Words that make a name an organisation's, whatever the model said.
