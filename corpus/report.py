@@ -56,3 +56,8 @@ class CorpusReport:
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``1 article``, ``21,578 articles``: a count with thousands separators and its noun."""
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def printable(text: str) -> str:
+    """Paths and reasons may hold control characters: never let them reach the terminal."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)

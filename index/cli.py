@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -15,18 +12,17 @@ from corpus import DEFAULT_MAX_ARTICLE_BYTES
 from corpus.cli import megabytes
 from corpus.errors import NewsdeskError
 from corpus.formats import BESIDE_DATA_REASON
-from corpus.report import counted
+from corpus.report import counted, printable
 from corpus.streams import MEGABYTE
 from index.budget import DEFAULT_LIMIT_MB
 from index.progress import BuildProgress
+from index.progress_display import emit_json, json_progress, progress_reporter
+from index.stats_cli import run_stats
 
 if TYPE_CHECKING:  # the build and stats (Whoosh, numpy, the readers) load when run
     from index.build import BuildSummary
     from index.changes import CorpusChanges
-    from index.stats import IndexStats
 
-#: Seconds between plain progress lines when stderr is not a terminal.
-PLAIN_PROGRESS_INTERVAL = 5.0
 #: Corpus skips listed one by one before summarising the rest.
 MAX_LISTED_SKIPS = 50
 
@@ -183,124 +179,13 @@ def positive_int(text: str) -> int:
     return value
 
 
-def printable(text: str) -> str:
-    """Paths and reasons may hold control characters: never let them reach the terminal."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
-@contextmanager
-def _progress_reporter(quiet: bool) -> Iterator[Callable[[BuildProgress], None] | None]:
-    if quiet:
-        yield None
-    elif sys.stderr.isatty():
-        with _rich_progress() as callback:
-            yield callback
-    else:
-        yield _plain_progress(sys.stderr)
-
-
-@contextmanager
-def _rich_progress() -> Iterator[Callable[[BuildProgress], None]]:
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TaskID,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    console = Console(stderr=True)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[count]}"),
-        TimeElapsedColumn(),
-        TextColumn("elapsed · ETA"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task: TaskID = bar.add_task("reading", total=None, count="")
-
-        def update(event: BuildProgress) -> None:
-            bar.update(
-                task,
-                completed=event.done,
-                total=event.total,
-                description=event.phase,
-                count=_counted(event),
-            )
-
-        yield update
-
-
-def _counted(event: BuildProgress) -> str:
-    """ "1,200/21,578 · 850 articles/s" while a phase counts articles; "" in a step."""
-    if event.total is None and event.done == 0:
-        return ""
-    of_total = f"/{_approximately(event)}{event.total:,}" if event.total is not None else "/?"
-    return f"{event.done:,}{of_total} · {event.articles_per_second:,.0f} articles/s"
-
-
-def _approximately(event: BuildProgress) -> str:
-    """ "~" before a total that is an estimate (reading), nothing before a count."""
-    return "~" if event.estimated else ""
-
-
-def _plain_progress(stream: TextIO) -> Callable[[BuildProgress], None]:
-    """A line when a phase starts, one every PLAIN_PROGRESS_INTERVAL seconds, and the
-    last count of a phase that counts articles when it ends."""
-    last_phase, last_time = "", 0.0
-    held: BuildProgress | None = None  # a count not printed yet (too soon after the last)
-
-    def line(event: BuildProgress) -> str:
-        if event.total is None and event.done == 0:  # a step: how long the build has run
-            return f"{event.phase}… ({event.elapsed_seconds:.0f} s in all)"
-        of_total = f" of {_approximately(event)}{event.total:,}" if event.total else ""
-        noun = "article" if event.done == 1 else "articles"
-        eta = f", ETA {event.eta_seconds:.0f} s" if event.eta_seconds is not None else ""
-        return (
-            f"{event.phase}: {event.done:,}{of_total} {noun} "
-            f"({event.articles_per_second:,.0f}/s{eta})"
-        )
-
-    def update(event: BuildProgress) -> None:
-        nonlocal last_phase, last_time, held
-        now = time.monotonic()
-        if event.phase == last_phase and now - last_time < PLAIN_PROGRESS_INTERVAL:
-            held = event if event.done else held
-            return
-        if event.phase != last_phase:
-            if held is not None and held.phase == last_phase:
-                print(line(held), file=stream, flush=True)
-            held = None
-            last_phase, last_time = event.phase, now
-            if event.done == 0:
-                print(f"{event.phase}…", file=stream, flush=True)
-                return
-        last_phase, last_time = event.phase, now
-        print(line(event), file=stream, flush=True)
-
-    return update
-
-
-def _json_progress(event: BuildProgress) -> None:
-    _emit_json({"event": "progress", **asdict(event)})
-
-
-def _emit_json(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
 def run_index(args: argparse.Namespace) -> int:
     if args.source is not None and not args.paths:
         print("newsdesk index: --source names the publisher of the PATHs given", file=sys.stderr)
         return 2
     if args.json:
         return _run_index_json(args)
-    with _progress_reporter(args.quiet) as progress:
+    with progress_reporter(args.quiet) as progress:
         summary = _build(args, progress)
     _print_skips(summary, sys.stderr)
     if summary.entity_pass == "" and (summary.added or summary.updated):  # (no model)
@@ -343,14 +228,14 @@ def _run_index_json(args: argparse.Namespace) -> int:
     """``--json``: progress events, then the summary (or the error) as one JSON object
     per line on stdout, so a program (the TUI) can drive a build in a child process."""
     try:
-        summary = _build(args, _json_progress)
+        summary = _build(args, json_progress)
     except NewsdeskError as error:
-        _emit_json(
+        emit_json(
             {"event": "error", "kind": type(error).__name__, "title": error.title,
              "message": str(error)}
         )  # fmt: skip
         return 1
-    _emit_json({"event": "summary", **summary_to_json(summary), "text": describe_summary(summary)})
+    emit_json({"event": "summary", **summary_to_json(summary), "text": describe_summary(summary)})
     return 0
 
 
@@ -441,97 +326,3 @@ def _print_skips(summary: BuildSummary, stream: TextIO) -> None:
             f"{names}{more} (`newsdesk corpus PATH` lists every file left out)",
             file=stream,
         )
-
-
-def run_stats(args: argparse.Namespace) -> int:
-    from index.stats import index_stats
-
-    stats = index_stats(args.index)
-    if args.json:
-        print(json.dumps(stats.to_json_dict(), ensure_ascii=False))
-    else:
-        print(describe_stats(stats))
-    return 0
-
-
-def _size(size_bytes: int) -> str:
-    value = float(size_bytes)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:,.1f} {unit}" if unit != "B" else f"{size_bytes:,} B"
-        value /= 1024
-    return f"{size_bytes:,} B"
-
-
-def _entity_pass_row(entity_pass: str) -> str:
-    """How the people and organisations of texts were found (``GenerationMeta.entities``)."""
-    from index.entity_cache import PASS_OFF
-
-    if entity_pass == PASS_OFF:
-        return "only as files list them (--no-entities; --entities finds them in the text)"
-    if not entity_pass:
-        return (
-            "only as files list them: spaCy's English model was not installed (README, "
-            "Entities; the next `newsdesk index` finds them once it is)"
-        )
-    return f"people and organisations found in the text by {entity_pass}"
-
-
-def describe_stats(stats: IndexStats) -> str:
-    dates = (
-        f"{stats.date_min:%Y-%m-%d} to {stats.date_max:%Y-%m-%d}"
-        if stats.date_min and stats.date_max
-        else "none"
-    )
-    rows = [
-        ("index", f"{stats.index_dir} ({stats.generation}, schema {stats.schema_version})"),
-        ("articles", f"{stats.articles:,}"),
-        ("size", _size(stats.size_bytes)),
-        ("dates", dates),
-        ("built", f"{stats.built_at} in {stats.build_seconds:.1f} s"),
-    ]
-    if stats.entity_pass is not None:
-        rows.append(("names", _entity_pass_row(stats.entity_pass)))
-    if stats.shards:
-        rows.append(("shards", f"{len(stats.shards)}, split by {stats.shard_split}"))
-    for shard in stats.shards:
-        span = (
-            f"{shard.date_min:%Y-%m-%d} to {shard.date_max:%Y-%m-%d}"
-            if shard.date_min and shard.date_max
-            else "undated"
-        )
-        rows.append(
-            (f"shard {shard.number:02d}", f"{shard.articles:,} articles, {span}, "
-             f"{_size(shard.size_bytes)}, {shard.generation}")
-        )  # fmt: skip
-    if stats.pointer_problem:
-        rows.append(
-            ("warning", f"{stats.pointer_problem}: showing {stats.generation}, the newest "
-             "complete version; `newsdesk index` repairs the pointer")
-        )  # fmt: skip
-    for problem in stats.columns_problems:
-        rows.append(
-            ("warning", f"facet columns: {problem}; searches compute them in memory "
-             "(slower first query); `newsdesk index` rewrites them")
-        )  # fmt: skip
-    for problem in stats.postings_problems:
-        fix = "`newsdesk index --rebuild`" if "checksum" in problem else "`newsdesk index`"
-        rows.append(
-            ("warning", f"postings: {problem}; searches compute it in memory (slower "
-             f"first query); {fix} rewrites it")
-        )  # fmt: skip
-    if stats.writer_pid is not None:
-        who = f"PID {stats.writer_pid}" if stats.writer_pid > 0 else "another process"
-        rows.append(("updating", f"now, by {who}"))
-    if stats.last_update:
-        changes = ", ".join(f"{k} {v:,}" for k, v in sorted(stats.last_update.items()))
-        rows.append(("last run", changes))
-    for path in stats.corpora:
-        count = stats.corpus_articles.get(path, 0)
-        rows.append(("corpus", f"{path} ({counted(count, 'article')})"))
-    terms = ", ".join(f"{name} {count:,}" for name, count in stats.term_counts.items())
-    rows.append(("terms", terms))
-    for name, values in stats.top_facets.items():
-        rows.append((f"top {name}", ", ".join(f"{value} ({count:,})" for value, count in values)))
-    width = max(len(label) for label, _ in rows) + 2
-    return "\n".join(printable(f"{label:<{width}}{value}") for label, value in rows)

@@ -14,7 +14,7 @@ from typing import Any
 
 from whoosh import qparser, scoring
 
-from index.cli import printable
+from corpus.report import printable
 from search.engine import Engine
 from search.errors import SearchError
 
