@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_search_support import corpus_articles, corpus_engine, write_index
+from test_search_support import corpus_articles, corpus_engine, sample_engine, write_index
 
 from corpus import Article
 from index.schema import build_schema
@@ -53,6 +53,16 @@ def test_words_in_phrases_and_named_fields_are_respelled_in_place() -> None:
     assert engine.search('"ministers mett"~2').suggestion == '"ministers met"~2'
     assert engine.search("title:ecconomy").suggestion == "title:economy"
     assert engine.search('"government said"').suggestion is None  # a phrase found as it is
+
+
+def test_a_facet_value_no_article_holds_is_respelled() -> None:
+    """``place:brazill`` found nothing and suggested nothing."""
+    engine = sample_engine()
+    assert engine.search("oil place:brazill").suggestion == "oil place:brazil"
+    assert engine.search("topic:cofee").suggestion == "topic:coffee"
+    assert engine.search("place:usa").suggestion is None  # an alias of a value
+    assert engine.search("oil -place:brazill").suggestion is None  # ruled out: no matter
+    assert engine.search('place:"brazill"').suggestion is None  # quoted: as written
 
 
 def test_misspelt_endings_still_find_their_stem() -> None:

@@ -77,11 +77,13 @@ class Expansion(wq.Query):  # type: ignore[misc]
 
 @dataclass(frozen=True, slots=True)
 class QueryWord:
-    """A plain word the user typed (for did-you-mean), with its place in the query."""
+    """A plain word the user typed (for did-you-mean), with its place in the query;
+    ``field``: a facet field whose value it is (``place:brazill``), none holding it."""
 
     text: str
     start: int
     end: int
+    field: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +314,10 @@ class _Parser:
             if not prefix:
                 return wq.Every()
             return Expansion("prefix", token.text, prefix, ((target, 1.0),), token.start)
-        return Expansion("values", token.text, value, ((target, 1.0),), token.start)
+        return Expansion(
+            "values", token.text, value, ((target, 1.0),), token.start,
+            highlight=not self.negated,  # (a value ruled out is never respelled)
+        )  # fmt: skip
 
 
 #: A word inside a quoted phrase, for did-you-mean.

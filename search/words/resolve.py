@@ -14,7 +14,7 @@ import dataclasses
 from whoosh import query as wq
 
 from search.errors import QueryError
-from search.query.parser import NOTHING, Expansion, ParsedQuery, any_field
+from search.query.parser import NOTHING, Expansion, ParsedQuery, QueryWord, any_field
 from search.words.vocabulary import Vocabulary
 
 #: Most words one prefix/wildcard/fuzzy word may expand to.
@@ -40,8 +40,12 @@ def resolve_query(parsed: ParsedQuery, vocabulary: Vocabulary) -> ParsedQuery:
         strict=strict,
         relaxed=relaxed,
         highlight_terms=parsed.highlight_terms | resolver.highlight,
-        # A word being typed that begins words of the index is no typo (yet).
-        words=tuple(w for w in parsed.words if w.start not in resolver.completed),
+        # A word being typed that begins words of the index is no typo (yet); a facet
+        # value no article holds may be one.
+        words=(
+            *(w for w in parsed.words if w.start not in resolver.completed),
+            *resolver.unknown_values,
+        ),
     )
 
 
@@ -52,6 +56,8 @@ class _Resolver:
         self.expanded: dict[Expansion, wq.Query] = {}
         #: Positions of words being typed that have completions.
         self.completed: set[int] = set()
+        #: Facet values typed that no article holds (for did-you-mean).
+        self.unknown_values: list[QueryWord] = []
 
     def query(self, query: wq.Query) -> wq.Query:
         if isinstance(query, Expansion):
@@ -78,6 +84,12 @@ class _Resolver:
             values = self.vocabulary.terms_starting(fieldname, expansion.pattern)
         else:
             values = self.vocabulary.matching_values(fieldname, expansion.pattern)
+            typed, start = expansion.word, expansion.position
+            unknown = values == [expansion.pattern] and not self.vocabulary.field_frequency(
+                fieldname, expansion.pattern
+            )
+            if unknown and expansion.highlight:
+                self.unknown_values.append(QueryWord(typed, start, start + len(typed), fieldname))
         if not values:
             return NOTHING
         terms = [wq.Term(fieldname, value) for value in values]

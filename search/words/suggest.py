@@ -104,6 +104,8 @@ def suggest(
     ``TOGETHER`` times as often as articles at large do ("wheat exports" is not "what
     exports", nor "comet landing" "come landing"; "intrest rates" is "interest rates").
     """
+    values = [word for word in words if word.field]
+    words = [word for word in words if not word.field]
     folded_words = {word: fold(word.text) for word in words}
     stems = {word: stem_of(folded) for word, folded in folded_words.items()}
     # (stop words, with no stem, are neither respelled nor weighed against)
@@ -115,21 +117,48 @@ def suggest(
     }
     corrected = query
     changed = False
-    for word in sorted(words, key=lambda w: w.start, reverse=True):
-        folded = folded_words[word]
-        if word not in frequencies or not 3 <= len(folded) <= MAX_WORD or not folded.isalpha():
-            continue
-        replacement = respelling(vocabulary, folded, frequencies[word])
+    for word in sorted([*words, *values], key=lambda w: w.start, reverse=True):
+        if word.field:
+            if query[word.start : word.end] != word.text:  # (quoted: not respelled)
+                continue
+            replacement = closest_value(vocabulary, word.field, fold(word.text))
+        else:
+            folded = folded_words[word]
+            if word not in frequencies or not 3 <= len(folded) <= MAX_WORD:
+                continue
+            if not folded.isalpha():
+                continue
+            replacement = respelling(vocabulary, folded, frequencies[word])
+            others = sorted({stem for other, stem in known.items() if other is not word})
+            if (
+                replacement is not None
+                and articles_with is not None
+                and not _goes_with(replacement, others, articles_with, article_count)
+            ):
+                continue
         if replacement is None:
-            continue
-        others = sorted({stem for other, stem in known.items() if other is not word})
-        if articles_with is not None and not _goes_with(
-            replacement, others, articles_with, article_count
-        ):
             continue
         corrected = corrected[: word.start] + replacement + corrected[word.end :]
         changed = True
     return corrected if changed else None
+
+
+def closest_value(vocabulary: Vocabulary, field: str, typed: str) -> str | None:
+    """The value of facet ``field`` closest to ``typed`` (which no article holds): at most
+    one edit for a short value, two for a longer one, the same first letter; ties go to
+    the commoner value ("brazill" -> "brazil", "volker" -> "paul volcker" is too far)."""
+    if not 3 <= len(typed) <= MAX_WORD * 2:
+        return None
+    most = 1 if len(typed) <= 5 else MAX_EDITS
+    near = [
+        (distance, value)
+        for value in vocabulary.terms_starting(field, typed[0])
+        if abs(len(value) - len(typed)) <= most
+        and (distance := edit_distance(value, typed)) <= most
+    ]
+    if not near:
+        return None
+    return min(near, key=lambda n: (n[0], -vocabulary.field_frequency(field, n[1]), n[1]))[1]
 
 
 #: How much likelier the other words must be beside a respelling than anywhere.
