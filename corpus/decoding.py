@@ -8,6 +8,7 @@ never smuggle terminal escapes into the CLI or the UI.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 #: Tried, in order, when a file is not valid UTF-8.  cp1252 is what Windows-era news
@@ -41,8 +42,10 @@ class Decoded:
     warning_line: int | None = None
 
 
-def decode_bytes(data: bytes) -> Decoded:
-    """Decode ``data`` as UTF-8 (a BOM is dropped), else the first fallback that works.
+def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode ``data`` as UTF-8 (a BOM is dropped), else as the encoding the file
+    ``declared`` (an HTML page's charset) without a warning, else the first fallback
+    that works.
 
     Text with a UTF-16 byte-order mark (as Windows tools save it) is decoded as UTF-16.
     """
@@ -56,6 +59,11 @@ def decode_bytes(data: bytes) -> Decoded:
     except UnicodeDecodeError as error:
         bad_byte = data[error.start]
         line = data.count(b"\n", 0, error.start) + 1
+    if declared is not None:
+        try:
+            return Decoded(data.decode(declared), declared)
+        except (UnicodeDecodeError, LookupError):
+            pass  # a charset that is wrong or unknown: as if none were declared
     for encoding in FALLBACK_ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -84,3 +92,14 @@ def looks_binary(head: bytes, *, text_data: bool = False) -> bool:
         return True
     controls = len(head) - len(head.translate(None, _BINARY_CONTROL_BYTES))
     return controls / len(head) > (TEXT_DATA_CONTROL_RATIO if text_data else BINARY_CONTROL_RATIO)
+
+
+#: ``<meta charset="windows-1252">`` or ``<meta http-equiv=... content="text/html;
+#: charset=ISO-8859-1">`` near the top of an HTML page.
+_HTML_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+def html_charset(head: bytes) -> str | None:
+    """The character encoding an HTML page declares in its first bytes, if any."""
+    found = _HTML_CHARSET.search(head[:SNIFF_BYTES])
+    return found.group(1).decode("ascii").lower() if found else None

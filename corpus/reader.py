@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from corpus.decoding import SNIFF_BYTES, decode_bytes
+from corpus.decoding import SNIFF_BYTES, decode_bytes, html_charset
 from corpus.errors import CorpusError
 from corpus.extract.cleaning import clean_text
 from corpus.formats import (
@@ -289,7 +289,8 @@ def _read_page(
     if len(data) > limit:
         report.skip(entry.path, too_large(limit))
         return
-    decoded = decode_bytes(data)
+    declared = html_charset(data) if parse is parse_html else None
+    decoded = decode_bytes(data, declared)
     if decoded.warning:
         report.warn(entry.path, decoded.warning, decoded.warning_line)
     try:

@@ -115,3 +115,27 @@ def test_html_lists_and_tables_keep_their_words_apart_and_no_control_gets_in(
     assert "Sandbags Pumps" in body and "Alpha Beta" in body
     assert "Water rose again" in body.replace("  ", " ")
     assert "\u202e" not in body and "\x1b" not in body
+
+
+def test_an_html_page_in_the_charset_it_declares_is_read_without_a_warning(
+    tmp_path: Path,
+) -> None:
+    """A page saved as windows-1252 that says so was decoded right but warned "not
+    valid UTF-8"; a page that declares nothing still gets the warning."""
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "<title>Caf\xe9 opens</title></head><body><article><h1>Caf\xe9 opens in town</h1>"
+        "<p>The new caf\xe9 opened on Monday, serving coffee for \u20ac2 a cup to the town.</p>"
+        "<p>Its owner said business had been good since the doors opened.</p>"
+        "</article></body></html>"
+    )
+    declared = tmp_path / "declared.html"
+    declared.write_bytes(page.encode("cp1252"))
+    report = CorpusReport()
+    [article] = read_corpus(declared, report)
+    assert "café opened" in article.body and "€2" in article.body and not report.warnings
+    silent = tmp_path / "silent.html"
+    silent.write_bytes(page.replace(" charset=windows-1252", "").encode("cp1252"))
+    report = CorpusReport()
+    [article] = read_corpus(silent, report)
+    assert "café opened" in article.body and "not valid UTF-8" in report.warnings[0].reason

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from test_search_fastpaths import segmented_index, segmented_plain_index
-from test_search_support import sample_articles, write_index
+from test_search_support import sample_articles, scratch_dir, write_index
 from whoosh import index as whoosh_index
 
 from corpus import Article
@@ -44,7 +43,7 @@ QUERIES = [
 
 
 def copy_of(folder: Path) -> Path:
-    target = Path(tempfile.mkdtemp(prefix="newsdesk-postings-test-"))
+    target = scratch_dir("newsdesk-postings-test-")
     shutil.copytree(folder, target, dirs_exist_ok=True)
     return target
 
@@ -59,7 +58,7 @@ def segmented_copy() -> Iterator[Path]:
 
 def assert_files_equal_the_segments(generation: Path) -> None:
     """Every postings file is byte for byte the one read back from its segment."""
-    scratch = Path(tempfile.mkdtemp(prefix="newsdesk-readback-"))
+    scratch = scratch_dir("newsdesk-readback-")
     try:
         for reader in whoosh_adapter.segment_readers(generation):
             written = postings_path(generation, reader.segment())

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import shutil
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,6 +21,7 @@ from test_search_support import (
     sample_articles,
     sample_engine,
     sample_index,
+    scratch_dir,
     write_plain_whoosh_index,
 )
 from whoosh import index as whoosh_index
@@ -66,7 +65,7 @@ def segmented_plain_index() -> Index:
 def segmented_index() -> Index:
     """The same three segments with deletions, each given its postings file by the index
     layer's own writer (as every commit of ``newsdesk index`` does): the path users run."""
-    folder = Path(tempfile.mkdtemp(prefix="newsdesk-segmented-"))
+    folder = scratch_dir("newsdesk-segmented-")
     shutil.copytree(segmented_plain_index().storage.folder, folder, dirs_exist_ok=True)
     assert len(repair_postings_files(folder)) == 3
     return whoosh_index.open_dir(str(folder))

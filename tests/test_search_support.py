@@ -10,7 +10,9 @@ tests of the engine's reading through Whoosh when a segment has no arrays file.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,10 +30,18 @@ from search import Engine
 SEED_ID = "000_b98891cdbd8958c6"
 
 
+def scratch_dir(prefix: str) -> Path:
+    """A fresh temp folder, removed when the test process ends (shared indexes outlive
+    one test, so pytest's tmp_path does not fit; they were left in /tmp by the dozen)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def write_index_dir(articles: Iterable[Article], folder: Path | None = None) -> Path:
     """The folder of an index of ``articles`` built by ``newsdesk index``'s own build (a
     fresh temp folder by default): what ``--index DIR`` and ``Engine.open`` take."""
-    target = folder or Path(tempfile.mkdtemp(prefix="newsdesk-search-test-"))
+    target = folder or scratch_dir("newsdesk-search-test-")
     build_index(index_dir=target, articles=articles, procs=1)
     return target
 
@@ -43,7 +53,7 @@ def write_index(articles: Iterable[Article], folder: Path | None = None) -> Inde
 
 def write_plain_whoosh_index(articles: Iterable[Article], folder: Path | None = None) -> Index:
     """A bare Whoosh index of ``articles`` (same schema and documents, no arrays files)."""
-    target = folder or Path(tempfile.mkdtemp(prefix="newsdesk-search-test-"))
+    target = folder or scratch_dir("newsdesk-search-test-")
     ix = whoosh_index.create_in(str(target), build_schema())
     with ix.writer(limitmb=128) as writer:
         for article in articles:

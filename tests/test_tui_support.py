@@ -12,7 +12,6 @@ import functools
 import html
 import re
 import shutil
-import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -20,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from test_search_support import scratch_dir
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.worker import WorkerCancelled, WorkerFailed
@@ -57,7 +57,7 @@ def sample_index() -> Path:
     """The bundled sample's index, built once per test session (read-only for tests)."""
     global _SAMPLE_INDEX
     if _SAMPLE_INDEX is None:
-        folder = Path(tempfile.mkdtemp(prefix="newsdesk-tui-index-"))
+        folder = scratch_dir("newsdesk-tui-index-")
         build_index([sample_corpus_path()], folder)
         _SAMPLE_INDEX = folder
     return _SAMPLE_INDEX
@@ -68,7 +68,7 @@ def undated_index() -> Path:
     2017-09-22, inferred), built once per session: 4 stories, 3 undated."""
     global _UNDATED_INDEX
     if _UNDATED_INDEX is None:
-        folder = Path(tempfile.mkdtemp(prefix="newsdesk-tui-undated-"))
+        folder = scratch_dir("newsdesk-tui-undated-")
         corpus = folder / "corpus"
         corpus.mkdir()
         for number in (1, 2, 3):
