@@ -60,6 +60,9 @@ LABELLED_FORMATS = frozenset({Format.REUTERS.value})
 MAX_TEXT_CHARS = 20_000
 
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
+#: Articles: a one-word "person" after one is a thing ("an Oscar", "the Budget").
+_ARTICLES = frozenset({"the", "a", "an"})
+
 # What joins two names the model read as one: a list's comma, a result's verb.
 _LIST = re.compile(r", | (?:beat|v|vs\.?) (?=[A-Z])")
 
@@ -196,6 +199,9 @@ def find_names(text: str, *, sports: bool | None = None) -> Names | None:
         label = votes[entity.text.casefold()].most_common(1)[0][0]
         if label == "PERSON" and ORG_WORD.search(entity.text):
             label = "ORG"  # "Kansai Electric Power", "Johnson Controls Inc"
+        after_article = entity.start > 0 and doc[entity.start - 1].lower_ in _ARTICLES
+        if label == "PERSON" and after_article and len(entity) == 1:
+            continue  # "an Oscar", "the Premiership": a one-word name after an article
         if label == "PERSON":
             person = person_name(entity.text)
             if person and canonical_place(person) is None:
