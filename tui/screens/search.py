@@ -16,7 +16,6 @@ benchmarks/README.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -29,10 +28,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from corpus.model import Article
 from search.errors import QueryError
-from search.results import Hit, SearchResults, Span
-from tui.backend import SearchBackend, query_spans, why_line
+from search.results import SearchResults
+from tui.backend import SearchBackend
 from tui.history import QueryHistory
 from tui.messages import (
     FacetToggled,
@@ -55,7 +53,7 @@ from tui.search_state import SearchRequest
 from tui.settings import Settings
 from tui.widgets.facet_panel import FacetPanel
 from tui.widgets.filter_chips import FilterChips
-from tui.widgets.preview import PREVIEW_CHARS, Preview
+from tui.widgets.preview import Preview
 from tui.widgets.result_list import ResultList
 from tui.widgets.result_summary import ResultSummary, empty_hint
 from tui.widgets.search_bar import SearchBar
@@ -67,7 +65,6 @@ PREVIEW_MIN_WIDTH = 110
 #: four or five results show instead of three.
 COMPACT_BELOW_ROWS = 30
 #: Seconds the result cursor must rest before the preview fetches the whole story.
-PREVIEW_DELAY = 0.1
 
 
 class SearchScreen(IndexRefreshingScreen):
@@ -109,7 +106,6 @@ class SearchScreen(IndexRefreshingScreen):
         self._search_worker: Worker[None] | None = None
         self._page_worker: Worker[None] | None = None
         self._loading_more = False
-        self._preview_timer: Timer | None = None
         #: The saved search whose new stories the result list marks (None: no marks).
         self._marked_request: SearchRequest | None = None
 
@@ -391,37 +387,11 @@ class SearchScreen(IndexRefreshingScreen):
     def on_hit_highlighted(self, message: HitHighlighted) -> None:
         """Show the hit at once; fetch the full story after a pause in cursor movement,
         so scrolling through the list (or painting new results) never waits for it."""
-        self.query_one(Preview).show_hit(message.hit)
+        # (the query of the results shown: never the malformed one being typed)
+        self.query_one(Preview).follow(message.hit, self.engine, self.shown_request)
         position = self.query_one(ResultList).highlighted
         if position is not None and not self.stale:
             self.query_one(ResultSummary).show_position(position + 1)
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        hit, shown = message.hit, self.shown_request  # never the malformed query being typed
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_preview(hit, shown))
-
-    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def _load_preview(self, hit: Hit, shown: SearchRequest | None) -> None:
-        article = self.engine.get(hit.id)
-        query, typing = (shown.query, shown.typing) if shown is not None else ("", False)
-        title_spans = query_spans(self.engine, query, article.title, as_you_type=typing)
-        body_spans = query_spans(
-            self.engine, query, article.body[:PREVIEW_CHARS], as_you_type=typing
-        )
-        why = why_line(self.engine, query, hit, as_you_type=typing)
-        self.app.call_from_thread(self._show_preview, hit, article, title_spans, body_spans, why)
-
-    def _show_preview(
-        self,
-        hit: Hit,
-        article: Article,
-        title_spans: Sequence[Span],
-        body_spans: Sequence[Span],
-        why: str,
-    ) -> None:
-        current = self.query_one(ResultList).current_hit
-        if current is not None and current.id == hit.id:
-            self.query_one(Preview).show_article(article, title_spans, body_spans, why)
 
     def on_hit_chosen(self, message: HitChosen) -> None:
         from tui.screens.reader import ReaderScreen
