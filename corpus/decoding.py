@@ -99,7 +99,22 @@ def looks_binary(head: bytes, *, text_data: bool = False) -> bool:
 _HTML_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
+#: Declared charsets read as another, as browsers do (the WHATWG Encoding Standard):
+#: pages that say Latin-1 are nearly always windows-1252, whose curly quotes and dashes
+#: Latin-1 would turn into control characters; UTF-16/32 without a byte-order mark is a
+#: wrong declaration (text that was UTF-16 has its mark, handled before).
+_DECLARED_AS = {
+    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "l1": "cp1252",
+    "ascii": "cp1252", "us-ascii": "cp1252", "iso-8859-9": "cp1254",
+    "utf-16": None, "utf-16le": None, "utf-16be": None, "utf-32": None,
+}  # fmt: skip
+
+
 def html_charset(head: bytes) -> str | None:
-    """The character encoding an HTML page declares in its first bytes, if any."""
+    """The character encoding an HTML page declares in its first bytes, if any (as a
+    browser reads the declaration: Latin-1 as windows-1252)."""
     found = _HTML_CHARSET.search(head[:SNIFF_BYTES])
-    return found.group(1).decode("ascii").lower() if found else None
+    if found is None:
+        return None
+    declared = found.group(1).decode("ascii").lower()
+    return _DECLARED_AS.get(declared, declared)

@@ -76,6 +76,8 @@ _ANY_IGNORED_NAME = re.compile("|".join(fnmatch.translate(glob) for glob, _ in I
 #: words are at least PROSE_SHARE in such paragraphs reads as a story.
 PROSE_PARAGRAPH_WORDS = 8
 PROSE_SHARE = 0.5
+#: ... and whose lines run this long on average (wrapped text, not a table's rows).
+PROSE_LINE_CHARS = 40
 #: A word of prose: letters (an apostrophe or hyphen inside), punctuation around.
 _WORD = re.compile(rb"^[(\"'\[]*[A-Za-z]+(?:['-][A-Za-z]+)*[)\"'\].,;:!?]*$")
 _SENTENCE_ENDS = (b".", b"!", b"?", b'"', b"'", "\u201d".encode(), b")")
@@ -130,21 +132,26 @@ def reads_like_article(head: bytes) -> bool:
     if len(head) == SNIFF_BYTES:  # the last line may be cut short
         lines = lines[:-1]
     words = prose_words = 0
-    for paragraph in _paragraphs(lines):
+    for paragraph, line_count in _paragraphs(lines):
         tokens = paragraph.split()
         words += len(tokens)
         alphabetic = sum(1 for token in tokens if _WORD.match(token))
-        if alphabetic >= PROSE_PARAGRAPH_WORDS and paragraph.endswith(_SENTENCE_ENDS):
+        if (
+            alphabetic >= PROSE_PARAGRAPH_WORDS
+            and paragraph.endswith(_SENTENCE_ENDS)
+            and len(paragraph) >= PROSE_LINE_CHARS * line_count  # lines, not a list's items
+        ):
             prose_words += alphabetic
     return prose_words >= PROSE_PARAGRAPH_WORDS and prose_words >= PROSE_SHARE * words
 
 
-def _paragraphs(lines: list[bytes]) -> Iterator[bytes]:
-    """The paragraphs of ``lines`` (runs of lines between blank ones), each one line."""
+def _paragraphs(lines: list[bytes]) -> Iterator[tuple[bytes, int]]:
+    """The paragraphs of ``lines`` (runs of lines between blank ones), each joined into
+    one line, with how many lines it took."""
     paragraph: list[bytes] = []
     for line in [*lines, b""]:
         if line.strip():
             paragraph.append(line.strip())
         elif paragraph:
-            yield b" ".join(paragraph)
+            yield b" ".join(paragraph), len(paragraph)
             paragraph = []

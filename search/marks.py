@@ -21,9 +21,11 @@ from corpus.model import Article
 from search.errors import ArticleNotFoundError, SearchError
 from search.present.hitcache import to_hit
 from search.results import Hit
-from search.user_data import write_json
+from search.user_data import index_key, write_json
 
-FORMAT = 1
+FORMAT = 2
+#: Format 1 marks name no index ("" : judged against any).
+_READABLE = (1, FORMAT)
 
 
 def default_marks_path() -> Path:
@@ -57,10 +59,14 @@ class Marks:
     def _read(self) -> dict[str, Mark]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            items = data["marks"] if data.get("format") == FORMAT else None
+            items = data["marks"] if data.get("format") in _READABLE else None
             if not isinstance(items, list):
                 raise ValueError("not a list of marks")
-            return {str(item["id"]): Mark(**item) for item in items}
+            known = set(Mark.__dataclass_fields__)
+            return {
+                str(item["id"]): Mark(**{k: v for k, v in item.items() if k in known})
+                for item in items
+            }
         except FileNotFoundError:
             return {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
@@ -73,7 +79,7 @@ class Marks:
 
     def of_index(self, index: str | Path) -> list[Mark]:
         """The marks made in ``index`` (and those older marks that do not say where)."""
-        where = str(Path(index).absolute())
+        where = index_key(index)
         return [mark for mark in self.marks.values() if mark.index in ("", where)]
 
     def mark(
@@ -88,7 +94,7 @@ class Marks:
             marked=old.marked if old else datetime.now(UTC).isoformat(timespec="seconds"),
             content_hash=article.content_hash,
             note=" ".join(note.split()) if note is not None else (old.note if old else ""),
-            index=str(Path(index).absolute()) if index is not None else (old.index if old else ""),
+            index=index_key(index) if index is not None else (old.index if old else ""),
         )
         self.marks[article.id] = mark
         self._write()
@@ -116,7 +122,7 @@ class MarkedStory:
 
     def elsewhere(self, index: str | Path) -> bool:
         """Not in ``index``, but marked in another one (so not "gone": elsewhere)."""
-        return self.hit is None and self.mark.index not in ("", str(Path(index).absolute()))
+        return self.hit is None and self.mark.index not in ("", index_key(index))
 
     @property
     def changed(self) -> bool:
@@ -133,3 +139,15 @@ def marked_stories(marks: Marks, get: Callable[[str], Article]) -> Iterator[Mark
             yield MarkedStory(mark, None)
             continue
         yield MarkedStory(mark, to_hit(article, 0.0, "", ()))
+
+
+def marks_to_export(
+    marks: Marks, get: Callable[[str], Article], index: str | Path
+) -> tuple[list[Hit], dict[str, str], int]:
+    """What an export of the marked stories holds (``newsdesk marks --format``, the
+    TUI's F7): the marked stories found in ``index`` (wherever they were marked), their
+    notes, and how many marks are this index's (marked here, or found here)."""
+    found = [story for story in marked_stories(marks, get) if story.hit is not None]
+    own = {mark.id for mark in marks.of_index(index)} | {story.mark.id for story in found}
+    notes = {story.mark.id: story.mark.note for story in found}
+    return [story.hit for story in found if story.hit is not None], notes, len(own)

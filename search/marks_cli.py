@@ -15,7 +15,7 @@ from index.errors import NewsdeskIndexError
 from index.store import resolve_index_dir
 from search.cli import hit_to_json
 from search.export import FORMATS, Provenance, export_hits, write_export
-from search.marks import MarkedStory, Marks, marked_stories
+from search.marks import MarkedStory, Marks, marked_stories, marks_to_export
 from search.output import counted, date_text, write_text
 from search.present.highlight import clean_text
 
@@ -69,29 +69,23 @@ def run_marks(args: argparse.Namespace) -> int:
 
     store = Marks()
     index = resolve_index_dir(args.index)
+    if args.format:  # an export needs the stories themselves: an unreadable index fails
+        with Engine.open(args.index, cluster=args.cluster) as engine:
+            hits, notes, total = marks_to_export(store, engine.get, index)
+        exported = export_hits(hits, args.format, Provenance.of_marks(index, notes, total))
+        if args.output:
+            write_export(Path(args.output), exported, fmt=args.format)
+            print(f"{counted(len(hits), 'story', 'stories')} written to {args.output}")
+        else:
+            sys.stdout.write(exported)
+        return 0
     try:
         with Engine.open(args.index, cluster=args.cluster) as engine:
             stories = list(marked_stories(store, engine.get))
     except NewsdeskIndexError as error:
-        if args.format:
-            raise  # an export needs the stories themselves
         # The marks are the user's own file: list them, say what the index lacks.
         print(f"newsdesk: {error.title}: {error} (the marks are listed as marked)", file=sys.stderr)
         stories = [MarkedStory(mark, None, checked=False) for mark in store.marks.values()]
-    if args.format:
-        found = [story for story in stories if story.hit is not None]
-        provenance = Provenance.of_marks(
-            index,
-            {story.mark.id: story.mark.note for story in stories},
-            total=len({m.id for m in store.of_index(index)} | {s.mark.id for s in found}),
-        )
-        exported = export_hits([s.hit for s in found if s.hit], args.format, provenance)
-        if args.output:
-            write_export(Path(args.output), exported, fmt=args.format)
-            print(f"{counted(len(found), 'story', 'stories')} written to {args.output}")
-        else:
-            sys.stdout.write(exported)
-        return 0
     if args.json:
         listed = [_story_json(story, index) for story in stories]
         json.dump(listed, sys.stdout, ensure_ascii=False)

@@ -30,7 +30,7 @@ from platformdirs import user_data_path
 
 from search.errors import SearchError
 from search.results import Hit, SearchResults
-from search.user_data import write_json
+from search.user_data import index_key, write_json
 
 FORMAT = 2
 #: Files of format 1 (one look per search, whichever index) are read, as looks of "".
@@ -120,7 +120,7 @@ class SavedSearches:
     def __init__(self, path: Path | None = None, *, index: str | Path | None = None) -> None:
         self.path = path or default_saved_path()
         #: The index whose looks this store reads and writes ("" for none in particular).
-        self.index = str(Path(index).absolute()) if index is not None else ""
+        self.index = index_key(index) if index is not None else ""
         self.searches: dict[str, SavedSearch] = self._read()
 
     def _read(self) -> dict[str, SavedSearch]:

@@ -21,3 +21,9 @@ def write_json(path: Path, document: Any, what: str) -> None:
     except OSError as error:
         temp.unlink(missing_ok=True)
         raise SearchError(f"cannot save {what} to {path}: {error.strerror}") from None
+
+
+def index_key(index: str | os.PathLike[str]) -> str:
+    """How the user's files name an index: its full, resolved path (``~``, ``..`` and
+    links resolved), so one index never goes under two names."""
+    return str(Path(index).expanduser().resolve())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -46,16 +47,30 @@ def test_jsonl_maps_the_usual_field_names(tmp_path: Path) -> None:
     assert second.id and second.id == read(path)[0][1].id  # made from the record: stable
 
 
+def test_a_record_without_an_id_keeps_its_id_when_the_corpus_moves(tmp_path: Path) -> None:
+    first, moved = tmp_path / "first" / "feed", tmp_path / "elsewhere" / "feed"
+    first.mkdir(parents=True)
+    records = [{"title": "Dam opens", "body": "It opened."}, {"title": "Dam opens", "body": "x"}]
+    (first / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    shutil.copytree(first, moved)
+    ids = [article.id for article in read(first)[0]]
+    assert ids == [article.id for article in read(moved)[0]]
+    assert ids[1] == ids[0] + "-2"  # alike in headline, date and source: numbered
+
+
 def test_a_date_in_seconds_since_1970_may_be_a_number_or_text(tmp_path: Path) -> None:
     path = tmp_path / "news.jsonl"
     path.write_text(
         '{"id": "n", "title": "t", "body": "b", "date": 1108000000}\n'
         '{"id": "s", "title": "t", "body": "b", "date": "1108000000"}\n'
         '{"id": "ms", "title": "t", "body": "b", "date": "1108000000000"}\n'
+        '{"id": "stamp", "title": "t", "body": "b", "date": "2012031015"}\n'
     )
     articles, report = read(path)
-    assert not report.warnings  # the text was "not a date"
-    assert {article.date for article in articles} == {datetime(2005, 2, 10, 1, 46, 40)}
+    assert [article.id for article in articles] == ["n", "s", "ms", "stamp"]
+    assert {article.date for article in articles[:3]} == {datetime(2005, 2, 10, 1, 46, 40)}
+    # a compact stamp starting with its year is no count of seconds (it would be 2033)
+    assert articles[3].date is None and [w.line for w in report.warnings] == [4]
 
 
 def test_jsonl_infers_the_date_its_dateline_states_and_places(tmp_path: Path) -> None:

@@ -114,11 +114,19 @@ def test_plain_text_beside_data_is_ignored_unless_it_is_a_story(tmp_path: Path) 
         + "".join(f"  {code:<10} {n:>4}  {code.title()} desk\n" for n, code in enumerate(
             ["ORGS", "PLACES", "PEOPLE", "TOPICS", "EXCHANGES", "MONEY-FX", "GRAIN", "CRUDE"]))
     )  # fmt: skip
+    (tmp_path / "codes.txt").write_text(  # a table whose rows end like sentences
+        "".join(f"{code}: {name}.\n" for code, name in [
+            ("ACQ", "Mergers and acquisitions"), ("CRUDE", "Crude oil prices (CRUDE)"),
+            ("GRAIN", "Grain markets and their trade"), ("SHIP", "Shipping news and freight"),
+        ] * 4)
+    )  # fmt: skip
     articles, report = read(tmp_path)
     assert sorted(article.id for article in articles if article.format == "text") == [
         "brief", "story", "sub/classes", "wrapped",
     ]  # fmt: skip
-    assert sorted(Path(entry.path).name for entry in report.ignored) == ["classes.txt", "notes.txt"]
+    assert sorted(Path(entry.path).name for entry in report.ignored) == [
+        "classes.txt", "codes.txt", "notes.txt",
+    ]  # fmt: skip
 
 
 def test_control_characters_never_reach_article_text(tmp_path: Path) -> None:

@@ -125,9 +125,25 @@ def test_a_story_marked_in_another_index_is_not_called_gone(
     capsys.readouterr()
     assert main(["marks", "--index", str(other)]) == 0
     listed = capsys.readouterr().out
-    assert f"Harbour reopens  [harbour]  (marked in {index.absolute()})" in listed
+    assert f"Harbour reopens  [harbour]  (marked in {index.resolve()})" in listed
     assert "no longer" not in listed
     assert main(["marks", "--index", str(other), "--format", "md"]) == 0
     exported = capsys.readouterr().out
     assert "Dam opens" in exported and "Harbour" not in exported
     assert "- Stories: 1 of 1" in exported
+
+
+def test_marks_of_format_1_are_read(
+    capsys: pytest.CaptureFixture[str], corpus_index: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, index = corpus_index
+    marks = tmp_path / "old-marks.json"
+    marks.write_text(json.dumps({"format": 1, "marks": [
+        {"id": "harbour", "title": "Harbour reopens", "marked": "2026-12-01T10:00:00+00:00",
+         "content_hash": "", "note": "older note"},
+    ]}))  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSDESK_MARKS", str(marks))
+        assert main(["marks", "--index", str(index)]) == 0
+    listed = capsys.readouterr().out
+    assert "Harbour reopens  [harbour]" in listed and "older note" in listed

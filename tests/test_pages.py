@@ -134,6 +134,17 @@ def test_an_html_page_in_the_charset_it_declares_is_read_without_a_warning(
     report = CorpusReport()
     [article] = read_corpus(declared, report)
     assert "café opened" in article.body and "€2" in article.body and not report.warnings
+    # A page that says Latin-1 is windows-1252, as browsers read it: its curly quotes
+    # and dashes would otherwise become control characters, and be dropped.
+    latin = tmp_path / "latin.html"
+    latin.write_bytes(
+        page.replace("windows-1252", "iso-8859-1")
+        .replace("opened on", "opened \u2013 \u201cfinally\u201d \u2013 on")
+        .encode("cp1252")
+    )
+    report = CorpusReport()
+    [article] = read_corpus(latin, report)
+    assert "opened \u2013 \u201cfinally\u201d \u2013 on" in article.body and not report.warnings
     silent = tmp_path / "silent.html"
     silent.write_bytes(page.replace(" charset=windows-1252", "").encode("cp1252"))
     report = CorpusReport()

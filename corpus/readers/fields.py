@@ -84,8 +84,13 @@ def _list(value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
 
 
+#: Seconds (10 digits) or milliseconds (13) since 1970 as text: from 2001-09-09 on, never
+#: a compact stamp that starts with its year ("2012031015" is 2012-03-10 15:00, not 2033).
+_EPOCH_TEXT = re.compile(r"1\d{9}(?:\d{3})?", re.ASCII)
+
+
 def _date(value: object) -> datetime | None:
-    if isinstance(value, str) and value.strip().isdigit() and 9 <= len(value.strip()) <= 13:
+    if isinstance(value, str) and _EPOCH_TEXT.fullmatch(value.strip()):
         value = int(value)  # seconds (or milliseconds) since 1970, written as text
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > 100_000_000_000 else value
@@ -121,7 +126,7 @@ def record_to_article(
         article = _record_article(record, entry, line, article_format, report)
         if article is None or article.id:
             return article
-        return replace(article, id=record_id(article, identities))
+        return replace(article, id=record_id(article, entry.relative, identities))
     except (ValueError, LookupError, TypeError, RecursionError) as error:
         report.skip(entry.path, f"cannot read record: {error}", line)
         return None
@@ -181,18 +186,19 @@ def _record_article(
     return article
 
 
-def record_id(article: Article, identities: dict[str, int] | None) -> str:
+def record_id(article: Article, file: str, identities: dict[str, int] | None) -> str:
     """An id for a record that has none, which a correction of its text keeps (so its
-    mark and note stay with it): from its file and its url, or its headline, date and
-    source as given; the second record of a file alike in these gets "-2", and so on.
-    A record with neither url nor headline is known by its content alone."""
+    mark and note stay with it): from its ``file`` (relative to the corpus root given,
+    so moving the corpus keeps it) and its url, or its headline, date and source as
+    given; the second record of a file alike in these gets "-2", and so on (in file
+    order). A record with neither url nor headline is known by its content alone."""
     if identities is None or not (article.url or not article.title_inferred):
         return article.content_hash[:16]
     if article.url:
-        identity = f"{article.path}\x1furl\x1f{article.url}"
+        identity = f"{file}\x1furl\x1f{article.url}"
     else:
         when = article.date.isoformat() if article.date and not article.date_inferred else ""
-        identity = f"{article.path}\x1f{article.title}\x1f{when}\x1f{article.source}"
+        identity = f"{file}\x1f{article.title}\x1f{when}\x1f{article.source}"
     key = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     seen = identities.get(key, 0) + 1
     identities[key] = seen

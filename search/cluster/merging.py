@@ -20,6 +20,7 @@ from index.reading import MISSING_DATE
 from search.cluster.messages import RankedEntry, TierAnswer
 from search.cluster.shards import Gathered
 from search.errors import ClusterError
+from search.present.facets import cut_keeping
 
 #: ``related``'s number of key terms (Whoosh's more-like-this default).
 KEY_TERMS = 5
@@ -112,10 +113,8 @@ def merge_facets(
             result[name] = sorted(pairs)
             continue
         pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
-        if 0 < limit < len(pairs):
-            picked = {spellings[name].get(term, term) for term in (keep or {}).get(name, ())}
-            pairs = pairs[:limit] + [pair for pair in pairs[limit:] if pair[0] in picked]
-        result[name] = pairs
+        picked = {spellings[name].get(term, term) for term in (keep or {}).get(name, ())}
+        result[name] = cut_keeping(pairs, limit, picked)
     return result
 
 

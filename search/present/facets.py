@@ -214,9 +214,7 @@ class FacetColumns:
                 pairs = [(self._name(name, column, i), int(tally[i])) for i in found.tolist()]
                 picked = {self._name(name, column, i) for i in kept}
             pairs.sort(key=lambda pair: (-pair[1], pair[0].casefold(), pair[0]))
-            if 0 < limit < len(pairs):
-                pairs = pairs[:limit] + [pair for pair in pairs[limit:] if pair[0] in picked]
-            counts[name] = pairs
+            counts[name] = cut_keeping(pairs, limit, picked)
         return counts
 
     def count_values(
@@ -259,3 +257,13 @@ class FacetColumns:
             return term
         with self._lock:
             return self._name(name, column, value_id)
+
+
+def cut_keeping(
+    pairs: list[tuple[str, int]], limit: int, picked: Collection[str]
+) -> list[tuple[str, int]]:
+    """The first ``limit`` of a facet's (value, count) pairs (all when 0), then those of
+    the values ``picked`` that missed the cut, in their order."""
+    if 0 < limit < len(pairs):
+        return pairs[:limit] + [pair for pair in pairs[limit:] if pair[0] in picked]
+    return pairs

@@ -30,7 +30,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from search.errors import SearchError
 from search.export import EXTENSIONS, FORMATS, Provenance, export_hits, write_export
-from search.marks import Marks, marked_stories
+from search.marks import Marks, marks_to_export
 from search.output import stories
 from search.results import Hit
 from tui.backend import SearchBackend
@@ -199,14 +199,9 @@ class ExportScreen(ModalScreen[str | None]):
         return f"Exported {stories(len(hits))} to {path}"
 
     def _marked(self) -> tuple[list[Hit], Provenance]:
-        """The marked stories still in the index, and their notes."""
-        found = [
-            story for story in marked_stories(Marks(), self.engine.get) if story.hit is not None
-        ]
-        provenance = Provenance.of_marks(
-            self.index_dir, {story.mark.id: story.mark.note for story in found}, len(found)
-        )
-        return [story.hit for story in found if story.hit is not None], provenance
+        """The marked stories in the index, and their notes (as `newsdesk marks`)."""
+        hits, notes, total = marks_to_export(Marks(), self.engine.get, self.index_dir)
+        return hits, Provenance.of_marks(self.index_dir, notes, total)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self._worker:

@@ -41,6 +41,8 @@ class SaveSearchScreen(ModalScreen[str | None]):
         self.store = store
         self.engine = engine
         self._replacing = ""
+        #: A save is under way (Enter and Esc wait for it).
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         name = _SLUG_JUNK.sub("-", self.request.query.lower()).strip("-")[:40] or "everything"
@@ -52,6 +54,8 @@ class SaveSearchScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#saved-name")
     def _save(self, event: Input.Submitted) -> None:
+        if self._saving:  # (a second Enter while the first one saves)
+            return
         name = event.value.strip()
         status = self.query_one("#saved-status", Static)
         if not name:
@@ -67,6 +71,8 @@ class SaveSearchScreen(ModalScreen[str | None]):
             sort=request.sort,
         )  # fmt: skip
         status.update("Saving…")
+        self._saving = True
+        self.query_one("#saved-name", Input).disabled = True
         self._keep(search)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
@@ -80,14 +86,22 @@ class SaveSearchScreen(ModalScreen[str | None]):
         try:
             self.store.put(seen)
         except SearchError as error:
-            self.app.call_from_thread(
-                self.query_one("#saved-status", Static).update, failure_text(error)
-            )
+            self.app.call_from_thread(self._not_saved, failure_text(error))
             return
-        self.app.call_from_thread(self.dismiss, search.name)
+        self.app.call_from_thread(self._saved, search.name)
+
+    def _saved(self, name: str) -> None:
+        if self.is_attached and self.app.screen is self:
+            self.dismiss(name)
+
+    def _not_saved(self, why: str) -> None:
+        self._saving = False
+        self.query_one("#saved-name", Input).disabled = False
+        self.query_one("#saved-status", Static).update(why)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._saving:  # (saving takes a moment: it ends by closing the dialog)
+            self.dismiss(None)
 
 
 class SavedSearchesScreen(ModalScreen[tuple[SavedSearch, SearchResults] | None]):
