@@ -88,6 +88,8 @@ def test_find_date_never_returns_today_or_the_future() -> None:
         ("Sun, 3 Apr 2005 12:05 a.m.", datetime(2005, 4, 3, 0, 5)),
         ("3 Apr 2005 14:22 BST", datetime(2005, 4, 3, 13, 22)),
         ("Sun, 3 Apr 2005 14:22:10 CEST", datetime(2005, 4, 3, 12, 22, 10)),
+        ("September 22, 2017 at 2:22 p.m.", datetime(2017, 9, 22, 14, 22)),
+        ("2017-09-22 2:22 PM", datetime(2017, 9, 22, 14, 22)),
     ],
 )
 def test_parse_date_gives_naive_utc(value: str, expected: datetime) -> None:

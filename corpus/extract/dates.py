@@ -148,6 +148,10 @@ _ZONES = {
 _ZONE = re.compile(r"(?<=\d )(?:" + "|".join(_ZONES) + r")\b", re.IGNORECASE)
 
 
+#: A time right after a written date: " 14:22", ", at 2:22" (seconds and zone ignored).
+_CLOCK_AFTER = re.compile(r",?\s+(?:at\s+)?(?P<h>[0-2]?\d)[:.](?P<m>[0-5]\d)\b")
+
+
 def _clock_24(clock: re.Match[str]) -> str:
     hour = int(clock.group("h")) % 12 + (12 if clock.group("half").lower() == "p" else 0)
     return f"{hour:02d}:{clock.group('m')}{clock.group('s') or ''}"
@@ -193,4 +197,11 @@ def parse_date(value: str) -> datetime | None:
     if numeric:
         return _make(int(numeric.group("y")), int(numeric.group("m")), int(numeric.group("d")))
     written = _DATE_IN_TEXT.search(text[:80])
-    return _match_to_datetime(written) if written else None
+    if written is None:
+        return None
+    day = _match_to_datetime(written)
+    # "September 22, 2017 at 2:22 p.m." (the clock made 24-hour above): its time too
+    clock = _CLOCK_AFTER.match(text, written.end())
+    if day is None or clock is None or int(clock.group("h")) > 23:
+        return day
+    return day.replace(hour=int(clock.group("h")), minute=int(clock.group("m")))
