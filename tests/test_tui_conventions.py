@@ -315,3 +315,35 @@ async def test_the_status_line_follows_an_index_written_meanwhile(tmp_path: Path
             await type_query(pilot, "hawija")
             await settle(pilot)
             assert "· 2 articles ·" in widget_text(app, status)
+
+
+@pilot_test
+async def test_a_value_picked_from_more_stays_listed_once_with_its_tick(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """Picking a value listed only under "more…" crashed the app: the facet list got
+    the picked value twice (DuplicateID)."""
+    app = make_app(tmp_path, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        facets = app.screen.query_one(FacetList)
+
+        def ids() -> list[str]:
+            return [facets.get_option_at_index(i).id or "" for i in range(facets.option_count)]
+
+        more = next(i for i, option_id in enumerate(ids()) if option_id.endswith("\x00more"))
+        field = ids()[more].split("\x1f")[0]
+        facets.focus()
+        facets.highlighted = more
+        await pilot.press("enter")  # every value of the field listed
+        await pilot.pause()
+        values = [i for i, option_id in enumerate(ids()) if option_id.startswith(field + "\x1f")]
+        last = values[-1]  # a value beyond the top ones
+        picked = ids()[last]
+        facets.highlighted = last
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ids().count(picked) == 1
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and screen.request.filters
+        assert "✓" in widget_text(app, facets)

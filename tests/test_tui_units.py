@@ -297,3 +297,23 @@ def test_versions_alike_in_date_source_and_headline_show_their_ids() -> None:
     assert "[" not in rows[2]  # a version unlike the others needs no id
     narrow = version_rows(copies, "later")[0].lines(30)[0].plain
     assert narrow.endswith(" [entertainment/012]") and "…" in narrow  # the id is never cut
+
+
+def test_the_tui_command_exits_non_zero_when_the_app_stopped_on_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash printed Textual's traceback and still exited 0."""
+    import argparse
+
+    from tui import app as app_module
+    from tui import commands
+
+    class Crashed:
+        return_code = 1
+
+        def run(self) -> None:
+            return None
+
+    monkeypatch.setattr(app_module, "create_app", lambda settings: Crashed())
+    args = argparse.Namespace(index=str(tmp_path), cluster=None)
+    assert commands.run(args) == 1

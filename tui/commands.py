@@ -94,5 +94,6 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings(
         index_dir=index_dir, build_sample_if_missing=not explicit, cluster=args.cluster
     )
-    create_app(settings).run()
-    return 0
+    app = create_app(settings)
+    app.run()
+    return app.return_code or 0  # (1 when the app stopped on an error: scripts can tell)

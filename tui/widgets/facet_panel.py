@@ -76,8 +76,10 @@ class FacetList(WidthCachedOptionList):
             if field in _NEWEST_FIRST:
                 values = values[::-1]
             shown = values if field in self.expanded else values[:limit]
-            # An active filter value stays visible even when it falls out of the top values.
-            shown += [(v, c) for v, c in values[limit:] if v in chosen]
+            if field not in self.expanded:
+                # A value picked stays visible even when it falls out of the top values
+                # (expanded, every value is listed already: never twice).
+                shown += [(v, c) for v, c in values[limit:] if v in chosen]
             undated_here = undated if field == "year" else 0
             if not shown and not undated_here:
                 continue
