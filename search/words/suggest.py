@@ -119,8 +119,13 @@ def suggest(
     changed = False
     for word in sorted([*words, *values], key=lambda w: w.start, reverse=True):
         if word.field:
-            if query[word.start : word.end] != word.text:  # (quoted: not respelled)
-                continue
+            if query[word.start : word.end] != word.text:  # quoted: respelled inside
+                inside = word.start + 1
+                if query[word.start] != '"' or query[inside : inside + len(word.text)] != (
+                    word.text
+                ):
+                    continue
+                word = QueryWord(word.text, inside, inside + len(word.text), word.field)
             replacement = closest_value(vocabulary, word.field, fold(word.text))
         else:
             folded = folded_words[word]
@@ -146,7 +151,7 @@ def suggest(
 def closest_value(vocabulary: Vocabulary, field: str, typed: str) -> str | None:
     """The value of facet ``field`` closest to ``typed`` (which no article holds): at most
     one edit for a short value, two for a longer one, the same first letter; ties go to
-    the commoner value ("brazill" -> "brazil", "volker" -> "paul volcker" is too far)."""
+    the commoner value ("brazill" -> "brazil", "james bker" -> "james baker")."""
     if not 3 <= len(typed) <= MAX_WORD * 2:
         return None
     most = 1 if len(typed) <= 5 else MAX_EDITS
