@@ -109,7 +109,7 @@ def _plain_progress(stream: TextIO) -> Callable[[BuildProgress], None]:
             if event.done == 0:
                 print(f"{event.phase}…", file=stream, flush=True)
                 return
-        last_phase, last_time = event.phase, now
+        last_phase, last_time, held = event.phase, now, None  # (a held count is older)
         print(line(event), file=stream, flush=True)
 
     return update

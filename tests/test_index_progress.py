@@ -91,3 +91,21 @@ def test_the_summary_rate_counts_the_articles_written() -> None:
     )
     same = BuildSummary(0, 0, 0, 2225, 2225, [], 0.3, Path("/tmp/index"))
     assert "(0.3 s) at /tmp/index" in describe_summary(same)
+
+
+def test_plain_progress_lines_never_count_backwards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log read "indexing: 21,578 of 21,578" then "21,528": a count held back (too
+    soon after the last line) was printed after a newer one, when the phase ended."""
+    import io
+
+    from index import progress_display
+
+    clock = iter([0.0, 1.0, 10.0, 11.0, 12.0])
+    monkeypatch.setattr(progress_display.time, "monotonic", lambda: next(clock))
+    stream = io.StringIO()
+    update = progress_display._plain_progress(stream)
+    for done, phase in ((0, "indexing"), (50, "indexing"), (100, "indexing"), (0, "committing")):
+        update(BuildProgress(done, 100, 10.0, None, phase, 1.0))
+    counts = [int(line.split(": ")[1].split(" ")[0]) for line in stream.getvalue().splitlines()
+              if line.startswith("indexing: ")]  # fmt: skip
+    assert counts == sorted(counts) and counts[-1] == 100
