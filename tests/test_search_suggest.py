@@ -20,6 +20,13 @@ from index.schema import build_schema
 from search import Engine
 from search.words import vocabulary
 
+#: Three stories whose words stem to "govern", "economi", "compani".
+GOVERNMENT_STORIES = (
+    "The government said the economy grew.",
+    "Government ministers met; the economy slowed.",
+    "Governments and companies disagree about the economy.",
+)
+
 
 def engine_of(*bodies: str) -> Engine:
     articles = [Article(id=f"a{n}", title="", body=body) for n, body in enumerate(bodies)]
@@ -31,11 +38,7 @@ def test_schema_has_no_spelling_fields() -> None:
 
 
 def test_suggestions_are_real_words_not_stems() -> None:
-    engine = engine_of(
-        "The government said the economy grew.",
-        "Government ministers met; the economy slowed.",
-        "Governments and companies disagree about the economy.",
-    )
+    engine = engine_of(*GOVERNMENT_STORIES)
     assert engine.search("govenment").suggestion == "government"  # stem "govern"
     assert engine.search("ecconomy").suggestion == "economy"  # stem "economi"
     assert engine.search("compnies").suggestion == "companies"  # stem "compani"
@@ -44,11 +47,7 @@ def test_suggestions_are_real_words_not_stems() -> None:
 
 def test_words_in_phrases_and_named_fields_are_respelled_in_place() -> None:
     """Journalists quote names: a typo inside quotes or after title: had no did-you-mean."""
-    engine = engine_of(
-        "The government said the economy grew.",
-        "Government ministers met; the economy slowed.",
-        "Governments and companies disagree about the economy.",
-    )
+    engine = engine_of(*GOVERNMENT_STORIES)
     assert engine.search('"the govenment"').suggestion == '"the government"'
     assert engine.search('"ministers mett"~2').suggestion == '"ministers met"~2'
     assert engine.search("title:ecconomy").suggestion == "title:economy"

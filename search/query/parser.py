@@ -314,10 +314,12 @@ class _Parser:
             if not prefix:
                 return wq.Every()
             return Expansion("prefix", token.text, prefix, ((target, 1.0),), token.start)
+        # The value's own place in the query (inside its quotes): did-you-mean respells it
+        # there; a value ruled out (``highlight`` False) is never respelled.
+        where = token.start + 1 if token.kind == "PHRASE" else token.start
         return Expansion(
-            "values", token.text, value, ((target, 1.0),), token.start,
-            highlight=not self.negated,  # (a value ruled out is never respelled)
-        )  # fmt: skip
+            "values", token.text, value, ((target, 1.0),), where, highlight=not self.negated
+        )
 
 
 #: A word inside a quoted phrase, for did-you-mean.

@@ -119,19 +119,12 @@ def suggest(
     changed = False
     for word in sorted([*words, *values], key=lambda w: w.start, reverse=True):
         if word.field:
-            if query[word.start : word.end] != word.text:  # quoted: respelled inside
-                inside = word.start + 1
-                if query[word.start] != '"' or query[inside : inside + len(word.text)] != (
-                    word.text
-                ):
-                    continue
-                word = QueryWord(word.text, inside, inside + len(word.text), word.field)
+            if query[word.start : word.end] != word.text:  # (never a value written otherwise)
+                continue
             replacement = closest_value(vocabulary, word.field, fold(word.text))
         else:
             folded = folded_words[word]
-            if word not in frequencies or not 3 <= len(folded) <= MAX_WORD:
-                continue
-            if not folded.isalpha():
+            if word not in frequencies or not 3 <= len(folded) <= MAX_WORD or not folded.isalpha():
                 continue
             replacement = respelling(vocabulary, folded, frequencies[word])
             others = sorted({stem for other, stem in known.items() if other is not word})
