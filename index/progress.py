@@ -38,6 +38,14 @@ class BuildProgress:
     elapsed_seconds: float = 0.0
     estimated: bool = False
 
+    @property
+    def total_text(self) -> str:
+        """The total as progress lines show it: "~21,578" while an estimate, "21,578" once
+        counted, "" when unknown."""
+        if self.total is None:
+            return ""
+        return f"{'~' if self.estimated else ''}{self.total:,}"
+
 
 class ProgressMeter:
     """Turns a stream of article counts into throttled :class:`BuildProgress` calls

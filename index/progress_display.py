@@ -69,13 +69,8 @@ def _counted(event: BuildProgress) -> str:
     """ "1,200/21,578 · 850 articles/s" while a phase counts articles; "" in a step."""
     if event.total is None and event.done == 0:
         return ""
-    of_total = f"/{_approximately(event)}{event.total:,}" if event.total is not None else "/?"
+    of_total = f"/{event.total_text}" if event.total is not None else "/?"
     return f"{event.done:,}{of_total} · {event.articles_per_second:,.0f} articles/s"
-
-
-def _approximately(event: BuildProgress) -> str:
-    """ "~" before a total that is an estimate (reading), nothing before a count."""
-    return "~" if event.estimated else ""
 
 
 def _plain_progress(stream: TextIO) -> Callable[[BuildProgress], None]:
@@ -87,7 +82,7 @@ def _plain_progress(stream: TextIO) -> Callable[[BuildProgress], None]:
     def line(event: BuildProgress) -> str:
         if event.total is None and event.done == 0:  # a step: how long the build has run
             return f"{event.phase}… ({event.elapsed_seconds:.0f} s in all)"
-        of_total = f" of {_approximately(event)}{event.total:,}" if event.total else ""
+        of_total = f" of {event.total_text}" if event.total else ""
         noun = "article" if event.done == 1 else "articles"
         eta = f", ETA {event.eta_seconds:.0f} s" if event.eta_seconds is not None else ""
         return (

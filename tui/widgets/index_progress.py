@@ -23,9 +23,7 @@ def progress_line(progress: BuildProgress) -> str:
     if progress.total is None and progress.done == 0:
         minutes, seconds = divmod(round(progress.elapsed_seconds), 60)
         return f"{progress.phase}… · {minutes}:{seconds:02d} in all"
-    done = f"{progress.done:,}" + (
-        f" / {'~' if progress.estimated else ''}{progress.total:,}" if progress.total else ""
-    )
+    done = f"{progress.done:,}" + (f" / {progress.total_text}" if progress.total else "")
     return (
         f"{progress.phase} · {done} articles · "
         f"{progress.articles_per_second:,.0f} articles/s · {format_eta(progress.eta_seconds)}"
