@@ -290,10 +290,7 @@ class GenerationColumns:
         return self._arrays["date.newest" if newest else "date.oldest"]
 
     def versions(self) -> VersionGroups:
-        arrays = self._arrays
-        return VersionGroups(
-            arrays["versions.docs"], arrays["versions.starts"], arrays["versions.per_doc"]
-        )
+        return VersionGroups(*(self._arrays[name] for name in VERSION_ARRAYS))
 
     def facet(self, name: str) -> FacetTable:
         arrays = self._arrays
@@ -332,8 +329,23 @@ def _manifest(generation_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def _load(generation_dir: Path, doc_count: int) -> dict[str, npt.NDArray[Any]]:
-    """Every array, memory-mapped, after checking the manifest's lengths and types."""
+#: The arrays of the groups of versions of one story.
+VERSION_ARRAYS = ("versions.docs", "versions.starts", "versions.per_doc")
+
+
+def read_version_groups(generation_dir: Path, doc_count: int) -> VersionGroups:
+    """The groups of versions of a generation of ``doc_count`` documents, alone (a
+    cluster reads those of a sharded index's whole generation); raises
+    ``ColumnsUnreadable``."""
+    arrays = _load(generation_dir, doc_count, only=VERSION_ARRAYS)
+    return VersionGroups(*(arrays[name] for name in VERSION_ARRAYS))
+
+
+def _load(
+    generation_dir: Path, doc_count: int, only: Sequence[str] = ()
+) -> dict[str, npt.NDArray[Any]]:
+    """Every array (or ``only`` those), memory-mapped, after checking the manifest's
+    lengths and types."""
     manifest = _manifest(generation_dir)
     if manifest.get("doc_count") != doc_count:
         raise ColumnsUnreadable(
@@ -341,6 +353,8 @@ def _load(generation_dir: Path, doc_count: int) -> dict[str, npt.NDArray[Any]]:
         )
     arrays: dict[str, npt.NDArray[Any]] = {}
     for name, entry in dict(manifest.get("arrays", {})).items():
+        if only and name not in only:
+            continue
         path = generation_dir / f"{PREFIX}.{name}.npy"
         try:
             array = np.load(path, mmap_mode="r" if entry.get("length") else None)
@@ -349,8 +363,10 @@ def _load(generation_dir: Path, doc_count: int) -> dict[str, npt.NDArray[Any]]:
         if array.dtype.str != entry.get("dtype") or len(array) != entry.get("length"):
             raise ColumnsUnreadable(f"{path.name} does not match {MANIFEST}")
         arrays[name] = array
-    needed = {"date.raw", "date.newest", "date.oldest"} | {f"{f}.docs" for f in ALL_FACETS}
-    needed |= {"versions.docs", "versions.starts", "versions.per_doc"}
+    needed = set(only) or (
+        {"date.raw", "date.newest", "date.oldest", *VERSION_ARRAYS}
+        | {f"{f}.docs" for f in ALL_FACETS}
+    )
     if missing := sorted(needed - arrays.keys()):
         raise ColumnsUnreadable(f"{MANIFEST} lists no {', '.join(missing)}")
     return arrays

@@ -276,9 +276,9 @@ class Engine(SearchApi):
         picked = request.picked_terms(code_names)
         for name, restriction in request.facet_restrictions(code_names).items():
             if name in facets and not deadline.exceeded():
-                unpicked = live.unpicked(
+                unpicked = union(live.unpicked(
                     parsed.strict, loose, restriction, docs, every_version=request.every_version
-                )
+                ))  # fmt: skip
                 facets[name] = live.facets.count(
                     unpicked, (name,), request.facet_limit, stop=deadline.exceeded, keep=picked
                 ).get(name, [])
@@ -388,7 +388,8 @@ class Engine(SearchApi):
                     continue  # a verbatim duplicate of the article
                 article = document_to_article(other)
                 snippet, spans = make_snippet((article.body, article.title), ())
-                hits.append(to_hit(article, score, snippet, spans))
+                versions = live.versions.count(other_docnum)
+                hits.append(to_hit(article, score, snippet, spans, versions))
             return hits
 
 

@@ -27,10 +27,10 @@ from index.whoosh_adapter import storage_folder
 from search.deadline import Deadline
 from search.matching.docsets import DocSets, QueryDocs
 from search.matching.fastrank import FastRanker
-from search.matching.postings import Mask, Postings
+from search.matching.postings import Postings
 from search.matching.ranking import K1, B, make_weighting
-from search.matching.tiers import Tier, by_date, tiers_as_searched, union
-from search.matching.versions import Versions
+from search.matching.tiers import Tier, by_date, tiers_as_searched
+from search.matching.versions import NO_GROUPS, Ints, Versions
 from search.present.facets import FacetColumns
 from search.present.hitcache import HitMaker, StoredFields
 from search.results import Hit
@@ -101,12 +101,16 @@ class Generation:
         docs: QueryDocs,
         *,
         every_version: bool,
-    ) -> Mask:
-        """The matches of a search under another ``restriction`` (``relaxed``: its
-        any-word query when it was relaxed), each story once unless ``every_version``:
-        what a filtered facet counts (``search.query.filters.facet_restrictions``)."""
+        versions: Versions | None = None,
+        dropped: Ints = NO_GROUPS,
+    ) -> list[Tier]:
+        """The tiers of a search under another ``restriction`` (``relaxed``: its
+        any-word query when it was relaxed), each story once unless ``every_version``
+        (``versions``: a cluster shard's part of the whole index's groups, and the
+        ``dropped`` ones): what a filtered facet counts
+        (``search.query.filters.facet_restrictions``)."""
         tiers = tiers_as_searched(strict, relaxed, restriction, docs)
-        return union(tiers if every_version else self.versions.fold(tiers))
+        return tiers if every_version else (versions or self.versions).fold(tiers, dropped)
 
     def version_hits(self, docnum: int, deadline: Deadline) -> list[Hit]:
         """Every version of the article's story, earliest first, each with the start

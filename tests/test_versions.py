@@ -154,6 +154,27 @@ def test_a_query_only_the_later_version_matches_shows_it(index_dir: Path) -> Non
         assert SEED_ID not in {hit.id for hit in results.hits} and results.folded == 1
 
 
+def test_a_related_story_says_how_many_versions_it_has(tmp_path: Path) -> None:
+    """Related stories are each story once, and say so ("2 versions") as results do."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    (folder / "correction.txt").write_text(corrected_seed(), encoding="utf-8")
+    lead = SEED.read_text(encoding="utf-8").split("\n\n")[1]
+    other = (
+        "Farmers in the valley began the harvest a week early this year after a dry "
+        "summer, the regional co-operative said on Monday. Prices for the first loads "
+        "were steady, and the co-operative expects the season to end before October."
+    )
+    follow_up = f"Iraqi forces press on near Hawija\n\n{lead}\n\n{other}\n"
+    (folder / "follow-up.txt").write_text(follow_up, encoding="utf-8")
+    build_index([folder], tmp_path / "index")
+    with Engine.open(tmp_path / "index") as engine:
+        [story] = engine.search("hawija", page_size=20).hits[:1]
+        related = {hit.id: hit.versions for hit in engine.related("follow-up", limit=5)}
+        assert related.get(story.id) == 2, related
+
+
 def test_removing_a_version_leaves_the_story_alone(corpus: Path, tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     shutil.copytree(corpus, folder)

@@ -7,14 +7,14 @@ merges the shards' answers exactly as Lucene's ``TopDocs.merge`` does -- by scor
 by shard, then by position in the shard, which is the order of a one-shard index of the
 same articles read shard after shard -- and sums totals and every facet value's count
 before cutting the facet lists, so the results equal a sharded index's read in one
-process (``tests/test_cluster.py``) -- but for versions of one story (near-duplicates),
-which each shard folds among its own articles only.  A shard that does not answer makes
-the results ``partial``, naming it in ``missing_shards``; its totals are left out, never
-guessed.
+process (``tests/test_cluster.py``), versions of one story in several shards counted
+once (``search.cluster.rounds.match``).  A shard that does not answer makes the results
+``partial``, naming it in ``missing_shards``; its totals are left out, never guessed.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -24,14 +24,21 @@ from pathlib import Path
 from whoosh import query as wq
 
 from corpus.model import Article
+from index.columns import ColumnsUnreadable, read_version_groups
 from index.opening import index_generation, live_parts
 from index.store import resolve_index_dir
 from search.api import SearchApi
 from search.arguments import SearchRequest, checked_count, checked_text
 from search.cluster.merging import key_terms, merge_facets, merge_ranked, require_all
-from search.cluster.messages import ShardAnswer, ShardQuery, TierAnswer
-from search.cluster.rounds import LiveCollection, collection_statistics, fetch, with_feedback
-from search.cluster.shards import Shards, everywhere
+from search.cluster.messages import ShardQuery
+from search.cluster.rounds import (
+    LiveCollection,
+    collection_statistics,
+    fetch,
+    match,
+    with_feedback,
+)
+from search.cluster.shards import Gathered, Shards, everywhere
 from search.cluster.vocabulary import ClusterVocabulary
 from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, TIME_LIMIT_SECONDS
 from search.errors import ArticleNotFoundError, InvalidArgumentError
@@ -42,6 +49,8 @@ from search.results import Hit, SearchResults
 from search.words.resolve import resolve_query
 from search.words.suggest import suggest
 from search.words.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
 
 #: Makes the shards of an index: (index folder, number of shards) -> Shards.
 ShardsFactory = Callable[[str, int], Shards]
@@ -81,7 +90,13 @@ class ClusterEngine(SearchApi):
         gathered = self._shards.call("figures", everywhere(folders))
         require_all(gathered)
         figures = [gathered.answers[number] for number in range(len(folders))]
-        self._live = LiveCollection(name, folders, figures)
+        try:
+            documents = sum(shard.doc_count_all for shard in figures)
+            groups = read_version_groups(Path(self._index_dir) / name, documents)
+        except ColumnsUnreadable as error:
+            log.warning("%s: %s; versions folded in each shard", name, error)
+            groups = None
+        self._live = LiveCollection(name, folders, figures, groups)
         fieldnames = sorted({name for shard in figures for name in shard.fieldnames})
         code_names: dict[str, dict[str, str]] = {}
         for shard in figures:
@@ -175,29 +190,16 @@ class ClusterEngine(SearchApi):
             time_limit=max(0.0, self.time_limit - (time.perf_counter() - started)),
             every_version=request.every_version,
             facet_restrictions=request.facet_restrictions(vocabulary.code_names),
+            versions=live.scope,
         )
-        gathered = shards.call(
-            "query",
-            everywhere(live.folders, question, skip=missing),
-        )
-        missing |= gathered.missing
-        answers: dict[int, ShardAnswer] = gathered.answers
+        matched = match(live, shards, question, missing, parsed.relaxed is not None)
+        answers, chosen, relaxed = matched.answers, matched.chosen, matched.relaxed
+        strict_total = matched.strict_total
         self.slowest_shard_ms = max((a.took_ms for a in answers.values()), default=0.0)
-        strict_total = sum(answer.strict.total for answer in answers.values())
-        relaxed = (
-            parsed.relaxed is not None
-            and strict_total < self.relax_below
-            and sum(answer.loose for answer in answers.values()) > 0
-        )
-        chosen: dict[int, TierAnswer] = {}
-        for number, answer in answers.items():
-            tier = answer.relaxed if relaxed else answer.strict
-            assert tier is not None  # (relaxed: every shard had too few to answer strictly)
-            chosen[number] = tier
         ranked = merge_ranked(chosen, sort, limit)
         if may_expand and feedback.wants_feedback(typed.relaxed if relaxed else typed.strict):
             ranked = with_feedback(
-                live, shards, question, ranked, relaxed, missing, self.field_boosts
+                live, shards, matched.question, ranked, relaxed, missing, self.field_boosts
             )
         page_entries = ranked[(request.page - 1) * request.page_size : limit]
         terms = parsed.highlight_terms if request.snippets else None
@@ -273,17 +275,20 @@ class ClusterEngine(SearchApi):
         raise ArticleNotFoundError(article_id)
 
     def versions(self, article_id: str) -> list[Hit]:
-        """The versions of the article's story, from the shard holding it (each shard
-        groups its own articles: versions in two shards are not joined)."""
+        """The versions of the article's story, earliest first, from the shards holding
+        them (the whole index's groups of versions)."""
         article_id = checked_text(article_id, "article_id")
         with self._lock:
             live, shards, _ = self._current()
-            calls = everywhere(live.folders, article_id, self.time_limit)
-            gathered = shards.call("versions", calls)
-        for number in sorted(gathered.answers):
-            found = gathered.answers[number]
-            if found is not None:
-                return list(found)
+            gathered = shards.call("document_number", everywhere(live.folders, article_id))
+            for number in sorted(gathered.answers):
+                docnum = gathered.answers[number]
+                if docnum is not None:
+                    story = [(n, (0, 0.0, 0, d)) for n, d in live.story(number, docnum)]
+                    fetched = fetch(live, shards, story, frozenset(), self.time_limit)
+                    if fetched.missing:
+                        require_all(Gathered(missing=fetched.missing))
+                    return fetched.hits
         if gathered.missing:
             require_all(gathered)
         raise ArticleNotFoundError(article_id)
@@ -314,9 +319,9 @@ class ClusterEngine(SearchApi):
                 facets=False,
                 facet_limit=0,
                 time_limit=self.time_limit,
+                versions=live.scope,
             )
-            answers = shards.call("query", everywhere(live.folders, question)).answers
-            chosen = {n: answer.strict for n, answer in answers.items()}
+            chosen = match(live, shards, question, {}, relaxable=False).chosen
             ranked = merge_ranked(chosen, "relevance", limit * 2 + 5)
             fetched = fetch(
                 live, shards, ranked, frozenset(), self._remaining(started), article.content_hash

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from search.matching.statistics import CollectionStatistics
+from search.matching.versions import Spanning
 
 #: One ranked hit of a shard: (tier, score, sort key, docnum in the shard).  The tier
 #: is 0 for articles with every word, 1 for the relaxed ones; the sort key is the raw
@@ -40,6 +41,17 @@ class ShardFigures:
     fieldnames: tuple[str, ...]
     #: What the collection's codes stand for (``index.store.GenerationMeta.code_names``).
     code_names: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionScope:
+    """Where the whole index's groups of versions of one story are: its generation
+    folder and number of documents, and the first docnum of each shard (by folder) in
+    it.  A shard folds its matches with its part of those groups."""
+
+    generation: str
+    doc_count: int
+    offsets: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +77,13 @@ class ShardQuery:
     #: Facet fields filtered, each with the restriction of the other filters: its
     #: values are counted as if none was picked (``search.query.filters``).
     facet_restrictions: dict[str, wq.Query | None] = field(default_factory=dict)
+    #: The whole index's groups of versions (None: each shard folds with its own).
+    versions: VersionScope | None = None
+    #: Stories matched in several shards (a second query round's, from the first
+    #: round's ``spanning``): for each set of matches counted -- "" the search's, or a
+    #: filtered facet's name -- the version the whole index keeps of each story
+    #: (group -> entry); a shard keeps no version of a story kept by another shard.
+    kept: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +98,10 @@ class TierAnswer:
     undated: int = 0
     #: Matching articles folded into an earlier version of their story.
     folded: int = 0
+    #: Stories with versions in other shards among the matches (``Versions.spanning``),
+    #: and among each filtered facet's (by name).
+    spanning: Spanning = field(default_factory=Spanning)
+    unpicked_spanning: dict[str, Spanning] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ It runs in-process (``search.cluster.shards.LocalShards``) or as a Ray actor
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -21,9 +22,17 @@ from whoosh import classify
 from whoosh import query as wq
 
 from corpus.model import Article
+from index.columns import ColumnsUnreadable, read_version_groups
 from index.documents import document_to_article
 from index.opening import open_part
-from search.cluster.messages import RankedEntry, ShardAnswer, ShardFigures, ShardQuery, TierAnswer
+from search.cluster.messages import (
+    RankedEntry,
+    ShardAnswer,
+    ShardFigures,
+    ShardQuery,
+    TierAnswer,
+    VersionScope,
+)
 from search.deadline import Deadline
 from search.generation import Generation
 from search.matching.docsets import count
@@ -32,14 +41,13 @@ from search.matching.feedback import article_text
 from search.matching.postings import Mask
 from search.matching.ranking import K1, B
 from search.matching.statistics import CollectionStatistics, StatisticKey
-from search.matching.tiers import (
-    Tier,
-    matching_docs,
-    rank_tiers,
-)
+from search.matching.tiers import Tier, matching_docs, rank_tiers, union
+from search.matching.versions import Spanning, Versions
 from search.present.highlight import text_head
 from search.results import Hit
 from search.words.suggest import holding_all
+
+log = logging.getLogger(__name__)
 
 #: Collection figures a shard keeps per generation before starting afresh.
 MAX_FIGURES = 1_000_000
@@ -54,6 +62,8 @@ class ShardSearcher:
         self._live: Generation | None = None
         self._ranker: FastRanker | None = None
         self._statistics: CollectionStatistics | None = None
+        #: This shard's part of the whole index's groups of versions, by generation.
+        self._scoped: tuple[str, Versions] | None = None
 
     # -- generations ---------------------------------------------------------------
     def _open(self, folder: str) -> Generation:
@@ -64,8 +74,25 @@ class ShardSearcher:
         if self._live is not None:
             self._live.close()
         self._live, self._folder = live, folder
-        self._ranker = self._statistics = None
+        self._ranker = self._statistics = self._scoped = None
         return live
+
+    def _versions(self, live: Generation, scope: VersionScope | None) -> Versions:
+        """The groups of versions this shard folds with: its part of the whole index's
+        (``scope``), or its own when the index has one shard or the whole index's
+        cannot be read."""
+        if scope is None:
+            return live.versions
+        if self._scoped is None or self._scoped[0] != scope.generation:
+            start = scope.offsets[self._folder]
+            try:
+                groups = read_version_groups(self._index_dir / scope.generation, scope.doc_count)
+            except ColumnsUnreadable as error:
+                log.warning("%s: %s; versions folded in each shard", scope.generation, error)
+                return live.versions
+            stop = start + int(live.searcher.reader().doc_count_all())
+            self._scoped = (scope.generation, Versions(groups, start, stop))
+        return self._scoped[1]
 
     def _ranker_for(self, live: Generation, statistics: CollectionStatistics) -> FastRanker:
         """A ranker scoring with the collection's figures: kept while they are those of
@@ -132,9 +159,11 @@ class ShardSearcher:
         if question.relaxed is not None and count(strict) < question.relax_below:
             loose = matching_docs(question.relaxed, question.restriction, docs) & ~strict
         found = [count(strict), count(loose) if loose is not None else 0]
+        versions = self._versions(live, question.versions)
         if not question.every_version:  # (the relaxed tier never repeats a strict story)
             masks = [strict] if loose is None else [strict, loose]
-            folded = live.versions.fold([(None, mask) for mask in masks])
+            dropped = versions.elsewhere(question.kept.get("", {}))
+            folded = versions.fold([(None, mask) for mask in masks], dropped)
             strict, loose = folded[0][1], (folded[1][1] if loose is not None else None)
         ranker = self._ranker_for(live, question.statistics)
 
@@ -158,18 +187,28 @@ class ShardSearcher:
                     matched, limit=question.facet_limit, stop=deadline.exceeded
                 )
             loose = question.relaxed if len(tiers) > 1 else None
+            unpicked_spanning = {}
             for name, restriction in question.facet_restrictions.items():
                 if name in facets and not deadline.exceeded():
                     unpicked = live.unpicked(
                         question.strict, loose, restriction, docs,
-                        every_version=question.every_version,
+                        every_version=question.every_version, versions=versions,
+                        dropped=versions.elsewhere(question.kept.get(name, {})),
                     )  # fmt: skip
                     facets[name] = live.facets.count_values(
-                        unpicked, (name,), question.facet_limit, deadline.exceeded
+                        union(unpicked), (name,), question.facet_limit, deadline.exceeded
                     ).get(name, [])
+                    if not question.every_version:
+                        unpicked_spanning[name] = versions.spanning([m for _, m in unpicked])
             total = count(matched)
             folded = sum(found[: len(tiers)]) - total
-            return TierAnswer(total, ranked, facets, live.facets.undated(matched), folded)
+            spanning = Spanning()
+            if not question.every_version:
+                spanning = versions.spanning([mask for _, mask in tiers])
+            return TierAnswer(
+                total, ranked, facets, live.facets.undated(matched), folded,
+                spanning, unpicked_spanning,
+            )  # fmt: skip
 
         strict_answer = answer([(question.strict, strict)], strict)
         relaxed_answer = None
@@ -229,13 +268,10 @@ class ShardSearcher:
         return [article_text(live.hits.article(docnum)) for docnum in docnums]
 
     # -- single articles ---------------------------------------------------------------
-    def versions(self, folder: str, article_id: str, time_limit: float) -> list[Hit] | None:
-        """The versions of the article's story (None: the article is not here)."""
-        live = self._open(folder)
-        docnum = live.searcher.document_number(id=article_id)
-        if docnum is None:
-            return None
-        return live.version_hits(docnum, Deadline(time_limit))
+    def document_number(self, folder: str, article_id: str) -> int | None:
+        """The article's docnum in this shard (None: the article is not here)."""
+        docnum = self._open(folder).searcher.document_number(id=article_id)
+        return None if docnum is None else int(docnum)
 
     def article(self, folder: str, article_id: str) -> Article | None:
         live = self._open(folder)
