@@ -81,6 +81,20 @@ def test_signatures_agree_on_versions_and_not_on_other_stories() -> None:
     assert signature("Qtly div", "Qtly div 20 cts vs 20 cts prior") == NO_SIGNATURE
 
 
+def test_flashes_of_two_companies_in_the_same_words_are_not_versions() -> None:
+    """Reuters-21578 filed these headlines without a body (flashes) the same day: two
+    banks' announcements in the same words are two stories; the same flash twice, or a
+    flash and its update, one."""
+    chase = "CHASE MANHATTAN RAISES PRIME RATE TO 7-3/4 PCT FROM 7-1/2, EFFECTIVE TODAY"
+    hanover = "MANUFACTURERS HANOVER RAISES PRIME RATE TO 7-3/4 PCT FROM 7-1/2, EFFECTIVE TODAY"
+    belgian = "Belgian three-month treasury certificate rate cut 0.10 points to 7.40 pct"
+    titles = (chase, hanover, chase, belgian, f"{belgian} - official")
+    rows = np.stack([np.frombuffer(signature(title, ""), dtype=np.uint8) for title in titles])
+    hour = np.array([5 * HOUR] * len(titles), np.uint64)
+    members, groups = version_groups(rows, np.array([True] * len(titles)), hour)
+    assert members.tolist() == [0, 2, 3, 4] and groups.tolist() == [0, 0, 1, 1]
+
+
 def test_versions_are_close_in_time_and_alive() -> None:
     seed = SEED.read_text(encoding="utf-8")
     title, body = seed.split("\n", 1)
