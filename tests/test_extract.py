@@ -357,8 +357,13 @@ def test_title_from_lede(lede: str, title: str) -> None:
 
 
 def test_clean_text_keeps_lines_and_drops_controls() -> None:
-    assert clean_text("a\r\nb\rc\td\x1b[0m\x00e\u202e") == "a\nb\nc d[0me"
-    assert clean_text("a\r\nb\rc\td\x1b[0m\x00e\x7f\x0c") == "a\nb\nc d[0me\n"  # ASCII only
+    assert clean_text("a\r\nb\rc\td\x1b[0m\x00e\u202e") == "a\nb\nc de"
+    assert clean_text("a\r\nb\rc\td\x1b[0m\x00e\x7f\x0c") == "a\nb\nc de\n"  # ASCII only
+    # Escape sequences go whole (a colour, a window title, a hyperlink), not just their ESC;
+    # an unterminated one loses its ESC only, never the text after it.
+    assert clean_text("\x1b[1;31mALERT\x1b[0m: \x1b]0;owned\x07ok") == "ALERT: ok"
+    assert clean_text("see \x1b]8;;http://x.example\x1b\\here\x1b]8;;\x1b\\.") == "see here."
+    assert clean_text("a \x1b]never ends\nrest") == "a ]never ends\nrest"
     assert clean_text("plain ASCII\nlines") == "plain ASCII\nlines"
     assert clean_field("  a \n b\x07  ") == "a b"
     assert clean_text("bad \udcff surrogate").startswith("bad ")

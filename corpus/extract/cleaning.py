@@ -18,6 +18,14 @@ _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 # bytes that are not UTF-8 (``os`` and ``tarfile`` decode names with ``surrogateescape``).
 _UNPRINTABLE_IN_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+#: A terminal escape sequence whole -- a control sequence ("ESC [" or its C1 form, up
+#: to its final byte) or a terminated operating-system command ("ESC ]" ... BEL or ST,
+#: at most 512 characters on one line: a title, a hyperlink) -- so that dropping its ESC
+#: leaves no "[31m" behind.  (Anything else keeps its text; only the ESC goes.)
+_ESCAPE_SEQUENCE = re.compile(
+    "(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]"
+    "|(?:\x1b\\]|\x9d)[^\x07\x1b\x9c\n]{0,512}(?:\x07|\x1b\\\\|\x9c)"
+)
 #: The ASCII characters clean_text changes: every control but newline, and DEL.
 _ASCII_TO_CLEAN = bytes(byte for byte in range(32) if byte != 10) + b"\x7f"
 _SPACES = re.compile("[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -34,7 +42,7 @@ def clean_text(text: str) -> str:
         ascii_bytes = text.encode("ascii")
         if len(ascii_bytes.translate(None, _ASCII_TO_CLEAN)) == len(ascii_bytes):
             return text
-    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
+    text = _LINE_BREAKS.sub("\n", _ESCAPE_SEQUENCE.sub("", text)).replace("\t", " ")
     text = _UNSAFE.sub("", text)
     try:
         text.encode("utf-8")
