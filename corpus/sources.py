@@ -77,8 +77,18 @@ class Entry:
 
     @property
     def category(self) -> str:
-        """The name of the folder holding the file, "" at the root."""
-        return self.folder.rpartition("/")[2]
+        """The name of the folder holding the file, "" at the root or when the folder is
+        named after a file format ("html", "md", "txt": a collection sorted by format,
+        not by section)."""
+        name = self.folder.rpartition("/")[2]
+        return "" if name.casefold() in FORMAT_FOLDERS else name
+
+
+#: Folder names that name a file format, not a section of the news.
+FORMAT_FOLDERS = frozenset({
+    "csv", "htm", "html", "json", "jsonl", "markdown", "md", "ndjson", "sgm", "sgml",
+    "text", "texts", "txt", "xhtml", "xml",
+})  # fmt: skip
 
 
 def is_archive(name: str) -> bool:

@@ -36,6 +36,28 @@ def make_tree(root: Path) -> Path:
     return root / "news"
 
 
+def test_a_folder_named_after_a_format_is_no_category(tmp_path: Path) -> None:
+    """Notes sorted by format ("md/", "html/", "txt/") are not the sections "md" and
+    "html"; a section's folder ("sport/") still is one."""
+    root = tmp_path / "notes"
+    (root / "md").mkdir(parents=True)
+    (root / "HTML").mkdir()
+    (root / "sport").mkdir()
+    (root / "md/floods.md").write_text("# Floods hit the valley\n\n" + STORY.split("\n\n")[1])
+    (root / "HTML/floods.html").write_text(
+        "<html><head><title>Floods hit the valley</title></head><body><p>"
+        + STORY.split("\n\n")[1]
+        + "</p></body></html>"
+    )
+    (root / "sport/floods.txt").write_text(STORY)
+    articles, _ = read(root)
+    assert {article.id: article.category for article in articles} == {
+        "HTML/floods": "",
+        "md/floods": "",
+        "sport/floods": "sport",
+    }
+
+
 def test_missing_path_is_a_corpus_error(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="no such file or folder"):
         read_corpus(tmp_path / "nope")
@@ -131,10 +153,10 @@ def test_plain_text_beside_data_is_ignored_unless_it_is_a_story(tmp_path: Path) 
 
 def test_control_characters_never_reach_article_text(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text(
-        '{"title": "Evil \\u001b[31mred", "body": "bell\\u0007 and \\u009b csi"}\n'
+        '{"title": "Evil \\u001b[31mred", "body": "bell\\u0007 and \\u009b1m csi"}\n'
     )
     [article] = read(tmp_path)[0]
-    assert article.title == "Evil [31mred" and article.body == "bell and  csi"
+    assert article.title == "Evil red" and article.body == "bell and  csi"
 
 
 def test_bundled_sample(shared_seed_path: Path) -> None:
