@@ -216,7 +216,8 @@ def run_search(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        write_text(results_text(results, {key: e.text() for key, e in why.items()}))
+        explained = {key: e.text() for key, e in why.items()}
+        write_text(results_text(results, explained, every_version=args.every_version))
     return 0
 
 

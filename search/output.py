@@ -74,9 +74,10 @@ STOP_WORDS_NOTE = (
 )
 
 
-def summary_text(results: SearchResults) -> str:
+def summary_text(results: SearchResults, *, every_version: bool = False) -> str:
     """The first line: which hits of how many, or why there are none; "(incomplete)"
-    when the time limit cut the query short."""
+    when the time limit cut the query short.  ``every_version``: the hits count articles
+    (each version of a story), not stories."""
     incomplete = " (incomplete)" if results.partial else ""
     if results.only_stop_words:
         return STOP_WORDS_NOTE.format(query=clean_text(results.query).strip())
@@ -97,7 +98,10 @@ def summary_text(results: SearchResults) -> str:
     last = first + len(results.hits) - 1
     shown = f"{first:,}" if first == last else f"{first:,}-{last:,}"
     folded = f" (+{counted(results.folded, 'other version')})" if results.folded else ""
-    return f"{shown} of {stories(results.total)}{folded}{incomplete}"
+    total = (
+        counted(results.total, "article", "articles") if every_version else stories(results.total)
+    )
+    return f"{shown} of {total}{folded}{incomplete}"
 
 
 def relaxed_note(results: SearchResults) -> str:
@@ -127,11 +131,14 @@ PARTIAL_NOTE = (
 )
 
 
-def results_text(results: SearchResults, why: Mapping[str, str] | None = None) -> Text:
+def results_text(
+    results: SearchResults, why: Mapping[str, str] | None = None, *, every_version: bool = False
+) -> Text:
     """Everything ``newsdesk search`` prints for one page of results (``why``: a line
-    saying why each story matched, by id: ``--explain``)."""
+    saying why each story matched, by id: ``--explain``; ``every_version``: articles
+    counted, not stories)."""
     text = Text()
-    text.append(summary_text(results), style="bold")
+    text.append(summary_text(results, every_version=every_version), style="bold")
     text.append(f"  ({results.took_ms:,.0f} ms)\n", style="dim")
     if results.relaxed:
         text.append(relaxed_note(results) + "\n", style="yellow")

@@ -213,6 +213,13 @@ def test_the_cli_says_how_many_versions(
     text = run(capsys, "search", "hawija", "--index", str(index_dir))
     assert "(+1 other version)" in text.splitlines()[0]
     assert "2 versions" in text
+    stories = text.splitlines()[0].split(" of ")[1].split()[:2]  # ["2", "stories"]
+    # Every version listed: articles are counted, as the TUI says ("3 articles").
+    every_text = run(capsys, "search", "hawija", "--every-version", "--index", str(index_dir))
+    assert every_text.splitlines()[0].split(" of ")[1].split()[:2] == [
+        f"{int(stories[0]) + 1}",
+        "articles",
+    ]
     data: dict[str, Any] = json.loads(
         run(capsys, "search", "hawija", "--json", "--index", str(index_dir))
     )
