@@ -21,6 +21,11 @@ class FacetToggled(Message):
     value: str
 
 
+class FacetValuesWanted(Message):
+    """A field's "more…" was chosen and the engine may hold more values than it sent:
+    search again asking for more values per field."""
+
+
 @dataclass
 class PeriodPicked(Message):
     """The user picked a period on the timeline: filter by it (``field``: "month" or

@@ -34,6 +34,7 @@ from tui.backend import SearchBackend
 from tui.history import QueryHistory
 from tui.messages import (
     FacetToggled,
+    FacetValuesWanted,
     FilterRemoved,
     HitChosen,
     HitHighlighted,
@@ -108,6 +109,8 @@ class SearchScreen(IndexRefreshingScreen):
         self._loading_more = False
         #: The saved search whose new stories the result list marks (None: no marks).
         self._marked_request: SearchRequest | None = None
+        #: Values per facet field asked of the engine (``FacetPanel.values_wanted``).
+        self._facet_values = 20
 
     def compose(self) -> ComposeResult:
         yield SearchBar(self.history, id="search-bar")
@@ -134,6 +137,7 @@ class SearchScreen(IndexRefreshingScreen):
         self.query_one(ResultList).set_dense(self.app.size.height < COMPACT_BELOW_ROWS)
         self._show_status()
         self.query_one(StatusLine).read_index(Path(self.settings.index_dir))
+        self._facet_values = self.query_one(FacetPanel).values_wanted
         self.run_search()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -172,6 +176,7 @@ class SearchScreen(IndexRefreshingScreen):
     def after_index_refresh(self) -> None:
         """The engine now reads the refreshed index: search again."""
         self.query_one(StatusLine).read_index(Path(self.settings.index_dir))
+        self._facet_values = self.query_one(FacetPanel).values_wanted
         self.run_search()
 
     def _show_status(self) -> None:
@@ -189,7 +194,7 @@ class SearchScreen(IndexRefreshingScreen):
             request.query,
             filters={k: list(v) for k, v in request.filters.items()},
             facets=page == 1,
-            facet_limit=max(self.settings.facet_limit * 2, 20),
+            facet_limit=self._facet_values,
             sort=request.sort,
             page=page,
             page_size=self.settings.page_size,
@@ -241,8 +246,9 @@ class SearchScreen(IndexRefreshingScreen):
             None if results.hits else empty_hint(results, self.shown_request or self.request)
         )
         self.query_one(FacetPanel).show_facets(
-            results.facets, self.shown_request.filters, total=results.total, undated=results.undated
-        )
+            results.facets, self.shown_request.filters, total=results.total,
+            undated=results.undated, asked=self._facet_values,
+        )  # fmt: skip
 
     def _set_stale(self, stale: bool) -> None:
         """Dim the results and facets while they are not those of the request typed."""
@@ -357,6 +363,10 @@ class SearchScreen(IndexRefreshingScreen):
 
     def on_facet_toggled(self, message: FacetToggled) -> None:
         self.request = self.request.toggle_filter(message.field, message.value)
+        self.run_search()
+
+    def on_facet_values_wanted(self, _: FacetValuesWanted) -> None:
+        self._facet_values = self.query_one(FacetPanel).values_wanted
         self.run_search()
 
     def on_period_picked(self, message: PeriodPicked) -> None:

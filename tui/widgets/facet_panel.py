@@ -15,7 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from index.fields import label as field_label
-from tui.messages import FacetToggled
+from tui.messages import FacetToggled, FacetValuesWanted
 from tui.safe_text import safe_text
 from tui.widgets.option_list import WidthCachedOptionList
 from tui.widgets.rows import Part, Row
@@ -33,6 +33,8 @@ _MORE = "\x00more"
 _Shown = tuple[Mapping[str, Sequence[tuple[str, int]]], Mapping[str, Sequence[str]], int, int]
 #: Separates field and value in an option id (never in a facet value: it is a control char).
 ID_SEPARATOR = "\x1f"
+#: Values per field asked of the engine once a field's "more…" was chosen.
+EXPANDED_VALUES = 500
 
 
 def facet_option(field: str, value: str, count: int, active: bool) -> Option:
@@ -53,6 +55,9 @@ class FacetList(WidthCachedOptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         #: Fields whose "more…" was chosen: all the values counted are listed.
         self.expanded: set[str] = set()
+        #: Values per field the engine was asked for: a field with that many may have
+        #: more ("more… (12+)").
+        self.asked = 0
         self._last: (
             tuple[Mapping[str, Sequence[tuple[str, int]]], Mapping[str, Sequence[str]], int, int]
             | None
@@ -91,7 +96,8 @@ class FacetList(WidthCachedOptionList):
             options.extend(facet_option(field, v, c, v in chosen) for v, c in shown)
             hidden = len(values) - len(shown)
             if hidden > 0:
-                more = Text(f"  more… ({hidden:,})", style="dim italic")
+                cut = "+" if len(values) >= self.asked > 0 else ""  # (the engine has more)
+                more = Text(f"  more… ({hidden:,}{cut})", style="dim italic")
                 options.append(Option(Row([Part(more)]), id=f"{field}{ID_SEPARATOR}{_MORE}"))
         signature = [(o.id, o.prompt.plain if isinstance(o.prompt, Row) else "") for o in options]
         if signature == self._signature:
@@ -115,12 +121,16 @@ class FacetList(WidthCachedOptionList):
                 self.post_message(FacetToggled(field, value))
 
     def _expand(self, field: str) -> None:
-        """List every counted value of ``field``, the cursor staying where it was."""
+        """List every counted value of ``field``, the cursor staying where it was; when
+        the engine may hold more than it sent, ask for them."""
+        first = not self.expanded
         self.expanded.add(field)
         if self._last is not None:
             index = self.highlighted
             self.show_facets(*self._last)
             self.highlighted = index
+            if first and len(self._last[0].get(field, ())) >= self.asked > 0:
+                self.post_message(FacetValuesWanted())
 
 
 FACET_HEADINGS = {field: field_label(field) for field in FACET_ORDER}
@@ -133,6 +143,14 @@ class FacetPanel(Vertical):
         super().__init__(id=id)
         self.limit = limit
 
+    @property
+    def values_wanted(self) -> int:
+        """Values per field to ask the engine for: twice those shown (so "more…" has
+        some to list), or ``EXPANDED_VALUES`` once a field's "more…" was chosen."""
+        if self.query_one(FacetList).expanded:
+            return EXPANDED_VALUES
+        return max(self.limit * 2, 20)
+
     def compose(self) -> ComposeResult:
         yield Timeline(id="timeline")
         yield FacetList(id="facets", markup=False)
@@ -144,7 +162,11 @@ class FacetPanel(Vertical):
         *,
         total: int = 0,
         undated: int = 0,
+        asked: int = 0,
     ) -> None:
-        """Counts of the matching stories; ``undated`` of the ``total`` have no date."""
+        """Counts of the matching stories; ``undated`` of the ``total`` have no date;
+        ``asked``: values per field the engine was asked for."""
         self.query_one(Timeline).show_months(facets.get("month", ()), total=total, undated=undated)
-        self.query_one(FacetList).show_facets(facets, active, self.limit, undated)
+        facet_list = self.query_one(FacetList)
+        facet_list.asked = asked
+        facet_list.show_facets(facets, active, self.limit, undated)
