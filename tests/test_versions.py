@@ -159,6 +159,18 @@ def test_a_story_in_two_versions_is_one_result(index_dir: Path) -> None:
             engine.versions("no-such-story")
 
 
+def test_listing_every_version_moves_no_other_story(index_dir: Path) -> None:
+    """A question of three words or more is expanded with the words of its best articles;
+    with every version listed, a story's second version must not lend its words again
+    and reorder the other stories."""
+    with Engine.open(index_dir) as engine:
+        query = "iraqi forces offensive against islamic state near hawija"
+        folded = [hit.id for hit in engine.search(query, page_size=30).hits]
+        every = [hit.id for hit in engine.search(query, page_size=60, every_version=True).hits]
+        assert CORRECTED_ID in every[:3] and CORRECTED_ID not in folded
+        assert [article for article in every if article in folded][:30] == folded
+
+
 def test_a_query_only_the_later_version_matches_shows_it(index_dir: Path) -> None:
     with Engine.open(index_dir) as engine:
         results = engine.search('"next phase" hawija')

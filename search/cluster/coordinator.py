@@ -183,7 +183,7 @@ class ClusterEngine(SearchApi):
             ),
             statistics=statistics,
             relax_below=self.relax_below,
-            limit=max(limit, feedback.FEEDBACK_DOCS) if may_expand else limit,
+            limit=max(limit, feedback.FEEDBACK_CANDIDATES) if may_expand else limit,
             sort=sort,
             facets=request.facets,
             facet_limit=request.facet_limit,
@@ -196,7 +196,7 @@ class ClusterEngine(SearchApi):
         answers, chosen, relaxed = matched.answers, matched.chosen, matched.relaxed
         strict_total = matched.strict_total
         self.slowest_shard_ms = max((a.took_ms for a in answers.values()), default=0.0)
-        ranked = merge_ranked(chosen, sort, limit)
+        ranked = merge_ranked(chosen, sort, question.limit)  # (feedback reads up to 12)
         if may_expand and feedback.wants_feedback(typed.relaxed if relaxed else typed.strict):
             ranked = with_feedback(
                 live, shards, matched.question, ranked, relaxed, missing, self.field_boosts
@@ -284,7 +284,7 @@ class ClusterEngine(SearchApi):
             for number in sorted(gathered.answers):
                 docnum = gathered.answers[number]
                 if docnum is not None:
-                    story = [(n, (0, 0.0, 0, d)) for n, d in live.story(number, docnum)]
+                    story = [(n, (0, 0.0, 0, d)) for n, d in live.versions_of(number, docnum)]
                     fetched = fetch(live, shards, story, frozenset(), self.time_limit)
                     if fetched.missing:
                         require_all(Gathered(missing=fetched.missing))

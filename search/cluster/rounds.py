@@ -69,7 +69,14 @@ class LiveCollection:
             offsets = dict(zip(folders, starts, strict=True))
             self.scope = VersionScope(name, self.base.doc_count_all, offsets)
 
-    def story(self, number: int, docnum: int) -> list[tuple[int, int]]:
+    def story(self, number: int, entry: RankedEntry) -> tuple[int, int, int]:
+        """Shard ``number``'s ranked ``entry``'s story, tier and place among the story's
+        versions (``search.matching.feedback.best_stories``)."""
+        docnum = int(self.offsets[number]) + entry[3]
+        key, place = (-1 - docnum, 0) if self.versions is None else self.versions.story(docnum)
+        return key, entry[0], place
+
+    def versions_of(self, number: int, docnum: int) -> list[tuple[int, int]]:
         """Every version of the story of shard ``number``'s article ``docnum``, earliest
         first, as (shard, docnum in the shard)."""
         if self.versions is None:
@@ -221,7 +228,9 @@ def with_feedback(
     collection's figures for their words, then a second query round that ranks
     without counting facets.  Unchanged when a shard fails to answer (``missing``
     then says which)."""
-    best = ranked[: feedback.FEEDBACK_DOCS]
+    best = feedback.best_stories(
+        ranked[: feedback.FEEDBACK_CANDIDATES], lambda entry: live.story(*entry)
+    )
     wanted: dict[int, list[int]] = {}
     for number, (_, _, _, docnum) in best:
         wanted.setdefault(number, []).append(docnum)

@@ -92,6 +92,16 @@ class Versions:
         group = int(self._per_doc[docnum])
         return 1 if group < 0 else int(self._sizes[group])
 
+    def story(self, docnum: int) -> tuple[int, int]:
+        """A key naming the article's story (its group, or one of its own when it has no
+        other version), and the article's place among the story's versions (0: the
+        earliest)."""
+        group = int(self._per_doc[docnum])
+        if group < 0:
+            return -1 - docnum, 0
+        versions = self._docs[self._starts[group] : self._starts[group + 1]].tolist()
+        return group, versions.index(docnum)
+
     def of(self, docnum: int) -> list[int]:
         """The docnums of every version of the article's story here, earliest first (the
         article alone when it has no other)."""
