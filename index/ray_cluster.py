@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import queue
 import socket
@@ -63,10 +64,26 @@ def _check_reachable(address: str) -> None:
         ) from error
 
 
+class _NoTokenNotice(logging.Filter):
+    """Ray says each time it starts or joins a cluster that it turned token
+    authentication on (its safe default): no news to someone searching, printed over the
+    command's output or the terminal UI.  Its other warnings (auth turned off) stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Token authentication is enabled for this")
+
+
+#: Where Ray logs that notice.
+_TOKEN_LOGGER = "ray._private.authentication.authentication_token_setup"
+
+
 def connect(address: str | None) -> Any:
     """Join the Ray cluster at ``address`` (or start a local instance); at most once.
     Returns the ``ray`` module."""
     ray = ray_module()
+    token_logger = logging.getLogger(_TOKEN_LOGGER)
+    if not any(isinstance(f, _NoTokenNotice) for f in token_logger.filters):
+        token_logger.addFilter(_NoTokenNotice())
     if address is not None:
         _check_reachable(address)
     if ray.is_initialized():  # (a process joins one Ray cluster: the first one named)
