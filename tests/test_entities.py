@@ -77,6 +77,17 @@ def test_a_town_that_fields_a_team_is_not_a_place_in_a_sports_story(corpora: Pat
     assert "Newcastle" not in enriched.places and "Bolton" not in enriched.places
 
 
+def test_a_name_after_the_is_a_group_not_a_person(corpora: Path) -> None:
+    """BBC's people listed "The Lib Dems" (16 stories) and "the Lib Dem": a person's
+    name never starts with "the"; the party is an organisation."""
+    bbc = corpora / "bbc" / "bbc-fulltext.tar.gz"
+    wanted = {"bbc/politics/091", "bbc/politics/128"}
+    for article in (a for a in read_corpus(bbc) if a.id in wanted):
+        enriched = with_entities(article)
+        assert not [p for p in enriched.people if p.casefold().startswith("the ")]
+        assert {"Lib Dems", "Lib Dem"} & set(enriched.organisations)
+
+
 def test_a_dateline_names_the_place_and_the_day(tmp_path: Path) -> None:
     article = parse_plain_text(
         "Acme buys a rival\n\nSTAMFORD, Conn., March 3, 1987 - Acme Corp said it agreed "

@@ -105,7 +105,7 @@ class NamesCache(Protocol):
 
 
 #: Changes whenever this module's rules change what a text's names are.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 
 @cache
@@ -197,8 +197,8 @@ def find_names(text: str, *, sports: bool | None = None) -> Names | None:
     for entity in doc.ents:
         span = (entity.start_char, entity.end_char)
         label = votes[entity.text.casefold()].most_common(1)[0][0]
-        if label == "PERSON" and ORG_WORD.search(entity.text):
-            label = "ORG"  # "Kansai Electric Power", "Johnson Controls Inc"
+        if label == "PERSON" and (ORG_WORD.search(entity.text) or THE.match(entity.text)):
+            label = "ORG"  # "Kansai Electric Power", "Johnson Controls Inc", "the Lib Dems"
         after_article = entity.start > 0 and doc[entity.start - 1].lower_ in _ARTICLES
         if label == "PERSON" and after_article and len(entity) == 1:
             continue  # "an Oscar", "the Premiership": a one-word name after an article
