@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +269,43 @@ async def test_the_reader_lists_the_versions_and_opens_one(tmp_path: Path, index
             shown = "\n".join(screen_lines(app))
             assert "Versions (2, earliest first)" in shown and "2 versions (v)" in shown
             await pilot.press("v", "down", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ReaderScreen)
+            assert app.screen.article_id == CORRECTED_ID
+
+
+class SlowRelated:
+    """An engine whose related stories take a while (a cluster's take seconds)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def related(self, article_id: str, limit: int = 5) -> list[Any]:
+        time.sleep(1.0)
+        return self.engine.related(article_id, limit)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+
+@pilot_test
+async def test_v_pressed_while_the_story_loads_goes_to_its_versions(
+    tmp_path: Path, index_dir: Path
+) -> None:
+    """`v` before the story's versions were known said "This story has no other
+    version"; it now goes to them once they are."""
+    with Engine.open(index_dir) as engine:
+        app = make_app(tmp_path, SlowRelated(engine), index_dir=index_dir)  # type: ignore[arg-type]
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await submit_query(pilot, "hawija")
+            await pilot.press("enter", "v")
+            reader = app.screen
+            assert isinstance(reader, ReaderScreen) and not reader.versions
+            await wait_for(pilot, lambda: bool(reader.versions), "the versions")
+            await settle(pilot)
+            assert app.focused is reader.query_one("#versions")
+            await pilot.press("down", "enter")
             await settle(pilot)
             assert isinstance(app.screen, ReaderScreen)
             assert app.screen.article_id == CORRECTED_ID

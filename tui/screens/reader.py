@@ -126,6 +126,9 @@ class ReaderScreen(Screen[None]):
         self.related: list[Hit] = []
         #: Every version of the story, earliest first (this article among them).
         self.versions: list[Hit] = []
+        #: The story is loaded (its versions known); ``v`` pressed before waits for it.
+        self.loaded = False
+        self._versions_wanted = False
         #: Words being found with / ("": the query's matches are the ones n / N go to).
         self.finding = ""
         self._query_spans: tuple[Span, ...] = ()
@@ -211,6 +214,10 @@ class ReaderScreen(Screen[None]):
         )
         related_list.highlighted = 0 if related else None
         self._show_versions(versions)
+        self.loaded = True
+        if self._versions_wanted:
+            self._versions_wanted = False
+            self.action_focus_versions()
         self._update_match_status()
 
     def _show_versions(self, versions: list[Hit]) -> None:
@@ -322,7 +329,9 @@ class ReaderScreen(Screen[None]):
         self.query_one("#related").focus()
 
     def action_focus_versions(self) -> None:
-        if self.versions:
+        if not self.loaded:  # (a cluster takes seconds: go there once they are known)
+            self._versions_wanted = True
+        elif self.versions:
             self.query_one("#versions").focus()
         else:
             self.notify("This story has no other version", timeout=3)
