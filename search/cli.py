@@ -199,7 +199,7 @@ def run_search(args: argparse.Namespace) -> int:
             filters=filters,
             date_from=date_from.date() if date_from else None,
             date_to=date_to.date() if date_to else None,
-            sort=args.sort,
+            sort=results.sort,
             total=results.total,
         )
         exported = export_hits(results.hits, args.format, provenance)
@@ -246,6 +246,7 @@ def results_to_json(results: SearchResults) -> dict[str, Any]:
         "missing_shards": list(results.missing_shards),
         "only_stop_words": results.only_stop_words,
         "folded": results.folded,
+        "sort": results.sort,
         "hits": [hit_to_json(hit) for hit in results.hits],
         "facets": {
             name: [{"value": value, "count": count} for value, count in pairs]

@@ -297,6 +297,7 @@ class Engine(SearchApi):
             undated=live.facets.undated(matched),
             only_stop_words=parsed.only_stop_words,
             folded=folded,
+            sort=sort,
         )
 
     def _feedback(

@@ -232,7 +232,7 @@ def _markdown(hits: list[Hit], provenance: Provenance) -> str:
         lines.append(f"- Sort: {provenance.sort}")
     lines.append(f"- Index: {_code(provenance.index)}")
     lines.append(f"- Exported: {provenance.exported.isoformat(timespec='seconds')}")
-    lines.append(f"- Stories: {len(hits)} of {provenance.total}")
+    lines.append(f"- Stories: {len(hits):,} of {provenance.total:,}")
     lines.append("")
     for number, hit in enumerate(hits, start=1):
         note = provenance.notes.get(hit.id, "")

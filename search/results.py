@@ -65,3 +65,6 @@ class SearchResults:
     #: Matching articles folded into an earlier version of their story (each story is
     #: counted once; 0 when the search asked for ``every_version``).
     folded: int = 0
+    #: The order of the hits: the sort asked for, but "newest" for a search without
+    #: words asked by relevance (every story matches alike: newest first).
+    sort: str = "relevance"

@@ -83,6 +83,13 @@ def test_markdown_citations(capsys: pytest.CaptureFixture[str], sample_index: st
     citation = next(line for line in out.splitlines() if line.startswith("1. "))
     assert citation.startswith("1. **")
     assert "AFP" in citation and f"id `{SEED_ID}`" in citation
+    every = run(capsys, "search", "", "--index", sample_index, "--format", "md")
+    assert "- Sort: newest\n" in every  # no words: every story, newest first (not "relevance")
+    hit = Hit(
+        id="x", title="T", date=None, source="", category="", places=(), score=1.0, snippet=""
+    )
+    provenance = Provenance("q", "/idx", datetime(2026, 1, 1, tzinfo=UTC), total=1286)
+    assert "- Stories: 1 of 1,286\n" in export_hits([hit], "md", provenance)
 
 
 def test_bibtex_entries(capsys: pytest.CaptureFixture[str], sample_index: str) -> None:

@@ -22,7 +22,7 @@ HIT_KEYS = {
 TOP_KEYS = {
     "query", "total", "partial", "missing_shards", "only_stop_words", "page", "page_size",
     "took_ms", "relaxed",
-    "all_words_total", "suggestion", "undated", "folded", "hits", "facets",
+    "all_words_total", "suggestion", "undated", "folded", "sort", "hits", "facets",
 }  # fmt: skip
 
 

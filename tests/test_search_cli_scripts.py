@@ -80,7 +80,7 @@ def test_counts_read_right(capsys: pytest.CaptureFixture[str], index: str) -> No
     first = run_text(capsys, "search", "--index", index).splitlines()[0]
     assert first.startswith("1-10 of 977 stories (+24 other versions)  (")
     every = run_text(capsys, "search", "--every-version", "--index", index).splitlines()[0]
-    assert every.startswith("1-10 of 1,001 stories  (")
+    assert every.startswith("1-10 of 1,001 articles  (")  # every version: articles counted
     first = run_text(capsys, "search", "hawija", "--index", index).splitlines()[0]
     assert first.startswith("1 of 1 story  (")
     out = run_text(capsys, "search", "hawija", "offensive", "--index", index)

@@ -253,6 +253,7 @@ class ClusterEngine(SearchApi):
             folded=sum(tier.folded for tier in chosen.values()),
             missing_shards=tuple(sorted(missing)),
             only_stop_words=parsed.only_stop_words,
+            sort=sort,
         )
 
     def _remaining(self, started: float) -> float:

@@ -191,7 +191,7 @@ class ExportScreen(ModalScreen[str | None]):
             provenance = Provenance(
                 query=request.query, index=str(self.index_dir),
                 exported=datetime.now(UTC),
-                filters=filters, sort=request.sort, total=results.total,
+                filters=filters, sort=results.sort, total=results.total,
             )  # fmt: skip
         if get_current_worker().is_cancelled:
             return ""
