@@ -77,11 +77,13 @@ class Entry:
 
     @property
     def category(self) -> str:
-        """The name of the folder holding the file, "" at the root or when the folder is
-        named after a file format ("html", "md", "txt": a collection sorted by format,
-        not by section)."""
-        name = self.folder.rpartition("/")[2]
-        return "" if name.casefold() in FORMAT_FOLDERS else name
+        """The name of the folder holding the file, "" at the root; a folder named
+        after a file format ("html", "md", "txt": a collection sorted by format, not by
+        section) gives the name of the folder above it ("sport/md/a.md": "sport")."""
+        for name in reversed(self.folder.split("/")):
+            if name.casefold() not in FORMAT_FOLDERS:
+                return name
+        return ""
 
 
 #: Folder names that name a file format, not a section of the news.

@@ -250,7 +250,9 @@ class Engine(SearchApi):
             added = None
             searched = typed.relaxed if relaxed else typed.strict
             if feedback.wants_feedback(searched) and not deadline.exceeded():
-                added = self._feedback(live, tiers, docs, request.every_version)
+                # (from each story once, as folded: listing every version moves nothing)
+                read = live.versions.fold(tiers) if request.every_version else tiers
+                added = self._feedback(live, read, docs)
             ranked = rank_tiers(tiers, page * size, live.ranker, live.searcher, docs, added)
         else:
             listed = live.by_date(tiers, sort != "oldest", page * size, live.ranker, docs)
@@ -300,20 +302,10 @@ class Engine(SearchApi):
             sort=sort,
         )
 
-    def _feedback(
-        self, live: Generation, tiers: list[Tier], docs: QueryDocs, every_version: bool
-    ) -> wq.Query | None:
-        """The words of the query's best articles (of different stories), to add when
-        ranking (``search.matching.feedback``)."""
-        wanted = feedback.FEEDBACK_CANDIDATES if every_version else feedback.FEEDBACK_DOCS
-        ranked = rank_tiers(tiers, wanted, live.ranker, live.searcher, docs)
-        strict = tiers[0][1]
-
-        def story(hit: tuple[int, float]) -> tuple[int, int, int]:
-            key, place = live.versions.story(hit[0])
-            return key, 0 if strict[hit[0]] else 1, place
-
-        best = feedback.best_stories(ranked, story)
+    def _feedback(self, live: Generation, tiers: list[Tier], docs: QueryDocs) -> wq.Query | None:
+        """The words of the query's best articles, to add when ranking
+        (``search.matching.feedback``)."""
+        best = rank_tiers(tiers, feedback.FEEDBACK_DOCS, live.ranker, live.searcher, docs)
         texts = [
             (feedback.article_text(live.hits.article(docnum)), score) for docnum, score in best
         ]

@@ -110,7 +110,9 @@ class Generation:
         ``dropped`` ones): what a filtered facet counts
         (``search.query.filters.facet_restrictions``)."""
         tiers = tiers_as_searched(strict, relaxed, restriction, docs)
-        return tiers if every_version else (versions or self.versions).fold(tiers, dropped)
+        if every_version:
+            return tiers
+        return (self.versions if versions is None else versions).fold(tiers, dropped)
 
     def version_hits(self, docnum: int, deadline: Deadline) -> list[Hit]:
         """Every version of the article's story, earliest first, each with the start

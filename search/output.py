@@ -81,26 +81,27 @@ def summary_text(results: SearchResults, *, every_version: bool = False) -> str:
     incomplete = " (incomplete)" if results.partial else ""
     if results.only_stop_words:
         return STOP_WORDS_NOTE.format(query=clean_text(results.query).strip())
+    noun = "articles" if every_version else "stories"
     if results.total == 0:
         query = clean_text(results.query)
         matched = f"match “{query}”" if query.strip() else "match"
         if results.partial:
-            return f"No stories found that {matched} before the time limit"
-        return f"No stories {matched}"
+            return f"No {noun} found that {matched} before the time limit"
+        return f"No {noun} {matched}"
+    total = (
+        counted(results.total, "article", "articles") if every_version else stories(results.total)
+    )
     if not results.hits:
         last_page = -(-results.total // results.page_size)
         pages = "page 1" if last_page == 1 else f"pages 1-{last_page:,}"
         return (
-            f"No stories on page {results.page:,}: {stories(results.total)} in all"
+            f"No {noun} on page {results.page:,}: {total} in all"
             f"{incomplete}, on {pages} at {results.page_size:,} a page"
         )
     first = (results.page - 1) * results.page_size + 1
     last = first + len(results.hits) - 1
     shown = f"{first:,}" if first == last else f"{first:,}-{last:,}"
     folded = f" (+{counted(results.folded, 'other version')})" if results.folded else ""
-    total = (
-        counted(results.total, "article", "articles") if every_version else stories(results.total)
-    )
     return f"{shown} of {total}{folded}{incomplete}"
 
 

@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,49 @@ def sharded(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
         folders[name] = root / name
         build_index([corpora / corpus], folders[name], shards=3)
     return folders
+
+
+#: A story filed as several identical versions (undated: sharded by the hash of the id).
+DOCKERS = (
+    "The harbour authority said on Monday that dockers at the northern terminal would "
+    "return to work after a long dispute over pay and shift patterns, ending a strike "
+    "that had stranded grain ships for three weeks in the estuary."
+)
+
+
+@pytest.mark.parametrize("spread", [True, False])
+def test_relaxing_counts_articles_when_versions_sit_in_several_shards(
+    tmp_path: Path, spread: bool
+) -> None:
+    """Whether a query relaxes to any word depends on how many articles have every word
+    (fewer than 5), as one process counts them: with a story's versions in several
+    shards the coordinator counted stories (and relaxed where one process does not),
+    and with five versions in one shard it failed on a shard that had not answered
+    with any word."""
+    shard_of = {f"v{n}": zlib.crc32(f"v{n}".encode()) % 3 for n in range(200)}
+    if spread:  # two versions in each shard
+        versions = [i for s in range(3) for i in [i for i, n in shard_of.items() if n == s][:2]]
+    else:  # five in one shard
+        versions = [i for i, n in shard_of.items() if n == 0][:5]
+    records = [
+        {"id": i, "title": "Dockers end zebrafinch strike", "body": DOCKERS} for i in versions
+    ]
+    bird = "A rare zebrafinch was seen in the park by walkers near the lake."
+    records.append({"id": "bird", "title": "Zebrafinch seen", "body": bird})
+    records += [{"id": f"f{n}", "title": f"Filler {n}",
+                 "body": f"Filler article number {n} about gardens, weather and trains."}
+                for n in range(30)]  # fmt: skip
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    build_index([tmp_path / "corpus"], tmp_path / "index", shards=3)
+    with (
+        Engine.open(tmp_path / "index") as engine,
+        ClusterEngine(tmp_path / "index", LocalShards) as cluster,
+    ):
+        for every_version in (False, True):
+            expected = engine.search("zebrafinch dockers", every_version=every_version)
+            assert expected.total >= 1
+            _same(expected, cluster.search("zebrafinch dockers", every_version=every_version))
 
 
 @pytest.mark.corpora

@@ -50,11 +50,14 @@ def test_a_folder_named_after_a_format_is_no_category(tmp_path: Path) -> None:
         + "</p></body></html>"
     )
     (root / "sport/floods.txt").write_text(STORY)
+    (root / "sport/txt").mkdir()
+    (root / "sport/txt/rain.txt").write_text(STORY)
     articles, _ = read(root)
     assert {article.id: article.category for article in articles} == {
         "HTML/floods": "",
         "md/floods": "",
         "sport/floods": "sport",
+        "sport/txt/rain": "sport",  # the section above the format's folder
     }
 
 

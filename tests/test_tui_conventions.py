@@ -341,6 +341,9 @@ async def test_more_lists_every_value_not_only_those_first_sent(
         places = [option_id for option_id in ids() if option_id.startswith("places\x1f")]
         assert len(places) > 20 and "places\x1f\x00more" not in places
         assert len(engine.search("", facet_limit=500).facets["places"]) == len(places)
+        app.screen.query_one(QueryInput).value = "oil"  # a new search: first values again
+        await settle(pilot)
+        assert "places\x1f\x00more" in ids()
 
 
 @pilot_test

@@ -7,6 +7,7 @@ Indexes are built by the production build from files on disk, as users build the
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -22,8 +23,10 @@ from test_tui_support import make_app, pilot_test, screen_lines, settle, submit_
 
 from corpus import read_corpus, sample_corpus_path
 from index import build_index
+from index.columns import VersionGroups
 from index.near_duplicates import NO_SIGNATURE, SIGNATURE_BYTES, signature, version_groups
 from search import ArticleNotFoundError, Engine
+from search.matching.versions import Versions, kept_versions
 from tui.cli import main
 from tui.preferences import load_preferences
 from tui.screens.reader import ReaderScreen
@@ -136,6 +139,59 @@ def test_copies_alike_in_date_and_text_are_ordered_by_id() -> None:
     members, groups = version_groups(rows, np.array([True] * 3), dates, names)
     assert members.tolist() == [1, 0, 2] and groups.tolist() == [0, 0, 0]
     assert sorted(asked) == [0, 1]
+
+
+def _random_groups(rng: np.random.Generator, size: int) -> VersionGroups:
+    """Random groups of versions of ``size`` articles, each group in a random order
+    (which stands for "earliest first")."""
+    members = rng.permutation(size)[: int(rng.integers(0, size + 1))]
+    labels = rng.integers(0, max(1, len(members) // 2), len(members))
+    groups = [members[labels == g] for g in range(max(1, len(members) // 2))]
+    groups = [group for group in groups if len(group) >= 2]
+    docs = np.concatenate(groups or [np.zeros(0, np.int64)]).astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum([len(group) for group in groups]))).astype(np.int64)
+    per_doc = np.full(size, -1, np.int64)
+    for number, group in enumerate(groups):
+        per_doc[group] = number
+    return VersionGroups(docs, starts, per_doc)
+
+
+def _fold_shards(
+    shards: list[Versions], bounds: list[int], tiers: list[tuple[None, Any]], kept: dict[int, int]
+) -> list[list[tuple[None, Any]]]:
+    """Each shard's fold of its share of ``tiers``, without the stories ``kept`` elsewhere."""
+    return [
+        part.fold([(q, m[a:b].copy()) for q, m in tiers], part.elsewhere(kept))
+        for part, (a, b) in zip(shards, itertools.pairwise(bounds), strict=True)
+    ]
+
+
+def test_shards_fold_a_story_in_several_shards_as_the_whole_index_does() -> None:
+    """What a cluster's shards and coordinator do with a story whose versions sit in
+    several shards (``search.cluster.matching.match``) folds exactly as the whole
+    index does: each shard folds its part, the stories kept in two shards are resolved
+    to the version the whole index keeps, and a second fold drops the others."""
+    rng = np.random.default_rng(15)
+    for _ in range(500):
+        size = int(rng.integers(2, 40))
+        groups = _random_groups(rng, size)
+        strict = rng.random(size) < 0.4
+        loose = (rng.random(size) < 0.4) & ~strict
+        tiers = [(None, strict), (None, loose)] if rng.random() < 0.5 else [(None, strict)]
+        whole = Versions(groups).fold([(query, mask.copy()) for query, mask in tiers])
+        cuts = sorted(rng.choice(np.arange(1, size), size=min(2, size - 1), replace=False))
+        bounds = [0, *(int(cut) for cut in cuts), size]
+        shards = [Versions(groups, a, b) for a, b in itertools.pairwise(bounds)]
+
+        first = _fold_shards(shards, bounds, tiers, {})
+        spanning = [part.spanning([m for _, m in f]) for part, f in zip(shards, first, strict=True)]
+        kept, beyond = kept_versions(spanning)
+        second = _fold_shards(shards, bounds, tiers, kept)
+        for tier in range(len(tiers)):
+            joined = np.concatenate([folded[tier][1] for folded in second])
+            assert np.array_equal(joined, whole[tier][1])
+        counted = sum(int(m.sum()) for folded in first for _, m in folded)
+        assert counted - beyond == sum(int(m.sum()) for _, m in whole)
 
 
 def test_a_story_in_two_versions_is_one_result(index_dir: Path) -> None:

@@ -29,15 +29,10 @@ from index.opening import index_generation, live_parts
 from index.store import resolve_index_dir
 from search.api import SearchApi
 from search.arguments import SearchRequest, checked_count, checked_text
+from search.cluster.matching import match, with_feedback
 from search.cluster.merging import key_terms, merge_facets, merge_ranked, require_all
 from search.cluster.messages import ShardQuery
-from search.cluster.rounds import (
-    LiveCollection,
-    collection_statistics,
-    fetch,
-    match,
-    with_feedback,
-)
+from search.cluster.rounds import LiveCollection, collection_statistics, fetch
 from search.cluster.shards import Gathered, Shards, everywhere
 from search.cluster.vocabulary import ClusterVocabulary
 from search.engine import RELATED_TEXT_CHARS, RELAX_BELOW, TIME_LIMIT_SECONDS
@@ -183,7 +178,7 @@ class ClusterEngine(SearchApi):
             ),
             statistics=statistics,
             relax_below=self.relax_below,
-            limit=max(limit, feedback.FEEDBACK_CANDIDATES) if may_expand else limit,
+            limit=max(limit, feedback.FEEDBACK_DOCS) if may_expand else limit,
             sort=sort,
             facets=request.facets,
             facet_limit=request.facet_limit,
@@ -195,8 +190,8 @@ class ClusterEngine(SearchApi):
         matched = match(live, shards, question, missing, parsed.relaxed is not None)
         answers, chosen, relaxed = matched.answers, matched.chosen, matched.relaxed
         strict_total = matched.strict_total
-        self.slowest_shard_ms = max((a.took_ms for a in answers.values()), default=0.0)
-        ranked = merge_ranked(chosen, sort, question.limit)  # (feedback reads up to 12)
+        self.slowest_shard_ms = matched.slowest_ms
+        ranked = merge_ranked(chosen, sort, question.limit)  # (feedback reads 3)
         if may_expand and feedback.wants_feedback(typed.relaxed if relaxed else typed.strict):
             ranked = with_feedback(
                 live, shards, matched.question, ranked, relaxed, missing, self.field_boosts

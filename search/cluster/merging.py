@@ -17,7 +17,7 @@ from whoosh import classify
 
 from index.fields import DATE_FACETS
 from index.reading import MISSING_DATE
-from search.cluster.messages import RankedEntry, TierAnswer
+from search.cluster.messages import RankedEntry, ShardAnswer, TierAnswer
 from search.cluster.shards import Gathered
 from search.errors import ClusterError
 from search.present.facets import cut_keeping
@@ -139,3 +139,13 @@ def key_terms(
         return []
     ranked = sorted(((score / norm, word) for score, word in scored), key=lambda x: (-x[0], x[1]))
     return [(word, weight) for weight, word in ranked[:KEY_TERMS]]
+
+
+def chosen_tiers(answers: Mapping[int, ShardAnswer], relaxed: bool) -> dict[int, TierAnswer]:
+    """Each shard's answer every word, or relaxed to any word."""
+    chosen: dict[int, TierAnswer] = {}
+    for number, answer in answers.items():
+        tier = answer.relaxed if relaxed else answer.strict
+        assert tier is not None  # (relaxed: every shard had too few articles to answer strictly)
+        chosen[number] = tier
+    return chosen

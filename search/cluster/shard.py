@@ -62,8 +62,9 @@ class ShardSearcher:
         self._live: Generation | None = None
         self._ranker: FastRanker | None = None
         self._statistics: CollectionStatistics | None = None
-        #: This shard's part of the whole index's groups of versions, by generation.
-        self._scoped: tuple[str, Versions] | None = None
+        #: This shard's part of the whole index's groups of versions, by generation
+        #: (None: unreadable, folded with the shard's own).
+        self._scoped: tuple[str, Versions | None] | None = None
 
     # -- generations ---------------------------------------------------------------
     def _open(self, folder: str) -> Generation:
@@ -79,20 +80,22 @@ class ShardSearcher:
 
     def _versions(self, live: Generation, scope: VersionScope | None) -> Versions:
         """The groups of versions this shard folds with: its part of the whole index's
-        (``scope``), or its own when the index has one shard or the whole index's
-        cannot be read."""
+        (``scope``; a one-shard index has none: its own are the whole index's), or its
+        own when the whole index's cannot be read (said once a generation)."""
         if scope is None:
             return live.versions
         if self._scoped is None or self._scoped[0] != scope.generation:
             start = scope.offsets[self._folder]
+            part: Versions | None = None
             try:
                 groups = read_version_groups(self._index_dir / scope.generation, scope.doc_count)
+                stop = start + int(live.searcher.reader().doc_count_all())
+                part = Versions(groups, start, stop)
             except ColumnsUnreadable as error:
                 log.warning("%s: %s; versions folded in each shard", scope.generation, error)
-                return live.versions
-            stop = start + int(live.searcher.reader().doc_count_all())
-            self._scoped = (scope.generation, Versions(groups, start, stop))
-        return self._scoped[1]
+            self._scoped = (scope.generation, part)
+        part = self._scoped[1]
+        return live.versions if part is None else part
 
     def _ranker_for(self, live: Generation, statistics: CollectionStatistics) -> FastRanker:
         """A ranker scoring with the collection's figures: kept while they are those of

@@ -28,15 +28,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from math import log
-from typing import TypeVar
 
 from whoosh import query as wq
 
 from corpus.model import Article
 from index.schema import text_terms
 from search.query.parser import Expansion
-
-T = TypeVar("T")
 
 #: The best articles of the first ranking that lend their words (Terrier's default for
 #: query expansion: 3 documents) ...
@@ -57,29 +54,6 @@ FEEDBACK_FIELD = "body"
 FEEDBACK_CHARS = 20_000
 #: Words whose document frequency is asked at once (one round on a cluster).
 FEEDBACK_BATCH = 64
-#: With every version listed, the best articles read among this many are those of
-#: ``FEEDBACK_DOCS`` different stories (``best_stories``).
-FEEDBACK_CANDIDATES = FEEDBACK_DOCS * 4
-
-
-def best_stories(
-    ranked: Sequence[T], story: Callable[[T], tuple[int, int, int]], wanted: int = FEEDBACK_DOCS
-) -> list[T]:
-    """The best ``wanted`` stories of ``ranked``, each once: listing every version of a
-    story must not let its copies lend the same words twice and so move the other
-    stories (Ctrl+G shows the versions; nothing else moves).  ``story(entry)`` is
-    (story, ranking tier, place among the story's versions); a story is read from the
-    version folding would keep -- its earliest ranked in the first tier it is ranked in."""
-    first_tier: dict[int, int] = {}
-    chosen: dict[int, tuple[int, T]] = {}
-    for entry in ranked:
-        key, tier, place = story(entry)
-        if key not in first_tier:
-            if len(first_tier) < wanted:
-                first_tier[key], chosen[key] = tier, (place, entry)
-        elif tier == first_tier[key] and place < chosen[key][0]:
-            chosen[key] = (place, entry)
-    return [chosen[key][1] for key in first_tier]
 
 
 def wants_feedback(typed: wq.Query | None) -> bool:

@@ -26,6 +26,7 @@ from search.matching.postings import Mask
 Ints = npt.NDArray[np.integer[Any]]
 
 NO_GROUPS = np.zeros(0, dtype=np.int64)
+NO_GROUPS.setflags(write=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +92,6 @@ class Versions:
         """How many versions the article's story has (1: the article alone)."""
         group = int(self._per_doc[docnum])
         return 1 if group < 0 else int(self._sizes[group])
-
-    def story(self, docnum: int) -> tuple[int, int]:
-        """A key naming the article's story (its group, or one of its own when it has no
-        other version), and the article's place among the story's versions (0: the
-        earliest)."""
-        group = int(self._per_doc[docnum])
-        if group < 0:
-            return -1 - docnum, 0
-        versions = self._docs[self._starts[group] : self._starts[group + 1]].tolist()
-        return group, versions.index(docnum)
 
     def of(self, docnum: int) -> list[int]:
         """The docnums of every version of the article's story here, earliest first (the

@@ -329,6 +329,7 @@ class SearchScreen(IndexRefreshingScreen):
         if event.value == self.request.query:
             return
         self.request = self.request.with_query(event.value, typing=True)
+        self._facet_values = self.query_one(FacetPanel).collapse()  # (a new search)
         if self.settings.debounce <= 0:
             self.run_search()
             return

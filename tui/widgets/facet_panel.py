@@ -143,6 +143,12 @@ class FacetPanel(Vertical):
         super().__init__(id=id)
         self.limit = limit
 
+    def collapse(self) -> int:
+        """Each field back to its first values (a new query: "more…" was for the last
+        one); returns ``values_wanted``."""
+        self.query_one(FacetList).expanded.clear()
+        return self.values_wanted
+
     @property
     def values_wanted(self) -> int:
         """Values per field to ask the engine for: twice those shown (so "more…" has
