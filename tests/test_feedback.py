@@ -31,27 +31,35 @@ def test_a_long_question_ranks_the_story_in_the_best_ones_words_first(
         "Heart scanning diagnosis of a pericardial effusion: a technetium scintiscan. "
         "The radioisotope scintiscan and the technetium scintigram."
     )
+
+    def filler(name: str) -> str:  # (words of its own: no article is another's version)
+        return " ".join(f"{name}filler{number}" for number in range(20))
+
     articles = [
         # The best matches name the subject in the archive's words ("scintiscan").
-        *(Article(id=f"best{n}", title="Heart scan", body=f"{scan} {FILLER}") for n in range(3)),
+        *(
+            Article(id=f"best{n}", title="Heart scan", body=f"{scan} {filler(f'best{n}')}")
+            for n in range(3)
+        ),
         # Another story uses those words and only one of the question's ...
         Article(
             id="same-subject",
             title="Scans",
-            body=f"A technetium scintiscan and a radioisotope scintigram: effusion. {FILLER}",
+            body="A technetium scintiscan and a radioisotope scintigram: effusion. "
+            + filler("same"),
         ),
         # ... and one has two of the question's words, on another subject.
         Article(id="other-subject", title="Pets", body=f"Heart diagnosis of a pet. {FILLER}"),
-        Article(id="unrelated", title="Weather", body=f"A scintiscan of rain. {FILLER}"),
-        *(Article(id=f"pad{n}", title="Filler", body=FILLER) for n in range(20)),
+        Article(id="unrelated", title="Weather", body=f"A scintiscan of rain. {filler('rain')}"),
+        *(Article(id=f"pad{n}", title="Filler", body=filler(f"pad{n}")) for n in range(20)),
     ]
     folder = write_index_dir(articles)
     question = "heart scanning diagnosis of pericardial effusion"
     with Engine.open(folder) as engine:
-        # (every version: the articles sharing the filler are versions of one story)
-        with_feedback = engine.search(question, page_size=10, every_version=True)
+        with_feedback = engine.search(question, page_size=10)
+        assert with_feedback.folded == 0  # (no article is another's version)
         _without_feedback(monkeypatch)
-        as_typed = engine.search(question, page_size=10, every_version=True)
+        as_typed = engine.search(question, page_size=10)
     ids = [hit.id for hit in with_feedback.hits]
     # The story on the same subject climbs above the one sharing a common word ...
     assert ids.index("same-subject") < ids.index("other-subject")
