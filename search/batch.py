@@ -27,7 +27,7 @@ from index.store import resolve_index_dir
 from search.api import SearchApi
 from search.cli import add_filter_options, cli_date, parse_filters
 from search.errors import InvalidArgumentError, QueryError, SearchError
-from search.export import Provenance, csv_cell, hit_record, write_export
+from search.export import Provenance, csv_cell, emit_export, hit_record
 from search.output import counted, write_text
 from search.results import Hit
 
@@ -204,11 +204,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         text = (_csv if args.format == "csv" else _jsonl)(results, provenance)
         if args.format == "table":
             text = _table(results).plain
-        if args.output:
-            write_export(Path(args.output), text, fmt=args.format)
-            print(f"{counted(len(results), 'search', 'searches')} written to {args.output}")
-        else:
-            sys.stdout.write(text)
+        emit_export(text, args.output, args.format, counted(len(results), "search", "searches"))
     return 2 if failed else 0
 
 

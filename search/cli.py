@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus.cli import article_to_json
@@ -17,7 +16,7 @@ from index.cli import add_cluster, add_index_dir, positive_int
 from index.store import resolve_index_dir
 from search.arguments import SORTS
 from search.errors import InvalidArgumentError, QueryError
-from search.export import FORMATS, Provenance, export_hits, hit_record, write_export
+from search.export import FORMATS, Provenance, emit_export, export_hits, hit_record
 from search.output import article_text, counted, results_text, versions_text, write_text
 from search.query.dates import date_bounds
 from search.results import Hit, SearchResults
@@ -203,11 +202,8 @@ def run_search(args: argparse.Namespace) -> int:
             total=results.total,
         )
         exported = export_hits(results.hits, args.format, provenance)
-        if args.output:
-            write_export(Path(args.output), exported, fmt=args.format)
-            print(f"{counted(len(results.hits), 'story', 'stories')} written to {args.output}")
-        else:
-            sys.stdout.write(exported)
+        written = counted(len(results.hits), "story", "stories")
+        emit_export(exported, args.output, args.format, written)
         return 0
     if args.json:
         data = results_to_json(results)

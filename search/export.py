@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -282,6 +283,16 @@ def _bibtex_key(hit: Hit, taken: set[str]) -> str:
         key = f"{base}-{number}"
     taken.add(key)
     return key
+
+
+def emit_export(text: str, output: str | None, fmt: str, written: str) -> None:
+    """An export written to the file ``output`` (then saying that ``written`` -- "12
+    stories" -- were written there) or, without one, to standard output."""
+    if output:
+        write_export(Path(output), text, fmt=fmt)
+        print(f"{written} written to {output}")
+    else:
+        sys.stdout.write(text)
 
 
 def write_export(path: Path, text: str, *, fmt: str = "") -> None:

@@ -30,7 +30,7 @@ from search.matching.fastrank import FastRanker
 from search.matching.postings import Postings
 from search.matching.ranking import K1, B, make_weighting
 from search.matching.tiers import Tier, by_date, tiers_as_searched
-from search.matching.versions import NO_GROUPS, Ints, Versions
+from search.matching.versions import Versions
 from search.present.facets import FacetColumns
 from search.present.hitcache import HitMaker, StoredFields
 from search.results import Hit
@@ -101,18 +101,12 @@ class Generation:
         docs: QueryDocs,
         *,
         every_version: bool,
-        versions: Versions | None = None,
-        dropped: Ints = NO_GROUPS,
     ) -> list[Tier]:
         """The tiers of a search under another ``restriction`` (``relaxed``: its
-        any-word query when it was relaxed), each story once unless ``every_version``
-        (``versions``: a cluster shard's part of the whole index's groups, and the
-        ``dropped`` ones): what a filtered facet counts
-        (``search.query.filters.facet_restrictions``)."""
+        any-word query when it was relaxed), each story once unless ``every_version``:
+        what a filtered facet counts (``search.query.filters.facet_restrictions``)."""
         tiers = tiers_as_searched(strict, relaxed, restriction, docs)
-        if every_version:
-            return tiers
-        return (self.versions if versions is None else versions).fold(tiers, dropped)
+        return tiers if every_version else self.versions.fold(tiers)
 
     def version_hits(self, docnum: int, deadline: Deadline) -> list[Hit]:
         """Every version of the article's story, earliest first, each with the start

@@ -14,7 +14,7 @@ from index.cli import add_cluster, add_index_dir
 from index.errors import NewsdeskIndexError
 from index.store import resolve_index_dir
 from search.cli import hit_to_json
-from search.export import FORMATS, Provenance, export_hits, write_export
+from search.export import FORMATS, Provenance, emit_export, export_hits
 from search.marks import MarkedStory, Marks, marked_stories, marks_to_export
 from search.output import counted, date_text, write_text
 from search.present.highlight import clean_text
@@ -73,11 +73,7 @@ def run_marks(args: argparse.Namespace) -> int:
         with Engine.open(args.index, cluster=args.cluster) as engine:
             hits, notes, total = marks_to_export(store, engine.get, index)
         exported = export_hits(hits, args.format, Provenance.of_marks(index, notes, total))
-        if args.output:
-            write_export(Path(args.output), exported, fmt=args.format)
-            print(f"{counted(len(hits), 'story', 'stories')} written to {args.output}")
-        else:
-            sys.stdout.write(exported)
+        emit_export(exported, args.output, args.format, counted(len(hits), "story", "stories"))
         return 0
     try:
         with Engine.open(args.index, cluster=args.cluster) as engine:

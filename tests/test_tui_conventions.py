@@ -317,6 +317,11 @@ async def test_the_status_line_follows_an_index_written_meanwhile(tmp_path: Path
             assert "· 2 articles ·" in widget_text(app, status)
 
 
+def _option_ids(facets: FacetList) -> list[str]:
+    """The ids of the facet list's options, in order (a field's "more…" ends in \\x00more)."""
+    return [facets.get_option_at_index(i).id or "" for i in range(facets.option_count)]
+
+
 @pilot_test
 async def test_more_lists_every_value_not_only_those_first_sent(
     tmp_path: Path, engine: Engine
@@ -328,22 +333,20 @@ async def test_more_lists_every_value_not_only_those_first_sent(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         facets = app.screen.query_one(FacetList)
-
-        def ids() -> list[str]:
-            return [facets.get_option_at_index(i).id or "" for i in range(facets.option_count)]
-
-        more = ids().index("places\x1f\x00more")
+        more = _option_ids(facets).index("places\x1f\x00more")
         assert facets.get_option_at_index(more).prompt.parts[0].text.plain.strip() == "more… (12+)"
         facets.focus()
         facets.highlighted = more
         await pilot.press("enter")
         await settle(pilot)
-        places = [option_id for option_id in ids() if option_id.startswith("places\x1f")]
+        places = [
+            option_id for option_id in _option_ids(facets) if option_id.startswith("places\x1f")
+        ]
         assert len(places) > 20 and "places\x1f\x00more" not in places
         assert len(engine.search("", facet_limit=500).facets["places"]) == len(places)
         app.screen.query_one(QueryInput).value = "oil"  # a new search: first values again
         await settle(pilot)
-        assert "places\x1f\x00more" in ids()
+        assert "places\x1f\x00more" in _option_ids(facets)
 
 
 @pilot_test
@@ -356,23 +359,25 @@ async def test_a_value_picked_from_more_stays_listed_once_with_its_tick(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         facets = app.screen.query_one(FacetList)
-
-        def ids() -> list[str]:
-            return [facets.get_option_at_index(i).id or "" for i in range(facets.option_count)]
-
-        more = next(i for i, option_id in enumerate(ids()) if option_id.endswith("\x00more"))
-        field = ids()[more].split("\x1f")[0]
+        more = next(
+            i for i, option_id in enumerate(_option_ids(facets)) if option_id.endswith("\x00more")
+        )
+        field = _option_ids(facets)[more].split("\x1f")[0]
         facets.focus()
         facets.highlighted = more
         await pilot.press("enter")  # every value of the field listed
         await settle(pilot)
-        values = [i for i, option_id in enumerate(ids()) if option_id.startswith(field + "\x1f")]
+        values = [
+            i
+            for i, option_id in enumerate(_option_ids(facets))
+            if option_id.startswith(field + "\x1f")
+        ]
         last = values[-1]  # a value beyond the top ones
-        picked = ids()[last]
+        picked = _option_ids(facets)[last]
         facets.highlighted = last
         await pilot.press("enter")
         await settle(pilot)
-        assert ids().count(picked) == 1
+        assert _option_ids(facets).count(picked) == 1
         screen = app.screen
         assert isinstance(screen, SearchScreen) and screen.request.filters
         assert facets.get_option(picked).prompt.parts[0].text.plain.startswith("✓")

@@ -8,7 +8,7 @@ by shard, then by position in the shard, which is the order of a one-shard index
 same articles read shard after shard -- and sums totals and every facet value's count
 before cutting the facet lists, so the results equal a sharded index's read in one
 process (``tests/test_cluster.py``), versions of one story in several shards counted
-once (``search.cluster.rounds.match``).  A shard that does not answer makes the results
+once (``search.cluster.matching.match``).  A shard that does not answer makes the results
 ``partial``, naming it in ``missing_shards``; its totals are left out, never guessed.
 """
 

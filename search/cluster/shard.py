@@ -194,15 +194,15 @@ class ShardSearcher:
             for name, restriction in question.facet_restrictions.items():
                 if name in facets and not deadline.exceeded():
                     unpicked = live.unpicked(
-                        question.strict, loose, restriction, docs,
-                        every_version=question.every_version, versions=versions,
-                        dropped=versions.elsewhere(question.kept.get(name, {})),
-                    )  # fmt: skip
+                        question.strict, loose, restriction, docs, every_version=True
+                    )  # (folded here, with the whole index's groups)
+                    if not question.every_version:
+                        dropped = versions.elsewhere(question.kept.get(name, {}))
+                        unpicked = versions.fold(unpicked, dropped)
+                        unpicked_spanning[name] = versions.spanning([m for _, m in unpicked])
                     facets[name] = live.facets.count_values(
                         union(unpicked), (name,), question.facet_limit, deadline.exceeded
                     ).get(name, [])
-                    if not question.every_version:
-                        unpicked_spanning[name] = versions.spanning([m for _, m in unpicked])
             total = count(matched)
             folded = sum(found[: len(tiers)]) - total
             spanning = Spanning()

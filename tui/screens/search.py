@@ -109,8 +109,8 @@ class SearchScreen(IndexRefreshingScreen):
         self._loading_more = False
         #: The saved search whose new stories the result list marks (None: no marks).
         self._marked_request: SearchRequest | None = None
-        #: Values per facet field asked of the engine (``FacetPanel.values_wanted``).
-        self._facet_values = 20
+        #: Values per facet field the search running asks for (``run_search`` sets it).
+        self._facet_values = 0
 
     def compose(self) -> ComposeResult:
         yield SearchBar(self.history, id="search-bar")
@@ -137,7 +137,6 @@ class SearchScreen(IndexRefreshingScreen):
         self.query_one(ResultList).set_dense(self.app.size.height < COMPACT_BELOW_ROWS)
         self._show_status()
         self.query_one(StatusLine).read_index(Path(self.settings.index_dir))
-        self._facet_values = self.query_one(FacetPanel).values_wanted
         self.run_search()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -160,6 +159,7 @@ class SearchScreen(IndexRefreshingScreen):
             self._debounce = None
         self.generation += 1
         self._loading_more = False
+        self._facet_values = self.query_one(FacetPanel).values_wanted
         self._searched_request = self.request
         self._search_worker = self._search(self.generation, self.request)
 
@@ -176,7 +176,6 @@ class SearchScreen(IndexRefreshingScreen):
     def after_index_refresh(self) -> None:
         """The engine now reads the refreshed index: search again."""
         self.query_one(StatusLine).read_index(Path(self.settings.index_dir))
-        self._facet_values = self.query_one(FacetPanel).values_wanted
         self.run_search()
 
     def _show_status(self) -> None:
@@ -329,7 +328,7 @@ class SearchScreen(IndexRefreshingScreen):
         if event.value == self.request.query:
             return
         self.request = self.request.with_query(event.value, typing=True)
-        self._facet_values = self.query_one(FacetPanel).collapse()  # (a new search)
+        self.query_one(FacetPanel).collapse()  # (a new search: each field's first values)
         if self.settings.debounce <= 0:
             self.run_search()
             return
@@ -367,7 +366,6 @@ class SearchScreen(IndexRefreshingScreen):
         self.run_search()
 
     def on_facet_values_wanted(self, _: FacetValuesWanted) -> None:
-        self._facet_values = self.query_one(FacetPanel).values_wanted
         self.run_search()
 
     def on_period_picked(self, message: PeriodPicked) -> None:

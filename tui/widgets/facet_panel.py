@@ -96,7 +96,7 @@ class FacetList(WidthCachedOptionList):
             options.extend(facet_option(field, v, c, v in chosen) for v, c in shown)
             hidden = len(values) - len(shown)
             if hidden > 0:
-                cut = "+" if len(values) >= self.asked > 0 else ""  # (the engine has more)
+                cut = "+" if self._may_hold_more(values) else ""
                 more = Text(f"  more… ({hidden:,}{cut})", style="dim italic")
                 options.append(Option(Row([Part(more)]), id=f"{field}{ID_SEPARATOR}{_MORE}"))
         signature = [(o.id, o.prompt.plain if isinstance(o.prompt, Row) else "") for o in options]
@@ -120,6 +120,11 @@ class FacetList(WidthCachedOptionList):
             else:
                 self.post_message(FacetToggled(field, value))
 
+    def _may_hold_more(self, values: Sequence[tuple[str, int]]) -> bool:
+        """Whether the engine may hold more values of a field than the ``values`` it
+        sent (as many as it was asked for)."""
+        return len(values) >= self.asked > 0
+
     def _expand(self, field: str) -> None:
         """List every counted value of ``field``, the cursor staying where it was; when
         the engine may hold more than it sent, ask for them."""
@@ -129,7 +134,7 @@ class FacetList(WidthCachedOptionList):
             index = self.highlighted
             self.show_facets(*self._last)
             self.highlighted = index
-            if first and len(self._last[0].get(field, ())) >= self.asked > 0:
+            if first and self._may_hold_more(self._last[0].get(field, ())):
                 self.post_message(FacetValuesWanted())
 
 
@@ -143,11 +148,10 @@ class FacetPanel(Vertical):
         super().__init__(id=id)
         self.limit = limit
 
-    def collapse(self) -> int:
+    def collapse(self) -> None:
         """Each field back to its first values (a new query: "more…" was for the last
-        one); returns ``values_wanted``."""
+        one)."""
         self.query_one(FacetList).expanded.clear()
-        return self.values_wanted
 
     @property
     def values_wanted(self) -> int:
